@@ -1,0 +1,71 @@
+"""The Typer application and the helpers every command shares.
+
+Commands live in one module per area (``cli/dataset.py``, ``cli/figures.py`` …) and
+register themselves on :data:`app`; they parse options, call one engine function and
+print. Exit codes: 0 done, 1 the data has error findings (``check``), 2 unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jixiao.dataset.build import DatasetError
+from jixiao.dataset.model import Dataset
+
+app = typer.Typer(
+    name="jixiao",
+    help="jixiao（绩效）：预算绩效管理——数据集、指标计算、一致性检查、评分、报告与审核。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail_input(error: DatasetError) -> NoReturn:
+    """Print every input problem with its place, then exit 2."""
+    table = Table(title=f"无法读取输入：共 {len(error.errors)} 处问题", show_lines=False)
+    table.add_column("位置", style="cyan", no_wrap=True)
+    table.add_column("问题")
+    for item in error.errors:
+        table.add_row(item.location, item.message)
+    err_console.print(table)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def load_or_exit(path: Path) -> Dataset:
+    from jixiao.io.formats import load_dataset
+
+    try:
+        return load_dataset(path)
+    except DatasetError as error:
+        fail_input(error)
+
+
+def print_json(document: Any) -> None:
+    """Write JSON to stdout as UTF-8 (Chinese stays readable, not \\u escapes)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.callback()
+def main() -> None:
+    """jixiao（绩效）：预算绩效管理——数据集、指标计算、一致性检查、评分、报告与审核。"""

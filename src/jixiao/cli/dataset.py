@@ -1,0 +1,25 @@
+"""Dataset commands: ``convert`` (and ``template``, in :mod:`jixiao.cli.template`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from jixiao.cli.app import EXIT_INPUT, app, console, err_console, load_or_exit
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="输入：.xlsx 工作簿或 .yaml 文本格式"),
+    target: Path = typer.Argument(..., help="输出：.xlsx 或 .yaml（按扩展名）"),
+) -> None:
+    """在 Excel 工作簿与文本格式（YAML）之间无损转换数据集。"""
+    from jixiao.io.formats import format_for, save_dataset
+
+    if format_for(target) is None:
+        err_console.print(f"[red]不支持的输出格式“{target.suffix}”（支持 .xlsx、.yaml）[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    dataset = load_or_exit(source)
+    save_dataset(dataset, target)
+    console.print(f"已写入 {target}")

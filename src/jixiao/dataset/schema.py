@@ -1,0 +1,126 @@
+"""Column and table specifications shared by every dataset format.
+
+The dataset is a set of *tables*. Each table is either a list of rows (预算单位, 收入, …)
+or a key/value form (基本信息, 资产, …). A row is a frozen dataclass whose fields carry
+:func:`col` metadata: the Chinese header, the value type and the help text. The Excel
+template, the Excel and text importers/exporters and ``docs/dataset.md`` are all
+generated from this one description, so the formats cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ColType(str, Enum):
+    """How a cell is parsed and written."""
+
+    TEXT = "text"  #: one-line text
+    LONGTEXT = "longtext"  #: paragraphs
+    CODE = "code"  #: a code checked against a shipped code list (``ref``)
+    MONEY = "money"  #: an amount in the workbook's 金额单位, normalised to 万元
+    NUMBER = "number"  #: a plain decimal number (not converted)
+    INT = "int"  #: a whole number ≥ 0 (counts, years)
+    DATE = "date"  #: a calendar date
+    CHOICE = "choice"  #: one of ``choices``
+    BOOL = "bool"  #: 是/否
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table (or one field of a key/value form)."""
+
+    key: str  #: English field name, used in the text form and the API
+    header: str  #: Chinese header in the workbook
+    type: ColType
+    required: bool = False
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    ref: str = ""  #: code list name for CODE columns
+    signed: bool = False  #: MONEY/NUMBER: negative values allowed
+    unit: str = ""  #: unit shown in docs (万元, 平方米, 人, %)
+
+
+def col(
+    header: str,
+    type: ColType,
+    *,
+    required: bool = False,
+    help: str = "",
+    choices: tuple[str, ...] = (),
+    ref: str = "",
+    signed: bool = False,
+    unit: str = "",
+    default: Any = None,
+) -> Any:
+    """Declare a dataclass field that is also a dataset column."""
+    meta = {
+        "column": {
+            "header": header,
+            "type": type,
+            "required": required,
+            "help": help,
+            "choices": choices,
+            "ref": ref,
+            "signed": signed,
+            "unit": unit or ("万元" if type is ColType.MONEY else ""),
+        }
+    }
+    if type in (ColType.TEXT, ColType.LONGTEXT, ColType.CODE, ColType.CHOICE) and default is None:
+        default = ""
+    return field(default=default, metadata=meta)
+
+
+def loc_field() -> Any:
+    """Where a row came from (``收入!A7`` or ``gdstc.yaml:42``); not part of equality."""
+    return field(default="", compare=False, repr=False, metadata={"internal": True})
+
+
+def columns_of(cls: type) -> tuple[Column, ...]:
+    """The :class:`Column` list of a row or form dataclass, in declaration order."""
+    result = []
+    for f in dataclasses.fields(cls):
+        meta = f.metadata.get("column")
+        if meta is None:
+            continue
+        result.append(Column(key=f.name, **meta))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One sheet of the workbook / one top-level key of the text form."""
+
+    key: str  #: attribute of :class:`~jixiao.dataset.model.Dataset` and text-form key
+    sheet: str  #: sheet name in the workbook
+    row_type: type
+    form: bool = False  #: key/value form (one record) instead of a list of rows
+    help: str = ""
+    unique: tuple[str, ...] = ()  #: columns whose combined value must be unique
+    #: Tables that share a row type (the money tables share ``MoneyLine``) differ only in
+    #: the code list and header of their ``item`` column.
+    item_ref: str = ""
+    item_header: str = ""
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        cols = columns_of(self.row_type)
+        if not (self.item_ref or self.item_header):
+            return cols
+        return tuple(
+            dataclasses.replace(
+                c, ref=self.item_ref or c.ref, header=self.item_header or c.header
+            )
+            if c.key == "item"
+            else c
+            for c in cols
+        )
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)

@@ -1,0 +1,179 @@
+"""The text form of a dataset (YAML), for git, diffs and the API.
+
+Top-level keys are the table keys of :data:`jixiao.dataset.model.TABLES`; row tables
+are lists of mappings, forms are mappings; field names are the English column keys.
+Every scalar is read as text and parsed by the same code as Excel cells, so
+``12021.60`` stays exactly ``Decimal("12021.60")`` (YAML would make it a float).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao.dataset.build import DatasetError, InputError, RawCell, RawForm, RawTable, build_dataset, table_values
+from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
+
+FORMAT_KEY = "format"
+FORMAT_VERSION = "jixiao-dataset/1"
+
+
+def read_text_form(text: str, name: str = "<text>") -> Dataset:
+    """Parse the YAML text form; raises :class:`DatasetError` naming ``file:line``."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DatasetError([InputError(where, f"YAML 格式错误：{problem}")]) from None
+    if root is None:
+        raise DatasetError([InputError(name, "文件为空，没有数据")])
+    raw, errors = _raw_from_nodes(root, name)
+    return build_dataset(raw, errors)
+
+
+def _loc(name: str, node: yaml.Node) -> str:
+    return f"{name}:{node.start_mark.line + 1}"
+
+
+def _scalar(node: yaml.Node) -> object:
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
+    return node.value
+
+
+def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[InputError]]:
+    errors: list[InputError] = []
+    if not isinstance(root, yaml.MappingNode):
+        return {}, [InputError(_loc(name, root), "顶层应为“表名: 内容”的映射")]
+    raw: dict[str, Any] = {}
+    for key_node, value_node in root.value:
+        key = str(key_node.value)
+        if key == FORMAT_KEY:
+            if _scalar(value_node) != FORMAT_VERSION:
+                errors.append(InputError(_loc(name, value_node), f"不支持的格式版本“{value_node.value}”（应为 {FORMAT_VERSION}）"))
+            continue
+        spec = TABLES_BY_KEY.get(key)
+        if spec is None:
+            known = "、".join(t.key for t in TABLES)
+            errors.append(InputError(_loc(name, key_node), f"未知的数据表“{key}”（可用：{known}）"))
+            continue
+        if spec.form:
+            form = _mapping(value_node, name, spec.sheet, errors)
+            if form is not None:
+                raw[key] = form
+        else:
+            raw[key] = _table(value_node, name, spec.sheet, errors)
+    return raw, errors
+
+
+def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> RawForm | None:
+    if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        errors.append(InputError(_loc(name, node), f"“{what}”应为“字段: 值”的映射"))
+        return None
+    cells: RawForm = {}
+    for key_node, value_node in node.value:
+        if not isinstance(value_node, yaml.ScalarNode):
+            errors.append(InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字"))
+            continue
+        cells[str(key_node.value)] = RawCell(_scalar(value_node), _loc(name, value_node))
+    return cells
+
+
+def _table(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> RawTable:
+    table = RawTable(loc=_loc(name, node))
+    if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
+        return table
+    if not isinstance(node, yaml.SequenceNode):
+        errors.append(InputError(_loc(name, node), f"“{what}”应为行的列表"))
+        return table
+    columns = {c.key for c in _SPEC_BY_SHEET[what].columns}
+    for item in node.value:
+        cells = _mapping(item, name, what, errors)
+        if cells is None:
+            continue
+        for key, cell in cells.items():
+            if key not in columns:
+                errors.append(InputError(cell.loc, f"“{what}”没有“{key}”这一列（可用：{'、'.join(sorted(columns))}）"))
+        table.rows.append((_loc(name, item), cells))
+    return table
+
+
+_SPEC_BY_SHEET = {t.sheet: t for t in TABLES}
+
+
+# --------------------------------------------------------------------------- write
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _repr_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+def _repr_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+def _repr_date(dumper: yaml.SafeDumper, value: date) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(Decimal, _repr_decimal)
+_Dumper.add_representer(str, _repr_str)
+_Dumper.add_representer(date, _repr_date)
+
+
+def _compact(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def write_text_form(dataset: Dataset) -> str:
+    """Serialise ``dataset`` to the YAML text form (money in its 金额单位, blanks omitted)."""
+    document: dict[str, Any] = {FORMAT_KEY: FORMAT_VERSION}
+    for spec in TABLES:
+        rows = [_compact(v) for v in table_values(dataset, spec)]
+        if spec.form:
+            if rows[0]:
+                document[spec.key] = rows[0]
+        elif rows:
+            document[spec.key] = rows
+    header = f"# jixiao 数据集（文本格式）：{dataset.profile.department_name} {dataset.profile.year or ''} 年度\n"
+    body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000)
+    return header + body
+
+
+def load_text_form(path: Path) -> Dataset:
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise DatasetError([InputError(str(path), "不是 UTF-8 编码的文本文件")]) from None
+    return read_text_form(text, str(path))
+
+
+class TextFormat:
+    """The YAML text form."""
+
+    identifier = "yaml"
+    verbose_name = "文本格式（YAML）"
+    suffixes = (".yaml", ".yml")
+
+    def read(self, path: Path) -> Dataset:
+        return load_text_form(path)
+
+    def write(self, dataset: Dataset, path: Path) -> None:
+        # Write to a temporary file first so a failed write never leaves half a file.
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(write_text_form(dataset), "utf-8")
+        tmp.replace(path)

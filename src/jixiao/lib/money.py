@@ -1,0 +1,100 @@
+"""Money and number helpers: the one place where rounding happens.
+
+Every amount in jixiao is a :class:`~decimal.Decimal` from parsing to rendering.
+Rounding is half-up (四舍五入), the convention of Chinese financial reports, and
+is done only by :func:`round_half_up`; formatting (千分位, 万元/元) only by the
+``format_*`` helpers, which are called at the edges (CLI, reports).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+WAN = Decimal(10000)  #: 1 万元 = 10,000 元
+
+#: Money is normalised to this unit when a dataset is loaded.
+CANONICAL_UNIT = "万元"
+AMOUNT_UNITS: dict[str, Decimal] = {"元": Decimal(1) / WAN, "万元": Decimal(1), "亿元": WAN}
+
+
+def quantum(places: int) -> Decimal:
+    """The Decimal exponent for ``places`` decimal places (``2`` → ``0.01``)."""
+    return Decimal(1).scaleb(-places)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round half-up to ``places`` decimals: ``round_half_up(Decimal("2.345")) == Decimal("2.35")``."""
+    return value.quantize(quantum(places), rounding=ROUND_HALF_UP)
+
+
+def truncate(value: Decimal, places: int = 2) -> Decimal:
+    """Cut (not round) to ``places`` decimals; used to tell truncation from rounding errors."""
+    return value.quantize(quantum(places), rounding=ROUND_DOWN)
+
+
+def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """``numerator / denominator × 100`` unrounded, or ``None`` when the base is zero."""
+    if denominator == 0:
+        return None
+    return numerator / denominator * HUNDRED
+
+
+def to_canonical(amount: Decimal, unit: str) -> Decimal:
+    """Convert an amount entered in ``unit`` (元/万元/亿元) to 万元, exactly."""
+    return amount * AMOUNT_UNITS[unit]
+
+
+def from_canonical(amount: Decimal, unit: str) -> Decimal:
+    """Convert an amount in 万元 back to ``unit``, exactly (no rounding).
+
+    Values that fit in 2 decimals are shown with 2 (``12021.60``), as people write money.
+    """
+    value = amount / AMOUNT_UNITS[unit]
+    cents = value.quantize(quantum(2))
+    return cents if cents == value else normalize(value)
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop exponent noise without changing the value: ``Decimal("1.50E+3")`` → ``Decimal("1500")``."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Parse a number as people type it: ``"12,021.60"``, ``"１２０２１.６"``, ``" 35 "``.
+
+    Returns ``None`` when the text is not a number (the caller reports where).
+    """
+    cleaned = text.strip().translate(_FULL_WIDTH).replace(" ", "")
+    if "," in cleaned:
+        # Thousands separators must sit every three digits: "12,0216" is a typo, not 120216.
+        if not _GROUPED.match(cleaned):
+            return None
+        cleaned = cleaned.replace(",", "")
+    if not cleaned or cleaned in {"-", "+", "."}:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return value
+
+
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋　", "0123456789.,-+ ")
+
+
+def format_amount(value: Decimal, places: int = 2) -> str:
+    """Format with 千分位 and fixed decimals: ``617056.54`` → ``"617,056.54"``."""
+    return f"{round_half_up(value, places):,.{places}f}"
+
+
+def format_number(value: Decimal, places: int = 2) -> str:
+    """Format a ratio or plain number without thousands separators: ``"342.35"``."""
+    return f"{round_half_up(value, places):.{places}f}"
