@@ -299,6 +299,9 @@ class _Builder:
         for ind in dataset.project_indicators:
             if ind.owner not in project_codes:
                 self.error(ind.loc, f"项目编码“{ind.owner}”不在“项目”表中")
+        for line in dataset.execution:
+            if line.project and line.project not in project_codes:
+                self.error(line.loc, f"项目编码“{line.project}”不在“项目”表中")
 
 
 _CODE_LIST_NAMES = {

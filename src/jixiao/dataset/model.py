@@ -306,6 +306,35 @@ class StatedFigure:
     loc: str = loc_field()
 
 
+@dataclass(frozen=True)
+class ExecutionLine:
+    """执行进度: cumulative execution of one project (or unit) up to the end of a month."""
+
+    period: str = col("月份", T.TEXT, required=True, help="YYYY-MM，如 2023-06；数值为截至该月末的累计数")
+    unit: str = col("单位编码", T.TEXT, help="预算单位编码")
+    project: str = col("项目编码", T.TEXT, help="项目编码；空白表示该单位的全部资金")
+    cumulative: Decimal | None = col("累计执行数", T.MONEY, required=True)
+    budget: Decimal | None = col("预算数", T.MONEY, help="截至该月的预算（调整后）；空白则取“项目”表的预算")
+    indicator_progress: Decimal | None = col(
+        "指标完成进度", T.NUMBER, unit="%", help="该项目绩效指标的平均完成进度（0–100）"
+    )
+    loc: str = loc_field()
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """整改事项: a deduction or an unmet target to be rectified, carried into the next year."""
+
+    source_year: int | None = col("来源年度", T.INT, help="产生该整改事项的评价年度")
+    kind: str = col("类型", T.TEXT, required=True, help="如 扣分项、未完成指标")
+    subject: str = col("事项", T.TEXT, required=True)
+    detail: str = col("问题说明", T.LONGTEXT)
+    owner: str = col("责任主体", T.TEXT, help="责任处室、单位或项目")
+    deadline: date | None = col("整改期限", T.DATE)
+    status: str = col("整改状态", T.CHOICE, choices=("待整改", "整改中", "已整改"), default="待整改")
+    loc: str = loc_field()
+
+
 # --------------------------------------------------------------------------- dataset
 
 
@@ -333,6 +362,8 @@ class Dataset:
     scores: tuple[ScoreItem, ...] = ()
     problems: tuple[Problem, ...] = ()
     stated: tuple[StatedFigure, ...] = ()
+    execution: tuple[ExecutionLine, ...] = ()
+    rectifications: tuple[Rectification, ...] = ()
 
     def text(self, key: str) -> list[str]:
         """Paragraphs of the 文字说明 under ``key`` (an id of :data:`TEXT_KEYS`)."""
@@ -370,6 +401,14 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("scores", "自评评分", ScoreItem, help="自评指标评分表：分值、自评得分、扣分原因", unique=("code",)),
     TableSpec("problems", "问题与措施", Problem, help="存在问题及改进措施"),
     TableSpec("stated", "声明数", StatedFigure, help="报告中写明的数字（可选），与计算结果核对", unique=("figure",)),
+    TableSpec(
+        "execution",
+        "执行进度",
+        ExecutionLine,
+        help="按月累计的预算执行数（绩效运行监控用）",
+        unique=("period", "unit", "project"),
+    ),
+    TableSpec("rectifications", "整改事项", Rectification, help="上年评价结果形成的整改事项及进展"),
 )
 
 TABLES_BY_KEY: dict[str, TableSpec] = {t.key: t for t in TABLES}
