@@ -286,7 +286,12 @@ class _Builder:
     def _check_references(self, dataset: Dataset) -> None:
         unit_codes = {u.code for u in dataset.units}
         for spec in TABLES:
-            if spec.form or "unit" not in {c.key for c in spec.columns}:
+            # ``unit`` is a 预算编码 in the money tables but a 计量单位 (项, 家…) on indicators.
+            if (
+                spec.form
+                or "unit" not in {c.key for c in spec.columns}
+                or spec.column("unit").header != "单位编码"
+            ):
                 continue
             for row in getattr(dataset, spec.key):
                 if row.unit and row.unit not in unit_codes:
