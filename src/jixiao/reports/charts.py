@@ -1,0 +1,131 @@
+"""Chart images from the chart specs of the report model (matplotlib, Agg, PNG).
+
+One small drawing function per chart kind, in :data:`CHART_KINDS`. All charts share a
+palette, the shipped Chinese font, 万元 units on the axis and the values written on the
+chart, formatted by :func:`jixiao.lib.money.format_amount` from the exact Decimals.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from jixiao.lib.money import format_amount
+from jixiao.reports.fonts import register_matplotlib
+from jixiao.reports.model import Chart
+
+#: The report palette (muted blue first, as in most government charts).
+PALETTE: tuple[str, ...] = (
+    "#2f5d8a",
+    "#d9822b",
+    "#4f9a6b",
+    "#b8474b",
+    "#7d6aa8",
+    "#8c6d4f",
+    "#c6a23a",
+    "#5a8fa8",
+)
+DPI = 150
+SIZE = (6.4, 3.8)
+
+Drawer = Callable[[Any, Chart], None]
+#: kind → drawing function; the builder picks a kind per chart.
+CHART_KINDS: dict[str, Drawer] = {}
+
+
+def chart_kind(name: str) -> Callable[[Drawer], Drawer]:
+    def register(func: Drawer) -> Drawer:
+        CHART_KINDS[name] = func
+        return func
+
+    return register
+
+
+def _floats(values: tuple[Decimal | None, ...]) -> list[float]:
+    # Floats only for drawing: the labels are formatted from the Decimals themselves.
+    return [float(v) if v is not None else 0.0 for v in values]
+
+
+def _labels(values: tuple[Decimal | None, ...]) -> list[str]:
+    return [format_amount(v) if v is not None else "" for v in values]
+
+
+@chart_kind("pie")
+def _pie(ax: Any, chart: Chart) -> None:
+    """A ring chart; categories and amounts in the legend, so small slices stay readable."""
+    series = chart.series[0]
+    pairs = [(c, v) for c, v in zip(chart.categories, series.values, strict=True) if v]
+    values = tuple(v for _, v in pairs)
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(pairs))]
+    ax.pie(
+        _floats(values),
+        colors=colours,
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"width": 0.45, "edgecolor": "white"},
+    )
+    legend = [f"{c}  {t}" for (c, _), t in zip(pairs, _labels(values), strict=True)]
+    ax.legend(legend, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=9)
+    ax.set_aspect("equal")
+
+
+@chart_kind("barh")
+def _barh(ax: Any, chart: Chart) -> None:
+    """Horizontal bars, largest at the top: long Chinese category names stay horizontal."""
+    series = chart.series[0]
+    order = list(reversed(range(len(chart.categories))))
+    cats = [chart.categories[i] for i in order]
+    values = tuple(series.values[i] for i in order)
+    bars = ax.barh(cats, _floats(values), color=PALETTE[0])
+    ax.bar_label(bars, labels=_labels(values), padding=3, fontsize=8)
+    ax.set_xlabel(f"金额（{chart.unit}）")
+    ax.margins(x=0.25)
+    _tidy(ax)
+
+
+@chart_kind("grouped")
+def _grouped(ax: Any, chart: Chart) -> None:
+    """Vertical bars, one group per category and one colour per series (上年/本年, 预算/决算)."""
+    count = len(chart.series)
+    width = 0.8 / count
+    positions = range(len(chart.categories))
+    for i, series in enumerate(chart.series):
+        xs = [p - 0.4 + width * (i + 0.5) for p in positions]
+        bars = ax.bar(
+            xs, _floats(series.values), width, label=series.name, color=PALETTE[i % len(PALETTE)]
+        )
+        ax.bar_label(bars, labels=_labels(series.values), padding=2, fontsize=7)
+    ax.set_xticks(list(positions), chart.categories, fontsize=8)
+    ax.set_ylabel(f"金额（{chart.unit}）")
+    ax.legend(frameon=False, fontsize=9)
+    ax.margins(y=0.15)
+    _tidy(ax)
+
+
+def _tidy(ax: Any) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def render_chart(chart: Chart) -> bytes:
+    """Draw ``chart`` and return PNG bytes (a fresh Figure, no pyplot global state)."""
+    register_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    CHART_KINDS[chart.kind](ax, chart)
+    ax.set_title(f"{chart.caption}（单位：{chart.unit}）", fontsize=11)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def render_charts(charts: tuple[Chart, ...]) -> dict[str, bytes]:
+    """PNG bytes by chart id, drawn once and shared by every renderer."""
+    return {chart.id: render_chart(chart) for chart in charts}

@@ -1,0 +1,71 @@
+"""The CJK fonts shipped with jixiao and how each renderer is told about them.
+
+Charts and PDFs must show Chinese on a machine with no CJK font installed, so they use
+the OFL Noto Sans/Serif SC files of ``pylopdf-fonts-zh-cn`` (never system fonts, never
+SimHei). Word documents name the fonts of Chinese official documents (GB/T 9704:
+方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312); the font table gives each a free
+alternative that Word/LibreOffice use when the official font is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pylopdf_fonts_zh_cn
+
+#: Family names inside the shipped files.
+SANS_FAMILY = "Noto Sans SC"
+SERIF_FAMILY = "Noto Serif SC"
+
+
+def sans_path() -> Path:
+    return Path(pylopdf_fonts_zh_cn.sans_path())
+
+
+def serif_path() -> Path:
+    return Path(pylopdf_fonts_zh_cn.serif_path())
+
+
+@dataclass(frozen=True)
+class DocFont:
+    """A font of the Word layout and the free font that stands in for it."""
+
+    name: str
+    fallback: str
+
+
+#: GB/T 9704 fonts by role, with the shipped Noto font as the stand-in.
+WORD_FONTS: dict[str, DocFont] = {
+    "title": DocFont("方正小标宋简体", SERIF_FAMILY),
+    "body": DocFont("仿宋_GB2312", SERIF_FAMILY),
+    "heading1": DocFont("黑体", SANS_FAMILY),
+    "heading2": DocFont("楷体_GB2312", SERIF_FAMILY),
+    "table": DocFont("仿宋_GB2312", SERIF_FAMILY),
+}
+
+
+@cache
+def register_matplotlib() -> str:
+    """Register the shipped sans font with matplotlib (once per process); return its family."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, rcParams
+
+    font_manager.fontManager.addfont(str(sans_path()))
+    family = font_manager.FontProperties(fname=str(sans_path())).get_name()
+    rcParams["font.family"] = "sans-serif"
+    rcParams["font.sans-serif"] = [family]
+    # The shipped font has no U+2212 MINUS SIGN glyph; use the ASCII hyphen-minus.
+    rcParams["axes.unicode_minus"] = False
+    return str(family)
+
+
+def font_face_css() -> str:
+    """``@font-face`` rules that point WeasyPrint at the shipped font files."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); }}'
+        for family, path in ((SANS_FAMILY, sans_path()), (SERIF_FAMILY, serif_path()))
+    )

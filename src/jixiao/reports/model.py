@@ -1,0 +1,220 @@
+"""The report model: what a self-evaluation report says, before any layout.
+
+:func:`jixiao.reports.builder.build_report` fills it from the dataset, the figures,
+the scorecard and the findings; the renderers (Word, HTML, PDF, Excel) only lay it
+out. Every generated number is a :class:`Run` or :class:`Cell` that names the figure
+it prints, so a reader (and the tests, and the audit) can trace it to its formula.
+The model is plain frozen dataclasses and serialises to JSON for snapshot tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of paragraph text; ``figure`` is set when the text is a generated number.
+
+    ``absolute`` runs print the magnitude of a signed figure (``1,198.05`` for
+    ``-1,198.05``) because the words around them (增加/减少) carry the direction.
+    ``score`` names the scorecard line (``2.1``) a printed score comes from.
+    """
+
+    text: str
+    figure: str = ""
+    absolute: bool = False
+    score: str = ""
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph made of runs (``style``: ``body``, ``note`` or ``center``)."""
+
+    runs: tuple[Run, ...]
+    style: str = "body"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell; ``figure`` is set when it prints a computed figure."""
+
+    text: str
+    figure: str = ""
+    numeric: bool = False  #: right-aligned in every renderer
+
+
+@dataclass(frozen=True)
+class Table:
+    """A captioned table (表N) whose header row repeats on every page."""
+
+    number: str  #: "表1"
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""  #: e.g. "单位：万元"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a chart; ``figures`` names the figure behind each value, if any."""
+
+    name: str
+    values: tuple[Decimal | None, ...]
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart spec (图N): categories, series and how to draw them; the PNG is rendered later."""
+
+    id: str  #: stable name, also the image file stem
+    number: str  #: "图1"
+    caption: str
+    kind: str  #: a key of :data:`jixiao.reports.charts.CHART_KINDS`
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = "万元"
+
+
+Block = Paragraph | Table | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the blocks under it; ``level`` 1 = 一、, 2 = （一）, 3 = 1."""
+
+    id: str
+    title: str
+    level: int
+    blocks: tuple[Block, ...] = ()
+    in_toc: bool = True
+
+
+@dataclass(frozen=True)
+class CoverField:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    department: str
+    title: str  #: "2023 年度部门整体支出绩效自评报告"
+    fields: tuple[CoverField, ...]
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One line of 附表1 评分表."""
+
+    code: str
+    name: str
+    level: int  #: 1 = 一级指标, 2 = 二级, …
+    points: Decimal | None
+    score: Decimal | None
+    deduction: Decimal | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The scores as the report prints them: rows, total and the grade from the framework."""
+
+    title: str
+    rows: tuple[ScoreRow, ...]
+    points: Decimal | None
+    total: Decimal | None
+    grade: str
+    framework: str = ""
+
+    def at_level(self, level: int) -> tuple[ScoreRow, ...]:
+        return tuple(r for r in self.rows if r.level == level)
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    severity: str  #: 错误/警告/提示
+    code: str
+    message: str
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """数据来源: one figure used in the report, with its formula and dataset inputs."""
+
+    figure: str
+    label: str
+    text: str
+    unit: str
+    formula: str
+    inputs: tuple[tuple[str, str], ...]  #: (where in the dataset, value as text)
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """A whole report: cover, body sections, scorecard, findings and data sources."""
+
+    title: str  #: "广东省科学技术厅2023年度部门整体支出绩效自评报告"
+    cover: Cover
+    sections: tuple[Section, ...]
+    scorecard: Scorecard
+    findings: tuple[FindingRow, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Chart))
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Table))
+
+    def figure_uses(self) -> list[tuple[str, str]]:
+        """Every printed figure as ``(figure id, printed text)``, in reading order."""
+        uses: list[tuple[str, str]] = []
+        for section in self.sections:
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    uses += [(r.figure, r.text) for r in block.runs if r.figure]
+                elif isinstance(block, Table):
+                    uses += [(c.figure, c.text) for row in block.rows for c in row if c.figure]
+        return uses
+
+    def figure_ids(self) -> set[str]:
+        """Ids of every figure the report uses (text, tables and chart series)."""
+        ids = {fid for fid, _ in self.figure_uses()}
+        for chart in self.charts:
+            ids.update(f for s in chart.series for f in s.figures if f)
+        return ids
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as plain JSON values (Decimals as exact text), for snapshots."""
+        result: dict[str, Any] = _jsonable(self)
+        return result
+
+
+#: Block types are tagged in JSON so a snapshot shows what each block is.
+_TAGGED = (Paragraph, Table, Chart)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {"type": type(value).__name__} if isinstance(value, _TAGGED) else {}
+        for f in dataclasses.fields(value):
+            out[f.name] = _jsonable(getattr(value, f.name))
+        return out
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

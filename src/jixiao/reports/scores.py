@@ -1,0 +1,76 @@
+"""The scorecard as the report prints it, adapted from the scoring engine or the dataset.
+
+The report never computes a score: it prints what it is given. :func:`report_scorecard`
+is the one place that decides where the scores come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from jixiao.dataset.model import Dataset, ScoreItem
+from jixiao.reports.model import Scorecard, ScoreRow
+
+SCORECARD_TITLE = "部门整体支出绩效自评指标评分表"
+
+#: Grade bands of 财预〔2020〕10号 (lower bound inclusive), used when no framework says otherwise.
+NATIONAL_BANDS: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "优秀"),
+    (Decimal(80), "良好"),
+    (Decimal(60), "中"),
+    (Decimal(0), "差"),
+)
+
+
+def grade_for(total: Decimal | None, bands: Sequence[tuple[Decimal, str]] = NATIONAL_BANDS) -> str:
+    """The grade of ``total`` under ``bands`` (highest lower bound first); ``""`` if no total."""
+    if total is None:
+        return ""
+    for lower, grade in bands:
+        if total >= lower:
+            return grade
+    return bands[-1][1] if bands else ""
+
+
+def _row(item: ScoreItem) -> ScoreRow:
+    deduction = (
+        item.points - item.score if item.points is not None and item.score is not None else None
+    )
+    return ScoreRow(
+        code=item.code,
+        name=item.name,
+        level=item.code.count(".") + 1,
+        points=item.points,
+        score=item.score,
+        deduction=deduction,
+        reason=item.reason,
+    )
+
+
+def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
+    if not values or any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def scorecard_from_dataset(
+    dataset: Dataset, bands: Sequence[tuple[Decimal, str]] = NATIONAL_BANDS
+) -> Scorecard:
+    """The scorecard as the department filled it (自评评分), totalled over the 一级 lines."""
+    rows = tuple(_row(item) for item in dataset.scores)
+    top = [r for r in rows if r.level == 1]
+    total = _sum([r.score for r in top])
+    return Scorecard(
+        title=SCORECARD_TITLE,
+        rows=rows,
+        points=_sum([r.points for r in top]),
+        total=total,
+        grade=grade_for(total, bands),
+        framework=dataset.self_evaluation.framework,
+    )
+
+
+def report_scorecard(dataset: Dataset, framework_id: str | None = None) -> Scorecard:
+    """The scorecard the report prints for ``dataset`` under ``framework_id``."""
+    return scorecard_from_dataset(dataset)
