@@ -66,18 +66,19 @@ IDS: dict[str, str] = {
     "income.final.total": "income.final.total",
     "income.share": "income.final.share.{item}",
     "income.ratio": "income.final.ratio_to_budget.{item}",
-    "income.ratio.total": "income.final.ratio_to_budget.total",
+    "income.ratio.total": "income.final.ratio_to_budget",
     "function.budget": "expenditure.function.budget.{item}",
     "function.final": "expenditure.function.final.{item}",
     "function.budget.total": "expenditure.function.budget.total",
     "nature.budget": "expenditure.nature.budget.{item}",
     "nature.final": "expenditure.nature.final.{item}",
     "nature.ratio": "expenditure.nature.final.ratio_to_budget.{item}",
-    "expenditure.budget.total": "expenditure.nature.budget.total",
-    "expenditure.final.total": "expenditure.nature.final.total",
-    "expenditure.ratio.total": "expenditure.nature.final.ratio_to_budget.total",
+    "expenditure.budget.total": "expenditure.budget.total",
+    "expenditure.final.total": "expenditure.final.total",
+    "expenditure.ratio.total": "expenditure.final.ratio_to_budget",
     "economic.final": "expenditure.economic.final.{nature}.{item}",
-    "economic.share": "expenditure.economic.final.share.{nature}.{item}",
+    "economic.share_nature": "expenditure.economic.final.share_of_nature.{nature}.{item}",
+    "economic.share_parent": "expenditure.economic.final.share_of_parent.{nature}.{item}",
     "three_public.budget": "three_public.budget.{item}",
     "three_public.final": "three_public.final.{item}",
     "three_public.prior": "three_public.prior.{item}",
@@ -88,6 +89,16 @@ IDS: dict[str, str] = {
     "carryover.closing": "carryover.closing",
     "carryover.change": "carryover.change",
     "carryover.change_rate": "carryover.change_rate",
+    "units.count": "units.count",
+    "units.admin": "units.count_admin",
+    "units.institution": "units.count_institution",
+    "headcount.total": "headcount.total",
+    "headcount.active": "headcount.active",
+    "headcount.retired": "headcount.retired",
+    "headcount.pension": "headcount.retired_pension_fund",
+    "headcount.survivors": "headcount.survivors",
+    "trips.groups": "three_public.trips.groups",
+    "trips.persons": "three_public.trips.persons",
 }
 
 THREE_PUBLIC_TOTAL = "三公经费合计"
@@ -124,6 +135,10 @@ class _Figures:
         self.used[figure_id] = None
         text = figure.text.lstrip("-") if absolute else figure.text
         return Run(text, figure=figure_id, absolute=absolute)
+
+    def count(self, figure_id: str, fallback: object) -> Run:
+        """A count (人, 个) as its figure when the engine has it, else as plain text."""
+        return self.run(figure_id) if self.has(figure_id) else Run(str(fallback))
 
     def cell(self, figure_id: str) -> Cell:
         if not self.has(figure_id):
@@ -199,7 +214,21 @@ def section(section_id: str) -> Callable[[SectionBuilder], SectionBuilder]:
 
 
 def _texts(ctx: _Context, key: str) -> list[Block]:
-    return [Paragraph((Run(t),)) for text in ctx.dataset.text(key) for t in _paragraphs(text)]
+    """The department's paragraphs under ``key``, minus those the report generates itself."""
+    patterns = [re.compile(p) for p in ctx.wording.data.get("superseded", {}).get(key, [])]
+    return [
+        Paragraph((Run(text),))
+        for block in ctx.dataset.text(key)
+        for p in _paragraphs(block)
+        if (text := _without_scores(ctx, p)) and not any(pattern.search(p) for pattern in patterns)
+    ]
+
+
+def _without_scores(ctx: _Context, text: str) -> str:
+    """``text`` without the score sentences the department wrote (the scorecard states them)."""
+    for pattern in ctx.wording.data.get("score_statements", []):
+        text = re.sub(pattern, "", text)
+    return text.strip()
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -228,13 +257,13 @@ def _org_setup(ctx: _Context) -> list[Block]:
         runs = ctx.runs(
             "unit_count",
             year=ctx.year,
-            count=str(len(ds.units)),
+            count=ctx.figs.count(fid("units.count"), len(ds.units)),
             table=table.number,
-            admin=str(admin),
-            institution=str(inst),
+            admin=ctx.figs.count(fid("units.admin"), admin),
+            institution=ctx.figs.count(fid("units.institution"), inst),
         )
         if ds.profile.unit_change_note:
-            runs += ctx.runs("unit_change", change=ds.profile.unit_change_note.rstrip("。"))
+            runs += ctx.runs("unit_change", change=ds.profile.unit_change_note.strip())
         blocks += [Paragraph(tuple(merge_runs(runs))), table]
     blocks += _headcount(ctx)
     return blocks
@@ -255,15 +284,17 @@ def _headcount(ctx: _Context) -> list[Block]:
     runs = ctx.runs(
         "headcount",
         year=ctx.year,
-        total=str(p.headcount_total),
-        active=str(p.headcount_active if p.headcount_active is not None else "—"),
-        retired=str(p.headcount_retired if p.headcount_retired is not None else "—"),
+        total=ctx.figs.count(fid("headcount.total"), p.headcount_total),
+        active=ctx.figs.count(fid("headcount.active"), p.headcount_active or "—"),
+        retired=ctx.figs.count(fid("headcount.retired"), p.headcount_retired or "—"),
     )
     if p.headcount_retired_pension_fund is not None:
-        runs += ctx.runs("headcount_pension", count=str(p.headcount_retired_pension_fund))
+        count = ctx.figs.count(fid("headcount.pension"), p.headcount_retired_pension_fund)
+        runs += ctx.runs("headcount_pension", count=count)
     if p.headcount_survivors:
         note = f"（{p.headcount_survivors_note}）" if p.headcount_survivors_note else ""
-        runs += ctx.runs("survivors", count=str(p.headcount_survivors), note=note)
+        count = ctx.figs.count(fid("headcount.survivors"), p.headcount_survivors)
+        runs += ctx.runs("survivors", count=count, note=note)
     return [Paragraph(tuple(merge_runs(runs)))]
 
 
@@ -371,8 +402,8 @@ def _scope(ctx: _Context) -> list[Block]:
 
 
 def _items_by_amount(ctx: _Context, role: str, items: Iterable[str]) -> list[str]:
-    """Items whose figure exists, largest first (the genre lists the big lines first)."""
-    present = [i for i in items if ctx.figs.has(fid(role, item=i))]
+    """Items with a non-zero figure, largest first (the genre lists the big lines first)."""
+    present = [i for i in items if ctx.figs.value(fid(role, item=i))]
     return sorted(present, key=lambda i: -(ctx.figs.value(fid(role, item=i)) or Decimal(0)))
 
 
@@ -638,7 +669,8 @@ def _final_expenditure(ctx: _Context) -> list[Block]:
     ]
     blocks += [_nature_line(ctx, n, nature) for n, nature in enumerate(natures)]
     note = " ".join(ctx.dataset.text("budget_variance_note"))
-    if note:
+    stated_already = any(note in line.note for line in _dept_lines(ctx.dataset.expenditure_nature))
+    if note and not stated_already:
         blocks.append(ctx.para("budget_variance", note=note))
     blocks.append(_nature_table(ctx))
     return blocks
@@ -675,7 +707,7 @@ def _economic_main(ctx: _Context, nature: str) -> list[Run]:
     if not classes:
         return []
     main = classes[0]
-    share = fid("economic.share", nature=nature, item=main)
+    share = fid("economic.share_nature", nature=nature, item=main)
     if not ctx.figs.has(share):
         return []
     kids = _items_by_amount_eco(
@@ -686,10 +718,10 @@ def _economic_main(ctx: _Context, nature: str) -> list[Run]:
             "economic_detail",
             name=_name(k, "economic"),
             amount=ctx.figs.run(fid("economic.final", nature=nature, item=k)),
-            share=ctx.figs.run(fid("economic.share", nature=nature, item=k)),
+            share=ctx.figs.run(fid("economic.share_parent", nature=nature, item=k)),
         )
         for k in kids[:2]
-        if ctx.figs.has(fid("economic.share", nature=nature, item=k))
+        if ctx.figs.has(fid("economic.share_parent", nature=nature, item=k))
     ]
     detail_runs: list[Run] = [Run("，其中："), *join_runs(details, "，")] if details else []
     return ctx.runs(
@@ -755,10 +787,6 @@ def _series_of(ctx: _Context, name: str, ids: Sequence[str]) -> Series:
 
 # --------------------------------------------------------------------------- 二、绩效自评情况
 
-_SCORE_TALK = re.compile(r"满分|扣分|得分|等级")
-#: "扣 4 分" written into a reason: the report states the deduction itself, from the scores.
-_STATED_DEDUCTION = re.compile(r"[，,；;]?\s*扣\s*\d+(?:\.\d+)?\s*分[。；;]?")
-
 
 def _score_text(value: Decimal | None) -> str:
     if value is None:
@@ -780,12 +808,7 @@ def _conclusion(ctx: _Context) -> list[Block]:
     card = ctx.scorecard
     # The department's own conclusion text is kept only where it does not talk about
     # scores: the scores themselves are stated from the scorecard, never from prose.
-    blocks: list[Block] = [
-        Paragraph((Run(p),))
-        for text in ctx.dataset.text("conclusion")
-        for p in _paragraphs(text)
-        if not _SCORE_TALK.search(p)
-    ]
+    blocks = _texts(ctx, "conclusion")
     if card.total is None:
         return blocks
     level2 = [r for r in card.at_level(2) if r.points is not None and r.score is not None]
@@ -820,14 +843,19 @@ def _item_score(ctx: _Context, row: ScoreRow) -> list[Run]:
     return ctx.runs("item_score", points=_score_run(row, "points"), score=_score_run(row, "score"))
 
 
+def _reason(ctx: _Context, row: ScoreRow | None) -> list[Block]:
+    text = _without_scores(ctx, row.reason) if row else ""
+    return [Paragraph((Run(text),))] if text else []
+
+
 def _children(card: Scorecard, row: ScoreRow) -> list[ScoreRow]:
     return [r for r in card.rows if r.code.rpartition(".")[0] == row.code]
 
 
 @section("evaluation.performance")
 def _performance(ctx: _Context) -> list[Block]:
-    blocks = _texts(ctx, "performance_analysis")
     row = _top_row(ctx.scorecard, "履职效能", 0)
+    blocks = _texts(ctx, "performance_analysis") or _reason(ctx, row)
     if row is not None:
         blocks.append(Paragraph(tuple(_item_score(ctx, row))))
         blocks += [
@@ -839,8 +867,8 @@ def _performance(ctx: _Context) -> list[Block]:
 
 @section("evaluation.management")
 def _management(ctx: _Context) -> list[Block]:
-    blocks = _texts(ctx, "management_analysis")
     row = _top_row(ctx.scorecard, "管理效率", 1)
+    blocks = _texts(ctx, "management_analysis") or _reason(ctx, row)
     if row is not None:
         blocks.append(Paragraph(tuple(_item_score(ctx, row))))
         blocks += [
@@ -854,9 +882,7 @@ def _management(ctx: _Context) -> list[Block]:
 def _score_item_paragraph(ctx: _Context, n: int, row: ScoreRow) -> Paragraph:
     name = row.name.removesuffix("情况")
     runs = [Run(f"{n}. {name}情况。", bold=True), *_item_score(ctx, row)]
-    reason = (
-        _STATED_DEDUCTION.sub("。", row.reason.strip()).replace("。。", "。") if row.reason else ""
-    )
+    reason = _without_scores(ctx, row.reason)
     if reason:
         runs.append(Run(reason if reason.endswith("。") else reason + "。"))
     if row.deduction and row.deduction > 0:
@@ -901,8 +927,8 @@ def _three_public(ctx: _Context) -> list[Block]:
             ctx.para(
                 "three_public_trips",
                 year=ctx.year,
-                groups=str(p.trips_groups),
-                persons=str(p.trips_persons),
+                groups=ctx.figs.count(fid("trips.groups"), p.trips_groups),
+                persons=ctx.figs.count(fid("trips.persons"), p.trips_persons),
             )
         )
     blocks += _three_public_growth(ctx, total)
@@ -1020,6 +1046,10 @@ def _carryover(ctx: _Context) -> list[Block]:
     if not ctx.figs.has(*ids):
         return []
     closing, opening, change, rate = ids
+    if any(
+        ctx.figs.figures[closing].text in f"{p.problem}{p.measure}" for p in ctx.dataset.problems
+    ):
+        return []  # the department's own problem text states it (and its reasons) already
     direction, word = _direction(ctx, change)
     text = ctx.para(
         "carryover",
@@ -1054,7 +1084,7 @@ def _scores_appendix(ctx: _Context) -> list[Block]:
             Cell(_score_text(r.points), numeric=True),
             Cell(_score_text(r.score), numeric=True),
             Cell(_score_text(r.deduction) if r.deduction else "", numeric=True),
-            Cell(_STATED_DEDUCTION.sub("。", r.reason).replace("。。", "。") if r.reason else ""),
+            Cell(_without_scores(ctx, r.reason)),
         )
         for r in card.rows
     ]
