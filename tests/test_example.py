@@ -428,3 +428,26 @@ def test_it_drops_the_converters_bold_markers(example: Dataset) -> None:
 
 def test_it_survives_a_text_form_round_trip(example: Dataset) -> None:
     assert read_text_form(write_text_form(example)) == example
+
+
+@pytest.mark.parametrize(
+    ("figure", "value"),
+    [
+        ("income.final.total", "617056.54"),
+        ("income.final.ratio_to_budget", "342.35"),
+        ("income.final.share.财政拨款收入", "96.02"),
+        ("income.final.ratio_to_budget.财政拨款收入", "393.85"),
+        ("expenditure.final.ratio_to_budget", "241.70"),  # wrong in the seed: 341.70
+        ("expenditure.economic.final.share_of_parent.项目支出.30299", "94.10"),  # wrong: 94.07
+        ("units.count_institution", "10"),  # wrong: table 1 has 9
+        ("score.2.4.deduction", "1"),  # wrong: 15 − 13.5 = 1.5
+        ("three_public.growth.因公出国（境）费", "3673.25"),
+        ("carryover.change_rate", "-1.84"),  # “减幅 1.84%”
+    ],
+)
+def test_it_records_the_stated_figures_as_printed(
+    example: Dataset, figure: str, value: str
+) -> None:
+    (stated,) = [s for s in example.stated if s.figure == figure]
+    assert stated.value == D(value)
+    assert stated.source
