@@ -1,0 +1,273 @@
+"""Monitoring commands: ``targets review`` / ``targets library``, ``monitor``, ``results``.
+
+Each parses its options, loads the inputs (exit 2 with every problem when they are
+unreadable), calls one engine function of :mod:`jixiao.monitoring` and prints text,
+JSON or writes Excel. Findings never change the exit code: these are review tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from jixiao.cli.app import (
+    EXIT_INPUT,
+    app,
+    console,
+    err_console,
+    fail_input,
+    load_or_exit,
+    print_json,
+)
+from jixiao.dataset.build import DatasetError, InputError
+from jixiao.lib.money import format_amount, format_number
+from jixiao.monitoring.tables import Table
+
+targets_app = typer.Typer(
+    help="绩效目标：核心指标库与目标审核（偏低、偏高、完整性、与资金一致性）。",
+    no_args_is_help=True,
+)
+app.add_typer(targets_app, name="targets")
+
+
+class Output(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
+FormatOption = Annotated[
+    Output, typer.Option("--format", "-f", help="输出格式：text、json 或 xlsx（xlsx 需 -o）")
+]
+OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="xlsx 输出文件")]
+
+
+def _load(loader: Callable[[], Any]) -> Any:
+    try:
+        return loader()
+    except DatasetError as error:
+        fail_input(error)
+
+
+_TEXT_WIDTH = 36  #: long explanations are shortened on screen; JSON and Excel keep them whole
+
+
+def _cell(value: object, money: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_amount(value) if money else format_number(value)
+    text = str(value)
+    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
+
+
+def _print_tables(tables: list[Table]) -> None:
+    for table in tables:
+        if not table.rows:
+            console.print(f"[bold]{table.title}[/bold]：无")
+            continue
+        rich = RichTable(title=table.title, title_justify="left", show_lines=False)
+        for header in table.headers:
+            rich.add_column(header, overflow="fold")
+        for row in table.rows:
+            rich.add_row(*(_cell(v, i in table.money) for i, v in enumerate(row)))
+        console.print(rich)
+
+
+def _emit(
+    fmt: Output, output: Path | None, document: dict[str, object], tables: list[Table]
+) -> None:
+    if fmt is Output.json:
+        print_json(document)
+    elif fmt is Output.xlsx:
+        from jixiao.monitoring.excel import write_tables_xlsx
+
+        assert output is not None  # checked before any work
+        write_tables_xlsx(tables, output)
+        console.print(f"已写入 {output}")
+    else:
+        _print_tables(tables)
+
+
+def _check_output(fmt: Output, output: Path | None) -> None:
+    if fmt is Output.xlsx and (output is None or output.suffix.lower() != ".xlsx"):
+        err_console.print("[red]--format xlsx 需要用 -o 指定 .xlsx 输出文件[/red]")
+        raise typer.Exit(EXIT_INPUT)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _library(library: Path | None, history: Path | None) -> Any:
+    from jixiao.monitoring.library import load_history_dir, load_library, shipped_library
+
+    lib = load_library(library) if library else shipped_library()
+    if history is not None:
+        lib = lib.with_history(*load_history_dir(history))
+    return lib
+
+
+@targets_app.command("review")
+def targets_review(
+    dataset: Annotated[Path, typer.Argument(help="数据集：.xlsx 或 .yaml")],
+    history: Annotated[
+        Path | None, typer.Option("--history", help="历史数据目录（history.csv、allocations.csv）")
+    ] = None,
+    library: Annotated[
+        Path | None,
+        typer.Option("--library", help="指标库文件（.yaml 或 .xlsx）；默认用内置起步库"),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="审核规则文件；默认 jixiao/data/monitoring/review.yaml"),
+    ] = None,
+    fmt: FormatOption = Output.text,
+    output: OutOption = None,
+) -> None:
+    """审核绩效目标：完整性、方向、与历史和指标库比较的偏低/偏高、与资金是否一致、目标设定偏低。"""
+    from jixiao.monitoring.review import review_targets
+    from jixiao.monitoring.settings import load_review_settings
+    from jixiao.monitoring.tables import review_tables
+
+    _check_output(fmt, output)
+    data = load_or_exit(dataset)
+    lib = _load(lambda: _library(library, history))
+    settings = _load(lambda: load_review_settings(rules))
+    review = review_targets(data, lib, settings)
+    _emit(fmt, output, review.to_json(), review_tables(review))
+    if fmt is Output.text:
+        flagged = sum(1 for r in review.rows if r.flags)
+        console.print(f"共审核 {len(review.rows)} 个指标，{flagged} 个有审核标记。")
+
+
+@targets_app.command("library")
+def targets_library(
+    output: Annotated[Path, typer.Argument(help="输出 .xlsx（指标库、历史值、预算数三个工作表）")],
+    history: Annotated[
+        Path | None, typer.Option("--history", help="一并导出的历史数据目录")
+    ] = None,
+    library: Annotated[
+        Path | None,
+        typer.Option("--library", help="指标库文件（.yaml 或 .xlsx）；默认用内置起步库"),
+    ] = None,
+) -> None:
+    """导出核心指标库（含历史值）为 Excel；改好的工作簿可用 --library 读回。"""
+    from jixiao.monitoring.excel import write_library_xlsx
+
+    if output.suffix.lower() != ".xlsx":
+        err_console.print("[red]指标库只能导出为 .xlsx[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    lib = _load(lambda: _library(library, history))
+    write_library_xlsx(lib, output)
+    console.print(f"已写入 {output}（{len(lib.indicators)} 个指标，{len(lib.history)} 条历史值）")
+
+
+# --------------------------------------------------------------------------- monitor
+
+
+@app.command()
+def monitor(
+    dataset: Annotated[Path, typer.Argument(help="含“执行进度”表的数据集：.xlsx 或 .yaml")],
+    period: Annotated[str, typer.Option("--period", "-p", help="监控期（YYYY-MM），如 2023-06")],
+    lines: Annotated[
+        str | None,
+        typer.Option("--lines", help="预警线规则集（见 warning-lines.yaml），默认四川口径"),
+    ] = None,
+    lines_file: Annotated[
+        Path | None, typer.Option("--lines-file", help="自定义预警线文件")
+    ] = None,
+    interview_after: Annotated[
+        int | None,
+        typer.Option("--interview-after", help="连续几次低于预警线列入约谈（覆盖规则集）"),
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="另存执行进度与序时进度对比图（.png）")
+    ] = None,
+    fmt: FormatOption = Output.text,
+    output: OutOption = None,
+) -> None:
+    """绩效运行监控：执行率对比序时进度和预警线，输出执行进度通报、预警清单和约谈名单。"""
+    import dataclasses
+
+    from jixiao.monitoring.monitor import monitor_execution, parse_period
+    from jixiao.monitoring.settings import load_warning_lines
+    from jixiao.monitoring.tables import monitoring_tables
+
+    _check_output(fmt, output)
+    if parse_period(period) is None:
+        fail_input(
+            DatasetError([InputError("--period", f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")])
+        )
+    data = load_or_exit(dataset)
+    rule_set = _load(lambda: load_warning_lines(lines, lines_file))
+    if interview_after is not None:
+        rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
+    report = monitor_execution(data, period, rule_set)
+    if chart is not None:
+        from jixiao.monitoring.chart import execution_chart_png
+
+        chart.parent.mkdir(parents=True, exist_ok=True)
+        chart.write_bytes(
+            execution_chart_png(
+                report, f"{data.profile.department_name} 预算执行进度（截至 {period}）"
+            )
+        )
+    _emit(fmt, output, report.to_json(), monitoring_tables(report))
+    if fmt is Output.text:
+        rate = f"{format_number(report.rate)}%" if report.rate is not None else "—"
+        line = f"，预警线 {format_number(report.line)}%" if report.line is not None else ""
+        console.print(
+            f"截至 {period}：预算 {format_amount(report.total_budget)} 万元，累计执行 {format_amount(report.total_cumulative)} 万元，"
+            f"执行率 {rate}，序时进度 {format_number(report.pace)}%{line}；预警 {len(report.alerts)} 条，约谈 {len(report.interviews)} 个单位。"
+        )
+        if chart is not None:
+            console.print(f"图已写入 {chart}")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@app.command()
+def results(
+    dataset: Annotated[Path, typer.Argument(help="数据集：.xlsx 或 .yaml")],
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help="结果应用规则（等级线、建议、整改期限）；默认内置"),
+    ] = None,
+    carry_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--carry-to",
+            help="把整改清单写入下一年度数据集（.yaml/.xlsx；文件已存在则更新其“整改事项”表）",
+        ),
+    ] = None,
+    fmt: FormatOption = Output.text,
+    output: OutOption = None,
+) -> None:
+    """评价结果应用：按等级给出预算安排建议（优先保障/保障/压缩/取消），列出整改清单。"""
+    from jixiao.io.formats import format_for, save_dataset
+    from jixiao.monitoring.results import apply_results, carry_forward
+    from jixiao.monitoring.settings import load_result_rules
+    from jixiao.monitoring.tables import results_tables
+
+    _check_output(fmt, output)
+    if carry_to is not None and format_for(carry_to) is None:
+        err_console.print(f"[red]不支持的数据集格式“{carry_to.suffix}”（支持 .xlsx、.yaml）[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    data = load_or_exit(dataset)
+    rule_set = _load(lambda: load_result_rules(rules))
+    result = apply_results(data, rule_set)
+    if carry_to is not None:
+        existing = load_or_exit(carry_to) if carry_to.exists() else None
+        save_dataset(carry_forward(data, result.rectifications, existing), carry_to)
+    _emit(fmt, output, result.to_json(), results_tables(result))
+    if fmt is Output.text:
+        console.print(f"整改事项 {len(result.rectifications)} 项。")
+        if carry_to is not None:
+            console.print(f"已写入下一年度数据集 {carry_to}")

@@ -1,0 +1,540 @@
+"""In-year monitoring (绩效运行监控): execution against 序时进度 and the warning lines.
+
+:func:`monitor_execution` takes a dataset with monthly cumulative execution
+(``Dataset.execution``), the month to report on and a warning-line rule set, and
+returns the 预算执行进度通报 (units ranked by lag), the warning list (units and projects
+below the line, and projects whose money pace and indicator progress part ways), the
+约谈 list (units below the line at the last N checkpoints) and the monthly series for
+the chart. Bad lines (months malformed, out of order or after the report month,
+cumulative execution that falls, execution above the budget) become findings and, where
+they cannot be used, are left out — never an exception.
+
+The bulk work (ordering, forward-filling months without a report, sums per unit and
+month) is done by polars on exact decimals; only the rows that are printed are turned
+into Python objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from jixiao.checks.findings import Finding, Severity, value_text
+from jixiao.dataset.model import Dataset
+from jixiao.lib.money import HUNDRED, ZERO, normalize
+from jixiao.monitoring.settings import WarningLines
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONEY = pl.Decimal(38, 6)
+_MAX_LISTED = 20  #: findings of one kind listed one by one; the rest are counted
+
+
+def parse_period(text: str) -> tuple[int, int] | None:
+    """``"2023-06"`` → ``(2023, 6)``; ``None`` when it is not a YYYY-MM month."""
+    match = PERIOD_RE.match(text.strip())
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def pace_of(month: int) -> Decimal:
+    """序时进度: the elapsed share of the year at the end of ``month``, in percent."""
+    return Decimal(month) * HUNDRED / Decimal(12)
+
+
+def _rate(cumulative: Decimal, budget: Decimal) -> Decimal | None:
+    return cumulative * HUNDRED / budget if budget else None
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One row of the 通报 table."""
+
+    rank: int
+    unit: str
+    name: str
+    budget: Decimal
+    cumulative: Decimal
+    rate: Decimal | None  #: 执行率 (%), unrounded
+    pace: Decimal  #: 序时进度 (%)
+    line: Decimal | None  #: the warning line in force (%)
+    checkpoints: tuple[tuple[int, Decimal | None], ...]  #: 执行率 at each checkpoint month
+    below_line: bool
+    interview: bool
+
+    @property
+    def lag(self) -> Decimal:
+        return self.pace - (self.rate or ZERO)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "unit": self.unit,
+            "name": self.name,
+            "budget": value_text(self.budget),
+            "cumulative": value_text(self.cumulative),
+            "rate": value_text(self.rate),
+            "pace": value_text(self.pace),
+            "lag": value_text(self.lag),
+            "line": value_text(self.line),
+            "checkpoints": {str(m): value_text(r) for m, r in self.checkpoints},
+            "below_line": self.below_line,
+            "interview": self.interview,
+        }
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One entry of the warning list."""
+
+    level: str  #: 单位 or 项目
+    code: str
+    name: str
+    unit: str
+    kind: str  #: 低于预警线 / 资金快于产出 / 产出快于资金
+    rate: Decimal | None
+    reference: Decimal | None  #: the warning line or the indicator progress it is compared with
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "code": self.code,
+            "name": self.name,
+            "unit": self.unit,
+            "kind": self.kind,
+            "rate": value_text(self.rate),
+            "reference": value_text(self.reference),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    month: int
+    rate: Decimal | None
+    pace: Decimal
+    line: Decimal | None
+
+
+@dataclass(frozen=True)
+class MonitoringReport:
+    period: str
+    rule_set: str
+    pace: Decimal
+    line: Decimal | None
+    total_budget: Decimal
+    total_cumulative: Decimal
+    units: tuple[UnitStatus, ...]  #: ranked by lag, largest first
+    alerts: tuple[Alert, ...]
+    interviews: tuple[UnitStatus, ...]
+    series: tuple[SeriesPoint, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return _rate(self.total_cumulative, self.total_budget)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "period": self.period,
+            "rule_set": self.rule_set,
+            "pace": value_text(self.pace),
+            "line": value_text(self.line),
+            "total_budget": value_text(self.total_budget),
+            "total_cumulative": value_text(self.total_cumulative),
+            "rate": value_text(self.rate),
+            "units": [u.to_json() for u in self.units],
+            "alerts": [a.to_json() for a in self.alerts],
+            "interviews": [u.unit for u in self.interviews],
+            "series": [
+                {
+                    "month": p.month,
+                    "rate": value_text(p.rate),
+                    "pace": value_text(p.pace),
+                    "line": value_text(p.line),
+                }
+                for p in self.series
+            ],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+# --------------------------------------------------------------------------- input
+
+
+_LINE_SCHEMA = {
+    "row": pl.Int64,
+    "period": pl.String,
+    "unit_in": pl.String,
+    "project": pl.String,
+    "cumulative": _MONEY,
+    "budget_in": _MONEY,
+    "progress": _MONEY,
+}
+
+
+def _lines_frame(dataset: Dataset) -> pl.DataFrame:
+    lines = dataset.execution
+    columns = {
+        "row": range(len(lines)),
+        "period": [line.period for line in lines],
+        "unit_in": [line.unit for line in lines],
+        "project": [line.project for line in lines],
+        "cumulative": [line.cumulative for line in lines],
+        "budget_in": [line.budget for line in lines],
+        "progress": [line.indicator_progress for line in lines],
+    }
+    return pl.DataFrame({k: pl.Series(k, v, dtype=_LINE_SCHEMA[k]) for k, v in columns.items()})
+
+
+def _projects_frame(dataset: Dataset) -> pl.DataFrame:
+    projects = dataset.projects
+    return pl.DataFrame(
+        {
+            "project": [p.code for p in projects],
+            "project_unit": [p.unit for p in projects],
+            "project_budget": pl.Series(
+                [p.adjusted if p.adjusted is not None else p.budget for p in projects], dtype=_MONEY
+            ),
+        },
+        schema={"project": pl.String, "project_unit": pl.String, "project_budget": _MONEY},
+    )
+
+
+class _Findings:
+    """Collects line findings, listing the first few of each kind and counting the rest."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.locs = [line.loc for line in dataset.execution]
+        self.items: list[Finding] = []
+
+    def add(
+        self,
+        frame: pl.DataFrame,
+        code: str,
+        severity: Severity,
+        message: str,
+        columns: tuple[str, ...] = (),
+    ) -> None:
+        for values in frame.head(_MAX_LISTED).iter_rows(named=True):
+            plain = {
+                k: format(normalize(v), "f") if isinstance(v, Decimal) else v
+                for k, v in values.items()
+            }
+            shown = {k: plain[k] for k in columns}
+            self.items.append(
+                Finding(code, severity, message.format(**plain), self.locs[values["row"]], shown)
+            )
+        if frame.height > _MAX_LISTED:
+            rest = frame.height - _MAX_LISTED
+            self.items.append(
+                Finding(
+                    code,
+                    severity,
+                    f"另有 {rest} 行同类问题（{message.split('：')[0]}）",
+                    "执行进度",
+                )
+            )
+
+
+def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFrame:
+    """Valid lines up to the report month, with unit and budget resolved; the rest are findings."""
+    frame = _lines_frame(dataset).join(_projects_frame(dataset), on="project", how="left")
+    frame = frame.with_columns(
+        ok=pl.col("period").str.contains(PERIOD_RE.pattern),
+        unit=pl.when(pl.col("unit_in") != "")
+        .then("unit_in")
+        .otherwise(pl.col("project_unit").fill_null("")),
+        budget=pl.coalesce("budget_in", "project_budget"),
+        entity=pl.when(pl.col("project") != "")
+        .then("project")
+        .otherwise(pl.lit("单位:") + pl.col("unit_in")),
+    )
+    out.add(
+        frame.filter(~pl.col("ok")),
+        "monitor.bad_period",
+        Severity.ERROR,
+        "月份“{period}”应为 YYYY-MM 格式（如 2023-06），该行未计入",
+    )
+    frame = frame.filter("ok").with_columns(
+        year=pl.col("period").str.slice(0, 4).cast(pl.Int32),
+        month=pl.col("period").str.slice(5, 2).cast(pl.Int32),
+    )
+    out.add(
+        frame.filter(pl.col("year") != year),
+        "monitor.other_year",
+        Severity.WARNING,
+        f"月份“{{period}}”不属于 {year} 年度，该行未计入",
+    )
+    future = frame.filter((pl.col("year") == year) & (pl.col("month") > month))
+    out.add(
+        future,
+        "monitor.future_month",
+        Severity.WARNING,
+        f"月份“{{period}}”晚于监控期 {year}-{month:02d}（未来月份），该行未计入",
+    )
+    frame = frame.filter((pl.col("year") == year) & (pl.col("month") <= month))
+    out.add(
+        frame.filter(pl.col("unit") == ""),
+        "monitor.no_unit",
+        Severity.ERROR,
+        "项目“{project}”没有单位编码，该行未计入",
+    )
+    out.add(
+        frame.filter(pl.col("budget").is_null()),
+        "monitor.no_budget",
+        Severity.ERROR,
+        "“{entity}”没有预算数（执行进度和项目表都未填），该行未计入",
+    )
+    frame = frame.filter((pl.col("unit") != "") & pl.col("budget").is_not_null())
+    _order_findings(frame, out)
+    return frame.sort("entity", "month")
+
+
+def _order_findings(frame: pl.DataFrame, out: _Findings) -> None:
+    as_given = frame.sort("row").with_columns(previous=pl.col("month").shift(1).over("entity"))
+    out.add(
+        as_given.filter(pl.col("month") < pl.col("previous")),
+        "monitor.out_of_order",
+        Severity.INFO,
+        "“{entity}”的月份 {period} 排在更晚的月份之后（已按月份排序后计算）",
+    )
+    by_month = frame.sort("entity", "month").with_columns(
+        previous=pl.col("cumulative").shift(1).over("entity")
+    )
+    out.add(
+        by_month.filter(pl.col("cumulative") < pl.col("previous")),
+        "monitor.decrease",
+        Severity.ERROR,
+        "“{entity}”{period} 的累计执行数 {cumulative} 万元小于上月的 {previous} 万元：累计数不应减少",
+        ("cumulative", "previous"),
+    )
+    out.add(
+        frame.filter(pl.col("cumulative") > pl.col("budget")),
+        "monitor.above_budget",
+        Severity.ERROR,
+        "“{entity}”{period} 的累计执行数 {cumulative} 万元超过预算数 {budget} 万元",
+        ("cumulative", "budget"),
+    )
+
+
+def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
+    """One row per entity and month 1..``month``; a month without a report keeps the last one.
+
+    Before an entity's first report its cumulative execution counts as 0 (nothing was
+    reported as spent) and its budget is the one of its first report.
+    """
+    entities = frame.group_by("entity").agg(pl.col("unit").last(), pl.col("project").last())
+    months = pl.DataFrame({"month": pl.Series(range(1, month + 1), dtype=pl.Int32)})
+    grid = entities.join(months, how="cross").join(
+        frame.select("entity", "month", "cumulative", "budget", "progress"),
+        on=["entity", "month"],
+        how="left",
+    )
+    return grid.sort("entity", "month").with_columns(
+        pl.col("cumulative").forward_fill().over("entity").fill_null(pl.lit(0, dtype=_MONEY)),
+        pl.col("budget").forward_fill().backward_fill().over("entity"),
+        pl.col("progress").forward_fill().over("entity"),
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _unit_statuses(
+    grid: pl.DataFrame, dataset: Dataset, month: int, lines: WarningLines
+) -> list[UnitStatus]:
+    checkpoints = lines.checkpoints_until(month)
+    wanted = sorted({*checkpoints, month})
+    sums = (
+        grid.filter(pl.col("month").is_in(wanted))
+        .group_by("unit", "month")
+        .agg(pl.col("cumulative").sum(), pl.col("budget").sum())
+    )
+    by_unit: dict[str, dict[int, tuple[Decimal, Decimal]]] = {}
+    for unit, m, cumulative, budget in sums.iter_rows():
+        by_unit.setdefault(unit, {})[m] = (cumulative, budget)
+    names = {u.code: u.name for u in dataset.units}
+    line = lines.line_at(month)
+    statuses = []
+    for unit, months in by_unit.items():
+        cumulative, budget = months[month]
+        rates = tuple((c, _rate(*months[c])) for c in checkpoints)
+        below = [r is not None and r < dict(lines.lines)[c] for c, r in rates]
+        recent = below[-lines.interview_after :] if lines.interview_after else []
+        statuses.append(
+            UnitStatus(
+                0,
+                unit,
+                names.get(unit, ""),
+                budget,
+                cumulative,
+                _rate(cumulative, budget),
+                pace_of(month),
+                line[1] if line else None,
+                rates,
+                line is not None and (_rate(cumulative, budget) or ZERO) < line[1],
+                len(recent) == lines.interview_after and all(recent),
+            )
+        )
+    statuses.sort(key=lambda s: (-s.lag, s.unit))
+    return [_ranked(s, i) for i, s in enumerate(statuses, start=1)]
+
+
+def _ranked(status: UnitStatus, rank: int) -> UnitStatus:
+    from dataclasses import replace
+
+    return replace(status, rank=rank)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{normalize(value.quantize(Decimal('0.01')))}%"
+
+
+def _unit_alerts(statuses: list[UnitStatus]) -> list[Alert]:
+    return [
+        Alert(
+            "单位",
+            s.unit,
+            s.name,
+            s.unit,
+            "低于预警线",
+            s.rate,
+            s.line,
+            f"执行率 {_pct(s.rate)} 低于预警线 {_pct(s.line)}（序时进度 {_pct(s.pace)}）",
+        )
+        for s in statuses
+        if s.below_line
+    ]
+
+
+def _project_alerts(
+    grid: pl.DataFrame, dataset: Dataset, month: int, lines: WarningLines
+) -> list[Alert]:
+    names = {p.code: p.name for p in dataset.projects}
+    line = lines.line_at(month)
+    gap = lines.progress_gap
+    alerts = []
+    rows = grid.filter((pl.col("month") == month) & (pl.col("project") != ""))
+    for project, unit, cumulative, budget, progress in rows.select(
+        "project", "unit", "cumulative", "budget", "progress"
+    ).iter_rows():
+        rate = _rate(cumulative, budget)
+        if rate is None:
+            continue
+        name = names.get(project, "")
+        if line and rate < line[1]:
+            alerts.append(
+                Alert(
+                    "项目",
+                    project,
+                    name,
+                    unit,
+                    "低于预警线",
+                    rate,
+                    line[1],
+                    f"执行率 {_pct(rate)} 低于预警线 {_pct(line[1])}",
+                )
+            )
+        if progress is None:
+            continue
+        if rate - progress > gap:
+            alerts.append(
+                Alert(
+                    "项目",
+                    project,
+                    name,
+                    unit,
+                    "资金快于产出",
+                    rate,
+                    progress,
+                    f"执行率 {_pct(rate)}，指标完成进度仅 {_pct(progress)}：资金已按进度支出，产出滞后",
+                )
+            )
+        elif progress - rate > gap:
+            alerts.append(
+                Alert(
+                    "项目",
+                    project,
+                    name,
+                    unit,
+                    "产出快于资金",
+                    rate,
+                    progress,
+                    f"指标完成进度 {_pct(progress)}，执行率仅 {_pct(rate)}：产出已完成，资金支付滞后",
+                )
+            )
+    return alerts
+
+
+def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesPoint]:
+    totals = (
+        grid.group_by("month").agg(pl.col("cumulative").sum(), pl.col("budget").sum()).sort("month")
+    )
+    by_month = {m: (c, b) for m, c, b in totals.iter_rows()}
+    checkpoints = dict(lines.lines)
+    return [
+        SeriesPoint(
+            m, _rate(*by_month[m]) if m in by_month else None, pace_of(m), checkpoints.get(m)
+        )
+        for m in range(1, month + 1)
+    ]
+
+
+def monitor_execution(dataset: Dataset, period: str, lines: WarningLines) -> MonitoringReport:
+    """Compare cumulative execution up to ``period`` (YYYY-MM) with 序时进度 and ``lines``.
+
+    Raises ``ValueError`` only when ``period`` itself is not a YYYY-MM month (the CLI
+    checks it first); every problem in the data is a finding.
+    """
+    parsed = parse_period(period)
+    if parsed is None:
+        raise ValueError(f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")
+    year, month = parsed
+    out = _Findings(dataset)
+    if dataset.profile.year and dataset.profile.year != year:
+        out.items.append(
+            Finding(
+                "monitor.period_year",
+                Severity.WARNING,
+                f"监控期 {period} 与数据集年度 {dataset.profile.year} 不一致",
+                "基本信息",
+            )
+        )
+    frame = _clean(dataset, year, month, out)
+    if frame.is_empty():
+        out.items.append(
+            Finding(
+                "monitor.no_lines",
+                Severity.WARNING,
+                f"没有 {period} 及以前的可用执行数据",
+                "执行进度",
+            )
+        )
+        return MonitoringReport(
+            period, lines.name, pace_of(month), None, ZERO, ZERO, (), (), (), (), tuple(out.items)
+        )
+    grid = _grid(frame, month)
+    statuses = _unit_statuses(grid, dataset, month, lines)
+    series = _series(grid, month, lines)
+    total = (
+        grid.filter(pl.col("month") == month)
+        .select(pl.col("budget").sum(), pl.col("cumulative").sum())
+        .row(0)
+    )
+    line = lines.line_at(month)
+    return MonitoringReport(
+        period,
+        lines.name,
+        pace_of(month),
+        line[1] if line else None,
+        total[0],
+        total[1],
+        tuple(statuses),
+        tuple(_unit_alerts(statuses) + _project_alerts(grid, dataset, month, lines)),
+        tuple(s for s in statuses if s.interview),
+        tuple(series),
+        tuple(out.items),
+    )

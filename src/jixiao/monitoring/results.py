@@ -1,0 +1,287 @@
+"""Result application (绩效评价结果应用): budget recommendations and the 整改 list.
+
+:func:`apply_results` grades the department and each project from their scores and
+maps the grade to the recommendation a finance bureau applies (优 → 优先保障 … 差 →
+取消, from the rule file); every deduction in the scorecard and every unmet target
+becomes a rectification item with owner, deadline and status. :func:`carry_forward`
+puts the items into next year's dataset (table 整改事项), so they are tracked there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from jixiao.checks.findings import Finding, Severity, value_text
+from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
+from jixiao.lib.money import HUNDRED, ZERO, normalize
+from jixiao.monitoring.settings import ResultRules
+
+_UP = frozenset({"≥", "＞"})
+_DOWN = frozenset({"≤", "＜"})
+
+
+def _n(value: Decimal) -> str:
+    return format(normalize(value), "f")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The grade of one scored subject and what it means for next year's budget."""
+
+    level: str  #: 部门整体 or 项目
+    code: str
+    name: str
+    score: Decimal
+    grade: str
+    recommendation: str
+    basis: str  #: where the score came from
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "code": self.code,
+            "name": self.name,
+            "score": value_text(self.score),
+            "grade": self.grade,
+            "recommendation": self.recommendation,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True)
+class ResultApplication:
+    recommendations: tuple[Recommendation, ...]
+    rectifications: tuple[Rectification, ...]
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "recommendations": [r.to_json() for r in self.recommendations],
+            "rectifications": [rectification_json(r) for r in self.rectifications],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def rectification_json(item: Rectification) -> dict[str, object]:
+    return {
+        "source_year": item.source_year,
+        "kind": item.kind,
+        "subject": item.subject,
+        "detail": item.detail,
+        "owner": item.owner,
+        "deadline": item.deadline.isoformat() if item.deadline else "",
+        "status": item.status,
+    }
+
+
+def department_score(dataset: Dataset) -> tuple[Decimal | None, str]:
+    """The department's total score and its source.
+
+    The one place to switch to the scoring engine (``jixiao.scoring``) once it lands:
+    until then the total is the sum of the top-level lines of the scorecard the
+    department filled, or the total its report states.
+    """
+    top = [s.score for s in dataset.scores if "." not in s.code and s.score is not None]
+    if top:
+        return sum(top, ZERO), "自评评分表一级指标得分合计"
+    if dataset.self_evaluation.stated_total is not None:
+        return dataset.self_evaluation.stated_total, "报告声明的自评总分"
+    return None, ""
+
+
+def _recommendations(
+    dataset: Dataset, rules: ResultRules
+) -> tuple[list[Recommendation], list[Finding]]:
+    findings = []
+    result = []
+    total, basis = department_score(dataset)
+    name = dataset.profile.department_name or "部门整体"
+    if total is None:
+        findings.append(
+            Finding(
+                "results.no_score",
+                Severity.WARNING,
+                "数据集没有自评得分，无法确定部门整体评价等级",
+                "自评评分",
+            )
+        )
+    else:
+        grade = rules.grade_of(total)
+        result.append(
+            Recommendation("部门整体", "", name, total, grade, rules.recommendation(grade), basis)
+        )
+        stated = dataset.self_evaluation.stated_grade
+        if stated and not stated.startswith(grade):
+            findings.append(
+                Finding(
+                    "results.grade_differs",
+                    Severity.INFO,
+                    f"报告自评等级为“{stated}”，按等级线 {_n(total)} 分为“{grade}”",
+                    "自评结论",
+                    {"score": value_text(total), "stated_grade": stated, "grade": grade},
+                )
+            )
+    for project in dataset.projects:
+        if project.self_score is None:
+            continue
+        grade = rules.grade_of(project.self_score)
+        result.append(
+            Recommendation(
+                "项目",
+                project.code,
+                project.name,
+                project.self_score,
+                grade,
+                rules.recommendation(grade),
+                "项目自评得分",
+            )
+        )
+    return result, findings
+
+
+def _deadline(year: int | None, rules: ResultRules) -> date | None:
+    if year is None:
+        return None
+    month, day = (int(p) for p in rules.deadline.split("-"))
+    return date(year + 1, month, day)
+
+
+def _deductions(dataset: Dataset, deadline: date | None) -> list[Rectification]:
+    """Every leaf of the scorecard that lost points (parents only sum their children)."""
+    parents = {s.parent_code for s in dataset.scores}
+    owner = dataset.profile.department_name
+    items = []
+    for item in dataset.scores:
+        if (
+            item.code in parents
+            or item.points is None
+            or item.score is None
+            or item.score >= item.points
+        ):
+            continue
+        lost = item.points - item.score
+        items.append(
+            Rectification(
+                dataset.profile.year,
+                "扣分项",
+                f"{item.code} {item.name}：扣 {_n(lost)} 分（分值 {_n(item.points)}，得分 {_n(item.score)}）",
+                item.reason,
+                owner,
+                deadline,
+                "待整改",
+                item.loc,
+            )
+        )
+    return items
+
+
+def unmet(ind: Indicator) -> str:
+    """Why ``ind`` is not met (Chinese), or ``""`` when it is met or cannot be judged."""
+    if not ind.quantitative:
+        return (
+            f"定性指标完成档次为“{ind.qual_grade}”"
+            if ind.qual_grade in ("部分达成", "未达成")
+            else ""
+        )
+    if ind.target is None or ind.actual is None:
+        return ""
+    target, actual = ind.target, ind.actual
+    missed = (
+        (ind.sign == "≥" and actual < target)
+        or (ind.sign == "＞" and actual <= target)
+        or (ind.sign == "≤" and actual > target)
+        or (ind.sign == "＜" and actual >= target)
+        or (ind.sign == "＝" and actual != target)
+    )
+    if not missed:
+        return ""
+    rate = (
+        f"，完成率 {_n(round(actual / target * HUNDRED, 2))}%" if ind.sign in _UP and target else ""
+    )
+    return f"指标值 {ind.sign}{_n(target)}{ind.unit}，完成值 {_n(actual)}{ind.unit}{rate}"
+
+
+def _unmet_targets(
+    dataset: Dataset, deadline: date | None
+) -> tuple[list[Rectification], list[Finding]]:
+    projects = {p.code: p for p in dataset.projects}
+    department = dataset.profile.department_name
+    items, findings = [], []
+    subjects = [(i, f"{department}（目标 {i.owner}）") for i in dataset.indicators]
+    for ind in dataset.project_indicators:
+        p = projects.get(ind.owner)
+        subjects.append((ind, (p.division or p.unit or p.code) if p else ind.owner))
+    for ind, owner in subjects:
+        if (
+            ind.horizon == "年度"
+            and ind.quantitative
+            and ind.target is not None
+            and ind.actual is None
+        ):
+            findings.append(
+                Finding(
+                    "results.no_actual",
+                    Severity.INFO,
+                    f"“{ind.name}”没有完成值，未判断是否完成",
+                    ind.loc,
+                )
+            )
+        reason = unmet(ind)
+        if reason:
+            detail = "；".join(t for t in (reason, ind.actual_desc, ind.deviation) if t)
+            items.append(
+                Rectification(
+                    dataset.profile.year,
+                    "未完成指标",
+                    f"{ind.name}：{reason}",
+                    detail,
+                    owner,
+                    deadline,
+                    "待整改",
+                    ind.loc,
+                )
+            )
+    return items, findings
+
+
+def _still_open(dataset: Dataset) -> list[Rectification]:
+    """Items carried from earlier years that are not yet rectified stay on the list."""
+    return [
+        dataclasses.replace(r, kind=f"往年未完成整改（{r.kind}）")
+        for r in dataset.rectifications
+        if r.status != "已整改"
+    ]
+
+
+def apply_results(dataset: Dataset, rules: ResultRules) -> ResultApplication:
+    """Recommendations from the grades, and the 整改 list of deductions and unmet targets."""
+    recommendations, findings = _recommendations(dataset, rules)
+    deadline = _deadline(dataset.profile.year, rules)
+    unmet_items, unmet_findings = _unmet_targets(dataset, deadline)
+    items = _deductions(dataset, deadline) + unmet_items + _still_open(dataset)
+    return ResultApplication(tuple(recommendations), tuple(items), tuple(findings + unmet_findings))
+
+
+def carry_forward(
+    dataset: Dataset, items: tuple[Rectification, ...], next_year: Dataset | None = None
+) -> Dataset:
+    """Next year's dataset with ``items`` in its 整改事项 table.
+
+    With ``next_year`` given, its items from the same source year are replaced (running
+    twice does not duplicate them); otherwise a new dataset is started with the
+    department's profile, divisions and units.
+    """
+    if next_year is None:
+        profile = Profile(
+            department_name=dataset.profile.department_name,
+            year=dataset.profile.year + 1 if dataset.profile.year else None,
+            amount_unit=dataset.profile.amount_unit,
+        )
+        next_year = Dataset(profile=profile, divisions=dataset.divisions, units=dataset.units)
+    years = {i.source_year for i in items}
+    kept = tuple(r for r in next_year.rectifications if r.source_year not in years)
+    fresh = tuple(dataclasses.replace(i, loc="") for i in items)
+    return dataclasses.replace(next_year, rectifications=kept + fresh)

@@ -1,0 +1,547 @@
+"""Target review (绩效目标审核): completeness, direction, ambition against history and money.
+
+:func:`review_targets` takes a dataset, the indicator library (with history and
+allocations) and the review settings, and returns one :class:`ReviewRow` per target
+plus findings. Each flag is a :class:`~jixiao.checks.findings.Finding` whose Chinese
+message carries the numbers behind it. The per-indicator checks are a registry of
+small functions (:data:`INDICATOR_CHECKS`); the group checks (every 一级/二级 category
+present) run once per 目标 owner.
+
+History is summarised with polars (last, highest and lowest prior actuals per
+indicator and owner), so 100k targets against three years of history stay fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from jixiao.checks.findings import Finding, Severity, value_text
+from jixiao.dataset.codes import load_codes
+from jixiao.dataset.model import Dataset, Indicator
+from jixiao.lib.money import HUNDRED, normalize
+from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
+from jixiao.monitoring.settings import ReviewSettings
+
+#: Finding code → the short Chinese label shown in the 审核 table.
+FLAG_LABELS: dict[str, str] = {
+    "target.incomplete": "不完整",
+    "target.missing_value": "不完整",
+    "target.missing_unit": "不完整",
+    "target.qualitative": "宜定量",
+    "target.direction": "方向存疑",
+    "target.low_history": "偏低",
+    "target.low_library": "偏低",
+    "target.high": "偏高",
+    "target.money": "与资金不一致",
+    "target.set_too_low": "目标设定偏低",
+    "target.unknown_code": "未知指标编码",
+    "target.no_history": "无历史数据",
+    "target.not_in_library": "未入库",
+}
+_UP = frozenset({"≥", "＞"})
+_DOWN = frozenset({"≤", "＜"})
+_D = Decimal
+
+
+def _n(value: Decimal) -> str:
+    """A number as people write it in a sentence: ``230``, ``1.5``, ``95.5``."""
+    return format(normalize(value), "f")
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """What the history says about one indicator of one owner, before the review year."""
+
+    last_year: int
+    last_target: Decimal | None
+    last_actual: Decimal | None
+    max_actual: Decimal | None
+    min_actual: Decimal | None
+    years: int
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One reviewed target."""
+
+    owner: str  #: 目标编号 or 项目编码
+    owner_name: str
+    code: str  #: library code ("" if not in the library)
+    level1: str
+    level2: str
+    name: str
+    sign: str
+    target: Decimal | None
+    unit: str
+    actual: Decimal | None
+    history: HistorySummary | None
+    flags: tuple[str, ...]  #: Chinese labels of the flags raised on this target
+    location: str
+
+    def to_json(self) -> dict[str, object]:
+        h = self.history
+        return {
+            "owner": self.owner,
+            "owner_name": self.owner_name,
+            "code": self.code,
+            "level1": self.level1,
+            "level2": self.level2,
+            "name": self.name,
+            "sign": self.sign,
+            "target": value_text(self.target),
+            "unit": self.unit,
+            "actual": value_text(self.actual),
+            "last_year": h.last_year if h else None,
+            "last_actual": value_text(h.last_actual) if h else "",
+            "max_actual": value_text(h.max_actual) if h else "",
+            "flags": list(self.flags),
+            "location": self.location,
+        }
+
+
+@dataclass(frozen=True)
+class TargetReview:
+    rows: tuple[ReviewRow, ...]
+    findings: tuple[Finding, ...]
+
+    def count(self, label: str) -> int:
+        return sum(1 for f in self.findings if FLAG_LABELS.get(f.code) == label)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rows": [r.to_json() for r in self.rows],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class TargetContext:
+    """Everything a per-indicator check needs about one target."""
+
+    indicator: Indicator
+    owner_key: str  #: the owner as the history names it (部门名称 or 项目编码)
+    definition: IndicatorDef | None
+    history: HistorySummary | None
+    money_now: Decimal | None
+    money_before: Decimal | None
+    year: int | None
+    settings: ReviewSettings
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        **values: Decimal | int | str | None,
+    ) -> Finding:
+        """A warning about this target; ``values`` are the numbers behind it."""
+        where = self.indicator.loc or f"{self.indicator.owner}/{self.indicator.name}"
+        text = f"“{self.indicator.name}”（{self.owner_key}）：{message}"
+        return Finding(
+            code, Severity.WARNING, text, where, {k: value_text(v) for k, v in values.items()}
+        )
+
+
+IndicatorCheck = Callable[[TargetContext], Iterable[Finding]]
+INDICATOR_CHECKS: list[IndicatorCheck] = []
+
+
+def indicator_check(func: IndicatorCheck) -> IndicatorCheck:
+    INDICATOR_CHECKS.append(func)
+    return func
+
+
+def _direction(sign: str) -> int:
+    return 1 if sign in _UP else -1 if sign in _DOWN else 0
+
+
+@indicator_check
+def check_value_and_unit(ctx: TargetContext) -> Iterable[Finding]:
+    ind = ctx.indicator
+    if not ind.quantitative:
+        return
+    if ind.target is None:
+        yield ctx.finding("target.missing_value", f"定量指标（{ind.sign}）未填指标值")
+    if not ind.unit:
+        yield ctx.finding("target.missing_unit", "定量指标未填计量单位")
+
+
+@indicator_check
+def check_quantitative_where_possible(ctx: TargetContext) -> Iterable[Finding]:
+    d = ctx.definition
+    if not ctx.indicator.quantitative and d is not None and d.quantitative:
+        yield ctx.finding(
+            "target.qualitative",
+            f"指标库中为定量指标（{d.sign}，单位 {d.unit or '—'}），宜按定量设置",
+        )
+
+
+@indicator_check
+def check_direction(ctx: TargetContext) -> Iterable[Finding]:
+    ind, d = ctx.indicator, ctx.definition
+    if (
+        d is not None
+        and ind.quantitative
+        and d.quantitative
+        and _direction(ind.sign) != _direction(d.sign)
+    ):
+        yield ctx.finding(
+            "target.direction",
+            f"计算符号为“{ind.sign}”，指标库为“{d.sign}”，方向不一致",
+            sign=ind.sign,
+            library_sign=d.sign,
+        )
+    if ind.level1 == "满意度指标" and ind.sign in _DOWN:
+        yield ctx.finding(
+            "target.direction", f"满意度指标不应使用“{ind.sign}”（满意度越高越好）", sign=ind.sign
+        )
+    if ind.unit == "%" and ind.sign in _UP and ind.target is not None and ind.target > HUNDRED:
+        yield ctx.finding(
+            "target.direction", f"比率指标值 {_n(ind.target)}% 超过 100%", target=ind.target
+        )
+
+
+@indicator_check
+def check_low_against_history(ctx: TargetContext) -> Iterable[Finding]:
+    ind, h = ctx.indicator, ctx.history
+    if ind.target is None or h is None or h.last_actual is None:
+        return
+    sense = _direction(ind.sign)
+    if sense * (ind.target - h.last_actual) < 0:
+        word = "低于" if sense > 0 else "高于"
+        yield ctx.finding(
+            "target.low_history",
+            f"指标值 {_n(ind.target)}{ind.unit} {word}{h.last_year} 年完成值 {_n(h.last_actual)}{ind.unit}，目标偏低",
+            target=ind.target,
+            last_actual=h.last_actual,
+            last_year=h.last_year,
+        )
+
+
+@indicator_check
+def check_low_against_library(ctx: TargetContext) -> Iterable[Finding]:
+    ind, d = ctx.indicator, ctx.definition
+    if ind.target is None or d is None or d.expected is None:
+        return
+    sense = _direction(ind.sign)
+    if sense * (ind.target - d.expected) < 0:
+        word = "低于" if sense > 0 else "高于"
+        yield ctx.finding(
+            "target.low_library",
+            f"指标值 {_n(ind.target)}{ind.unit} {word}指标库预期值 {_n(d.expected)}{d.unit}（{d.basis or '取值依据未注明'}），目标偏低",
+            target=ind.target,
+            expected=d.expected,
+        )
+
+
+@indicator_check
+def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
+    ind, h, k = ctx.indicator, ctx.history, ctx.settings.high_factor
+    if ind.target is None or h is None:
+        return
+    if (
+        ind.sign in _UP
+        and h.max_actual is not None
+        and h.max_actual > 0
+        and ind.target > k * h.max_actual
+    ):
+        yield ctx.finding(
+            "target.high",
+            f"指标值 {_n(ind.target)}{ind.unit} 超过历史最高完成值 {_n(h.max_actual)}{ind.unit} 的 {_n(k)} 倍，目标偏高，请说明实施基础",
+            target=ind.target,
+            max_actual=h.max_actual,
+            factor=k,
+        )
+    if ind.sign in _DOWN and h.min_actual is not None and ind.target * k < h.min_actual:
+        yield ctx.finding(
+            "target.high",
+            f"指标值 {_n(ind.target)}{ind.unit} 不到历史最低完成值 {_n(h.min_actual)}{ind.unit} 的 1/{_n(k)}，目标偏高",
+            target=ind.target,
+            min_actual=h.min_actual,
+            factor=k,
+        )
+
+
+@indicator_check
+def check_money(ctx: TargetContext) -> Iterable[Finding]:
+    ind, h = ctx.indicator, ctx.history
+    if (
+        ind.target is None
+        or h is None
+        or ctx.year is None
+        or h.last_year != ctx.year - 1
+        or h.last_target is None
+    ):
+        return
+    now, before = ctx.money_now, ctx.money_before
+    if now is None or before is None or before == 0:
+        return
+    change = (now - before) / before * HUNDRED
+    ambition = _direction(ind.sign) * (ind.target - h.last_target)
+    limit = ctx.settings.money_change_pct
+    values = {
+        "target": ind.target,
+        "last_target": h.last_target,
+        "budget": now,
+        "last_budget": before,
+    }
+    if ambition > 0 and change < -limit:
+        yield ctx.finding(
+            "target.money",
+            f"指标值由 {_n(h.last_target)} 提高到 {_n(ind.target)}，而预算由 {_n(before)} 万元减少到 {_n(now)} 万元（{_n(round(change, 2))}%），请说明实施条件",
+            **values,
+        )
+    elif ambition < 0 and change > limit:
+        yield ctx.finding(
+            "target.money",
+            f"预算由 {_n(before)} 万元增加到 {_n(now)} 万元（+{_n(round(change, 2))}%），而指标值由 {_n(h.last_target)} 降低到 {_n(ind.target)}",
+            **values,
+        )
+
+
+@indicator_check
+def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding]:
+    """财预〔2020〕10号: an actual far above its target means the target was set too low."""
+    ind, limit = ctx.indicator, ctx.settings.self_eval_low_ratio
+    if ind.target is None or ind.actual is None or ind.target <= 0 or ind.actual <= 0:
+        return
+    ratio = (
+        ind.actual / ind.target
+        if ind.sign in _UP
+        else ind.target / ind.actual
+        if ind.sign in _DOWN
+        else None
+    )
+    if ratio is not None and ratio > limit:
+        yield ctx.finding(
+            "target.set_too_low",
+            f"完成值 {_n(ind.actual)}{ind.unit} 为指标值 {_n(ind.target)}{ind.unit} 的 {_n(round(ratio * HUNDRED, 2))}%，超过 {_n(limit * HUNDRED)}%，目标设定偏低",
+            target=ind.target,
+            actual=ind.actual,
+            ratio=round(ratio, 4),
+        )
+
+
+# --------------------------------------------------------------------------- history
+
+
+def summarise_history(
+    library: IndicatorLibrary, before_year: int | None
+) -> tuple[dict[tuple[str, str], HistorySummary], list[Finding]]:
+    """Per ``(indicator code, owner)``: the last, highest and lowest actuals before ``before_year``."""
+    findings: list[Finding] = []
+    codes, owners, years, targets, actuals = [], [], [], [], []
+    for rec in library.history:
+        code = rec.code or library.code_for_name(rec.name)
+        if not code or code not in library.by_code:
+            what = f"指标编码“{rec.code}”" if rec.code else f"指标“{rec.name}”"
+            findings.append(
+                Finding(
+                    "target.unknown_code",
+                    Severity.WARNING,
+                    f"历史值中的{what}不在核心指标库中，已忽略",
+                    rec.loc,
+                )
+            )
+            continue
+        if before_year is not None and rec.year is not None and rec.year >= before_year:
+            continue
+        codes.append(code)
+        owners.append(rec.owner)
+        years.append(rec.year)
+        targets.append(rec.target)
+        actuals.append(rec.actual)
+    if not codes:
+        return {}, findings
+    number = pl.Decimal(38, 6)
+    frame = pl.DataFrame(
+        {
+            "code": codes,
+            "owner": owners,
+            "year": years,
+            "target": pl.Series(targets, dtype=number),
+            "actual": pl.Series(actuals, dtype=number),
+        }
+    )
+    summary = (
+        frame.sort("year")
+        .group_by("code", "owner")
+        .agg(
+            pl.col("year").last().alias("last_year"),
+            pl.col("target").last().alias("last_target"),
+            pl.col("actual").last().alias("last_actual"),
+            pl.col("actual").max().alias("max_actual"),
+            pl.col("actual").min().alias("min_actual"),
+            pl.len().alias("years"),
+        )
+    )
+    result = {
+        (row["code"], row["owner"]): HistorySummary(
+            row["last_year"],
+            row["last_target"],
+            row["last_actual"],
+            row["max_actual"],
+            row["min_actual"],
+            row["years"],
+        )
+        for row in summary.iter_rows(named=True)
+    }
+    return result, findings
+
+
+# --------------------------------------------------------------------------- review
+
+
+def _department_budget(dataset: Dataset) -> Decimal | None:
+    """The department's own (合并) expenditure budget: top-level 支出性质 rows without a unit.
+
+    Only top-level natures count: 人员经费 and 日常公用经费 are parts of 基本支出.
+    """
+    natures = load_codes("nature").by_code
+    amounts = [
+        line.adjusted if line.adjusted is not None else line.budget
+        for line in dataset.expenditure_nature
+        if not line.unit and line.item in natures and not natures[line.item].parent
+    ]
+    known = [a for a in amounts if a is not None]
+    return sum(known, _D(0)) if known else None
+
+
+def _targets(dataset: Dataset) -> Iterable[tuple[Indicator, str, str, Decimal | None]]:
+    """Every target with its history owner, a display name and the owner's budget this year."""
+    department = dataset.profile.department_name
+    budget = _department_budget(dataset)
+    for ind in dataset.indicators:
+        yield ind, department, department, budget
+    projects = {p.code: p for p in dataset.projects}
+    for ind in dataset.project_indicators:
+        project = projects.get(ind.owner)
+        money = (project.adjusted or project.budget) if project else None
+        yield ind, ind.owner, project.name if project else ind.owner, money
+
+
+def _resolve(
+    ind: Indicator, library: IndicatorLibrary
+) -> tuple[str, IndicatorDef | None, Finding | None]:
+    if ind.code:
+        definition = library.by_code.get(ind.code)
+        if definition is None:
+            return (
+                ind.code,
+                None,
+                Finding(
+                    "target.unknown_code",
+                    Severity.WARNING,
+                    f"“{ind.name}”的指标编码“{ind.code}”不在核心指标库中",
+                    ind.loc,
+                    {"code": ind.code},
+                ),
+            )
+        return ind.code, definition, None
+    code = library.code_for_name(ind.name)
+    if not code:
+        return (
+            "",
+            None,
+            Finding(
+                "target.not_in_library",
+                Severity.INFO,
+                f"“{ind.name}”未在核心指标库中找到（可申请纳入指标库）",
+                ind.loc,
+            ),
+        )
+    return code, library.by_code[code], None
+
+
+def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Finding]:
+    """Every required 一级 category, and 二级 within it, is present in each owner's targets."""
+    groups: dict[str, list[Indicator]] = defaultdict(list)
+    for ind in dataset.indicators:
+        groups[dataset.profile.department_name or "部门整体"].append(ind)
+    for ind in dataset.project_indicators:
+        groups[f"项目 {ind.owner}"].append(ind)
+    findings = []
+    for owner, indicators in groups.items():
+        level1 = {i.level1 for i in indicators}
+        level2 = {(i.level1, i.level2) for i in indicators}
+        missing = [c for c in settings.required_level1 if c not in level1]
+        missing += [
+            f"{l1}/{l2}"
+            for l1, l2s in settings.required_level2
+            for l2 in l2s
+            if l1 in level1 and (l1, l2) not in level2
+        ]
+        if missing:
+            findings.append(
+                Finding(
+                    "target.incomplete",
+                    Severity.WARNING,
+                    f"{owner} 的绩效指标缺少：{'、'.join(missing)}",
+                    owner,
+                    {"missing": "、".join(missing)},
+                )
+            )
+    return findings
+
+
+def review_targets(
+    dataset: Dataset, library: IndicatorLibrary, settings: ReviewSettings | None = None
+) -> TargetReview:
+    """Review every 部门 and 项目 target against the library, its history and the money."""
+    settings = settings or ReviewSettings()
+    year = dataset.profile.year
+    history, findings = summarise_history(library, year)
+    allocations = {(a.owner, a.year): a.budget for a in library.allocations}
+    findings.extend(check_completeness(dataset, settings))
+    rows = []
+    for ind, owner_key, owner_name, money in _targets(dataset):
+        code, definition, problem = _resolve(ind, library)
+        own: list[Finding] = [problem] if problem else []
+        summary = history.get((code, owner_key)) if code else None
+        if definition is not None and summary is None and ind.quantitative:
+            own.append(
+                Finding(
+                    "target.no_history",
+                    Severity.INFO,
+                    f"“{ind.name}”（{owner_key}）没有往年历史值，无法与历史比较",
+                    ind.loc,
+                )
+            )
+        ctx = TargetContext(
+            ind,
+            owner_key,
+            definition,
+            summary,
+            money,
+            allocations.get((owner_key, year - 1)) if year else None,
+            year,
+            settings,
+        )
+        for check in INDICATOR_CHECKS:
+            own.extend(check(ctx))
+        findings.extend(own)
+        labels = tuple(
+            dict.fromkeys(FLAG_LABELS[f.code] for f in own if f.severity is not Severity.INFO)
+        )
+        rows.append(
+            ReviewRow(
+                ind.owner,
+                owner_name,
+                code,
+                ind.level1,
+                ind.level2,
+                ind.name,
+                ind.sign,
+                ind.target,
+                ind.unit,
+                ind.actual,
+                summary,
+                labels,
+                ind.loc,
+            )
+        )
+    return TargetReview(tuple(rows), tuple(findings))
