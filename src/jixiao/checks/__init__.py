@@ -1,0 +1,12 @@
+"""Consistency checks: a registry of small functions, each returning findings.
+
+``run_checks(dataset)`` computes the figures (or takes them) and runs every check in
+:data:`CHECKS`. Codes, severities and messages are documented in ``docs/checks.md``.
+"""
+
+from __future__ import annotations
+
+from jixiao.checks.findings import Finding, Severity
+from jixiao.checks.registry import CHECKS, CheckSettings, check, run_checks
+
+__all__ = ["CHECKS", "CheckSettings", "Finding", "Severity", "check", "run_checks"]

@@ -1,0 +1,249 @@
+"""The self-evaluation scorecard as the department filled it: parts add up, scores within
+points, stated deductions and totals, and the 自评结论's lists of full-mark and deducted items.
+
+(Whether the stated grade matches the score belongs to scoring, not here.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+from jixiao.checks.findings import Finding
+from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
+from jixiao.dataset.model import Dataset, ScoreItem
+from jixiao.figures import FigureSet
+
+SHEET = "自评评分"
+FIELDS: dict[str, str] = {"points": "分值", "score": "自评得分"}
+
+
+def _children(items: tuple[ScoreItem, ...]) -> dict[str, list[ScoreItem]]:
+    codes = {s.code for s in items}
+    children: dict[str, list[ScoreItem]] = {}
+    for item in items:
+        if item.parent_code in codes:
+            children.setdefault(item.parent_code, []).append(item)
+    return children
+
+
+@check
+def score_parts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """A parent's points and score equal the sums over its children (when all are given)."""
+    result = []
+    children = _children(dataset.scores)
+    for item in dataset.scores:
+        kids = children.get(item.code, [])
+        for field, label in FIELDS.items():
+            stated = getattr(item, field)
+            values = [getattr(k, field) for k in kids]
+            if not kids or stated is None or any(v is None for v in values):
+                continue
+            total = sum((v for v in values if v is not None), Decimal(0))
+            if total != stated:
+                names = "、".join(k.name for k in kids)
+                message = f"“{item.name}”{label} {plain(stated)} 分 ≠ 其下级（{names}）{label}之和 {plain(total)} 分"
+                result.append(
+                    finding(
+                        "score.children_mismatch",
+                        ERROR,
+                        message,
+                        where(SHEET, item.loc, item.code),
+                        stated=stated,
+                        computed=total,
+                    )
+                )
+    return result
+
+
+@check
+def score_bounds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """0 ≤ 自评得分 ≤ 分值."""
+    result = []
+    for item in dataset.scores:
+        loc = where(SHEET, item.loc, item.code)
+        if item.score is not None and item.score < 0:
+            result.append(
+                finding(
+                    "score.negative",
+                    ERROR,
+                    f"“{item.name}”自评得分 {plain(item.score)} 分为负数",
+                    loc,
+                    score=item.score,
+                )
+            )
+        if item.score is not None and item.points is not None and item.score > item.points:
+            message = (
+                f"“{item.name}”自评得分 {plain(item.score)} 分，超过分值 {plain(item.points)} 分"
+            )
+            result.append(
+                finding(
+                    "score.above_points", ERROR, message, loc, score=item.score, points=item.points
+                )
+            )
+    return result
+
+
+@check
+def stated_deductions(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """The text's “扣N分” equals 分值 − 自评得分."""
+    result = []
+    for item in dataset.scores:
+        if item.stated_deduction is None or item.points is None or item.score is None:
+            continue
+        actual = item.points - item.score
+        if actual != item.stated_deduction:
+            message = (
+                f"“{item.name}”说明写扣 {plain(item.stated_deduction)} 分，但分值 {plain(item.points)} − 自评得分 "
+                f"{plain(item.score)} = {plain(actual)} 分"
+            )
+            loc = where(SHEET, item.loc, item.code)
+            result.append(
+                finding(
+                    "score.deduction_mismatch",
+                    ERROR,
+                    message,
+                    loc,
+                    stated=item.stated_deduction,
+                    computed=actual,
+                )
+            )
+    return result
+
+
+@check
+def stated_total(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """The stated 自评总分 equals the sum of the top-level self-scores."""
+    stated = dataset.self_evaluation.stated_total
+    computed = figures.value("score.score_total")
+    if stated is None or computed is None or stated == computed:
+        return []
+    message = (
+        f"自评结论写总分 {plain(stated)} 分，但评分表一级指标自评得分之和为 {plain(computed)} 分"
+    )
+    return [
+        finding(
+            "score.total_mismatch",
+            ERROR,
+            message,
+            where("自评结论", item="自评总分（声明）"),
+            stated=stated,
+            computed=computed,
+        )
+    ]
+
+
+def split_names(text: str) -> list[str]:
+    """``预算编制、信息公开`` → ``["预算编制", "信息公开"]`` (also commas and semicolons)."""
+    return [n.strip() for n in re.split(r"[、,，;；/\s]+", text) if n.strip()]
+
+
+@check
+def stated_lists(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """自评结论's full-mark and deducted lists against the scorecard."""
+    conclusion = dataset.self_evaluation
+    full, deducted = (
+        split_names(conclusion.stated_full_marks),
+        split_names(conclusion.stated_deducted),
+    )
+    if not full and not deducted:
+        return []
+    by_name = {s.name: s for s in dataset.scores}
+    result = [*_unknown(full + deducted, by_name)]
+    for name in set(full) & set(deducted):
+        message = f"自评结论将“{name}”同时列为满分项和扣分项"
+        result.append(
+            finding(
+                "score.stated_lists_conflict",
+                ERROR,
+                message,
+                where("自评结论", item="自评结论所列满分项"),
+                name=name,
+            )
+        )
+    for name in full:
+        item = by_name.get(name)
+        if item and item.points is not None and item.score is not None and item.score < item.points:
+            message = (
+                f"自评结论称“{name}”得满分，但评分表中分值 {plain(item.points)} 分、自评得分 {plain(item.score)} 分"
+                f"（扣 {plain(item.points - item.score)} 分）"
+            )
+            loc = where("自评结论", item="自评结论所列满分项")
+            result.append(
+                finding(
+                    "score.full_marks_mismatch",
+                    ERROR,
+                    message,
+                    loc,
+                    name=name,
+                    points=item.points,
+                    score=item.score,
+                )
+            )
+    for name in deducted:
+        item = by_name.get(name)
+        if (
+            item
+            and item.points is not None
+            and item.score is not None
+            and item.score >= item.points
+        ):
+            message = f"自评结论称“{name}”有扣分，但评分表中该项得满分 {plain(item.points)} 分"
+            loc = where("自评结论", item="自评结论所列扣分项")
+            result.append(
+                finding(
+                    "score.deducted_mismatch",
+                    ERROR,
+                    message,
+                    loc,
+                    name=name,
+                    points=item.points,
+                    score=item.score,
+                )
+            )
+    result.extend(_unlisted_deductions(dataset, full, deducted))
+    return result
+
+
+def _unknown(names: list[str], by_name: dict[str, ScoreItem]) -> list[Finding]:
+    result = []
+    for name in dict.fromkeys(names):
+        if name not in by_name:
+            message = f"自评结论所列“{name}”不在自评评分表中，无法核对"
+            result.append(
+                finding(
+                    "score.stated_name_unknown",
+                    INFO,
+                    message,
+                    where("自评结论", item=name),
+                    name=name,
+                )
+            )
+    return result
+
+
+def _unlisted_deductions(dataset: Dataset, full: list[str], deducted: list[str]) -> list[Finding]:
+    """Items with a deduction, at the level the lists speak of, that neither list names."""
+    named = [s for s in dataset.scores if s.name in full or s.name in deducted]
+    if not named:
+        return []
+    depth = Counter(s.code.count(".") for s in named).most_common(1)[0][0]
+    result = []
+    for item in dataset.scores:
+        if item.code.count(".") != depth or item.name in full or item.name in deducted:
+            continue
+        if item.points is not None and item.score is not None and item.score < item.points:
+            message = (
+                f"“{item.name}”扣 {plain(item.points - item.score)} 分，但自评结论的扣分项中未提及"
+            )
+            result.append(
+                finding(
+                    "score.deduction_not_listed",
+                    WARNING,
+                    message,
+                    where(SHEET, item.loc, item.code),
+                    name=item.name,
+                )
+            )
+    return result

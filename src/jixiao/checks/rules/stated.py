@@ -1,0 +1,155 @@
+"""声明数: figures as the department's report states them, against ours.
+
+A stated value is compared at its own precision: ``241.70`` is compared with our value
+rounded half-up to 2 decimals (341.70 → error); ``94.1`` with 1 decimal. A stated value
+that equals our value *cut* rather than rounded is a warning (a rounding slip, not a
+wrong figure). Changes and growth rates may be stated as magnitudes (减少 1,198.05 →
+``1198.05``). A stated change together with a stated growth rate implies the prior-year
+value; it must agree with this year's value minus the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.checks.findings import Finding
+from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
+from jixiao.dataset.model import Dataset, StatedFigure
+from jixiao.figures import Figure, FigureSet
+from jixiao.lib.money import HUNDRED, quantum, round_half_up, truncate
+
+SHEET = "声明数"
+#: Figure id fragments whose sign a report may drop (“减少 x”, “减幅 y%”).
+MAGNITUDE_IDS: tuple[str, ...] = ("change", "growth", "saving")
+
+
+def places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _shown(figure: Figure, value: Decimal) -> str:
+    unit = figure.unit if figure.unit in ("%", "") else f" {figure.unit}"
+    return f"{plain(value)}{unit}"
+
+
+def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
+    assert row.value is not None and figure.value is not None
+    places = places_of(row.value)
+    ours = round_half_up(figure.value, places)
+    magnitude_ok = any(m in figure.id for m in MAGNITUDE_IDS)
+    if ours == row.value or (magnitude_ok and abs(ours) == abs(row.value)):
+        return None
+    loc = where(SHEET, row.loc, row.figure)
+    source = f"（{row.source}）" if row.source else ""
+    values = {"stated": row.value, "computed": figure.value, "rounded": ours}
+    if truncate(figure.value, places) == row.value:
+        message = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}，按四舍五入应为 {_shown(figure, ours)}（报告为截尾）"
+        return finding("stated.truncated", WARNING, message, loc, **values)
+    message = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}，按数据计算为 {_shown(figure, ours)}（{figure.formula}）"
+    return finding("stated.mismatch", ERROR, message, loc, **values)
+
+
+@check
+def stated_figures(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """Every 声明数 row against the figure it names, at the stated precision."""
+    result = []
+    for row in dataset.stated:
+        loc = where(SHEET, row.loc, row.figure)
+        figure = figures.get(row.figure)
+        if row.value is None:
+            continue
+        if figure is None:
+            message = (
+                f"声明数的数据编号“{row.figure}”不是已知的计算指标（见 jixiao figures 的输出）"
+            )
+            result.append(
+                finding("stated.unknown_figure", WARNING, message, loc, figure=row.figure)
+            )
+        elif figure.value is None:
+            message = (
+                f"{figure.label}：报告写 {plain(row.value)}，但数据不足以计算（{figure.formula}）"
+            )
+            result.append(finding("stated.not_computable", INFO, message, loc, stated=row.value))
+        elif (found := _compare(row, figure)) is not None:
+            result.append(found)
+    return result
+
+
+def _pairs(stated: dict[str, StatedFigure]) -> Iterator[tuple[str, str]]:
+    """(change id, growth id) pairs both stated: ``x.change.i`` + ``x.growth.i``, ``carryover.change`` + ``…_rate``."""
+    for key in stated:
+        if ".growth" in key:
+            change = key.replace(".growth", ".change", 1)
+        elif key.endswith(".change_rate"):
+            change = key.removesuffix("_rate")
+        else:
+            continue
+        if change in stated:
+            yield change, key
+
+
+def current_of(change_id: str) -> str:
+    """The this-year figure a change is measured from: ``x.change.i`` → ``x.final.i``."""
+    if change_id.startswith("carryover."):
+        return change_id.replace("change", "closing")
+    head, _, item = change_id.partition(".change")
+    return f"{head}.final{item or '.total'}"
+
+
+def _half(value: Decimal) -> Decimal:
+    return quantum(places_of(value)) / 2
+
+
+@check
+def implied_prior(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """A stated change and growth imply the prior value: change ÷ growth must equal current − change."""
+    stated = {s.figure: s for s in dataset.stated if s.value is not None}
+    result = []
+    for change_id, growth_id in _pairs(stated):
+        change_fig = figures.get(change_id)
+        current_id = current_of(change_id)
+        current = figures.value(current_id)
+        c, g = stated[change_id].value, stated[growth_id].value
+        if change_fig is None or current is None or c is None or g is None or g == 0:
+            continue
+        found = _implied_prior_finding(
+            change_fig, current_id, current, abs(c), abs(g), stated[growth_id]
+        )
+        if found is not None:
+            result.append(found)
+    return result
+
+
+def _implied_prior_finding(
+    change_fig: Figure,
+    current_id: str,
+    current: Decimal,
+    c: Decimal,
+    g: Decimal,
+    growth_row: StatedFigure,
+) -> Finding | None:
+    ch, gh = _half(c), _half(g)
+    if g - gh <= 0:
+        return None
+    low, high = (c - ch) / (g + gh) * HUNDRED, (c + ch) / (g - gh) * HUNDRED
+    candidates = (current - c, current + c)
+    if any(p + ch >= low and p - ch <= high for p in candidates):
+        return None
+    implied = c / g * HUNDRED
+    message = (
+        f"{change_fig.label}：报告写增减 {plain(c)}、幅度 {plain(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
+        f"但本年数 {plain(current)} 减去增减额得上年数 {plain(current - c)}，两者不一致"
+    )
+    loc = where(SHEET, growth_row.loc, growth_row.figure)
+    return finding(
+        "yoy.implied_prior_mismatch",
+        ERROR,
+        message,
+        loc,
+        change=c,
+        growth=g,
+        current=current,
+        implied_prior=implied,
+    )
