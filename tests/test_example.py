@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS, Dataset, MoneyLine
+from jixiao.figures import compute_figures
 from jixiao.io.textform import load_text_form, read_text_form, write_text_form
 
 D = Decimal
@@ -451,3 +452,26 @@ def test_it_records_the_stated_figures_as_printed(
     (stated,) = [s for s in example.stated if s.figure == figure]
     assert stated.value == D(value)
     assert stated.source
+
+
+# The seed's own errors: the figure as printed, and the value recomputed from its inputs.
+SEED_ERRORS = {
+    "units.count_institution": ("10", "9"),
+    "expenditure.final.ratio_to_budget": ("241.70", "341.70"),
+    "expenditure.economic.final.share_of_parent.项目支出.30299": ("94.10", "94.07"),
+    "score.2.4.deduction": ("1", "1.50"),
+}
+
+
+def test_its_figures_reproduce_every_correct_stated_figure(example: Dataset) -> None:
+    figures = compute_figures(example)
+    wrong = {}
+    for stated in example.stated:
+        assert stated.figure in figures, f"unknown figure id {stated.figure}"
+        rounded = figures[stated.figure].rounded
+        if rounded != stated.value:
+            wrong[stated.figure] = (
+                format(stated.value, "f"),
+                format(rounded, "f") if rounded is not None else None,
+            )
+    assert wrong == SEED_ERRORS
