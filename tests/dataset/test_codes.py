@@ -6,8 +6,10 @@ import csv
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jixiao.dataset.codes import CODE_LISTS, load_codes
+from jixiao.dataset.codes import CODE_LISTS, Code, load_codes
 
 # Every code the seed report (广东省科学技术厅 2023) uses, with the name it prints.
 SEED_CODES = [
@@ -188,3 +190,11 @@ def test_it_files_the_seed_codes_under_the_right_class() -> None:
     assert economic.parent_of("30227") == "302"
     assert economic.parent_of("30299") == "302"
     assert load_codes("function").root_of("2060101") == "206"
+
+
+@given(st.sampled_from(load_codes("function").codes + load_codes("economic").codes))
+def test_it_places_every_numeric_code_at_the_depth_its_length_says(entry: Code) -> None:
+    # 3 digits = 类 (depth 0), 5 = 款 (1), 7 = 项 (2); the root is the 3-digit prefix.
+    codes = load_codes("function") if entry.code.startswith("2") else load_codes("economic")
+    assert codes.depth(entry.code) == (len(entry.code) - 3) // 2
+    assert codes.root_of(entry.code) == entry.code[:3]
