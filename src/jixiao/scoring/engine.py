@@ -1,0 +1,609 @@
+"""Score a dataset (or each of its projects) against a framework: the pure engine.
+
+:func:`score_dataset` walks the framework tree: a leaf resolves its inputs through the
+bindings and calls its rule; a parent combines its children by its aggregation; the
+total is graded by the framework's bands. Missing data is a state of its own, carried
+up the tree (``partial``) and reported as a finding, never silently taken as zero.
+The findings also compare the department's own scorecard with itself and with the
+result: 扣分 sentences that disagree with the scores, 满分项 that are not full, a stated
+total or grade that the bands do not give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from jixiao.checks.findings import Finding, Severity, value_text
+from jixiao.dataset.build import InputError
+from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
+from jixiao.lib.money import ZERO, normalize, round_half_up
+from jixiao.scoring.aggregate import AGGREGATIONS
+from jixiao.scoring.bindings import Resolver, with_project
+from jixiao.scoring.loader import FrameworkError, load_framework
+from jixiao.scoring.model import Framework, ItemScore, Node, RuleSpec, Scorecard, Status
+from jixiao.scoring.rules import (
+    FLAG_NO_REASON,
+    FLAG_OVER_POINTS,
+    FLAG_TARGET_TOO_LOW,
+    FLAG_VETO,
+    ONE,
+    RULES,
+    ManualScore,
+    RuleContext,
+    RuleResult,
+    Value,
+    exact,
+    num,
+)
+
+FLAG_NOT_APPLICABLE = "不适用"
+
+
+@dataclass
+class _Run:
+    """State of one scoring run: the framework, where values come from, what was found."""
+
+    framework: Framework
+    resolver: Resolver
+    findings: list[Finding] = field(default_factory=list)
+    veto_total: bool = False
+
+    def finding(
+        self, code: str, severity: Severity, message: str, location: str = "", **values: object
+    ) -> None:
+        texts = {
+            k: value_text(v) if isinstance(v, Decimal | int | str | None) else str(v)
+            for k, v in values.items()
+        }
+        self.findings.append(Finding(code, severity, message, location, texts))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def resolve_framework(framework: str | Framework) -> Framework:
+    return framework if isinstance(framework, Framework) else load_framework(framework)
+
+
+def score_dataset(
+    dataset: Dataset,
+    framework_id: str | Framework,
+    *,
+    figures: dict[str, Decimal | None] | None = None,
+) -> Scorecard:
+    """Score a department's dataset with a ``department`` framework (e.g. ``gd-dept-2023``).
+
+    ``figures`` (id → value) replaces the figures engine, for tests and callers that
+    already computed them. Raises :class:`FrameworkError` for an unknown framework id or
+    a project framework (use :func:`score_projects`).
+    """
+    framework = resolve_framework(framework_id)
+    if framework.subject != "department":
+        raise FrameworkError([_subject_error(framework, "score_projects")])
+    run = _Run(framework, Resolver(dataset, figures_override=figures))
+    card = _score(run, dataset.profile.department_name)
+    return _with_dataset_findings(card, run, dataset)
+
+
+def score_projects(dataset: Dataset, framework_id: str | Framework) -> list[Scorecard]:
+    """Score every project of ``dataset`` with a ``project`` framework (e.g. ``mof-project-2020``)."""
+    framework = resolve_framework(framework_id)
+    if framework.subject != "project":
+        raise FrameworkError([_subject_error(framework, "score_dataset")])
+    base = Resolver(dataset)
+    cards = []
+    for project in dataset.projects:
+        run = _Run(framework, with_project(base, project))
+        cards.append(
+            _with_project_findings(_score(run, f"{project.code} {project.name}"), run, project)
+        )
+    return cards
+
+
+def score_project(
+    framework_id: str | Framework, project: Project, indicators: Sequence[Indicator]
+) -> Scorecard:
+    """Score one project with its own indicators: the per-item API the bulk path must equal."""
+    framework = resolve_framework(framework_id)
+    dataset = Dataset(projects=(project,), project_indicators=tuple(indicators))
+    run = _Run(framework, Resolver(dataset, project=project, figures_override={}))
+    return _score(run, f"{project.code} {project.name}")
+
+
+def _subject_error(framework: Framework, other: str) -> InputError:
+    kind = "项目" if framework.subject == "project" else "部门整体"
+    return InputError("--framework", f"“{framework.id}”是{kind}评分框架，请使用 {other}")
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+def _score(run: _Run, subject: str) -> Scorecard:
+    framework = run.framework
+    items = tuple(_score_node(run, node) for node in framework.items)
+    total = _total(run, items)
+    band = framework.grade_for(total) if total is not None else None
+    complete = all(i.status is Status.SCORED or FLAG_NOT_APPLICABLE in i.flags for i in items)
+    return Scorecard(
+        framework=framework.id,
+        framework_name=framework.name,
+        version=framework.version,
+        subject=subject,
+        items=items,
+        total=total,
+        grade=band.grade if band else "",
+        grade_label=band.label if band else "",
+        complete=complete,
+        findings=tuple(run.findings),
+    )
+
+
+def _total(run: _Run, items: tuple[ItemScore, ...]) -> Decimal | None:
+    framework = run.framework
+    if framework.scale != "points":
+        return None
+    known = [i for i in items if i.score is not None]
+    if not known:
+        return None
+    if run.veto_total:
+        return ZERO
+    total = sum((i.score for i in known if i.score is not None), ZERO)
+    applicable = [i for i in items if FLAG_NOT_APPLICABLE not in i.flags]
+    if framework.not_applicable == "rescale" and len(applicable) < len(items) and applicable:
+        # 按百分制折算: the items that apply are scaled up to the framework's total points.
+        points = sum((i.points for i in applicable), ZERO)
+        return round_half_up(exact(total * framework.total_points, points), framework.places)
+    return round_half_up(total, framework.places)
+
+
+def _score_node(run: _Run, node: Node) -> ItemScore:
+    if node.rule is not None:
+        return _score_leaf(run, node, node.rule, node.points, ONE)
+    children = (
+        _expanded(run, node)
+        if node.expand is not None
+        else tuple(_score_node(run, c) for c in node.children)
+    )
+    if node.expand is not None and not children:
+        return ItemScore(
+            node.code,
+            node.name,
+            node.points,
+            None,
+            "没有适用的绩效指标，本项不适用",
+            Status.MISSING,
+            rule="expand",
+            flags=(FLAG_NOT_APPLICABLE,),
+            note=node.note,
+            loc=node.loc,
+        )
+    combined = _combine(run, node, children)
+    if node.fallback is not None and combined.status is not Status.SCORED:
+        return _fall_back(run, node, node.fallback, combined)
+    return combined
+
+
+def _fall_back(run: _Run, node: Node, spec: RuleSpec, combined: ItemScore) -> ItemScore:
+    """Some child has no data: the node's own rule (usually the department's score) stands in."""
+    own = _score_leaf(run, node, spec, node.points, ONE)
+    if own.score is None:
+        return combined
+    gaps = "、".join(c.name for c in combined.children if c.status is not Status.SCORED)
+    run.finding(
+        "scoring.fallback_used",
+        Severity.INFO,
+        f"指标“{node.code} {node.name}”的下级指标（{gaps}）缺少数据，采用本级评分 {num(own.score)} 分",
+        node.code,
+    )
+    text = f"下级指标（{gaps}）缺少数据，采用本级评分——{own.explanation}"
+    return replace(own, explanation=text, children=combined.children, rule=f"fallback:{spec.type}")
+
+
+def _combine(run: _Run, node: Node, children: tuple[ItemScore, ...]) -> ItemScore:
+    known = [c for c in children if c.score is not None]
+    status = Status.SCORED if len(known) == len(children) else Status.PARTIAL
+    if not known:
+        return _parent(node, children, None, "下级指标均缺少数据", Status.MISSING)
+    vetoed = [c for c in children if FLAG_VETO in c.flags and _veto_scope(run, c) == "parent"]
+    if vetoed:
+        text = f"“{vetoed[0].name}”{FLAG_VETO}，本指标记 0 分"
+        return _parent(node, children, ZERO, text, status, flags=(FLAG_VETO,))
+    scores = [c.score for c in known if c.score is not None]
+    combined = AGGREGATIONS[node.aggregation](scores, [c.rating for c in known])
+    text = combined.explanation
+    if node.aggregation == "weighted_sum":
+        parts = " + ".join(f"{c.name} {num(c.score)}" for c in known if c.score is not None)
+        text = f"{text} {num(combined.score)} 分（{parts}）"
+    if status is Status.PARTIAL:
+        text += f"；{len(children) - len(known)} 项缺少数据，未计入"
+    return _parent(node, children, combined.score, text, status, rating=combined.rating)
+
+
+def _parent(
+    node: Node,
+    children: tuple[ItemScore, ...],
+    score: Decimal | None,
+    text: str,
+    status: Status,
+    *,
+    rating: str = "",
+    flags: tuple[str, ...] = (),
+) -> ItemScore:
+    return ItemScore(
+        node.code,
+        node.name,
+        node.points,
+        score,
+        text,
+        status,
+        rule=node.aggregation,
+        rating=rating,
+        flags=flags,
+        children=children,
+        note=node.note,
+        loc=node.loc,
+    )
+
+
+def _veto_scope(run: _Run, item: ItemScore) -> str:
+    node = run.framework.node(item.code)
+    return str(node.rule.params.get("scope", "total")) if node and node.rule else "total"
+
+
+def _expanded(run: _Run, node: Node) -> tuple[ItemScore, ...]:
+    """One leaf per performance indicator of the group, points shared by 权重."""
+    assert node.expand is not None
+    indicators = _indicators(run, node.expand.source, node.expand.level1)
+    weights = [i.weight for i in indicators]
+    if not all(w is not None and w > 0 for w in weights):
+        weights = [ONE] * len(indicators)  # 权重 blank on any row: share the points equally
+    total_weight = sum((w for w in weights if w is not None), ZERO)
+    children = []
+    for n, (indicator, weight) in enumerate(zip(indicators, weights, strict=True), start=1):
+        assert weight is not None
+        leaf = Node(
+            f"{node.code}.{n}",
+            indicator.name,
+            exact(node.points * weight, total_weight),
+            loc=indicator.loc,
+        )
+        children.append(
+            _score_leaf(
+                run,
+                leaf,
+                node.expand.rule,
+                node.points * weight,
+                total_weight,
+                {"indicator": indicator},
+            )
+        )
+    return tuple(children)
+
+
+def _indicators(run: _Run, source: str, level1: str) -> list[Indicator]:
+    dataset, project = run.resolver.dataset, run.resolver.project
+    rows = dataset.project_indicators if source == "project_indicators" else dataset.indicators
+    if source == "project_indicators" and project is not None:
+        rows = tuple(r for r in rows if r.owner == project.code)
+    wanted = level1.removesuffix("指标")
+    return [r for r in rows if not level1 or r.level1.removesuffix("指标") == wanted]
+
+
+# --------------------------------------------------------------------------- leaves
+
+
+def _score_leaf(
+    run: _Run,
+    node: Node,
+    spec: RuleSpec,
+    points_num: Decimal,
+    points_den: Decimal,
+    given: dict[str, Value] | None = None,
+) -> ItemScore:
+    values, missing = _inputs(run, node, spec, given or {})
+    points = normalize(round_half_up(node.points, run.framework.places + 2))
+    loc = node.loc or spec.loc
+    if missing:
+        text = "缺少数据：" + "；".join(missing)
+        run.finding(
+            "scoring.missing_data",
+            Severity.WARNING,
+            f"指标“{node.code} {node.name}”{text}，无法评分",
+            node.code,
+        )
+        return ItemScore(
+            node.code,
+            node.name,
+            points,
+            None,
+            text,
+            Status.MISSING,
+            spec.type,
+            note=node.note,
+            loc=loc,
+        )
+    result = RULES[spec.type].score(_context(run, node, spec, points_num, points_den, values))
+    _leaf_findings(run, node, spec, result)
+    if result.veto == "total":
+        run.veto_total = True
+    status = Status.MISSING if result.score is None else Status.SCORED
+    refs = tuple(_reference(run, node, ref, result) for ref in node.reference)
+    return ItemScore(
+        node.code,
+        node.name,
+        points,
+        result.score,
+        result.explanation,
+        status,
+        rating=result.rating,
+        flags=result.flags,
+        references=refs,
+        rule=spec.type,
+        note=node.note,
+        loc=loc,
+    )
+
+
+def _context(
+    run: _Run,
+    node: Node,
+    spec: RuleSpec,
+    points_num: Decimal,
+    points_den: Decimal,
+    values: dict[str, Value],
+) -> RuleContext:
+    framework = run.framework
+    return RuleContext(
+        name=node.name,
+        points_num=points_num,
+        points_den=points_den,
+        values=values,
+        params=spec.params,
+        places=framework.places,
+        over_achievement=framework.over_achievement,
+        qualitative=framework.qualitative,
+    )
+
+
+def _inputs(
+    run: _Run, node: Node, spec: RuleSpec, given: dict[str, Value]
+) -> tuple[dict[str, Value], list[str]]:
+    """Resolve every input; name the ones a rule needs but the data does not have."""
+    impl = RULES[spec.type]
+    values: dict[str, Value] = dict(given)
+    missing = []
+    for name, source in spec.inputs.items():
+        value = (
+            run.resolver.resolve(source.binding, node.name)
+            if source.is_binding
+            else source.constant
+        )
+        where = source.binding or "常数"
+        if value is None or value == []:
+            if name in impl.required:
+                missing.append(f"{name}（{where} 无数据）")
+            values[name] = None
+            continue
+        if name not in impl.list_inputs + impl.text_inputs and not isinstance(
+            value, Decimal | ManualScore | bool | list
+        ):
+            missing.append(f"{name}（{where} 的值“{value}”不是数字）")
+            continue
+        values[name] = value
+    missing += [
+        f"{name}（未提供）" for name in impl.required if name not in values and name not in given
+    ]
+    return values, missing
+
+
+def _leaf_findings(run: _Run, node: Node, spec: RuleSpec, result: RuleResult) -> None:
+    where = node.code
+    label = f"指标“{node.code} {node.name}”"
+    if result.score is None:
+        run.finding(
+            "scoring.missing_data",
+            Severity.WARNING,
+            f"{label}无法评分：{result.explanation}",
+            where,
+        )
+    if FLAG_NO_REASON in result.flags:
+        run.finding(
+            "scoring.manual_no_reason",
+            Severity.WARNING,
+            f"{label}的人工评分没有评分说明（扣分原因）",
+            where,
+        )
+    if FLAG_OVER_POINTS in result.flags:
+        run.finding(
+            "scoring.score_over_points",
+            Severity.ERROR,
+            f"{label}的人工评分超出 0 至 {num(node.points)} 分的范围",
+            where,
+        )
+    if FLAG_TARGET_TOO_LOW in result.flags:
+        run.finding(
+            "scoring.target_too_low", Severity.WARNING, f"{label}：{result.explanation}", where
+        )
+    if FLAG_VETO in result.flags:
+        run.finding("scoring.veto", Severity.WARNING, f"{label}：{result.explanation}", where)
+
+
+def _reference(run: _Run, node: Node, spec: RuleSpec, scored: RuleResult) -> str:
+    """A reconstructed rule computed next to a manual score: reported, never counted."""
+    values, missing = _inputs(run, node, spec, {})
+    name = RULES[spec.type].verbose_name
+    if missing:
+        return f"参考（{name}）：缺少数据，未计算（{'；'.join(missing)}）"
+    result = RULES[spec.type].score(_context(run, node, spec, node.points, ONE, values))
+    if result.score is not None and scored.score is not None and result.score != scored.score:
+        run.finding(
+            "scoring.reference_differs",
+            Severity.INFO,
+            f"指标“{node.code} {node.name}”按重构规则（{name}）得 {num(result.score)} 分，自评 {num(scored.score)} 分：{result.explanation}",
+            node.code,
+            reference=result.score,
+            score=scored.score,
+        )
+    return f"参考（{name}）：{result.explanation}"
+
+
+# --------------------------------------------------------------------------- findings about the data
+
+
+def _with_dataset_findings(card: Scorecard, run: _Run, dataset: Dataset) -> Scorecard:
+    _check_stated_deductions(run, dataset.scores)
+    _check_self_sums(run, dataset.scores)
+    _check_stated_lists(run, dataset)
+    _check_stated_total(run, card, dataset)
+    return _replace_findings(card, run)
+
+
+def _with_project_findings(card: Scorecard, run: _Run, project: Project) -> Scorecard:
+    if (
+        project.self_score is not None
+        and card.total is not None
+        and project.self_score != card.total
+    ):
+        run.finding(
+            "scoring.project_total_mismatch",
+            Severity.WARNING,
+            f"项目“{project.name}”自评得分 {num(project.self_score)} 分，按框架计算为 {num(card.total)} 分",
+            project.loc,
+            stated=project.self_score,
+            computed=card.total,
+        )
+    return _replace_findings(card, run)
+
+
+def _replace_findings(card: Scorecard, run: _Run) -> Scorecard:
+    return replace(card, findings=tuple(run.findings))
+
+
+def _check_stated_deductions(run: _Run, scores: Sequence[ScoreItem]) -> None:
+    """“扣N分” in the report's words against 分值 − 自评得分 in its own scorecard."""
+    for item in scores:
+        if item.stated_deduction is None or item.points is None or item.score is None:
+            continue
+        deducted = item.points - item.score
+        if deducted != item.stated_deduction:
+            run.finding(
+                "scoring.stated_deduction_mismatch",
+                Severity.WARNING,
+                f"“{item.name}”分值 {num(item.points)} 分、自评得分 {num(item.score)} 分，即扣 {num(deducted)} 分，"
+                f"但评分说明写“扣 {num(item.stated_deduction)} 分”",
+                item.loc or item.code,
+                points=item.points,
+                score=item.score,
+                stated_deduction=item.stated_deduction,
+            )
+
+
+def _check_self_sums(run: _Run, scores: Sequence[ScoreItem]) -> None:
+    """A parent row of the department's scorecard against the sum of its children."""
+    for parent in scores:
+        children = [s for s in scores if s.parent_code == parent.code and s.code != parent.code]
+        if not children or parent.score is None or any(c.score is None for c in children):
+            continue
+        total = sum((c.score for c in children if c.score is not None), ZERO)
+        if total != parent.score:
+            run.finding(
+                "scoring.self_score_sum",
+                Severity.WARNING,
+                f"“{parent.name}”自评得分 {num(parent.score)} 分，但下级指标自评得分合计 {num(total)} 分",
+                parent.loc or parent.code,
+                stated=parent.score,
+                children=total,
+            )
+
+
+def _split_names(text: str) -> list[str]:
+    for sep in ("，", ",", "；", ";", "/", " "):
+        text = text.replace(sep, "、")
+    return [part.strip() for part in text.split("、") if part.strip()]
+
+
+def _check_stated_lists(run: _Run, dataset: Dataset) -> None:
+    """The 自评结论's lists of 满分项 and 扣分项 against the scores."""
+    by_name = {s.name: s for s in dataset.scores}
+    evaluation = dataset.self_evaluation
+    for name in _split_names(evaluation.stated_full_marks):
+        item = by_name.get(name)
+        if (
+            item is not None
+            and item.points is not None
+            and item.score is not None
+            and item.score < item.points
+        ):
+            run.finding(
+                "scoring.full_marks_mismatch",
+                Severity.WARNING,
+                f"自评结论称“{name}”得满分，但评分表中为 {num(item.score)} 分（满分 {num(item.points)} 分）",
+                evaluation.loc or "self_evaluation.stated_full_marks",
+                score=item.score,
+                points=item.points,
+            )
+    for name in _split_names(evaluation.stated_deducted):
+        item = by_name.get(name)
+        if (
+            item is not None
+            and item.points is not None
+            and item.score is not None
+            and item.score >= item.points
+        ):
+            run.finding(
+                "scoring.deducted_mismatch",
+                Severity.WARNING,
+                f"自评结论称“{name}”有扣分，但评分表中为满分 {num(item.score)} 分",
+                evaluation.loc or "self_evaluation.stated_deducted",
+                score=item.score,
+                points=item.points,
+            )
+
+
+_GRADE_ALIASES: dict[str, str] = {
+    "优秀": "优",
+    "良好": "良",
+    "中等": "中",
+    "合格": "中",
+    "较差": "差",
+    "不合格": "差",
+}
+
+
+def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
+    evaluation = dataset.self_evaluation
+    where = evaluation.loc or "self_evaluation"
+    if (
+        evaluation.stated_total is not None
+        and card.total is not None
+        and evaluation.stated_total != card.total
+    ):
+        run.finding(
+            "scoring.total_mismatch",
+            Severity.WARNING,
+            f"报告所写自评总分 {num(evaluation.stated_total)} 分，按“{card.framework}”计算为 {num(card.total)} 分",
+            where,
+            stated=evaluation.stated_total,
+            computed=card.total,
+        )
+    stated = evaluation.stated_grade.strip()
+    if not stated or not card.grade:
+        return
+    if _GRADE_ALIASES.get(stated, stated) not in (
+        card.grade,
+        _GRADE_ALIASES.get(card.grade_label, card.grade_label),
+    ):
+        bands = "，".join(
+            f"{b.label} ≥ {num(b.minimum)}" for b in reversed(run.framework.grade_bands)
+        )
+        run.finding(
+            "scoring.grade_mismatch",
+            Severity.WARNING,
+            f"报告所写自评等级为“{stated}”，但按“{card.framework}”的等级标准（{bands}），总分 {num(card.total or ZERO)} 分应为“{card.grade_label}”",
+            where,
+            stated=stated,
+            computed=card.grade_label,
+            total=card.total,
+        )

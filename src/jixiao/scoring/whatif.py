@@ -1,0 +1,77 @@
+"""What-if: the smallest changes to the leaf scores that reach the next grade.
+
+The gap is the next band's lower limit minus the total. Any scored leaf with at least
+that much headroom (分值 − 得分) closes it alone — each is one option, raised by exactly
+the gap. When no single leaf can, the leaves with the most headroom are raised in turn
+(fewest leaves touched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.lib.money import ZERO
+from jixiao.scoring.model import Framework, GradeBand, ItemScore, Scorecard, Status
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    name: str
+    score: Decimal  #: current score
+    points: Decimal
+    increase: Decimal  #: how much the score must rise
+
+    @property
+    def new_score(self) -> Decimal:
+        return self.score + self.increase
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """How to reach ``target`` from the current total."""
+
+    current: Decimal
+    target: GradeBand
+    gap: Decimal
+    single: tuple[Change, ...]  #: each alone is enough
+    combined: tuple[Change, ...]  #: together they are enough (when no single one is)
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.single or self.combined)
+
+
+def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
+    """The changes that lift ``card`` to the next grade; ``None`` at the top grade or without a total."""
+    if card.total is None:
+        return None
+    higher = [b for b in framework.grade_bands if b.minimum > card.total]
+    if not higher:
+        return None
+    target = min(higher, key=lambda b: b.minimum)
+    gap = target.minimum - card.total
+    leaves = [
+        i for i in card.walk() if i.is_leaf and i.status is Status.SCORED and i.score is not None
+    ]
+    room = sorted(
+        ((i, i.points - (i.score or ZERO)) for i in leaves), key=lambda p: (-p[1], p[0].code)
+    )
+    single = tuple(_change(i, gap) for i, headroom in room if headroom >= gap)
+    combined: list[Change] = []
+    if not single:
+        remaining = gap
+        for item, headroom in room:
+            if remaining <= 0 or headroom <= 0:
+                break
+            step = min(headroom, remaining)
+            combined.append(_change(item, step))
+            remaining -= step
+        if remaining > 0:
+            combined = []
+    return WhatIf(card.total, target, gap, single, tuple(combined))
+
+
+def _change(item: ItemScore, increase: Decimal) -> Change:
+    return Change(item.code, item.name, item.score or ZERO, item.points, increase)
