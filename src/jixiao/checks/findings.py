@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  #: the figures contradict each other; the data must be corrected
     WARNING = "warning"  #: probably wrong or unexplained; a person should look
     INFO = "info"  #: worth knowing (e.g. a target not met, a rounding difference)

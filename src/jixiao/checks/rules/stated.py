@@ -35,20 +35,38 @@ def _shown(figure: Figure, value: Decimal) -> str:
 
 
 def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
+    """None when the stated value agrees with ours; else a finding.
+
+    Agreement is equality at the figure's printing precision, or the stated one if finer
+    (``35`` = 35.00). A shorter value that is our value correctly rounded (``42.2`` for
+    42.16) is only a warning: the report is less precise than its genre, or a trailing
+    zero was lost (Excel keeps ``94.10`` as 94.1). Truncation is recognised at full
+    precision only: ``扣 1 分`` against 1.5 is a wrong number, not a rounding slip.
+    """
     assert row.value is not None and figure.value is not None
-    places = places_of(row.value)
-    ours = round_half_up(figure.value, places)
-    magnitude_ok = any(m in figure.id for m in MAGNITUDE_IDS)
-    if ours == row.value or (magnitude_ok and abs(ours) == abs(row.value)):
+    stated_places = places_of(row.value)
+    ours = round_half_up(figure.value, max(stated_places, figure.places))
+    if _agrees(figure, ours, row.value):
         return None
     loc = where(SHEET, row.loc, row.figure)
     source = f"（{row.source}）" if row.source else ""
     values = {"stated": row.value, "computed": figure.value, "rounded": ours}
-    if truncate(figure.value, places) == row.value:
-        message = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}，按四舍五入应为 {_shown(figure, ours)}（报告为截尾）"
+    said = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}"
+    if stated_places < figure.places and _agrees(
+        figure, round_half_up(figure.value, stated_places), row.value
+    ):
+        message = f"{said}，按数据计算为 {_shown(figure, ours)}：报告精度不足（若原文末位有 0 被省略，则二者不符）"
+        return finding("stated.less_precise", WARNING, message, loc, **values)
+    if stated_places >= figure.places and truncate(figure.value, stated_places) == row.value:
+        message = f"{said}，按四舍五入应为 {_shown(figure, ours)}（报告为截尾）"
         return finding("stated.truncated", WARNING, message, loc, **values)
-    message = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}，按数据计算为 {_shown(figure, ours)}（{figure.formula}）"
+    message = f"{said}，按数据计算为 {_shown(figure, ours)}（{figure.formula}）"
     return finding("stated.mismatch", ERROR, message, loc, **values)
+
+
+def _agrees(figure: Figure, ours: Decimal, stated: Decimal) -> bool:
+    magnitude_ok = any(m in figure.id for m in MAGNITUDE_IDS)
+    return ours == stated or (magnitude_ok and abs(ours) == abs(stated))
 
 
 @check
