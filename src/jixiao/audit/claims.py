@@ -1,0 +1,182 @@
+"""Claims: each number of the report with what it refers to.
+
+A claim is a :class:`~jixiao.audit.numbers.Quantity` placed in its paragraph, with the
+words before it in its clause (its *label*: "财政拨款收入", "决算支出合计"), whether it is
+the clause's own figure (*primary*) or a term of a relation ("比上年增加 …", "占 …"),
+and its *phase*: a budget figure (年初预算), a final one (决算) or last year's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from jixiao.audit.document import Document, Paragraph
+from jixiao.audit.numbers import COUNT, MONEY, Quantity
+
+BUDGET = "budget"
+FINAL = "final"
+PRIOR = "prior"
+
+#: Words that make a number a term of a relation rather than the clause's own figure.
+_RELATION_WORDS = re.compile(
+    r"比|较|节约|节省|增加|减少|增长|下降|上升|降低|增幅|减幅|降幅|占|超支|为年初预算|扣"
+)
+#: Phase words, checked in order inside the label, then the sentence, paragraph and headings.
+_PHASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"上年|上一年|去年|同期"), PRIOR),
+    (re.compile(r"决算|执行数|实际支出|实际完成"), FINAL),
+    (re.compile(r"年初预算|预算数|预算编制|预算收入|预算支出|批复"), BUDGET),
+)
+_LABEL_NOISE = re.compile(
+    r"\d{4}\s*年度?|[①-⑳]|^[（(]?\d{1,2}[)）.、]|其中|本部门|本单位|本级|全省|我省|本省|全市|我市|全县|"
+    r"全年|目前|截至目前|截至年底|合计|总计|共计|累计|达到|分别|为|是|达|共|计|的|：|:|“|”|\"|\s"
+)
+_CORE_NOISE = re.compile(r"决算|年初|预算|执行|实际|完成|数额?|金额|年度?|年末|年初")
+
+
+@dataclass(eq=False)
+class Claim:
+    """One number of the report in its context."""
+
+    id: int
+    para: Paragraph
+    q: Quantity
+    prefix: str  #: the clause text before the number
+    primary: bool  #: the clause's own figure (not 比…/占…/增加… of another one)
+    listed: bool  #: an item of an enumeration ("A a 万元、B b 万元和 C c 万元"), or primary
+
+    @property
+    def kind(self) -> str:
+        return self.q.kind
+
+    @property
+    def line(self) -> int:
+        return self.para.line_at(self.q.start)
+
+    @cached_property
+    def label(self) -> str:
+        """The prefix without years, scope words and verbs: "财政拨款收入"."""
+        return _LABEL_NOISE.sub("", self.prefix)
+
+    @cached_property
+    def core(self) -> str:
+        """The label without phase words, to match a final figure with its budget."""
+        return _CORE_NOISE.sub("", self.label)
+
+    @cached_property
+    def phase(self) -> str:
+        for text in (
+            self.prefix,
+            self.para.sentence_at(self.q.start).text,
+            self.para.text,
+            *self._headings(),
+        ):
+            phase = phase_of(text)
+            if phase:
+                return phase
+        return ""
+
+    def _headings(self) -> list[str]:
+        return [h.title for h in reversed(self.para.trail)]
+
+    def same_measure(self, other: Claim) -> bool:
+        """Both money, both percent, or counts of the same thing (人 and 万人, not 人 and 家)."""
+        if self.kind != other.kind:
+            return False
+        if self.kind == COUNT:
+            return self.q.unit.lstrip("万亿") == other.q.unit.lstrip("万亿")
+        return self.kind == MONEY or self.q.unit == other.q.unit
+
+    def clause_text(self) -> str:
+        clause = self.para.clause_at(self.q.start)
+        return clause.text
+
+
+def phase_of(text: str) -> str:
+    """The first phase word in ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior."""
+    best, where = "", len(text) + 1
+    for pattern, phase in _PHASES:
+        match = pattern.search(text)
+        if match and match.start() < where:
+            best, where = phase, match.start()
+    return best
+
+
+@dataclass
+class ClaimSet:
+    """Every claim of a document, in reading order, with look-ups by paragraph."""
+
+    doc: Document
+    claims: list[Claim]
+
+    def in_paragraph(self, para: Paragraph) -> list[Claim]:
+        return self._by_paragraph.get(para.index, [])
+
+    @cached_property
+    def _by_paragraph(self) -> dict[int, list[Claim]]:
+        index: dict[int, list[Claim]] = {}
+        for claim in self.claims:
+            index.setdefault(claim.para.index, []).append(claim)
+        return index
+
+    def at(self, para: Paragraph, offset: int) -> Claim | None:
+        return next((c for c in self.in_paragraph(para) if c.q.start == offset), None)
+
+    def before(self, claim: Claim) -> list[Claim]:
+        """Claims of the same paragraph before ``claim``, nearest first."""
+        return [c for c in reversed(self.in_paragraph(claim.para)) if c.q.start < claim.q.start]
+
+
+def extract_claims(doc: Document) -> ClaimSet:
+    """A claim for every number with a unit outside the table of contents."""
+    claims: list[Claim] = []
+    for para in doc.body():
+        for q in para.quantities:
+            clause = para.clause_at(q.start)
+            prefix = para.text[clause.start : q.start]
+            primary = _is_primary(para, q, prefix)
+            listed = primary or _is_listed(para, q)
+            claims.append(Claim(len(claims), para, q, prefix.strip(), primary, listed))
+    return ClaimSet(doc, claims)
+
+
+def _is_primary(para: Paragraph, q: Quantity, prefix: str) -> bool:
+    if q.approx or para.in_parens(q.start):
+        return False
+    if _RELATION_WORDS.search(prefix):
+        return False
+    clause = para.clause_at(q.start)
+    return not any(
+        other.start < q.start and other.start >= clause.start for other in para.quantities
+    )
+
+
+def _is_listed(para: Paragraph, q: Quantity) -> bool:
+    """An enumeration item: the words since the previous number name it and relate nothing."""
+    if q.approx or para.in_parens(q.start):
+        return False
+    clause = para.clause_at(q.start)
+    previous = max((o.end for o in para.quantities if o.end <= q.start), default=0)
+    between = para.text[max(previous, clause.start) : q.start]
+    return bool(re.search(r"[\u4e00-\u9fff]", between)) and not _RELATION_WORDS.search(between)
+
+
+def lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence: how much two labels share."""
+    if not a or not b:
+        return 0
+    previous = [0] * (len(b) + 1)
+    for char in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if char == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def similarity(a: str, b: str) -> tuple[int, float]:
+    """(shared characters, share of the longer label): higher is a better match."""
+    shared = lcs(a, b)
+    return shared, shared / max(len(a), len(b), 1)

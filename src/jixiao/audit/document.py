@@ -1,0 +1,269 @@
+"""The extracted text as the rules see it: paragraphs, headings, tables and numbers.
+
+Reports reach us with page breaks in the middle of sentences (a PDF's text layer, a
+``.txt`` saved from Word), so lines are joined into paragraphs: a line continues the
+paragraph before it unless that one ended a sentence, was a heading, a caption or a
+table row. Every paragraph remembers which line each of its characters came from, so
+a finding can point at the line where the number is printed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from jixiao.audit.numbers import Quantity, find_quantities, normalize
+
+_HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^[一二三四五六七八九十]+\s*、\s*")),
+    (2, re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]\s*")),
+    (3, re.compile(r"^\d{1,2}\s*[.、](?!\d)\s*")),
+    (4, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]\s*")),
+    (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
+)
+_TITLE_END = re.compile(r"[。：:，,；;]")
+_TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
+_CAPTION = re.compile(r"^(附表|表|图)\s*\d+")
+_TOC = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
+_MD_PREFIX = re.compile(r"^\s*(#{1,6}\s+|>\s*|[-+]\s+(?=\S))")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_SENTENCE_END = "。！？!?\t"
+_CONTINUE_BREAKERS = "。！？!?；;：:"
+_CLAUSE_BREAKS = "，,；;、：:。！？!?\t"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  #: 1 一、 2 （一） 3 1. 4 （1） 5 ①
+    title: str  #: "预算编制" from "1. 预算编制情况。…"
+    marker: str  #: the marker as written ("1.", "（二）")
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Paragraph:
+    """One logical paragraph (or one table row) of the extracted text."""
+
+    index: int
+    text: str  #: normalised (ASCII digits and punctuation), same length as the original
+    original: str
+    line_offsets: list[int]  #: offset in ``text`` where each source line starts
+    line_numbers: list[int]  #: the 1-based line number of each of those lines
+    heading: Heading | None = None
+    trail: tuple[Heading, ...] = ()  #: the enclosing headings, outermost first
+    cells: tuple[str, ...] | None = None  #: a table row's cells (normalised)
+    toc: bool = False  #: a table-of-contents line ("一、部门基本情况.....1")
+    quantities: list[Quantity] = field(default_factory=list)
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        """Titles of the enclosing headings, outermost first."""
+        return tuple(h.title for h in self.trail)
+
+    @property
+    def line(self) -> int:
+        return self.line_numbers[0]
+
+    def line_at(self, offset: int) -> int:
+        """The source line of the character at ``offset``."""
+        return self.line_numbers[max(0, bisect_right(self.line_offsets, offset) - 1)]
+
+    @cached_property
+    def depth(self) -> list[int]:
+        """Parenthesis depth at each offset: numbers inside （…） are asides, not components."""
+        depths, level = [], 0
+        for char in self.text:
+            if char in "（(":
+                level += 1
+            depths.append(level)
+            if char in "）)":
+                level = max(0, level - 1)
+        return depths
+
+    def in_parens(self, offset: int) -> bool:
+        return bool(self.depth and self.depth[min(offset, len(self.depth) - 1)] > 0)
+
+    @cached_property
+    def sentences(self) -> list[Clause]:
+        return _split(self.text, _SENTENCE_END)
+
+    @cached_property
+    def clauses(self) -> list[Clause]:
+        return _split(self.text, _CLAUSE_BREAKS)
+
+    def sentence_at(self, offset: int) -> Clause:
+        return _containing(self.sentences, offset)
+
+    def clause_at(self, offset: int) -> Clause:
+        return _containing(self.clauses, offset)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the text: caption "表1 …", a header row and data rows."""
+
+    number: str  #: "1" for "表1", "" when uncaptioned
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[Paragraph, ...]  #: data rows (those with a 序号 when the header has one)
+
+
+@dataclass
+class Document:
+    paragraphs: list[Paragraph]
+    tables: list[Table]
+    line_count: int
+
+    def body(self) -> Iterator[Paragraph]:
+        """Paragraphs with content: prose and table rows, not the table of contents."""
+        return (p for p in self.paragraphs if not p.toc)
+
+    def table(self, number: str) -> Table | None:
+        return next((t for t in self.tables if t.number == number), None)
+
+
+def build_document(lines: Sequence[str]) -> Document:
+    """Join extracted lines into paragraphs, find headings, tables and numbers."""
+    paragraphs = _paragraphs(lines)
+    _assign_sections(paragraphs)
+    for para in paragraphs:
+        para.quantities = find_quantities(para.text)
+    return Document(paragraphs, _tables(paragraphs), len(lines))
+
+
+def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    current: Paragraph | None = None
+    for number, raw in enumerate(lines, start=1):
+        original = _strip_markdown(raw.rstrip("\r\n"))
+        if not original.strip():
+            continue
+        text = normalize(original)
+        cells = _cells(text)
+        if current is not None and cells is None and _continues(current, text):
+            current.line_offsets.append(len(current.text))
+            current.line_numbers.append(number)
+            current.text += text.strip()
+            current.original += original.strip()
+            continue
+        current = _new_paragraph(len(paragraphs), text, original, number, cells)
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _strip_markdown(line: str) -> str:
+    prefix = _MD_PREFIX.match(line)
+    return " " * prefix.end() + line[prefix.end() :] if prefix else line
+
+
+def _cells(text: str) -> tuple[str, ...] | None:
+    if "\t" in text:
+        return tuple(cell.strip() for cell in text.split("\t"))
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        return tuple(cell.strip() for cell in stripped.strip("|").split("|"))
+    return None
+
+
+def _new_paragraph(
+    index: int, text: str, original: str, number: int, cells: tuple[str, ...] | None
+) -> Paragraph:
+    text, original = text.strip(), original.strip()
+    para = Paragraph(index, text, original, [0], [number], cells=cells)
+    para.toc = bool(_TOC.search(text))
+    if cells is None and not para.toc:
+        para.heading = _heading(text)
+    return para
+
+
+def _continues(current: Paragraph, text: str) -> bool:
+    """A line continues the paragraph when the sentence before it is unfinished."""
+    if current.cells is not None or current.toc or _CAPTION.match(current.text):
+        return False
+    if current.text[-1] in _CONTINUE_BREAKERS or _is_heading_only(current):
+        return False
+    stripped = text.strip()
+    return not (_heading(stripped) or _CAPTION.match(stripped) or _TOC.search(stripped))
+
+
+def _is_heading_only(para: Paragraph) -> bool:
+    return para.heading is not None and len(para.text) <= 40 and "，" not in para.text
+
+
+def _heading(text: str) -> Heading | None:
+    for level, pattern in _HEADING_MARKERS:
+        match = pattern.match(text)
+        if match:
+            rest = text[match.end() :].strip()
+            title = _TITLE_END.split(rest, maxsplit=1)[0].strip()[:30]
+            return Heading(level, _TITLE_SUFFIX.sub("", title).strip(), match.group(0).strip())
+    return None
+
+
+def _assign_sections(paragraphs: list[Paragraph]) -> None:
+    stack: list[Heading] = []
+    for para in paragraphs:
+        if para.heading is not None:
+            stack = [h for h in stack if h.level < para.heading.level]
+            stack.append(para.heading)
+        para.trail = tuple(stack)
+
+
+def _tables(paragraphs: list[Paragraph]) -> list[Table]:
+    tables: list[Table] = []
+    index = 0
+    while index < len(paragraphs):
+        if paragraphs[index].cells is None or paragraphs[index].toc:
+            index += 1
+            continue
+        block = []
+        while index < len(paragraphs) and paragraphs[index].cells is not None:
+            if not _MD_RULE.match(paragraphs[index].text):
+                block.append(paragraphs[index])
+            index += 1
+        start = block[0].index if block else index
+        tables.append(_table(block, _caption_before(paragraphs, start)))
+    return tables
+
+
+def _caption_before(paragraphs: list[Paragraph], start: int) -> str:
+    for para in reversed(paragraphs[max(0, start - 3) : start]):
+        if _CAPTION.match(para.text):
+            return para.text
+    return ""
+
+
+def _table(block: list[Paragraph], caption: str) -> Table:
+    number = re.match(r"^(?:附表|表)\s*(\d+)", caption)
+    header = block[0].cells or ()
+    rows = block[1:]
+    if header and header[0].replace(" ", "") in {"序号", "编号"}:
+        rows = [r for r in rows if r.cells and r.cells[0].isdigit()]
+    return Table(number.group(1) if number else "", caption, header, tuple(rows))
+
+
+def _split(text: str, breaks: str) -> list[Clause]:
+    spans, start = [], 0
+    for offset, char in enumerate(text):
+        if char in breaks:
+            spans.append(Clause(start, offset + 1, text[start : offset + 1]))
+            start = offset + 1
+    if start < len(text):
+        spans.append(Clause(start, len(text), text[start:]))
+    return spans
+
+
+def _containing(spans: list[Clause], offset: int) -> Clause:
+    for span in spans:
+        if span.start <= offset < span.end:
+            return span
+    return spans[-1]

@@ -1,0 +1,175 @@
+"""Totals and their components: "合计 X，其中：A a、B b", "按…分类，A a、B b", ①②③ lists.
+
+Finding the groups is separate from checking them because other rules need them too:
+"占总收入 p%" is a share of the group's total.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.audit.claims import Claim, ClaimSet
+from jixiao.audit.document import Paragraph
+from jixiao.audit.numbers import COUNT, MONEY
+
+_OF_WHICH = re.compile(r"其中")
+_BY_CLASS = re.compile(r"按[^，。；,;]{1,15}?分类")
+#: Words in the total's clause that say the parts are all of it.
+_EXHAUSTIVE = re.compile(r"合计|总计|共计|总额|总数|实有|总收入|总支出|总人数")
+#: Words right after the trigger that say only the main parts follow.
+_PARTIAL = re.compile(r"主要|部分|包括|重点")
+
+
+@dataclass
+class SumGroup:
+    total: Claim
+    parts: list[Claim]
+    exhaustive: bool  #: the parts claim to be all of the total (else: only some of it)
+
+
+def find_groups(claims: ClaimSet) -> list[SumGroup]:
+    groups: list[SumGroup] = []
+    paragraphs = list(claims.doc.body())
+    for position, para in enumerate(paragraphs):
+        nested: list[tuple[int, int]] = []
+        for match in _OF_WHICH.finditer(para.text):
+            group, scope = _of_which(claims, paragraphs, position, match.start(), match.end())
+            if scope is not None:
+                nested.append(scope)
+            if group is not None:
+                groups.append(group)
+        groups += _by_class(claims, para, nested)
+    return groups
+
+
+def _of_which(
+    claims: ClaimSet, paragraphs: list[Paragraph], position: int, start: int, end: int
+) -> tuple[SumGroup | None, tuple[int, int] | None]:
+    para = paragraphs[position]
+    total = _total_before(claims, para, start)
+    if total is None:
+        return None, None
+    scope_end = _scope_end(para, start, end)
+    parts = [
+        c
+        for c in claims.in_paragraph(para)
+        if end <= c.q.start < scope_end and _part_of(c, total, para, start)
+    ]
+    enumerated = False
+    if not parts and not para.text[end:scope_end].strip(" ：:，,"):
+        parts, enumerated = _enumerated_parts(claims, paragraphs[position + 1 :], total), True
+    if not parts:
+        return None, (start, scope_end)
+    partial = bool(_PARTIAL.search(para.text[end : parts[0].q.start])) if not enumerated else False
+    exhaustive = not partial and len(parts) >= 2 and (enumerated or _says_all(total, parts))
+    if not exhaustive:
+        # Only some of the total: its parts stay within the clause chain up to the first "；".
+        stop = para.text.find("；", end)
+        parts = [p for p in parts if stop < 0 or p.q.start < stop]
+        if not parts:
+            return None, (start, scope_end)
+    return SumGroup(total, parts, exhaustive), (start, scope_end)
+
+
+def _says_all(total: Claim, parts: list[Claim]) -> bool:
+    return bool(_EXHAUSTIVE.search(total.prefix)) or (
+        len(parts) >= 2 and parts[-1].label.startswith("其他")
+    )
+
+
+def _total_before(claims: ClaimSet, para: Paragraph, offset: int) -> Claim | None:
+    """The figure the 其中 breaks down: the last primary amount before it in its sentence."""
+    sentences = para.sentences
+    here = para.sentence_at(offset)
+    candidates = [
+        c
+        for c in claims.in_paragraph(para)
+        if c.q.start < offset and c.listed and c.kind in (MONEY, COUNT)
+    ]
+    if para.in_parens(offset):
+        candidates = [c for c in candidates if not para.in_parens(c.q.start)]
+    in_sentence = [c for c in candidates if c.q.start >= here.start]
+    if in_sentence:
+        return in_sentence[-1]
+    index = sentences.index(here)
+    if index == 0 or para.text[here.start : offset].strip():
+        return None
+    previous = sentences[index - 1]
+    in_previous = [c for c in candidates if c.q.start >= previous.start]
+    return in_previous[-1] if in_previous else None
+
+
+def _scope_end(para: Paragraph, start: int, end: int) -> int:
+    """其中 reaches to the end of its sentence, its parenthesis, or the next 其中."""
+    if para.in_parens(start):
+        level = para.depth[start]
+        for offset in range(end, len(para.text)):
+            if para.depth[offset] < level or (
+                para.depth[offset] == level and para.text[offset] in "）)"
+            ):
+                return offset
+        return len(para.text)
+    sentence_end = para.sentence_at(start).end
+    following = [
+        m.start()
+        for m in _OF_WHICH.finditer(para.text, end, sentence_end)
+        if not para.in_parens(m.start())
+    ]
+    return min([sentence_end, *following])
+
+
+def _part_of(claim: Claim, total: Claim, para: Paragraph, trigger: int) -> bool:
+    if not claim.same_measure(total) or claim.q.approx:
+        return False
+    if para.in_parens(trigger):
+        return para.clause_at(claim.q.start).start >= trigger or claim.prefix != ""
+    return claim.listed
+
+
+def _enumerated_parts(claims: ClaimSet, following: list[Paragraph], total: Claim) -> list[Claim]:
+    """ "…合计 X 万元，其中：" then ① A …  ② B …: the first figure of each numbered paragraph."""
+    parts: list[Claim] = []
+    marker_level = None
+    for para in following:
+        level = para.heading.level if para.heading else None
+        if level is None or level < 3 or (marker_level is not None and level != marker_level):
+            break
+        marker_level = level
+        first = next(
+            (c for c in claims.in_paragraph(para) if c.primary and c.same_measure(total)), None
+        )
+        if first is None:
+            break
+        parts.append(first)
+    return parts if len(parts) >= 2 else []
+
+
+def _by_class(claims: ClaimSet, para: Paragraph, nested: list[tuple[int, int]]) -> list[SumGroup]:
+    """ "年初预算支出 X 万元，按功能分类，A a、B b…；按性质分类，C c、D d": one group per 按."""
+    triggers = [m for m in _BY_CLASS.finditer(para.text) if not para.in_parens(m.start())]
+    if not triggers:
+        return []
+    total = _total_before(claims, para, triggers[0].start())
+    if total is None or total.kind != MONEY:
+        return []
+    groups = []
+    ends = [t.start() for t in triggers[1:]] + [len(para.text)]
+    for trigger, end in zip(triggers, ends, strict=True):
+        parts = [
+            c
+            for c in claims.in_paragraph(para)
+            if trigger.end() <= c.q.start < end
+            and c.listed
+            and c.same_measure(total)
+            and not any(a <= c.q.start < b for a, b in nested)
+        ]
+        if len(parts) >= 2:
+            partial = bool(_PARTIAL.search(para.text[trigger.end() : parts[0].q.start]))
+            groups.append(SumGroup(total, parts, not partial))
+    return groups
+
+
+def group_of(groups: list[SumGroup], part: Claim) -> SumGroup | None:
+    """The group in which ``part`` is a component, if any."""
+    return next((g for g in groups if any(p is part for p in g.parts)), None)

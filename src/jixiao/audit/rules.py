@@ -1,0 +1,1038 @@
+"""The audit rules: one small function per relation a report's sentences state.
+
+Each rule finds its relation in the claims ("合计 … 其中 …", "占 … %", "为年初预算的 …%",
+"比上年增加 …，增幅 …%", "分值 … 自评得分 … 扣 …"…), recomputes the stated number
+from the others and reports through :meth:`Audit.report`. Rules are registered in
+:data:`RULES` by the :func:`rule` decorator, in the order they run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.audit.claims import BUDGET, PRIOR, Claim, similarity
+from jixiao.audit.document import Heading, Paragraph
+from jixiao.audit.engine import Audit, Rule
+from jixiao.audit.findings import AuditSeverity
+from jixiao.audit.groups import SumGroup, find_groups, group_of
+from jixiao.audit.numbers import COUNT, MONEY, PERCENT, SCORE, chinese_numeral
+from jixiao.audit.verify import Verdict, judge_amount, judge_growth, judge_percent, rounding_slack
+from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS
+from jixiao.lib.money import HUNDRED, format_amount, normalize, round_half_up
+
+E = AuditSeverity.ERROR
+W = AuditSeverity.WARNING
+
+RULES: list[Rule] = []
+
+
+def rule(
+    identifier: str, verbose_name: str
+) -> Callable[[Callable[[Audit], None]], Callable[[Audit], None]]:
+    """Register a rule under ``identifier`` with its Chinese name."""
+
+    def register(check: Callable[[Audit], None]) -> Callable[[Audit], None]:
+        RULES.append(Rule(identifier, verbose_name, check))
+        return check
+
+    return register
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def show(claim: Claim) -> str:
+    """A claim's number as the text printed it, with its unit: "617,056.54 万元"."""
+    q = claim.q
+    if q.kind == MONEY:
+        return f"{format_amount(q.printed, q.places)} {q.unit}"
+    if q.kind == PERCENT:
+        return f"{q.text}{q.unit}"
+    return f"{q.text} {q.unit}"
+
+
+def named(claim: Claim) -> str:
+    """ "“财政拨款收入” 592,519.16 万元（第 12 行）"."""
+    label = claim.label or claim.prefix or "（无名称）"
+    return f"“{label}” {show(claim)}（第 {claim.line} 行）"
+
+
+def slack(*claims: Claim) -> Decimal:
+    """How far the rounding of these printed figures can move a sum of them."""
+    return rounding_slack(*(c.q for c in claims))
+
+
+def plain(value: Decimal, places: int = 4) -> str:
+    return format(normalize(round_half_up(value, places)), "f")
+
+
+def groups(audit: Audit) -> list[SumGroup]:
+    cached = audit.cache.get("groups")
+    if cached is None:
+        cached = find_groups(audit.claims)
+        audit.cache["groups"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def percent_claims(audit: Audit) -> Iterable[Claim]:
+    return (
+        c for c in audit.claims.claims if c.kind == PERCENT and c.q.unit == "%" and not c.q.approx
+    )
+
+
+def figure_before(
+    audit: Audit, claim: Claim, kinds: tuple[str, ...] = (MONEY, COUNT)
+) -> Claim | None:
+    """The figure a percent refers to: the nearest listed figure before it in its sentence."""
+    sentence = claim.para.sentence_at(claim.q.start)
+    for other in audit.claims.before(claim):
+        if other.q.start < sentence.start:
+            return None
+        if other.kind in kinds and other.listed:
+            return other
+    return None
+
+
+def first_verdict(results: list[tuple[Claim, Verdict]]) -> tuple[Claim, Verdict] | None:
+    """Any base that makes the statement right wins; otherwise the first (most likely) base."""
+    if not results:
+        return None
+    for base, verdict in results:
+        if verdict.ok:
+            return base, verdict
+    return results[0]
+
+
+# --------------------------------------------------------------------------- 合计与分项
+
+
+@rule("sum", "合计与分项")
+def check_sums(audit: Audit) -> None:
+    """A total and its components: "合计 X 万元，其中：A a 万元、B b 万元"."""
+    for group in groups(audit):
+        total, parts = group.total, group.parts
+        exact = sum((p.q.value for p in parts), Decimal(0))
+        audit.mark(total, *parts)
+        terms = " + ".join(f"{p.label or '分项'} {show(p)}" for p in parts)
+        if group.exhaustive:
+            verdict = judge_amount(total.q, exact, slack(*parts))
+            if not verdict.ok:
+                audit.report(
+                    "sum",
+                    verdict.severity or E,
+                    total,
+                    verdict.expected,
+                    f"各分项相加为 {plain(exact / total.q.scale)}（{terms}），与所写合计 {show(total)} 不符",
+                )
+        elif exact - slack(*parts) > total.q.value + total.q.ulp / 2:
+            audit.report(
+                "sum",
+                E,
+                total,
+                round_half_up(exact / total.q.scale, total.q.places),
+                f"所列“其中”各项之和 {plain(exact / total.q.scale)}（{terms}）已超过总数 {show(total)}",
+            )
+
+
+# --------------------------------------------------------------------------- 占比
+
+_SHARE_PREFIX = re.compile(
+    r"(?:占比|比重|所占比例|占(?P<base>[^，,。；;%\d]{0,16}?)的?(?:比重|比例)?)\s*(?:为|达|约)?\s*$"
+)
+_TOTAL_WORDS = re.compile(
+    r"^(总|合计|全部|总额|总计|收入总额|支出总额|总收入|总支出|.*总数|.*总额|.*总量|.*合计)$"
+)
+
+
+@rule("share", "占比")
+def check_shares(audit: Audit) -> None:
+    """ "A a 万元，占总收入 p%", "占比 p%": the share recomputed against the candidate bases."""
+    for claim in percent_claims(audit):
+        match = _SHARE_PREFIX.search(claim.prefix)
+        if not match or "预算" in (match.group("base") or ""):
+            continue
+        numerator = figure_before(audit, claim)
+        if numerator is None:
+            continue
+        bases = _share_bases(audit, numerator, (match.group("base") or "").strip())
+        results = [
+            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
+        ]
+        best = first_verdict(results)
+        if best is None:
+            continue
+        audit.mark(claim, numerator, best[0])
+        base, verdict = best
+        if verdict.ok:
+            continue
+        others = (
+            "；另试基数：" + "、".join(named(b) for b, _ in results[1:]) + "，亦不符"
+            if len(results) > 1
+            else ""
+        )
+        audit.report(
+            "share",
+            verdict.severity or E,
+            claim,
+            verdict.expected,
+            f"以{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
+            f"{plain(numerator.q.value / base.q.value * HUNDRED)}%{others}",
+        )
+
+
+def _share_bases(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
+    group = group_of(groups(audit), numerator)
+    enclosing = [group.total] if group else []
+    if base_label and not _TOTAL_WORDS.match(base_label):
+        return _labelled(audit, numerator, base_label)
+    if base_label:
+        return enclosing
+    nearby = [
+        c
+        for c in audit.claims.before(numerator)
+        if c.primary
+        and c.same_measure(numerator)
+        and c.q.value > numerator.q.value
+        and c not in enclosing
+    ]
+    return enclosing + nearby[:2]
+
+
+def _labelled(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
+    """Figures whose label names the base ("占项目支出 …" → the 项目支出 figure), nearest first."""
+    found = []
+    for other in reversed(audit.claims.claims[: numerator.id]):
+        if (
+            other.primary
+            and other.same_measure(numerator)
+            and base_label in other.label
+            and other.phase != BUDGET
+        ):
+            found.append(other)
+    same_paragraph = [c for c in found if c.para is numerator.para]
+    return (same_paragraph + [c for c in found if c.para is not numerator.para])[:3]
+
+
+# --------------------------------------------------------------------------- 为年初预算的 p%
+
+_BUDGET_RATIO = re.compile(
+    r"(?:为|是|达|达到|完成|占)?(?:年初|全年|调整后)?预算(?:数)?的?\s*(?:为|达)?\s*$|预算(?:执行|完成)率(?:为|达)?\s*$"
+)
+
+
+@rule("budget-ratio", "与预算之比")
+def check_budget_ratios(audit: Audit) -> None:
+    """ "决算支出合计 X 万元，为年初预算的 p%": X over the budget figure of the same item."""
+    for claim in percent_claims(audit):
+        if not _BUDGET_RATIO.search(claim.prefix):
+            continue
+        numerator = figure_before(audit, claim, (MONEY,))
+        if numerator is None:
+            continue
+        bases = budget_candidates(audit, numerator)
+        results = [
+            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
+        ]
+        best = first_verdict(results)
+        if best is None:
+            continue
+        base, verdict = best
+        audit.mark(claim, numerator, base)
+        if not verdict.ok:
+            audit.report(
+                "budget-ratio",
+                verdict.severity or E,
+                claim,
+                verdict.expected,
+                f"以年初预算{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
+                f"{plain(numerator.q.value / base.q.value * HUNDRED)}%",
+            )
+
+
+def budget_candidates(audit: Audit, figure: Claim) -> list[Claim]:
+    """Budget figures of the same item as ``figure``, best label match first."""
+    scored = []
+    for other in audit.claims.claims:
+        if other is figure or other.kind != MONEY or other.phase != BUDGET or not other.listed:
+            continue
+        shared, share = similarity(figure.core, other.core)
+        if shared >= 2:
+            scored.append(((-shared, -share, abs(other.id - figure.id)), other))
+    return [c for _, c in sorted(scored, key=lambda item: item[0])][:4]
+
+
+# --------------------------------------------------------------------------- 比上年增减
+
+_CHANGE = re.compile(
+    r"(?:比|较|同比)(?:上年度?|去年|上一年度?|\d{4}\s*年度?|上年同期)?(?:同口径|同期)?的?\s*"
+)
+_DIRECTION = re.compile(r"\s*(?:了)?\s*(增加|增长|上升|提高|减少|下降|降低|节约)\s*(?:了)?\s*")
+_RATE = re.compile(
+    r"\s*[，,]?\s*(?:增幅|减幅|降幅|增长率|下降率|增长|下降|减少|增加|上升|降低)(?:了|为|达)?\s*$"
+)
+_UP = {"增加", "增长", "上升", "提高"}
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,20})[”\"]")
+
+
+@dataclass
+class Change:
+    marker_start: int
+    current: Claim | None = None
+    prior: Claim | None = None
+    delta: Claim | None = None
+    rate: Claim | None = None
+    up: bool = True
+    subject: str = ""
+    others: list[Claim] = field(default_factory=list)
+
+
+@rule("change", "比上年增减")
+def check_changes(audit: Audit) -> None:
+    """ "比上年（的 P）增加 D 万元，增幅 p%": D = X − P and p = D ÷ P, with P implied when not written."""
+    for para in audit.doc.body():
+        for match in _CHANGE.finditer(para.text):
+            if "预算" in para.text[match.end() : match.end() + 4] or "预算" in match.group(0):
+                continue
+            change = _read_change(audit, para, match.start(), match.end())
+            if change is not None:
+                _verify_change(audit, change)
+
+
+def _read_change(audit: Audit, para: Paragraph, start: int, end: int) -> Change | None:
+    after = [c for c in audit.claims.in_paragraph(para) if c.q.start >= end]
+    change = Change(start)
+    position = end
+    if after and after[0].q.start == end and after[0].kind in (MONEY, COUNT):
+        change.prior, position = after[0], after[0].q.end
+        after = after[1:]
+    direction = _DIRECTION.match(para.text, position)
+    if direction is None:
+        return None
+    change.up = direction.group(1) in _UP
+    position = direction.end()
+    if after and after[0].q.start == position and not after[0].q.approx:
+        if after[0].kind == PERCENT:
+            change.rate, after = after[0], after[1:]
+        else:
+            change.delta, after = after[0], after[1:]
+            if after and _is_rate(para, after[0], start):
+                change.rate = after[0]
+    if change.delta is None and change.rate is None:
+        return None
+    measure = change.delta or change.prior
+    change.current = _current_of(audit, para, start, measure)
+    return change
+
+
+def _is_rate(para: Paragraph, claim: Claim, start: int) -> bool:
+    """ "…增加 D 万元，增幅 p%": a percent right after the change, in the same sentence."""
+    return (
+        claim.kind == PERCENT
+        and not claim.q.approx
+        and bool(_RATE.search(para.text[max(0, claim.q.start - 8) : claim.q.start]))
+        and para.sentence_at(claim.q.start) == para.sentence_at(start)
+    )
+
+
+def _current_of(audit: Audit, para: Paragraph, start: int, measure: Claim | None) -> Claim | None:
+    """This year's figure: the last one before 比 in the sentence, or the quoted subject's."""
+    sentence = para.sentence_at(start)
+    before = [
+        c
+        for c in audit.claims.in_paragraph(para)
+        if sentence.start <= c.q.start < start
+        and c.primary
+        and (measure is None or c.same_measure(measure))
+    ]
+    if before:
+        return before[-1]
+    subject = _QUOTED.findall(para.text[sentence.start : start])
+    if not subject or measure is None:
+        return None
+    return _by_label(audit, subject[-1], measure)
+
+
+def _by_label(audit: Audit, label: str, like: Claim) -> Claim | None:
+    """The figure this year whose label best matches a quoted subject (“公务接待费”)."""
+    best, best_score = None, (0, 0.0)
+    wanted = re.sub(r"[“”\"（）()]", "", label)
+    for other in audit.claims.claims:
+        if not other.listed or not other.same_measure(like) or other.phase in (BUDGET, PRIOR):
+            continue
+        shared, share = similarity(wanted, re.sub(r"[（）()]", "", other.label))
+        if shared >= len(wanted) - 0 and (shared, share) > best_score:
+            best, best_score = other, (shared, share)
+    return best
+
+
+def _verify_change(audit: Audit, change: Change) -> None:
+    current, prior, delta, rate = change.current, change.prior, change.delta, change.rate
+    sign = Decimal(1) if change.up else Decimal(-1)
+    if current is not None and prior is not None and delta is not None:
+        audit.mark(current, prior, delta)
+        exact = (current.q.value - prior.q.value) * sign
+        verdict = judge_amount(delta.q, exact, slack(current, prior))
+        if not verdict.ok:
+            word = "增加" if change.up else "减少"
+            audit.report(
+                "change",
+                verdict.severity or E,
+                delta,
+                verdict.expected,
+                f"本年 {named(current)} 与上年 {show(prior)} 相比{word} {plain(exact / delta.q.scale)} {delta.q.unit}",
+            )
+    if rate is None:
+        return
+    base, base_ulp, change_value, change_ulp = _rate_inputs(current, prior, delta, sign)
+    if base is None or change_value is None:
+        return
+    growth = judge_growth(rate.q, change_value, change_ulp, base, base_ulp)
+    audit.mark(rate, current, prior, delta)
+    if growth is None or growth.ok:
+        return
+    known = prior or delta or current
+    prior_text = f"{plain(base, 6)} {'万元' if known and known.kind == MONEY else ''}".strip()
+    implied = (
+        ""
+        if prior is not None
+        else f"（上年数由本年 {show(current) if current else ''} 与增减额 {show(delta) if delta else ''} 推得）"
+    )
+    audit.report(
+        "change",
+        growth.severity or E,
+        rate,
+        growth.expected,
+        f"增减额 {plain(abs(change_value), 6)} ÷ 上年 {prior_text} × 100% = {plain(abs(change_value) / base * HUNDRED)}%{implied}",
+    )
+
+
+def _rate_inputs(
+    current: Claim | None, prior: Claim | None, delta: Claim | None, sign: Decimal
+) -> tuple[Decimal | None, Decimal, Decimal | None, Decimal]:
+    """(prior value, its rounding, change, its rounding) from whatever the sentence gives."""
+    if prior is not None and current is not None:
+        return (
+            prior.q.value,
+            prior.q.ulp,
+            current.q.value - prior.q.value,
+            (current.q.ulp + prior.q.ulp) / 2,
+        )
+    if prior is not None and delta is not None:
+        return prior.q.value, prior.q.ulp, sign * delta.q.value, delta.q.ulp / 2
+    if current is not None and delta is not None:
+        base = current.q.value - sign * delta.q.value
+        return base, current.q.ulp + delta.q.ulp, sign * delta.q.value, delta.q.ulp / 2
+    return None, Decimal(0), None, Decimal(0)
+
+
+# --------------------------------------------------------------------------- 比预算节约
+
+_SAVING = re.compile(r"比(?:年初|全年|调整后)?预算(?:数)?的?\s*")
+_SAVING_WORD = re.compile(r"\s*(节约|节省|结余|少支出|减少|超支|超出|增加)\s*")
+
+
+@rule("saving", "比预算节约（超支）")
+def check_savings(audit: Audit) -> None:
+    """ "X 万元，比年初预算（的 B 万元）节约 D 万元": D = B − X."""
+    for para in audit.doc.body():
+        for match in _SAVING.finditer(para.text):
+            _verify_saving(audit, para, match.start(), match.end())
+
+
+def _verify_saving(audit: Audit, para: Paragraph, start: int, end: int) -> None:
+    after = [c for c in audit.claims.in_paragraph(para) if c.q.start >= end and c.kind == MONEY]
+    budget = after.pop(0) if after and after[0].q.start == end else None
+    position = budget.q.end if budget else end
+    word = _SAVING_WORD.match(para.text, position)
+    if word is None or not after or after[0].q.start != word.end() or after[0].q.approx:
+        return
+    saving = after[0]
+    current = _current_of(audit, para, start, saving)
+    if current is None:
+        return
+    over = word.group(1) in {"超支", "超出", "增加"}
+    candidates = [budget] if budget else budget_candidates(audit, current)
+    results = []
+    for base in candidates:
+        exact = (current.q.value - base.q.value) if over else (base.q.value - current.q.value)
+        results.append((base, judge_amount(saving.q, exact, slack(current, base)), exact))
+    if not results:
+        return
+    chosen = next((r for r in results if r[1].ok), results[0])
+    base, verdict, exact = chosen
+    audit.mark(current, base, saving)
+    if not verdict.ok:
+        audit.report(
+            "saving",
+            verdict.severity or E,
+            saving,
+            verdict.expected,
+            f"年初预算 {named(base)} 与实际 {show(current)} 相差 {plain(exact / saving.q.scale)} {saving.q.unit}",
+        )
+
+
+# --------------------------------------------------------------------------- 分值、得分与扣分
+
+
+@dataclass(eq=False)
+class ScoreItem:
+    name: str
+    heading: Heading | None
+    para: Paragraph
+    points: Claim | None = None
+    score: Claim | None = None
+    deductions: list[Claim] = field(default_factory=list)
+    children: list[ScoreItem] = field(default_factory=list)
+
+
+@dataclass
+class Scorecard:
+    items: list[ScoreItem]
+    total: Claim | None  #: "自评得分为 89.56 分" outside any item
+
+    def roots(self) -> list[ScoreItem]:
+        inner = {id(child) for item in self.items for child in item.children}
+        return [i for i in self.items if id(i) not in inner]
+
+    def find(self, name: str) -> ScoreItem | None:
+        wanted = _clean_name(name)
+        return next((i for i in self.items if _clean_name(i.name) == wanted), None)
+
+
+_NAME_NOISE = re.compile(r"指标|情况|方面|分析|等|的|自评|均|都|二级|一级|三级|\s|“|”")
+
+
+def _clean_name(name: str) -> str:
+    return _NAME_NOISE.sub("", name)
+
+
+def scorecard(audit: Audit) -> Scorecard:
+    cached = audit.cache.get("scorecard")
+    if cached is None:
+        cached = _read_scorecard(audit)
+        audit.cache["scorecard"] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _read_scorecard(audit: Audit) -> Scorecard:
+    items: list[ScoreItem] = []
+    total: Claim | None = None
+    for para in audit.doc.body():
+        scores = [c for c in audit.claims.in_paragraph(para) if c.kind == SCORE and not c.q.approx]
+        if not scores:
+            continue
+        item = _score_item(para, scores)
+        if item is not None:
+            items.append(item)
+        elif total is None:
+            total = next((c for c in scores if re.search(r"得分|总分", c.prefix)), None)
+    _link(items)
+    return Scorecard(items, total)
+
+
+def _score_item(para: Paragraph, scores: list[Claim]) -> ScoreItem | None:
+    points = next((c for c in scores if "分值" in c.prefix or "满分" in c.prefix), None)
+    if points is None:
+        return None
+    heading = para.heading or (para.trail[-1] if para.trail else None)
+    item = ScoreItem(heading.title if heading else "", heading, para, points)
+    item.score = next((c for c in scores if "得分" in c.prefix and c is not points), None)
+    item.deductions = [c for c in scores if re.search(r"扣(?:除|减)?\s*$", c.prefix)]
+    return item
+
+
+def _link(items: list[ScoreItem]) -> None:
+    """An item's parent is the latest earlier item whose heading encloses it."""
+    for position, item in enumerate(items):
+        for parent in reversed(items[:position]):
+            if (
+                parent.heading is not None
+                and parent.heading in item.para.trail
+                and parent.heading is not item.heading
+            ):
+                parent.children.append(item)
+                break
+
+
+@rule("score", "分值、得分与扣分")
+def check_scores(audit: Audit) -> None:
+    """ "该指标分值 15 分，自评得分 13.5 分……扣 1 分": the deduction is 分值 − 得分."""
+    for item in scorecard(audit).items:
+        points, score = item.points, item.score
+        if points is None or score is None:
+            continue
+        audit.mark(points, score)
+        if score.q.value > points.q.value:
+            audit.report(
+                "score",
+                E,
+                score,
+                points.q.value,
+                f"“{item.name}”自评得分 {show(score)} 超过分值 {show(points)}",
+            )
+        if item.deductions:
+            stated = sum((d.q.value for d in item.deductions), Decimal(0))
+            expected = points.q.value - score.q.value
+            audit.mark(*item.deductions)
+            if stated != expected:
+                audit.report(
+                    "score",
+                    E,
+                    item.deductions[-1],
+                    normalize(expected),
+                    f"“{item.name}”分值 {show(points)}、自评得分 {show(score)}，应扣 {plain(expected)} 分，文中写扣 {plain(stated)} 分",
+                    stated=normalize(stated),
+                )
+
+
+@rule("score-total", "得分汇总")
+def check_score_totals(audit: Audit) -> None:
+    """Sub-items add up to their item, and the top items to the total score."""
+    card = scorecard(audit)
+    for item in card.items:
+        if len(item.children) >= 2:
+            _check_children(
+                audit, item.name, item.score, [c.score for c in item.children], "自评得分"
+            )
+            _check_children(
+                audit, item.name, item.points, [c.points for c in item.children], "分值"
+            )
+    roots = card.roots()
+    if card.total is not None and len(roots) >= 2:
+        _check_children(audit, "总分", card.total, [r.score for r in roots], "自评得分")
+
+
+def _check_children(
+    audit: Audit, name: str, parent: Claim | None, children: list[Claim | None], what: str
+) -> None:
+    present = [c for c in children if c is not None]
+    if parent is None or len(present) != len(children):
+        return
+    exact = sum((c.q.value for c in present), Decimal(0))
+    audit.mark(parent, *present)
+    verdict = judge_amount(parent.q, exact, slack(*present))
+    if not verdict.ok:
+        terms = " + ".join(plain(c.q.value) for c in present)
+        audit.report(
+            "score-total",
+            verdict.severity or E,
+            parent,
+            verdict.expected,
+            f"“{name}”的{what}应为下级各项之和 {terms} = {plain(exact)} 分",
+        )
+
+
+# --------------------------------------------------------------------------- 自评结论
+
+_FULL_MARKS = re.compile(r"([^。；;：:]*?)(?:的)?(?:自评)?(?:均|都|全部)?(?:为|得|获得|取得)?满分")
+_DEDUCTED = re.compile(r"([^。；;：:，,]*?)等?(?:方面|指标)?(?:均)?(?:有|存在|出现)(?:所)?扣分")
+_LIST_SPLIT = re.compile(r"[、，,及和与]")
+
+
+@rule("conclusion", "自评结论与各项得分")
+def check_conclusions(audit: Audit) -> None:
+    """ "A、B、C 的自评得满分；D 和 E 等方面有扣分" against each item's own score."""
+    card = scorecard(audit)
+    if not card.items:
+        return
+    for para in audit.doc.body():
+        full = _named_items(card, para, _FULL_MARKS)
+        deducted = _named_items(card, para, _DEDUCTED)
+        for item, start, end in full:
+            _full_marks_claim(audit, item, para, start, end)
+        _contradictions(audit, para, full, deducted)
+        if deducted:
+            _omissions(audit, para, full, deducted, card)
+
+
+def _named_items(
+    card: Scorecard, para: Paragraph, pattern: re.Pattern[str]
+) -> list[tuple[ScoreItem, int, int]]:
+    found = []
+    for match in pattern.finditer(para.text):
+        offset = match.start(1)
+        for name in _LIST_SPLIT.split(match.group(1)):
+            item = card.find(name)
+            position = para.text.find(name, offset)
+            if item is not None and name.strip():
+                found.append((item, position, position + len(name)))
+    return found
+
+
+def _full_marks_claim(audit: Audit, item: ScoreItem, para: Paragraph, start: int, end: int) -> None:
+    audit.extra_claims += 1
+    if item.points is None or item.score is None:
+        return
+    audit.extra_checked += 1
+    if item.score.q.value < item.points.q.value:
+        audit.report_at(
+            "conclusion",
+            E,
+            para,
+            start,
+            end,
+            item.points.q.text,
+            item.score.q.text,
+            f"自评结论称“{item.name}”得满分（{show(item.points)}），但该项自评得分为 {show(item.score)}（第 {item.score.line} 行）",
+        )
+
+
+def _contradictions(
+    audit: Audit,
+    para: Paragraph,
+    full: list[tuple[ScoreItem, int, int]],
+    deducted: list[tuple[ScoreItem, int, int]],
+) -> None:
+    full_items = {id(i) for i, _, _ in full}
+    for item, start, end in deducted:
+        audit.extra_claims += 1
+        audit.extra_checked += 1
+        if id(item) in full_items:
+            audit.report_at(
+                "conclusion",
+                E,
+                para,
+                start,
+                end,
+                None,
+                None,
+                f"自评结论既称“{item.name}”得满分，又称其有扣分，前后矛盾",
+            )
+        elif (
+            item.points is not None
+            and item.score is not None
+            and item.score.q.value >= item.points.q.value
+        ):
+            audit.report_at(
+                "conclusion",
+                E,
+                para,
+                start,
+                end,
+                item.score.q.text,
+                item.points.q.text,
+                f"自评结论称“{item.name}”有扣分，但该项自评得分 {show(item.score)} 已为满分",
+            )
+
+
+def _omissions(
+    audit: Audit,
+    para: Paragraph,
+    full: list[tuple[ScoreItem, int, int]],
+    deducted: list[tuple[ScoreItem, int, int]],
+    card: Scorecard,
+) -> None:
+    named_ids = {id(i) for i, _, _ in full + deducted}
+    levels = {i.heading.level for i, _, _ in full + deducted if i.heading}
+    missed = [
+        i
+        for i in card.items
+        if id(i) not in named_ids
+        and i.heading is not None
+        and i.heading.level in levels
+        and i.points is not None
+        and i.score is not None
+        and i.score.q.value < i.points.q.value
+    ]
+    if missed:
+        _, start, end = deducted[0]
+        names = "、".join(
+            f"“{i.name}”（{i.score.q.text}/{i.points.q.text} 分）"
+            for i in missed
+            if i.score and i.points
+        )
+        audit.report_at(
+            "conclusion",
+            W,
+            para,
+            start,
+            end,
+            None,
+            None,
+            f"自评结论所列扣分项未包括同样有扣分的 {names}",
+        )
+
+
+# --------------------------------------------------------------------------- 等级
+
+_GRADE = re.compile(
+    r"(?:自评|评价|评定|考核|绩效)(?:结果|等级)?(?:为|是|评定为|评为|属于|达到)\s*[“\"]?\s*(优秀|良好|中等|合格|较差|差|优|良|中)\s*[”\"]?\s*(等级|等次|档次|级)?"
+)
+#: National grade bands (财预〔2020〕10号): lower bound of the score → grade.
+GRADE_BANDS: tuple[tuple[Decimal, str, frozenset[str]], ...] = (
+    (Decimal(90), "优", frozenset({"优秀", "优"})),
+    (Decimal(80), "良", frozenset({"良好", "良"})),
+    (Decimal(60), "中", frozenset({"中等", "中", "合格"})),
+    (Decimal(0), "差", frozenset({"较差", "差"})),
+)
+
+
+@rule("grade", "等级与总分")
+def check_grades(audit: Audit) -> None:
+    """ "自评为优秀等级" against the total score, by the national bands (a province may differ)."""
+    total = scorecard(audit).total
+    if total is None:
+        return
+    for para in audit.doc.body():
+        for match in _GRADE.finditer(para.text):
+            audit.extra_claims += 1
+            audit.extra_checked += 1
+            band = next(b for b in GRADE_BANDS if total.q.value >= b[0])
+            if match.group(1) not in band[2]:
+                audit.report_at(
+                    "grade",
+                    W,
+                    para,
+                    match.start(1),
+                    match.end(1),
+                    None,
+                    None,
+                    f"总分 {show(total)}（第 {total.line} 行）按财预〔2020〕10号的等级划分（90 分及以上为优、80–90 分为良、60–80 分为中、60 分以下为差）应为“{band[1]}”，"
+                    f"文中为“{match.group(1)}”；如本地通知另有标准，请核对",
+                )
+
+
+# --------------------------------------------------------------------------- 单位性质计数
+
+_N = r"(\d+|[一二两三四五六七八九十]+)"
+_UNIT_KINDS = re.compile(
+    _N
+    + r"\s*(?:个|家|户)\s*行政(?:单位|机关)[^。，；\d]{0,4}?"
+    + _N
+    + r"\s*(?:个|家|户)\s*(?:[^\d。，；]{0,6}?)事业单位"
+)
+_UNIT_TOTAL = re.compile(
+    r"(?:预算单位|单户单位|下属单位|所属单位|二级预算单位)(?:数量|共|总数)?\s*(?:为|共|计)?\s*"
+    + _N
+    + r"\s*(?:个|家|户)"
+)
+
+
+def count_value(text: str) -> int | None:
+    return int(text) if text.isdigit() else chinese_numeral(text)
+
+
+@rule("unit-kinds", "单位性质计数")
+def check_unit_kinds(audit: Audit) -> None:
+    """ "包括 1 个行政单位和 10 个事业单位" against the unit table's 单位性质 column."""
+    for para in audit.doc.body():
+        for match in _UNIT_KINDS.finditer(para.text):
+            admin, institutions = count_value(match.group(1)), count_value(match.group(2))
+            if admin is None or institutions is None:
+                continue
+            audit.extra_claims += 1
+            kinds = _unit_kinds_from_table(audit)
+            if kinds is not None:
+                audit.extra_checked += 1
+                _compare_kinds(audit, para, match, (admin, institutions), kinds)
+                continue
+            total = _stated_unit_total(audit)
+            if total is not None and total[0] != admin + institutions:
+                audit.extra_checked += 1
+                audit.report_at(
+                    "unit-kinds",
+                    E,
+                    para,
+                    match.start(),
+                    match.end(),
+                    str(admin + institutions),
+                    str(total[0]),
+                    f"行政单位 {admin} 个 + 事业单位 {institutions} 个 = {admin + institutions} 个，与文中所写预算单位 {total[0]} 个（第 {total[1]} 行）不符",
+                )
+
+
+def _compare_kinds(
+    audit: Audit,
+    para: Paragraph,
+    match: re.Match[str],
+    stated: tuple[int, int],
+    kinds: tuple[int, int, str],
+) -> None:
+    admin_rows, institution_rows, where = kinds
+    for group, said, actual, label in (
+        (1, stated[0], admin_rows, "行政单位"),
+        (2, stated[1], institution_rows, "事业单位"),
+    ):
+        if said != actual:
+            audit.report_at(
+                "unit-kinds",
+                E,
+                para,
+                match.start(group),
+                match.end(group),
+                str(said),
+                str(actual),
+                f"{where}共 {admin_rows + institution_rows} 行：行政单位 {admin_rows} 个、事业单位 {institution_rows} 个；文中写{label} {said} 个",
+            )
+
+
+def _unit_kinds_from_table(audit: Audit) -> tuple[int, int, str] | None:
+    for table in audit.doc.tables:
+        column = next((i for i, h in enumerate(table.header) if "性质" in h or "类型" in h), None)
+        if column is None or not table.rows:
+            continue
+        values = [r.cells[column] if r.cells and column < len(r.cells) else "" for r in table.rows]
+        admin = sum(1 for v in values if v in ADMIN_UNIT_KINDS or ("行政" in v and "事业" not in v))
+        institutions = sum(
+            1 for v in values if v in INSTITUTION_UNIT_KINDS or "事业" in v or "公益" in v
+        )
+        if admin + institutions:
+            name = f"表{table.number}" if table.number else "单位表"
+            return (
+                admin,
+                institutions,
+                f"{name}（第 {table.rows[0].line}–{table.rows[-1].line} 行）",
+            )
+    return None
+
+
+def _stated_unit_total(audit: Audit) -> tuple[int, int] | None:
+    for para in audit.doc.body():
+        match = _UNIT_TOTAL.search(para.text)
+        if match:
+            value = count_value(match.group(1))
+            if value is not None:
+                return value, para.line_at(match.start())
+    return None
+
+
+# --------------------------------------------------------------------------- 表格行数
+
+_SEE_TABLE = re.compile(r"^[^。]{0,12}?[（(]?\s*(?:详见|见|如)\s*表\s*(\d+)")
+
+
+@rule("table-rows", "计数与表格行数")
+def check_table_rows(audit: Audit) -> None:
+    """ "共 10 个单户单位（详见表1）" against the number of rows of 表1."""
+    for claim in audit.claims.claims:
+        if claim.kind != COUNT or claim.q.approx:
+            continue
+        match = _SEE_TABLE.match(claim.para.text[claim.q.end :])
+        if not match:
+            continue
+        table = audit.doc.table(match.group(1))
+        if table is None or not table.rows:
+            continue
+        audit.mark(claim)
+        if claim.q.value != len(table.rows):
+            audit.report(
+                "table-rows",
+                E,
+                claim,
+                len(table.rows),
+                f"表{table.number}（第 {table.rows[0].line}–{table.rows[-1].line} 行）共列 {len(table.rows)} 行，文中写 {show(claim)}",
+            )
+
+
+# --------------------------------------------------------------------------- 列举与计数
+
+_LIST_TAIL = re.compile(r"(等|共|合计|总计|计|这|此|\s)+$")
+_LIST_AFTER = re.compile(r"^[^。]{0,24}?(?:分别是|分别为|包括|具体为|即)[：:]?")
+_PARENS = re.compile(r"[（(][^（()）]*[)）]")
+
+
+@rule("list-count", "列举项与计数")
+def check_list_counts(audit: Audit) -> None:
+    """ "A、B、C 和 D 共 4 个…", "9 个单位……分别是：A、B、…": the count against the list."""
+    for claim in audit.claims.claims:
+        if claim.kind != COUNT or claim.q.approx or claim.q.scale != 1:
+            continue
+        listed = _list_before(claim) or _list_after(claim)
+        if listed is None:
+            continue
+        items, open_ended = listed
+        audit.mark(claim)
+        wrong = len(items) > claim.q.value if open_ended else len(items) != claim.q.value
+        if wrong:
+            audit.report(
+                "list-count",
+                E,
+                claim,
+                len(items),
+                f"文中列举了 {len(items)} 项（{'、'.join(items[:3])}……{items[-1]}），与所写 {show(claim)} 不符",
+            )
+
+
+def _list_before(claim: Claim) -> tuple[list[str], bool] | None:
+    sentence = claim.para.sentence_at(claim.q.start)
+    before = claim.para.text[sentence.start : claim.q.start]
+    tail = _LIST_TAIL.search(before)
+    open_ended = bool(tail and "等" in tail.group(0))
+    region = before[: tail.start()] if tail else before
+    region = re.split(r"[：:，,；;。]", _PARENS.sub("", region))[-1]
+    return _items(region, open_ended)
+
+
+def _list_after(claim: Claim) -> tuple[list[str], bool] | None:
+    rest = claim.para.text[claim.q.end :]
+    match = _LIST_AFTER.match(rest)
+    if not match:
+        return None
+    region = re.split(r"[。；;]", _PARENS.sub("", rest[match.end() :]))[0]
+    return _items(region, bool(re.search(r"等\S{0,4}$", region)))
+
+
+def _items(region: str, open_ended: bool) -> tuple[list[str], bool] | None:
+    if "、" not in region or re.search(r"\d", region):
+        return None
+    items = [i.strip() for i in region.split("、")]
+    items = items[:-1] + _split_last(items[-1])
+    if any(not i or len(i) > 30 for i in items) or len(items) < 3:
+        return None
+    return items, open_ended
+
+
+def _split_last(item: str) -> list[str]:
+    """ "东源和英德" is two items; "社会保障和就业支出" or "参与制定" is one."""
+    parts = re.split(r"以及|和|及", item, maxsplit=1)
+    if len(parts) == 2 and all(2 <= len(p.strip()) <= 6 for p in parts):
+        return [p.strip() for p in parts]
+    return [item]
+
+
+# --------------------------------------------------------------------------- 前后不一致
+
+_RESTATE_LABEL = re.compile(r"^[\u4e00-\u9fff（）()“”]{3,24}$")
+
+
+@rule("restated", "同一数据前后不一致")
+def check_restatements(audit: Audit) -> None:
+    """The same figure (same label, phase and unit) stated with two different values."""
+    seen: dict[tuple[str, str, str, str], Claim] = {}
+    for claim in audit.claims.claims:
+        if (
+            not claim.primary
+            or claim.q.approx
+            or claim.kind == SCORE
+            or not _RESTATE_LABEL.match(claim.label)
+        ):
+            continue
+        key = (
+            claim.label,
+            claim.phase,
+            claim.kind,
+            claim.q.unit.lstrip("万亿") if claim.kind == COUNT else claim.kind,
+        )
+        first = seen.get(key)
+        if first is None:
+            seen[key] = claim
+            continue
+        if first.para is claim.para or _same_value(first, claim):
+            continue
+        audit.mark(first, claim)
+        audit.report(
+            "restated",
+            W,
+            claim,
+            first.q.value / claim.q.scale,
+            f"同一数据前后不一致：第 {first.line} 行写“{first.label}”为 {show(first)}，此处为 {show(claim)}",
+        )
+
+
+def _same_value(a: Claim, b: Claim) -> bool:
+    places = min(a.q.places, b.q.places)
+    scale = max(a.q.scale, b.q.scale)
+    return round_half_up(a.q.value / scale, places) == round_half_up(b.q.value / scale, places)
