@@ -219,6 +219,11 @@ class Scorecard:
     def item(self, code: str) -> ItemScore | None:
         return next((i for i in self.walk() if i.code == code), None)
 
+    @property
+    def points(self) -> Decimal:
+        """The full marks: the points of the top-level items."""
+        return sum((i.points for i in self.items), Decimal(0))
+
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape, numbers as decimal strings."""
         return {

@@ -53,7 +53,9 @@ def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
     target = min(higher, key=lambda b: b.minimum)
     gap = target.minimum - card.total
     leaves = [
-        i for i in card.walk() if i.is_leaf and i.status is Status.SCORED and i.score is not None
+        i
+        for i in _effective_leaves(card.items)
+        if i.status is Status.SCORED and i.score is not None
     ]
     room = sorted(
         ((i, i.points - (i.score or ZERO)) for i in leaves), key=lambda p: (-p[1], p[0].code)
@@ -71,6 +73,17 @@ def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
         if remaining > 0:
             combined = []
     return WhatIf(card.total, target, gap, single, tuple(combined))
+
+
+def _effective_leaves(items: tuple[ItemScore, ...]) -> list[ItemScore]:
+    """Leaves whose score counts: a node that fell back to its own score is one leaf."""
+    result = []
+    for item in items:
+        if item.is_leaf or item.rule.startswith("fallback:"):
+            result.append(item)
+        else:
+            result.extend(_effective_leaves(item.children))
+    return result
 
 
 def _change(item: ItemScore, increase: Decimal) -> Change:

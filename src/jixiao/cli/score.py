@@ -1,0 +1,222 @@
+"""``jixiao score``: score a dataset with an indicator framework (评分)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from jixiao.cli.app import (
+    EXIT_INPUT,
+    app,
+    console,
+    err_console,
+    fail_input,
+    load_or_exit,
+    print_json,
+)
+from jixiao.dataset.model import Dataset
+from jixiao.lib.money import format_number
+from jixiao.scoring import (
+    Framework,
+    FrameworkError,
+    Scorecard,
+    WhatIf,
+    load_framework,
+    score_dataset,
+    score_projects,
+    what_if,
+)
+from jixiao.scoring.model import ItemScore, Status
+
+
+class ScoreFormat(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
+DatasetArg = Annotated[
+    Path, typer.Argument(metavar="DATASET", help="数据集：.xlsx 工作簿或 .yaml 文本格式")
+]
+FrameworkOpt = Annotated[
+    str,
+    typer.Option(
+        "--framework",
+        "-f",
+        help="评分框架编号（如 gd-dept-2023）或框架 YAML 文件；默认取数据集“自评结论”中的评分框架",
+    ),
+]
+FormatOpt = Annotated[
+    ScoreFormat, typer.Option("--format", help="输出格式：text、json 或 xlsx（附表 评分表）")
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="输出文件（xlsx 必填；text/json 默认输出到屏幕）"),
+]
+WhatIfOpt = Annotated[bool, typer.Option("--what-if", help="列出达到上一等级所需的最小改动")]
+
+
+@app.command()
+def score(
+    dataset_path: DatasetArg,
+    framework_id: FrameworkOpt = "",
+    output_format: FormatOpt = ScoreFormat.text,
+    output: OutputOpt = None,
+    show_what_if: WhatIfOpt = False,
+) -> None:
+    """按评分框架为数据集评分：评分表（分值、得分、评分说明）、总分、等级及发现的问题。"""
+    if output_format is ScoreFormat.xlsx and output is None:
+        err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 评分表.xlsx[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    dataset = load_or_exit(dataset_path)
+    framework = _framework(framework_id or dataset.self_evaluation.framework)
+    cards = _score(dataset, framework)
+    hints = {c.subject: what_if(c, framework) for c in cards} if show_what_if else {}
+    if output_format is ScoreFormat.xlsx:
+        from jixiao.scoring.export import write_scorecards_xlsx
+
+        assert output is not None
+        write_scorecards_xlsx(cards, output)
+        console.print(f"已写入 {output}")
+    elif output_format is ScoreFormat.json:
+        _print_json(cards, framework, hints, output)
+    else:
+        for card in cards:
+            _print_card(card, hints.get(card.subject))
+
+
+def _framework(framework_id: str) -> Framework:
+    from jixiao.dataset.build import InputError
+
+    if not framework_id:
+        from jixiao.scoring import known_frameworks
+
+        known = "、".join(known_frameworks())
+        fail_input(
+            FrameworkError(
+                [InputError("--framework", f"未指定评分框架，数据集也未写明（可用：{known}）")]
+            )
+        )
+    try:
+        return load_framework(framework_id)
+    except FrameworkError as error:
+        fail_input(error)
+
+
+def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
+    if framework.subject == "project":
+        return score_projects(dataset, framework)
+    return [score_dataset(dataset, framework)]
+
+
+def _print_json(
+    cards: list[Scorecard],
+    framework: Framework,
+    hints: dict[str, WhatIf | None],
+    output: Path | None,
+) -> None:
+    documents = []
+    for card in cards:
+        document = card.to_json()
+        if card.subject in hints:
+            document["what_if"] = _what_if_json(hints[card.subject])
+        documents.append(document)
+    result: object = (
+        documents[0]
+        if framework.subject == "department"
+        else {"framework": framework.id, "projects": documents}
+    )
+    if output is None:
+        print_json(result)
+        return
+    import json
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    console.print(f"已写入 {output}")
+
+
+def _what_if_json(hint: WhatIf | None) -> object:
+    if hint is None:
+        return None
+    changes = [
+        {"code": c.code, "name": c.name, "score": str(c.score), "increase": str(c.increase)}
+        for c in hint.single
+    ]
+    combined = [
+        {"code": c.code, "name": c.name, "score": str(c.score), "increase": str(c.increase)}
+        for c in hint.combined
+    ]
+    return {
+        "target": hint.target.label,
+        "gap": str(hint.gap),
+        "single": changes,
+        "combined": combined,
+    }
+
+
+def _shown(value: Decimal | None) -> str:
+    """A number as the scorecard prints it: ``13.5``, ``50``, ``—`` when unknown."""
+    if value is None:
+        return "—"
+    text = format_number(value)
+    return text.rstrip("0").rstrip(".")
+
+
+def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> None:
+    for item in items:
+        score = item.rating or _shown(item.score)
+        style = "yellow" if item.status is not Status.SCORED else None
+        table.add_row(
+            escape(item.code),
+            escape("  " * depth + item.name),
+            _shown(item.points),
+            score,
+            escape(item.explanation),
+            style=style,
+        )
+        for reference in item.references:
+            table.add_row("", "", "", "", f"[dim]{escape(reference)}[/dim]")
+        _add_rows(table, item.children, depth + 1)
+
+
+def _print_card(card: Scorecard, hint: WhatIf | None) -> None:
+    table = Table(title=f"{card.framework_name}：{card.subject}", show_lines=False)
+    for name in ("编码", "指标", "分值", "得分", "评分说明"):
+        table.add_column(name, overflow="fold")
+    _add_rows(table, card.items)
+    console.print(table)
+    if card.total is not None:
+        grade = f"，等级：{card.grade_label}" if card.grade_label else ""
+        partial = "（部分指标缺少数据，未计入）" if not card.complete else ""
+        console.print(f"总分：{_shown(card.total)} 分{grade}{partial}")
+    for finding in card.findings:
+        colour = {"error": "red", "warning": "yellow"}.get(finding.severity.value, "cyan")
+        console.print(
+            f"[{colour}]【{finding.severity.value}】[/{colour}] {escape(finding.message)}"
+        )
+    if hint is not None:
+        _print_what_if(hint)
+
+
+def _print_what_if(hint: WhatIf) -> None:
+    console.print(
+        f"达到“{hint.target.label}”（≥ {_shown(hint.target.minimum)} 分）还差 {_shown(hint.gap)} 分："
+    )
+    for change in hint.single:
+        console.print(
+            f"  · {change.code} {change.name}：{_shown(change.score)} → {_shown(change.new_score)}（+{_shown(change.increase)}）"
+        )
+    if hint.combined:
+        console.print(
+            "  需同时提高："
+            + "；".join(f"{c.code} {c.name} +{_shown(c.increase)}" for c in hint.combined)
+        )
+    if not hint.reachable:
+        console.print("  现有可提分的指标不足以达到该等级")
