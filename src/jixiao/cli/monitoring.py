@@ -72,11 +72,12 @@ def _print_tables(tables: list[Table]) -> None:
         if not table.rows:
             console.print(f"[bold]{table.title}[/bold]：无")
             continue
+        shown = table.brief or tuple(range(len(table.headers)))
         rich = RichTable(title=table.title, title_justify="left", show_lines=False)
-        for header in table.headers:
-            rich.add_column(header, overflow="fold")
+        for index in shown:
+            rich.add_column(table.headers[index], overflow="fold")
         for row in table.rows:
-            rich.add_row(*(_cell(v, i in table.money) for i, v in enumerate(row)))
+            rich.add_row(*(_cell(row[i], i in table.money) for i in shown))
         console.print(rich)
 
 

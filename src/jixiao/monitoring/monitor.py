@@ -164,7 +164,7 @@ class MonitoringReport:
 # --------------------------------------------------------------------------- input
 
 
-_LINE_SCHEMA = {
+_LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "row": pl.Int64,
     "period": pl.String,
     "unit_in": pl.String,

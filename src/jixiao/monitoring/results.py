@@ -211,9 +211,16 @@ def _unmet_targets(
     department = dataset.profile.department_name
     items, findings = [], []
     subjects = [(i, f"{department}（目标 {i.owner}）") for i in dataset.indicators]
+    units = dataset.unit_by_code()
     for ind in dataset.project_indicators:
         p = projects.get(ind.owner)
-        subjects.append((ind, (p.division or p.unit or p.code) if p else ind.owner))
+        if p is None:
+            subjects.append((ind, ind.owner))
+            continue
+        who = p.division or (units[p.unit].name if p.unit in units else p.unit)
+        subjects.append(
+            (ind, f"{who}（项目 {p.code} {p.name}）" if who else f"项目 {p.code} {p.name}")
+        )
     for ind, owner in subjects:
         if (
             ind.horizon == "年度"

@@ -215,7 +215,7 @@ def check_low_against_history(ctx: TargetContext) -> Iterable[Finding]:
         word = "低于" if sense > 0 else "高于"
         yield ctx.finding(
             "target.low_history",
-            f"指标值 {_n(ind.target)}{ind.unit} {word}{h.last_year} 年完成值 {_n(h.last_actual)}{ind.unit}，目标偏低",
+            f"指标值 {_n(ind.target)}{ind.unit} {word} {h.last_year} 年完成值 {_n(h.last_actual)}{ind.unit}，目标偏低",
             target=ind.target,
             last_actual=h.last_actual,
             last_year=h.last_year,

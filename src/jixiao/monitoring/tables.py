@@ -25,6 +25,8 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     #: columns holding money (万元): two decimals with 千分位; other numbers as given.
     money: frozenset[int] = frozenset()
+    #: columns shown on screen (all when empty); JSON and Excel always have every column.
+    brief: tuple[int, ...] = ()
 
 
 def _r(value: Decimal | None) -> Decimal | None:
@@ -72,7 +74,10 @@ def review_tables(review: TargetReview) -> list[Table]:
         "完成值",
         "审核标记",
     )
-    return [Table("目标审核", headers, rows), findings_table(review.findings, "审核意见")]
+    return [
+        Table("目标审核", headers, rows, brief=(0, 3, 5, 6, 7, 9, 10, 11)),
+        findings_table(review.findings, "审核意见"),
+    ]
 
 
 def monitoring_tables(report: MonitoringReport) -> list[Table]:
