@@ -14,7 +14,7 @@ from typing import Any
 
 from jixiao.dataset.model import Dataset
 from jixiao.figures.model import Figure, FigureSet, default_places
-from jixiao.figures.trees import by_unit
+from jixiao.figures.trees import Tree, by_unit, item_name
 from jixiao.lib.money import HUNDRED
 
 
@@ -179,3 +179,30 @@ def growth(id: str, label: str, current: Figure, prior: Figure) -> Figure:
 def placeholder(id: str, label: str, unit: str = "万元") -> Figure:
     """A figure that has no data: used as a ``None`` input so formulas still read well."""
     return Figure(id=id, label=label, value=None, unit=unit, places=default_places(unit))
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How the amount figures of one tree are named: ``{name}`` and ``{item}`` are filled in."""
+
+    id_prefix: str  #: ``income.final`` → ids ``income.final.<item>``
+    label: str  #: ``{name}决算数``
+    source: str  #: ``收入[{item}].决算数``
+    list_name: str  #: code list giving ``{name}``
+
+
+def tree_figures(tree: Tree, naming: Naming) -> dict[str, Figure]:
+    """Amount figures of every item of ``tree``: stated where given, else the sum of children.
+
+    Computed children-first; returned parent-first (code order), as reports list them.
+    """
+    made: dict[str, Figure] = {}
+    for item in tree.post_order():
+        fid = f"{naming.id_prefix}.{item}"
+        label = naming.label.format(name=item_name(item, naming.list_name))
+        if tree.derived(item):
+            made[item] = summed(fid, label, [made[c] for c in tree.children[item]])
+        else:
+            source = naming.source.format(item=item)
+            made[item] = stated(fid, label, tree.values[item], "万元", source)
+    return {item: made[item] for item in tree.items()}

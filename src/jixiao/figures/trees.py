@@ -40,6 +40,12 @@ def sort_codes(items: Iterable[str], list_name: str) -> list[str]:
     return sorted(known, key=positions.__getitem__) + unknown
 
 
+def item_name(item: str, list_name: str) -> str:
+    """``财政拨款收入``; numeric codes with their name: ``科学技术支出（206）``."""
+    name = codes(list_name).name_of(item)
+    return f"{name}（{item}）" if item.isdigit() and name != item else name
+
+
 def parent_of(item: str, list_name: str) -> str:
     return codes(list_name).parent_of(item)
 
@@ -63,6 +69,19 @@ class Tree:
     def derived(self, item: str) -> bool:
         """True when ``item`` is not given but summed from its children."""
         return item not in self.given
+
+    def post_order(self) -> list[str]:
+        """Every item with a value, children before their parent (for computing sums)."""
+        result: list[str] = []
+
+        def walk(item: str) -> None:
+            for child in self.children.get(item, ()):
+                walk(child)
+            result.append(item)
+
+        for root in self.roots:
+            walk(root)
+        return result
 
     def items(self) -> list[str]:
         """Every item with a value, depth-first in code order (parent before children)."""

@@ -13,8 +13,15 @@ from jixiao.dataset.model import Dataset
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.economic import ECONOMIC_COLUMNS
 from jixiao.figures.areas.facts import CARRYOVER_VALUES
-from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea, item_name
-from jixiao.figures.trees import build_tree, by_unit, child_codes, column_values, consolidate
+from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea
+from jixiao.figures.trees import (
+    build_tree,
+    by_unit,
+    child_codes,
+    column_values,
+    consolidate,
+    item_name,
+)
 
 
 def _scope_name(unit: str) -> str:

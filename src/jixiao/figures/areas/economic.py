@@ -16,10 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.dataset.model import EXPENDITURE_NATURES
-from jixiao.figures.areas.money import COLUMNS, HEADERS, item_name
-from jixiao.figures.engine import Context, area, ratio, stated, summed
+from jixiao.figures.areas.money import COLUMNS, HEADERS
+from jixiao.figures.engine import Context, Naming, area, ratio, summed, tree_figures
 from jixiao.figures.model import Figure
-from jixiao.figures.trees import Tree, build_tree, parent_of
+from jixiao.figures.trees import Tree, build_tree, item_name, parent_of
 
 ECONOMIC_COLUMNS: tuple[str, ...] = ("budget", "final", "prior")
 PREFIX = "expenditure.economic"
@@ -53,17 +53,14 @@ def economic(ctx: Context) -> Iterator[Figure]:
 
 def _nature_figures(ctx: Context, column: str, nature: str, tree: Tree) -> Iterator[Figure]:
     col = COLUMNS[column]
-    made: dict[str, Figure] = {}
-    for item in tree.items():
-        fid = f"{PREFIX}.{column}.{nature}.{item}"
-        label = f"{nature}{item_name(item, 'economic')}{col}数"
-        if tree.derived(item):
-            figure = summed(fid, label, [made[c] for c in tree.children[item]])
-        else:
-            source = f"经济分类[{nature}/{item}].{HEADERS[column]}"
-            figure = stated(fid, label, tree.values[item], "万元", source)
-        made[item] = figure
-        yield figure
+    naming = Naming(
+        f"{PREFIX}.{column}.{nature}",
+        f"{nature}{{name}}{col}数",
+        f"经济分类[{nature}/{{item}}].{HEADERS[column]}",
+        "economic",
+    )
+    made = tree_figures(tree, naming)
+    yield from made.values()
     roots = [made[r] for r in tree.roots]
     yield summed(f"{PREFIX}.{column}.{nature}.total", f"{nature}经济分类{col}数合计", roots)
     nature_amount = ctx.need(f"expenditure.nature.{column}.{nature}", f"{nature}{col}数")

@@ -20,16 +20,17 @@ from typing import Any
 
 from jixiao.figures.engine import (
     Context,
+    Naming,
     area,
     difference,
     growth,
     placeholder,
     ratio,
-    stated,
     summed,
+    tree_figures,
 )
 from jixiao.figures.model import Figure
-from jixiao.figures.trees import Tree, build_tree, codes, column_values, consolidate
+from jixiao.figures.trees import Tree, build_tree, column_values, consolidate, item_name
 
 #: Money columns of a MoneyLine: id → Chinese name as used in labels.
 COLUMNS: dict[str, str] = {
@@ -75,12 +76,6 @@ MONEY_AREAS: tuple[MoneyArea, ...] = (
 )
 
 
-def item_name(item: str, list_name: str) -> str:
-    """``财政拨款收入``; numeric codes with their name: ``科学技术支出（206）``."""
-    name = codes(list_name).name_of(item)
-    return f"{name}（{item}）" if item.isdigit() and name != item else name
-
-
 def department_rows(ctx: Context, table: str) -> list[Any]:
     """The department's rows of ``table``; absent those, nothing (see :func:`department_tree`)."""
     return ctx.rows_by_unit(table).get("", [])
@@ -116,22 +111,20 @@ def money_figures(
         col = COLUMNS[column]
         amounts = []
         for item in tree.items():
-            name = names.setdefault(item, item_name(item, spec.codes))
-            fid = f"{prefix}.{column}.{item}"
-            label = f"{name}{col}数"
-            if tree.derived(item):
-                parts = [made[f"{prefix}.{column}.{c}"] for c in tree.children[item]]
-                figure = summed(fid, label, parts)
-            else:
-                figure = stated(
-                    fid, label, tree.values[item], "万元", f"{source}[{item}].{HEADERS[column]}"
-                )
+            names.setdefault(item, item_name(item, spec.codes))
+        naming = Naming(
+            f"{prefix}.{column}",
+            f"{{name}}{col}数",
+            f"{source}[{{item}}].{HEADERS[column]}",
+            spec.codes,
+        )
+        amounts_by_item = tree_figures(tree, naming)
+        for item, figure in amounts_by_item.items():
             if detail or item in tree.roots:
                 yield emit(figure)
             else:
-                made[fid] = figure
-            if item in tree.roots:
-                amounts.append(figure)
+                made[figure.id] = figure
+        amounts = [amounts_by_item[r] for r in tree.roots]
         if not amounts:
             continue
         total = emit(summed(f"{prefix}.{column}.total", f"{col}{spec.noun}合计", amounts))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, item_name, money_figures
-from jixiao.figures.engine import Context, area, stated, summed
+from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, money_figures
+from jixiao.figures.engine import Context, Naming, area, summed, tree_figures
 from jixiao.figures.model import Figure
 from jixiao.figures.trees import build_tree, column_values, consolidate
 
@@ -39,22 +39,15 @@ def consolidated(ctx: Context) -> Iterator[Figure]:
             continue
         for column, col in COLUMNS.items():
             tree = build_tree(consolidate(groups, column), spec.codes)
-            made: dict[str, Figure] = {}
             prefix = f"consolidated.{spec.key}.{column}"
-            for item in tree.items():
-                label = f"各单位{item_name(item, spec.codes)}{col}数之和"
-                if tree.derived(item):
-                    figure = summed(
-                        f"{prefix}.{item}", label, [made[c] for c in tree.children[item]]
-                    )
-                else:
-                    source = f"{spec.sheet}[各单位/{item}].{HEADERS[column]}"
-                    figure = stated(f"{prefix}.{item}", label, tree.values[item], "万元", source)
-                    figure = Figure(
-                        figure.id, label, figure.value, "万元", 2, "各单位填报数之和", figure.inputs
-                    )
-                made[item] = figure
-                yield figure
+            naming = Naming(
+                prefix,
+                f"各单位{{name}}{col}数之和",
+                f"{spec.sheet}[各单位/{{item}}].{HEADERS[column]}",
+                spec.codes,
+            )
+            made = tree_figures(tree, naming)
+            yield from made.values()
             if tree.roots:
                 yield summed(
                     f"{prefix}.total", f"各单位{col}{spec.noun}合计", [made[r] for r in tree.roots]
