@@ -89,6 +89,14 @@ def test_the_seed_unmet_listed_companies_target_is_on_the_list(example_yaml: Pat
     result = apply_results(load_dataset(example_yaml), RULES)
     subjects = [i.subject for i in result.rectifications if i.kind == "未完成指标"]
     assert subjects == ["新增上市科技型企业数：指标值 ≥90家，完成值 50家，完成率 55.56%"]
+    # The total comes from the scoring engine with the framework the dataset names.
+    (department,) = [r for r in result.recommendations if r.level == "部门整体"]
+    assert (department.score, department.grade, department.recommendation) == (
+        Decimal("89.56"),
+        "良",
+        "保障",
+    )
+    assert department.basis == "评分框架 gd-dept-2023 计算得分"
     # The report says 优秀 at 89.56; the national bands say 良 — shown, not hidden.
     assert any(f.code == "results.grade_differs" for f in result.findings)
 

@@ -50,7 +50,7 @@ class IndicatorDef:
     applies_to: str = col("适用范围", T.TEXT, help="适用的项目类型或职能，以“、”分隔；空白为通用")
     definition: str = col("指标解释", T.LONGTEXT)
     basis: str = col("取值依据", T.CHOICE, choices=BASES)
-    expected: Decimal | None = col(
+    expected: Decimal | None = col(  # noqa: RUF009  (declared like the dataset columns)
         "预期值", T.NUMBER, signed=True, help="指标库给出的预期（参考）值"
     )
     aliases: str = col("别名", T.TEXT, help="同一指标的其他写法，以“、”分隔")
@@ -74,8 +74,8 @@ class HistoryRecord:
     name: str = col("三级指标", T.TEXT)
     year: int | None = col("年度", T.INT, required=True)
     owner: str = col("主体", T.TEXT, required=True, help="部门名称、单位编码或项目编码")
-    target: Decimal | None = col("指标值", T.NUMBER, signed=True)
-    actual: Decimal | None = col("完成值", T.NUMBER, signed=True)
+    target: Decimal | None = col("指标值", T.NUMBER, signed=True)  # noqa: RUF009
+    actual: Decimal | None = col("完成值", T.NUMBER, signed=True)  # noqa: RUF009
     source: str = col("出处", T.TEXT, help="数据来源（文件、页码或原文）")
     loc: str = loc_field()
 
@@ -86,7 +86,7 @@ class Allocation:
 
     year: int | None = col("年度", T.INT, required=True)
     owner: str = col("主体", T.TEXT, required=True, help="部门名称、单位编码或项目编码")
-    budget: Decimal | None = col("预算数", T.MONEY, required=True)
+    budget: Decimal | None = col("预算数", T.MONEY, required=True)  # noqa: RUF009
     source: str = col("出处", T.TEXT)
     loc: str = loc_field()
 

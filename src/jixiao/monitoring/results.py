@@ -80,10 +80,22 @@ def rectification_json(item: Rectification) -> dict[str, object]:
 def department_score(dataset: Dataset) -> tuple[Decimal | None, str]:
     """The department's total score and its source.
 
-    The one place to switch to the scoring engine (``jixiao.scoring``) once it lands:
-    until then the total is the sum of the top-level lines of the scorecard the
-    department filled, or the total its report states.
+    The scoring engine computes it with the framework the dataset names (自评结论 →
+    评分框架); without one, or when the framework cannot total the data, the total is
+    the sum of the top-level lines of the scorecard the department filled, else the
+    total its report states.
     """
+    framework = dataset.self_evaluation.framework
+    if framework:
+        from jixiao.scoring.engine import score_dataset
+        from jixiao.scoring.loader import FrameworkError
+
+        try:
+            total = score_dataset(dataset, framework).total
+        except FrameworkError:
+            total = None
+        if total is not None:
+            return total, f"评分框架 {framework} 计算得分"
     top = [s.score for s in dataset.scores if "." not in s.code and s.score is not None]
     if top:
         return sum(top, ZERO), "自评评分表一级指标得分合计"
