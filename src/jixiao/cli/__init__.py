@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from jixiao.cli import dataset  # noqa: F401  (convert)
-from jixiao.cli import figures  # noqa: F401  (figures, check)
-from jixiao.cli import monitoring  # noqa: F401  (targets, monitor, results)
-from jixiao.cli import score  # noqa: F401  (score)
-from jixiao.cli import template  # noqa: F401  (template)
+from jixiao.cli import (
+    dataset,  # noqa: F401  (convert)
+    figures,  # noqa: F401  (figures, check)
+    monitoring,  # noqa: F401  (targets, monitor, results)
+    score,  # noqa: F401  (score)
+    template,  # noqa: F401  (template)
+)
 from jixiao.cli.app import app
 
 __all__ = ["app"]

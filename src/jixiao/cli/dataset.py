@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from jixiao.cli.app import EXIT_INPUT, app, console, err_console, load_or_exit
+from jixiao.cli.app import EXIT_INPUT, app, console, err_console, fail_input, load_or_exit
+from jixiao.dataset.build import DatasetError
 
 
 @app.command()
 def convert(
-    source: Path = typer.Argument(..., help="输入：.xlsx 工作簿或 .yaml 文本格式"),
-    target: Path = typer.Argument(..., help="输出：.xlsx 或 .yaml（按扩展名）"),
+    source: Annotated[Path, typer.Argument(help="输入：.xlsx 工作簿或 .yaml 文本格式")],
+    target: Annotated[Path, typer.Argument(help="输出：.xlsx 或 .yaml（按扩展名）")],
 ) -> None:
     """在 Excel 工作簿与文本格式（YAML）之间无损转换数据集。"""
     from jixiao.io.formats import format_for, save_dataset
@@ -21,5 +23,8 @@ def convert(
         err_console.print(f"[red]不支持的输出格式“{target.suffix}”（支持 .xlsx、.yaml）[/red]")
         raise typer.Exit(EXIT_INPUT)
     dataset = load_or_exit(source)
-    save_dataset(dataset, target)
+    try:
+        save_dataset(dataset, target)
+    except DatasetError as error:  # a value the target format cannot hold
+        fail_input(error)
     console.print(f"已写入 {target}")

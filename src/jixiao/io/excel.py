@@ -1,0 +1,762 @@
+"""The Excel workbook a finance officer fills in (``.xlsx``), read and written losslessly.
+
+Layout, generated from :data:`jixiao.dataset.model.TABLES` (a table appended there gets
+its sheet here with no change to this module):
+
+- ``说明``: how to fill the workbook, the 金额单位, and the list of sheets;
+- one sheet per table, in ``TABLES`` order, named ``spec.sheet``. Row tables have the
+  Chinese headers in row 1 and data from row 2; forms (``spec.form``) have the columns
+  项目 | 值 | 说明 and one row per field;
+- a hidden ``代码表`` holding the code lists and choices that the dropdowns point at.
+
+Reading uses python-calamine and only *finds* cells: columns are matched by header text
+(any order; spaces and full-width variants tolerated), and every value goes with its
+``sheet!A1`` location to :func:`jixiao.dataset.build.build_dataset`, which parses and
+checks it. Layout problems (unknown sheets or headers, missing required columns, a file
+that is not a workbook) are reported together with the cell-level ones.
+
+Writing uses openpyxl in write-only (streaming) mode, into a temporary file that is
+renamed at the end. Numbers are written as numbers whenever the float reads back as the
+same Decimal, and as text otherwise, so ``read(write(d)) == d`` for every dataset.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jixiao.dataset.build import (
+    DatasetError,
+    InputError,
+    RawCell,
+    RawForm,
+    RawTable,
+    build_dataset,
+    table_values,
+)
+from jixiao.dataset.codes import CodeList, load_codes
+from jixiao.dataset.docs import column_note
+from jixiao.dataset.model import TABLES, Dataset
+from jixiao.dataset.schema import ColType, Column, TableSpec
+
+README_SHEET = "说明"
+CODES_SHEET = "代码表"
+FORM_HEADERS = ("项目", "值", "说明")
+#: Rows at the top of a sheet searched for the header row (a title line above it is fine).
+HEADER_SEARCH_ROWS = 10
+_BOOL_CHOICES = ("是", "否")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def normalize_label(value: object) -> str:
+    """A sheet name or header as compared: NFKC (full-width → half-width), no spaces,
+    no quotes, no trailing ``*``. ``" 收入项目 "``, ``"收入项目＊"`` → ``"收入项目"``."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(text.split())
+    text = text.translate(_QUOTES)
+    return text.rstrip("*")
+
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」")
+
+
+def _suggest(name: str, known: Sequence[str]) -> str:
+    """``（是否应为“收入”？）`` for the closest known name, or the list of known names."""
+    by_norm = {normalize_label(k): k for k in known}
+    match = difflib.get_close_matches(normalize_label(name), list(by_norm), n=1, cutoff=0.5)
+    if match:
+        return f"（是否应为“{by_norm[match[0]]}”？）"
+    return f"（可用：{'、'.join(known)}）"
+
+
+def _column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- read
+
+
+@dataclass
+class Sheet:
+    """One worksheet as read: its cell values and where the first of them sits."""
+
+    name: str
+    rows: list[list[Any]]
+    first_row: int = 0  #: 0-based row of ``rows[0]``
+    first_col: int = 0  #: 0-based column of ``rows[i][0]``
+    hidden: bool = False
+    letters: list[str] = field(default_factory=list)
+
+    def letter(self, index: int) -> str:
+        while len(self.letters) <= index:
+            self.letters.append(_column_letter(self.first_col + len(self.letters)))
+        return self.letters[index]
+
+    def row_number(self, index: int) -> int:
+        return self.first_row + index + 1
+
+    def loc(self, row: int, col: int) -> str:
+        return f"{self.name}!{self.letter(col)}{self.row_number(row)}"
+
+    @property
+    def blank(self) -> bool:
+        return all(_blank(v) for row in self.rows for v in row)
+
+
+def read_workbook(path: Path) -> Dataset:
+    """Read a workbook; raises :class:`DatasetError` (and nothing else) on any bad input."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise DatasetError([InputError(name, "文件不存在或无法读取")]) from None
+    if size == 0:
+        raise DatasetError([InputError(name, "文件为空，没有数据")])
+    sheets = _load_sheets(path)
+    raw, errors = raw_from_sheets(sheets, name)
+    return build_dataset(raw, errors)
+
+
+def _load_sheets(path: Path) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            book = CalamineWorkbook.from_filelike(fh)
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            data = book.get_sheet_by_name(meta.name)
+            start = data.start or (0, 0)
+            sheets.append(
+                Sheet(
+                    name=meta.name,
+                    rows=data.to_python(skip_empty_area=True),  # rows[0][0] is at start
+                    first_row=start[0],
+                    first_col=start[1],
+                    hidden=meta.visible != SheetVisibleEnum.Visible,
+                )
+            )
+        book.close()
+    except PasswordError:
+        raise DatasetError([InputError(name, "工作簿设有打开密码，请取消密码后再导入")]) from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's own errors, and Rust panics, which derive from BaseException
+        raise DatasetError(
+            [
+                InputError(
+                    name,
+                    "不是有效的 Excel 工作簿（文件已损坏，或不是 .xlsx 格式；请用 Excel 另存为 .xlsx 后再导入）",
+                )
+            ]
+        ) from None
+    return sheets
+
+
+def raw_from_sheets(
+    sheets: Iterable[Sheet], name: str = "工作簿"
+) -> tuple[dict[str, Any], list[InputError]]:
+    """Find the tables in ``sheets``: raw cells for :func:`build_dataset` and layout errors."""
+    errors: list[InputError] = []
+    raw: dict[str, Any] = {}
+    known = {normalize_label(spec.sheet): spec for spec in TABLES}
+    auxiliary = {normalize_label(README_SHEET), normalize_label(CODES_SHEET)}
+    seen: dict[str, str] = {}
+    found = False
+    for sheet in sheets:
+        key = normalize_label(sheet.name)
+        spec = known.get(key)
+        if spec is None:
+            if key in auxiliary or sheet.hidden or sheet.blank:
+                continue  # the instructions, the code lists, helper and empty sheets
+            sheet_names = [t.sheet for t in TABLES]
+            errors.append(
+                InputError(
+                    sheet.name, f"未知的工作表“{sheet.name}”{_suggest(sheet.name, sheet_names)}"
+                )
+            )
+            continue
+        found = True
+        if spec.key in seen:
+            errors.append(InputError(sheet.name, f"工作表“{sheet.name}”与“{seen[spec.key]}”重复"))
+            continue
+        seen[spec.key] = sheet.name
+        if spec.form:
+            form = _read_form(spec, sheet, errors)
+            if form:
+                raw[spec.key] = form
+        else:
+            table = _read_table(spec, sheet, errors)
+            if table is not None:
+                raw[spec.key] = table
+    if not found:
+        listed = "、".join(t.sheet for t in TABLES[:4])
+        errors.append(
+            InputError(
+                name,
+                f"工作簿中没有 jixiao 数据表（应有“{listed}”等工作表；可用 jixiao template 生成空白模板）",
+            )
+        )
+    return raw, errors
+
+
+def _find_header(sheet: Sheet, wanted: set[str], need: int) -> int | None:
+    """Index of the first row (among the top ones) with at least ``need`` wanted headers."""
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        labels = {normalize_label(v) for v in row if not _blank(v)}
+        if len(labels & wanted) >= need:
+            return index
+    return None
+
+
+def _header_map(
+    sheet: Sheet,
+    header_index: int,
+    by_label: dict[str, str],
+    headers: Sequence[str],
+    errors: list[InputError],
+) -> dict[int, str]:
+    """Column index → key for the header row; unknown and repeated headers are errors."""
+    mapping: dict[int, str] = {}
+    where: dict[str, str] = {}
+    for col, value in enumerate(sheet.rows[header_index]):
+        if _blank(value):
+            continue
+        loc = sheet.loc(header_index, col)
+        key = by_label.get(normalize_label(value))
+        if key is None:
+            errors.append(InputError(loc, f"未知的列“{value}”{_suggest(str(value), headers)}"))
+        elif key in where:
+            errors.append(InputError(loc, f"列“{value}”重复（已在 {where[key]}）"))
+        else:
+            mapping[col] = key
+            where[key] = loc
+    return mapping
+
+
+def _read_table(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawTable | None:
+    columns = spec.columns
+    by_label = {normalize_label(c.header): c.key for c in columns}
+    headers = [c.header for c in columns]
+    header_index = _find_header(sheet, set(by_label), 1)
+    if header_index is None:
+        if not sheet.blank:
+            errors.append(
+                InputError(
+                    f"{sheet.name}!A1", f"找不到表头：第 1 行应为列名（{'、'.join(headers)}）"
+                )
+            )
+        return None
+    mapping = _header_map(sheet, header_index, by_label, headers, errors)
+    present = set(mapping.values())
+    header_row = sheet.row_number(header_index)
+    missing = [c.header for c in columns if c.required and c.key not in present]
+    if missing:
+        shown = "、".join(f"“{h}”" for h in missing)
+        errors.append(InputError(f"{sheet.name}!A{header_row}", f"缺少必填列{shown}"))
+        return None  # every row would repeat the same problem
+    codes = {c.key: load_codes(c.ref) for c in columns if c.type is ColType.CODE and c.ref}
+    required = {c.key for c in columns if c.required}
+    table = RawTable(loc=f"{sheet.name}!A{header_row}")
+    headless: set[int] = set()
+    for index in range(header_index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if all(_blank(v) for v in row):
+            continue
+        cells: dict[str, RawCell] = {}
+        for col, value in enumerate(row):
+            key = mapping.get(col)
+            if key is None:
+                if not _blank(value) and col not in headless:
+                    headless.add(col)
+                    errors.append(
+                        InputError(
+                            sheet.loc(index, col),
+                            f"“{_shown(value)}”所在的列没有列名（第 {header_row} 行），无法识别",
+                        )
+                    )
+                continue
+            if _blank(value) and key not in required:
+                continue
+            if key in codes:
+                value = _code_from_label(value, codes[key])
+            cells[key] = RawCell(None if _blank(value) else value, sheet.loc(index, col))
+        for key in required - cells.keys():
+            # a short row: the required column is past its last cell
+            col = next(c for c, k in mapping.items() if k == key)
+            cells[key] = RawCell(None, sheet.loc(index, col))
+        table.rows.append((f"{sheet.name}!A{sheet.row_number(index)}", cells))
+    return table
+
+
+def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawForm:
+    labels = {normalize_label(h): h for h in FORM_HEADERS}
+    header_index = _find_header(sheet, set(labels), 2)
+    if header_index is None:
+        if not sheet.blank:
+            errors.append(
+                InputError(
+                    f"{sheet.name}!A1", f"找不到表头：第 1 行应为“{'”“'.join(FORM_HEADERS)}”"
+                )
+            )
+        return {}
+    mapping = _header_map(sheet, header_index, labels, FORM_HEADERS, errors)
+    item_col = next((c for c, h in mapping.items() if h == FORM_HEADERS[0]), None)
+    value_col = next((c for c, h in mapping.items() if h == FORM_HEADERS[1]), None)
+    if item_col is None or value_col is None:
+        missing = FORM_HEADERS[0] if item_col is None else FORM_HEADERS[1]
+        errors.append(
+            InputError(f"{sheet.name}!A{sheet.row_number(header_index)}", f"缺少列“{missing}”")
+        )
+        return {}
+    fields = {normalize_label(c.header): c for c in spec.columns}
+    cells: RawForm = {}
+    where: dict[str, str] = {}
+    for index in range(header_index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        label = row[item_col] if item_col < len(row) else None
+        value = row[value_col] if value_col < len(row) else None
+        if _blank(label):
+            if not _blank(value):
+                errors.append(
+                    InputError(sheet.loc(index, value_col), f"“{_shown(value)}”没有对应的项目名称")
+                )
+            continue
+        column = fields.get(normalize_label(label))
+        label_loc = sheet.loc(index, item_col)
+        if column is None:
+            known = [c.header for c in spec.columns]
+            errors.append(
+                InputError(
+                    label_loc, f"“{spec.sheet}”中没有“{label}”这一项{_suggest(str(label), known)}"
+                )
+            )
+            continue
+        if column.key in where:
+            errors.append(InputError(label_loc, f"项目“{label}”重复（已在 {where[column.key]}）"))
+            continue
+        where[column.key] = label_loc
+        if column.type is ColType.CODE and column.ref:
+            value = _code_from_label(value, load_codes(column.ref))
+        cells[column.key] = RawCell(None if _blank(value) else value, sheet.loc(index, value_col))
+    return cells
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _code_from_label(value: object, codes: CodeList) -> object:
+    """The dropdowns offer ``"30227 委托业务费"``; take the code when the name matches."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text in codes:
+        return text
+    code, _, rest = text.partition(" ")
+    if code in codes and " ".join(rest.split()) == codes.name_of(code):
+        return code
+    return value
+
+
+# --------------------------------------------------------------------------- write
+
+
+class _Styles:
+    """The few cell styles of the workbook, made once."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.header_font = Font(bold=True)
+        self.required_font = Font(bold=True, color="C00000")
+        self.header_fill = PatternFill("solid", fgColor="DDEBF7")
+        self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.title_font = Font(bold=True, size=14)
+        self.border = Border(bottom=Side(style="thin", color="9BC2E6"))
+
+
+#: Number format of each value type (``@`` keeps codes such as 0012 as text).
+NUMBER_FORMATS: dict[ColType, str] = {
+    ColType.MONEY: "#,##0.00",
+    ColType.INT: "0",
+    ColType.DATE: "yyyy-mm-dd",
+    ColType.TEXT: "@",
+    ColType.CODE: "@",
+}
+_BASE_WIDTHS: dict[ColType, int] = {
+    ColType.TEXT: 18,
+    ColType.LONGTEXT: 40,
+    ColType.CODE: 24,
+    ColType.MONEY: 16,
+    ColType.NUMBER: 12,
+    ColType.INT: 10,
+    ColType.DATE: 12,
+    ColType.CHOICE: 14,
+    ColType.BOOL: 8,
+}
+_MAX_EXACT_INT = 2**53
+EXCEL_MAX_TEXT = 32767  #: characters in one cell; openpyxl would cut longer text silently
+_OOXML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EXCEL_EPOCH_SAFE = date(1900, 3, 1)  #: before this, Excel's serial dates are ambiguous
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _column_width(column: Column) -> int:
+    return min(max(_BASE_WIDTHS[column.type], _display_width(column.header) + 4), 60)
+
+
+def _escape_text(text: str) -> str:
+    """Text as Excel stores it: a literal ``_x0041_`` is escaped (Excel would read "A"),
+    and control characters that XML cannot hold are written as ``_x0001_``."""
+    text = _OOXML_ESCAPED.sub(r"_x005F_\1", text)
+    return _ILLEGAL_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """What to put in the cell for ``value`` (already in the workbook's 金额单位)."""
+    if value is None or value == "":
+        return None
+    kind = column.type
+    if kind is ColType.BOOL:
+        return _BOOL_CHOICES[0] if value else _BOOL_CHOICES[1]
+    if kind in (ColType.MONEY, ColType.NUMBER):
+        number = float(value)
+        # Write a number when the float reads back (via repr, as the importer does) as the
+        # same Decimal; otherwise text, which the importer parses exactly.
+        if Decimal(repr(number)) == value:
+            return number
+        return format(value, "f")
+    if kind is ColType.INT:
+        return value if abs(value) <= _MAX_EXACT_INT else str(value)
+    if kind is ColType.DATE:
+        return value if value >= _EXCEL_EPOCH_SAFE else value.isoformat()
+    return _escape_text(str(value))
+
+
+@dataclass
+class _Dropdowns:
+    """The lists on the hidden 代码表 sheet: one column each, referenced by validations."""
+
+    lists: dict[tuple[str, ...], tuple[str, str]] = field(
+        default_factory=dict
+    )  #: entries → (title, range)
+
+    def add(self, title: str, entries: tuple[str, ...]) -> None:
+        if entries and entries not in self.lists:
+            letter = _column_letter(len(self.lists))
+            ref = f"'{CODES_SHEET}'!${letter}$2:${letter}${len(entries) + 1}"
+            self.lists[entries] = (title, ref)
+
+    def range_for(self, column: Column) -> str | None:
+        entries = _dropdown_entries(column)
+        return self.lists[entries][1] if entries in self.lists else None
+
+
+def _dropdown_entries(column: Column) -> tuple[str, ...]:
+    if column.type is ColType.CODE and column.ref:
+        codes = load_codes(column.ref).codes
+        return tuple(c.code if c.name == c.code else f"{c.code} {c.name}" for c in codes)
+    if column.type is ColType.CHOICE:
+        return column.choices
+    if column.type is ColType.BOOL:
+        return _BOOL_CHOICES
+    return ()
+
+
+def _collect_dropdowns() -> _Dropdowns:
+    from jixiao.dataset.docs import CODE_LIST_NAMES
+
+    dropdowns = _Dropdowns()
+    for spec in TABLES:
+        for column in spec.columns:
+            title = (
+                CODE_LIST_NAMES.get(column.ref, column.header)
+                if column.type is ColType.CODE
+                else column.header
+            )
+            dropdowns.add(title, _dropdown_entries(column))
+    return dropdowns
+
+
+def _validation(formula: str, column: Column, cells: str) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle=column.header,
+        error=f"请从下拉列表中选择{column.header}",
+        showInputMessage=True,
+        promptTitle=column.header[:32],
+        prompt=column_note(column)[:255],
+    )
+    dv.add(cells)
+    return dv
+
+
+def _cell_values(dataset: Dataset) -> dict[str, list[list[Any]]]:
+    """Every table's cell values, row by row (a form is one row).
+
+    Raises :class:`DatasetError`, before anything is written, for values that a
+    workbook cannot hold: text longer than a cell's 32,767 characters.
+    """
+    errors: list[InputError] = []
+    result: dict[str, list[list[Any]]] = {}
+    for spec in TABLES:
+        records = getattr(dataset, spec.key)
+        locs = [records.loc] if spec.form else [r.loc for r in records]
+        rows = []
+        for record, loc in zip(table_values(dataset, spec), locs, strict=True):
+            row = []
+            for column in spec.columns:
+                value = cell_value(column, record[column.key])
+                if isinstance(value, str) and len(value) > EXCEL_MAX_TEXT:
+                    errors.append(
+                        InputError(
+                            loc,
+                            f"“{column.header}”有 {len(value):,} 个字符，超过 Excel 单元格上限 {EXCEL_MAX_TEXT:,}，无法写入工作簿",
+                        )
+                    )
+                row.append(value)
+            rows.append(row)
+        result[spec.key] = rows
+    if errors:
+        raise DatasetError(errors)
+    return result
+
+
+class _Writer:
+    def __init__(self, dataset: Dataset, macro: bool) -> None:
+        from openpyxl import Workbook
+
+        if macro:
+
+            class _MacroWorkbook(Workbook):  # type: ignore[misc]
+                # .xlsm needs its own content type, even with no macros inside
+                mime_type = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+            self.book = _MacroWorkbook(write_only=True)
+        else:
+            self.book = Workbook(write_only=True)
+        self.dataset = dataset
+        self.styles = _Styles()
+        self.dropdowns = _collect_dropdowns()
+        self.values = _cell_values(dataset)
+
+    def cell(self, sheet: Any, value: Any, **style: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, even when it starts with "=" or reads "#N/A"
+        for name, item in style.items():
+            setattr(cell, name, item)
+        return cell
+
+    def value_style(self, column: Column) -> dict[str, Any]:
+        style: dict[str, Any] = {}
+        if column.type in NUMBER_FORMATS:
+            style["number_format"] = NUMBER_FORMATS[column.type]
+        if column.type is ColType.LONGTEXT:
+            style["alignment"] = self.styles.wrap
+        return style
+
+    def header_cell(self, sheet: Any, column: Column) -> Any:
+        from openpyxl.comments import Comment
+
+        cell = self.cell(
+            sheet,
+            column.header,
+            font=self.styles.required_font if column.required else self.styles.header_font,
+            fill=self.styles.header_fill,
+            alignment=self.styles.header_align,
+        )
+        comment = Comment(f"{column.header}：{column_note(column)}", "jixiao")
+        comment.width, comment.height = 240, 120
+        cell.comment = comment
+        return cell
+
+    def write(self) -> Any:
+        self.write_readme()
+        for spec in TABLES:
+            if spec.form:
+                self.write_form(spec)
+            else:
+                self.write_table(spec)
+        self.write_codes()
+        return self.book
+
+    def write_readme(self) -> None:
+        sheet = self.book.create_sheet(README_SHEET)
+        sheet.column_dimensions["A"].width = 16
+        sheet.column_dimensions["B"].width = 60
+        sheet.column_dimensions["C"].width = 40
+        unit = self.dataset.profile.amount_unit or "万元"
+        lines = [
+            "1. 每张数据表一个工作表；行表的第 1 行为列名，数据从第 2 行起逐行填写，整行空白的行会被忽略。",
+            "2. 请不要修改工作表名称和列名；列的顺序可以调整。红色列名为必填列，鼠标移到列名上可看到填写说明。",
+            f"3. 金额单位：在“基本信息”表的“金额单位”中选择“万元”或“元”（当前为：{unit}），本工作簿所有金额都按该单位填写，导入时统一换算为万元。",
+            "4. 金额和数值只填数字（可以带千分位逗号，如 12,021.60），不要填单位或文字；日期填 2024-05-11 形式。",
+            "5. 带下拉箭头的列（单位性质、计算符号、分类编码、是/否等）请从列表中选择；分类编码也可以只填编码。",
+            "6. “重点工作”表中，“重点工作计划”与上一行相同时可以留空（相当于合并单元格）。",
+            "7. 金额表的“单位编码”留空表示部门（合并）数，填“预算单位”表中的预算编码表示该单位的数。",
+            "8. “基本信息”“资产”“自评结论”是表单：每行一个项目，在“值”列填写。",
+            "9. 不用的工作表可以留空或删除。填好后运行 jixiao check 文件.xlsx 检查；所有问题会一次列出，并写明工作表和单元格。",
+        ]
+        sheet.append(
+            [self.cell(sheet, "jixiao 预算绩效数据集 填报说明", font=self.styles.title_font)]
+        )
+        sheet.append([])
+        for line in lines:
+            sheet.append([self.cell(sheet, line)])
+        sheet.append([])
+        header = {"font": self.styles.header_font, "fill": self.styles.header_fill}
+        sheet.append([self.cell(sheet, h, **header) for h in ("工作表", "内容", "必填列")])
+        for spec in TABLES:
+            required = "" if spec.form else "、".join(c.header for c in spec.columns if c.required)
+            kind = "（表单）" if spec.form else ""
+            sheet.append([spec.sheet, f"{spec.help}{kind}", required])
+
+    def write_table(self, spec: TableSpec) -> None:
+        sheet = self.book.create_sheet(spec.sheet)
+        columns = spec.columns
+        for index, column in enumerate(columns):
+            letter = _column_letter(index)
+            dimension = sheet.column_dimensions[letter]
+            dimension.width = _column_width(column)
+            if column.type in NUMBER_FORMATS:
+                dimension.number_format = NUMBER_FORMATS[column.type]
+            formula = self.dropdowns.range_for(column)
+            if formula:
+                sheet.data_validations.append(
+                    _validation(formula, column, f"{letter}2:{letter}1048576")
+                )
+        sheet.freeze_panes = "A2"
+        sheet.append([self.header_cell(sheet, c) for c in columns])
+        styles = [self.value_style(c) for c in columns]
+        for values in self.values[spec.key]:
+            sheet.append(
+                [
+                    None if value is None else self.cell(sheet, value, **style)
+                    for value, style in zip(values, styles, strict=True)
+                ]
+            )
+
+    def write_form(self, spec: TableSpec) -> None:
+        sheet = self.book.create_sheet(spec.sheet)
+        widths = (max(_display_width(c.header) for c in spec.columns) + 4, 40, 70)
+        for letter, width in zip("ABC", widths, strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = "A2"
+        header_style = {
+            "font": self.styles.header_font,
+            "fill": self.styles.header_fill,
+            "alignment": self.styles.header_align,
+        }
+        sheet.append([self.cell(sheet, h, **header_style) for h in FORM_HEADERS])
+        (values,) = self.values[spec.key]
+        for row_number, (column, value) in enumerate(
+            zip(spec.columns, values, strict=True), start=2
+        ):
+            formula = self.dropdowns.range_for(column)
+            if formula:
+                sheet.data_validations.append(_validation(formula, column, f"B{row_number}"))
+            style = self.value_style(column)
+            label = self.cell(
+                sheet, column.header, font=self.styles.required_font if column.required else None
+            )
+            note = self.cell(sheet, column_note(column), alignment=self.styles.wrap)
+            sheet.append([label, self.cell(sheet, value, **style), note])
+
+    def write_codes(self) -> None:
+        sheet = self.book.create_sheet(CODES_SHEET)
+        sheet.sheet_state = "hidden"
+        lists = list(self.dropdowns.lists.items())
+        for index, (entries, _) in enumerate(lists):
+            sheet.column_dimensions[_column_letter(index)].width = min(
+                max(map(_display_width, entries)) + 2, 50
+            )
+        sheet.append([title for _, (title, _) in lists])
+        longest = max((len(entries) for entries, _ in lists), default=0)
+        for i in range(longest):
+            sheet.append([entries[i] if i < len(entries) else None for entries, _ in lists])
+
+
+def write_workbook(dataset: Dataset, path: Path) -> None:
+    """Write ``dataset`` to ``path`` (via a temporary file, renamed when complete).
+
+    Raises :class:`DatasetError`, and writes nothing, when a value does not fit in a
+    cell (text over 32,767 characters).
+    """
+    book = _Writer(dataset, macro=path.suffix.lower() == ".xlsm").write()
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        book.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_template(path: Path) -> None:
+    """The blank workbook a department fills in: every sheet, no data, 金额单位 万元."""
+    write_workbook(Dataset(), path)
+
+
+class ExcelFormat:
+    """The Excel workbook (``.xlsx``; ``.xlsm`` is read and written the same way)."""
+
+    identifier = "xlsx"
+    verbose_name = "Excel 工作簿"
+    suffixes = (".xlsx", ".xlsm")
+
+    def read(self, path: Path) -> Dataset:
+        return read_workbook(path)
+
+    def write(self, dataset: Dataset, path: Path) -> None:
+        write_workbook(dataset, path)
+
+
+__all__ = [
+    "CODES_SHEET",
+    "README_SHEET",
+    "ExcelFormat",
+    "Sheet",
+    "cell_value",
+    "normalize_label",
+    "raw_from_sheets",
+    "read_workbook",
+    "write_template",
+    "write_workbook",
+]
