@@ -15,6 +15,7 @@ import pytest
 
 from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS, Dataset, MoneyLine
 from jixiao.figures import compute_figures
+from jixiao.io.formats import load_dataset
 from jixiao.io.textform import load_text_form, read_text_form, write_text_form
 
 D = Decimal
@@ -475,3 +476,14 @@ def test_its_figures_reproduce_every_correct_stated_figure(example: Dataset) -> 
                 format(rounded, "f") if rounded is not None else None,
             )
     assert wrong == SEED_ERRORS
+
+
+def test_its_workbook_holds_the_same_dataset_as_its_text_form(
+    example: Dataset, example_xlsx: Path
+) -> None:
+    # Regenerate with: uv run jixiao convert examples/gdstc-2023.yaml examples/gdstc-2023.xlsx
+    assert load_dataset(example_xlsx) == example
+
+
+def test_it_loads_through_the_format_dispatcher(example: Dataset, example_yaml: Path) -> None:
+    assert load_dataset(example_yaml) == example
