@@ -26,7 +26,7 @@ from jixiao.cli.app import (
     print_json,
 )
 from jixiao.dataset.build import DatasetError, InputError
-from jixiao.lib.money import format_amount, format_number
+from jixiao.lib.money import format_amount, format_number, normalize
 from jixiao.monitoring.tables import Table
 
 targets_app = typer.Typer(
@@ -55,16 +55,13 @@ def _load(loader: Callable[[], Any]) -> Any:
         fail_input(error)
 
 
-_TEXT_WIDTH = 36  #: long explanations are shortened on screen; JSON and Excel keep them whole
-
-
 def _cell(value: object, money: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format_amount(value) if money else format_number(value)
-    text = str(value)
-    return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 1] + "…"
+        # Money with 千分位 and two decimals; other numbers (targets, rates) as given.
+        return format_amount(value) if money else format(normalize(value), "f")
+    return str(value)
 
 
 def _print_tables(tables: list[Table]) -> None:

@@ -126,6 +126,7 @@ def monitoring_tables(report: MonitoringReport) -> list[Table]:
             "预警清单",
             ("层级", "编码", "名称", "单位", "类型", "执行率%", "对照值%", "说明"),
             alerts,
+            brief=(0, 1, 2, 4, 7),
         ),
         Table("约谈名单", ("单位编码", "单位名称", "各检查月执行率", "本期执行率%"), interviews),
         findings_table(report.findings, "数据问题"),
@@ -158,6 +159,7 @@ def results_tables(result: ResultApplication) -> list[Table]:
             "整改清单",
             ("序号", "来源年度", "类型", "整改事项", "责任主体", "整改期限", "状态", "问题说明"),
             items,
+            brief=(0, 2, 3, 4, 5, 6),
         ),
         findings_table(result.findings, "提示"),
     ]
