@@ -67,12 +67,9 @@ class Claim:
 
     @cached_property
     def phase(self) -> str:
-        for text in (
-            self.prefix,
-            self.para.sentence_at(self.q.start).text,
-            self.para.text,
-            *self._headings(),
-        ):
+        sentence = self.para.sentence_at(self.q.start)
+        before = (self.para.text[sentence.start : self.q.start], self.para.text[: self.q.start])
+        for text in (self.prefix, *before, *self._headings()):
             phase = phase_of(text)
             if phase:
                 return phase

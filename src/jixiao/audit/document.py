@@ -25,7 +25,6 @@ _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
 _TITLE_END = re.compile(r"[。：:，,；;]")
-_TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
 _CAPTION = re.compile(r"^(附表|表|图)\s*\d+")
 _TOC = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
 _MD_PREFIX = re.compile(r"^\s*(#{1,6}\s+|>\s*|[-+]\s+(?=\S))")
@@ -38,7 +37,7 @@ _CLAUSE_BREAKS = "，,；;、：:。！？!?\t"
 @dataclass(frozen=True)
 class Heading:
     level: int  #: 1 一、 2 （一） 3 1. 4 （1） 5 ①
-    title: str  #: "预算编制" from "1. 预算编制情况。…"
+    title: str  #: "预算编制情况" from "1. 预算编制情况。该指标…"
     marker: str  #: the marker as written ("1.", "（二）")
 
 
@@ -205,7 +204,7 @@ def _heading(text: str) -> Heading | None:
         if match:
             rest = text[match.end() :].strip()
             title = _TITLE_END.split(rest, maxsplit=1)[0].strip()[:30]
-            return Heading(level, _TITLE_SUFFIX.sub("", title).strip(), match.group(0).strip())
+            return Heading(level, title, match.group(0).strip())
     return None
 
 

@@ -7,7 +7,7 @@ claims and runs every rule of :data:`jixiao.audit.rules.RULES`. Rules report thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,15 +96,27 @@ class Rule:
 
 
 def audit_lines(
-    lines: Sequence[str], file: str = "", rules: Iterable[Rule] | None = None
+    lines: Sequence[str],
+    file: str = "",
+    *,
+    figures: Mapping[str, object] | None = None,
+    rules: Iterable[Rule] | None = None,
 ) -> AuditResult:
-    """Audit the extracted text of a report: every relation its sentences state."""
+    """Audit the extracted text of a report: every relation its sentences state.
+
+    With ``figures`` (a dataset's :class:`~jixiao.figures.model.FigureSet`), every
+    figure the report states is also compared with the dataset's own.
+    """
     from jixiao.audit.rules import RULES
 
     doc = build_document(lines)
     audit = Audit(doc, extract_claims(doc))
     for rule in RULES if rules is None else rules:
         rule.check(audit)
+    if figures is not None:
+        from jixiao.audit.crosscheck import crosscheck
+
+        crosscheck(audit, figures)  # type: ignore[arg-type]
     findings = sorted(audit.findings, key=lambda f: (f.line, f.rule))
     claims = len(audit.claims.claims) + audit.extra_claims
     return AuditResult(file, findings, claims, len(audit.checked) + audit.extra_checked)

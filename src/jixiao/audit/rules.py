@@ -502,6 +502,7 @@ class Scorecard:
         return next((i for i in self.items if _clean_name(i.name) == wanted), None)
 
 
+_TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
 _NAME_NOISE = re.compile(r"指标|情况|方面|分析|等|的|自评|均|都|二级|一级|三级|\s|“|”")
 
 
@@ -538,7 +539,8 @@ def _score_item(para: Paragraph, scores: list[Claim]) -> ScoreItem | None:
     if points is None:
         return None
     heading = para.heading or (para.trail[-1] if para.trail else None)
-    item = ScoreItem(heading.title if heading else "", heading, para, points)
+    name = _TITLE_SUFFIX.sub("", heading.title) if heading else ""
+    item = ScoreItem(name, heading, para, points)
     item.score = next((c for c in scores if "得分" in c.prefix and c is not points), None)
     item.deductions = [c for c in scores if re.search(r"扣(?:除|减)?\s*$", c.prefix)]
     return item

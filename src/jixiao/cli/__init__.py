@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jixiao.cli import (
+    audit,  # noqa: F401  (audit)
     dataset,  # noqa: F401  (convert)
     figures,  # noqa: F401  (figures, check)
     monitoring,  # noqa: F401  (targets, monitor, results)
