@@ -154,6 +154,8 @@ def _total(run: _Run, items: tuple[ItemScore, ...]) -> Decimal | None:
     if framework.not_applicable == "rescale" and len(applicable) < len(items) and applicable:
         # 按百分制折算: the items that apply are scaled up to the framework's total points.
         points = sum((i.points for i in applicable), ZERO)
+        if points == 0:
+            return round_half_up(total, framework.places)
         return round_half_up(exact(total * framework.total_points, points), framework.places)
     return round_half_up(total, framework.places)
 

@@ -1,0 +1,391 @@
+"""Bulk scoring: many projects × indicators at once with polars (the province-wide case).
+
+The per-item engine walks one project at a time in Python; here a whole table of
+indicator rows is scored by vectorised expressions, with exactly the same results.
+Exactness comes from integers: every input is read as a ``Decimal(38, 6)`` column and
+taken as its physical ``Int128`` (value × 10⁶); every score is one fraction n / d of
+such integers and framework constants, rounded half-up in integers as
+``(2n + d) // (2d)`` — the same single rounding of the same exact fraction that the
+per-item rules do in a wide Decimal context. The property test in
+``tests/scoring/test_bulk.py`` checks the two agree on random frameworks and data.
+
+Supported frameworks are ``project`` frameworks whose top-level items are either a
+``rate_points`` leaf reading two project fields (预算执行率) or an ``expand`` group over
+``project_indicators`` scored by the ``completion`` rule (e.g. ``mof-project-2020``).
+Inputs must have at most 6 decimals and lie within ±10⁹ (weights ≤ 10⁴) so that no
+intermediate product leaves Int128; anything else raises :class:`BulkUnsupported`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from math import lcm
+
+import polars as pl
+
+from jixiao.dataset.model import Indicator, Project
+from jixiao.scoring.model import Framework, Node
+from jixiao.scoring.rules import QUALITATIVE_BANDS
+
+SCALE = 6
+UNIT = 10**SCALE
+LIMIT = 10**9 * UNIT  #: largest |value| (scaled) the integer arithmetic stays exact for
+WEIGHT_LIMIT = 10**4 * UNIT
+I128 = pl.Int128
+
+POSITIVE = ("≥", "＞")
+NEGATIVE = ("≤", "＜")
+INDICATOR_COLUMNS = ("project", "level1", "sign", "target", "actual", "qual_grade", "weight")
+PROJECT_COLUMNS = ("project", "budget", "adjusted", "executed")
+
+
+class BulkUnsupported(ValueError):
+    """The framework or the data is outside what the bulk path computes exactly."""
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A top-level item of a bulk-scorable framework."""
+
+    node: Node
+    kind: str  #: ``rate`` or ``group``
+    numerator: str = ""  #: project field of a rate leaf
+    denominator: str = ""
+    level1: str = ""
+
+
+def _fraction(value: Decimal) -> tuple[int, int]:
+    n, d = value.as_integer_ratio()
+    return n, d
+
+
+def _items(framework: Framework) -> list[_Item]:
+    if framework.subject != "project" or framework.scale != "points" or framework.places > 4:
+        raise BulkUnsupported("批量评分只支持按分值计分、保留不超过 4 位小数的项目评分框架")
+    items = []
+    for node in framework.items:
+        rule, expand = node.rule, node.expand
+        if (
+            expand is not None
+            and expand.source == "project_indicators"
+            and expand.rule.type == "completion"
+            and not expand.rule.params
+            and expand.level1
+        ):
+            items.append(_Item(node, "group", level1=expand.level1.removesuffix("指标")))
+        elif rule is not None and rule.type == "rate_points" and _project_fields(rule.inputs):
+            num, den = _project_fields(rule.inputs)
+            items.append(_Item(node, "rate", numerator=num, denominator=den))
+        else:
+            raise BulkUnsupported(
+                f"指标“{node.code} {node.name}”不是批量评分支持的形式（预算执行率或按项目绩效指标展开）"
+            )
+    levels = [i.level1 for i in items if i.kind == "group"]
+    if len(set(levels)) != len(levels):
+        raise BulkUnsupported("批量评分要求各展开组的一级指标互不相同")
+    return items
+
+
+def _project_fields(inputs: object) -> tuple[str, str]:
+    from jixiao.scoring.model import Input
+
+    assert isinstance(inputs, dict)
+    num, den = inputs.get("numerator"), inputs.get("denominator")
+    if not (isinstance(num, Input) and isinstance(den, Input)):
+        return ("", "")
+    if not (num.binding.startswith("project:") and den.binding.startswith("project:")):
+        return ("", "")
+    return num.binding.removeprefix("project:"), den.binding.removeprefix("project:")
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def project_frames(
+    projects: Sequence[Project], indicators: Sequence[Indicator]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Projects and their indicators (dataset rows) as the two frames the bulk path reads."""
+    decimal = pl.Decimal(38, SCALE)
+    project_frame = pl.DataFrame(
+        {
+            "project": [p.code for p in projects],
+            "budget": [_exact(p.budget) for p in projects],
+            "adjusted": [_exact(p.adjusted) for p in projects],
+            "executed": [_exact(p.executed) for p in projects],
+        },
+        schema={"project": pl.String, "budget": decimal, "adjusted": decimal, "executed": decimal},
+    )
+    indicator_frame = pl.DataFrame(
+        {
+            "project": [i.owner for i in indicators],
+            "level1": [i.level1 for i in indicators],
+            "sign": [i.sign for i in indicators],
+            "target": [_exact(i.target) for i in indicators],
+            "actual": [_exact(i.actual) for i in indicators],
+            "qual_grade": [i.qual_grade for i in indicators],
+            "weight": [_exact(i.weight) for i in indicators],
+        },
+        schema={
+            "project": pl.String,
+            "level1": pl.String,
+            "sign": pl.String,
+            "target": decimal,
+            "actual": decimal,
+            "qual_grade": pl.String,
+            "weight": decimal,
+        },
+    )
+    return project_frame, indicator_frame
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    if value is not None and value.as_tuple().exponent < -SCALE:  # type: ignore[operator]
+        raise BulkUnsupported(f"数值 {value} 超过 {SCALE} 位小数，批量评分无法精确计算")
+    return value
+
+
+def _scaled(column: str) -> pl.Expr:
+    """A number column as Int128 units of 10⁻⁶ (exact for ≤ 6 decimals)."""
+    return pl.col(column).cast(pl.Decimal(38, SCALE)).to_physical().cast(I128)
+
+
+def _check_range(frame: pl.DataFrame, columns: Sequence[str], limit: int) -> None:
+    for column in columns:
+        dtype = frame.schema[column]
+        if dtype == pl.Float32 or dtype == pl.Float64:
+            raise BulkUnsupported(f"列“{column}”是浮点数，批量评分需要 Decimal 或整数列")
+        if isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale > SCALE:
+            raise BulkUnsupported(f"列“{column}”的小数位超过 {SCALE} 位")
+        peak = frame.select(_scaled(column).abs().max()).item()
+        if peak is not None and peak > limit:
+            raise BulkUnsupported(f"列“{column}”的数值超出批量评分的精确计算范围")
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _rounded(n: pl.Expr, d: pl.Expr) -> pl.Expr:
+    """Half-up rounding of n / d for n ≥ 0, d > 0, in integers."""
+    return (2 * n + d) // (2 * d)
+
+
+def _indicator_scores(
+    framework: Framework, groups: list[_Item], indicators: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per indicator that belongs to a group: its score in units of 10⁻places."""
+    places = 10**framework.places
+    group_table = pl.DataFrame(
+        {
+            "group": [g.node.code for g in groups],
+            "key": [g.level1 for g in groups],
+            "gn": [_fraction(g.node.points)[0] for g in groups],
+            "gd": [_fraction(g.node.points)[1] for g in groups],
+        },
+        schema={"group": pl.String, "key": pl.String, "gn": I128, "gd": I128},
+    )
+    rows = (
+        indicators.lazy()
+        .with_columns(key=pl.col("level1").str.strip_suffix("指标"))
+        .join(group_table.lazy(), on="key", how="inner")
+        .with_columns(t=_scaled("target"), a=_scaled("actual"), w=_scaled("weight"))
+    )
+    # 权重: used only when every indicator of the group has a positive weight.
+    weighted = (pl.col("w").is_not_null() & (pl.col("w") > 0)).all().over("project", "group")
+    rows = rows.with_columns(w=pl.when(weighted).then(pl.col("w")).otherwise(pl.lit(UNIT, I128)))
+    rows = rows.with_columns(W=pl.col("w").sum().over("project", "group"))
+    n0 = pl.col("gn") * pl.col("w") * places
+    d0 = pl.col("gd") * pl.col("W")
+    t, a = pl.col("t"), pl.col("a")
+    full = _rounded(n0, d0)
+    over = framework.over_achievement
+    if over is not None:
+        on, od = _fraction(1 - over.deduction)
+        tn, td = _fraction(over.threshold)
+        too_low = a * 100 * td > t * tn
+        reached = pl.when(too_low).then(_rounded(n0 * on, d0 * od)).otherwise(full)
+    else:
+        reached = full
+    positive = (
+        pl.when(a.is_null() | t.is_null() | (t <= 0))
+        .then(None)
+        .when(a >= t)
+        .then(reached)
+        .otherwise(_rounded(n0 * pl.max_horizontal(a, pl.lit(0, I128)), d0 * t))
+    )
+    negative = (
+        pl.when(a.is_null() | t.is_null() | (t < 0))
+        .then(None)
+        .when(a <= t)
+        .then(full)
+        .otherwise(_rounded(n0 * t, d0 * a))
+    )
+    equal = (
+        pl.when(a.is_null() | t.is_null() | (t <= 0))
+        .then(None)
+        .when(a == t)
+        .then(full)
+        .when(a < t)
+        .then(_rounded(n0 * pl.max_horizontal(a, pl.lit(0, I128)), d0 * t))
+        .otherwise(_rounded(n0 * t, d0 * a))
+    )
+    qualitative = pl.lit(None, I128)
+    for grade, (_, _, default) in QUALITATIVE_BANDS.items():
+        pn, pd = _fraction(framework.qualitative.get(grade, default))
+        qualitative = (
+            pl.when(pl.col("qual_grade") == grade)
+            .then(_rounded(n0 * pn, d0 * pd * 100))
+            .otherwise(qualitative)
+        )
+    score = (
+        pl.when(pl.col("sign").is_in(POSITIVE))
+        .then(positive)
+        .when(pl.col("sign").is_in(NEGATIVE))
+        .then(negative)
+        .when(pl.col("sign") == "＝")
+        .then(equal)
+        .when(pl.col("sign") == "定性")
+        .then(qualitative)
+        .otherwise(None)
+    )
+    return rows.select("project", "group", score=score).collect()
+
+
+def _rate_scores(framework: Framework, item: _Item, projects: pl.DataFrame) -> pl.Expr:
+    places = 10**framework.places
+    pn, pd = _fraction(item.node.points)
+    e = _field(item.numerator)
+    b = _field(item.denominator)
+    return (
+        pl.when(e.is_null() | b.is_null() | (b <= 0))
+        .then(None)
+        .when(e >= b)
+        .then(_rounded(pl.lit(pn * places, I128), pl.lit(pd, I128)))
+        .otherwise(_rounded(pl.max_horizontal(e, pl.lit(0, I128)) * pn * places, b * pd))
+    )
+
+
+def _field(name: str) -> pl.Expr:
+    if name == "execution_base":
+        # 预算执行率 = 执行数 / 调整后预算数; 年初预算 when nothing was adjusted.
+        return pl.coalesce(_scaled("adjusted"), _scaled("budget"))
+    return _scaled(name)
+
+
+def score_projects_bulk(
+    framework: Framework, projects: pl.DataFrame, indicators: pl.DataFrame
+) -> pl.DataFrame:
+    """Score every project at once.
+
+    ``projects`` has columns ``project, budget, adjusted, executed``; ``indicators`` has
+    ``project, level1, sign, target, actual, qual_grade, weight`` (numbers as Decimal or
+    integer columns; see :func:`project_frames`). Returns one row per project: ``total``
+    and one column per top-level item as Int128 units of 10⁻ᵖˡᵃᶜᵉˢ (null = missing data),
+    ``grade`` and ``complete``. :func:`decimal_results` turns them into Decimals.
+    """
+    items = _items(framework)
+    _check_range(indicators, ("target", "actual"), LIMIT)
+    _check_range(indicators, ("weight",), WEIGHT_LIMIT)
+    _check_range(projects, ("budget", "adjusted", "executed"), LIMIT)
+    groups = [i for i in items if i.kind == "group"]
+    scored = _indicator_scores(framework, groups, indicators)
+    per_group = scored.group_by("project", "group").agg(
+        score=pl.col("score").sum(),
+        known=pl.col("score").is_not_null().sum(),
+        count=pl.len(),
+    )
+    frame = projects.select(
+        "project",
+        *[
+            _rate_scores(framework, i, projects).alias(i.node.code)
+            for i in items
+            if i.kind == "rate"
+        ],
+    )
+    for group in groups:
+        part = per_group.filter(pl.col("group") == group.node.code).select(
+            "project",
+            pl.when(pl.col("known") > 0)
+            .then(pl.col("score"))
+            .otherwise(None)
+            .alias(group.node.code),
+            (pl.col("known") == pl.col("count")).alias(f"{group.node.code}:complete"),
+        )
+        frame = frame.join(part, on="project", how="left")
+    return _totals(framework, items, frame)
+
+
+def _totals(framework: Framework, items: list[_Item], frame: pl.DataFrame) -> pl.DataFrame:
+    places = 10**framework.places
+    codes = [i.node.code for i in items]
+    denominators = [_fraction(i.node.points)[1] for i in items]
+    common = lcm(*denominators, _fraction(framework.total_points)[1])
+    applicable = {
+        i.node.code: pl.lit(True)
+        if i.kind == "rate"
+        else pl.col(f"{i.node.code}:complete").is_not_null()
+        for i in items
+    }
+    point_units = {i.node.code: i.node.points * common for i in items}
+    known_sum = pl.sum_horizontal([pl.col(c).fill_null(0) for c in codes]).cast(I128)
+    any_known = pl.any_horizontal([pl.col(c).is_not_null() for c in codes])
+    all_apply = pl.all_horizontal(list(applicable.values()))
+    applicable_points = pl.sum_horizontal(
+        [
+            pl.when(applicable[c])
+            .then(pl.lit(int(point_units[c]), I128))
+            .otherwise(pl.lit(0, I128))
+            for c in codes
+        ]
+    ).cast(I128)
+    total_units = int(framework.total_points * common)
+    rescaled = _rounded(known_sum * total_units, applicable_points)
+    if framework.not_applicable == "rescale":
+        total = pl.when(all_apply | (applicable_points == 0)).then(known_sum).otherwise(rescaled)
+    else:
+        total = known_sum
+    complete = pl.all_horizontal(
+        [
+            pl.col(i.node.code).is_not_null()
+            if i.kind == "rate"
+            else pl.col(f"{i.node.code}:complete").fill_null(True)
+            for i in items
+        ]
+    )
+    result = frame.select(
+        "project",
+        *codes,
+        total=pl.when(any_known).then(total).otherwise(None),
+        complete=complete,
+    )
+    grade = pl.lit(None, pl.String)
+    for band in sorted(framework.grade_bands, key=lambda b: b.minimum):
+        bn, bd = _fraction(band.minimum)
+        grade = (
+            pl.when(pl.col("total") * bd >= bn * places).then(pl.lit(band.grade)).otherwise(grade)
+        )
+    return result.with_columns(
+        grade=pl.when(pl.col("total").is_not_null()).then(grade).otherwise(None)
+    )
+
+
+def decimal_results(
+    framework: Framework, frame: pl.DataFrame
+) -> dict[str, dict[str, Decimal | str | bool | None]]:
+    """The bulk result as Decimals, by project: ``total``, ``grade``, ``complete`` and each item code."""
+    places = framework.places
+    codes = [n.code for n in framework.items]
+    result = {}
+    for row in frame.iter_rows(named=True):
+        values: dict[str, Decimal | str | bool | None] = {
+            code: _units(row[code], places) for code in [*codes, "total"]
+        }
+        values["grade"] = row["grade"] or ""
+        values["complete"] = bool(row["complete"])
+        result[row["project"]] = values
+    return result
+
+
+def _units(value: int | None, places: int) -> Decimal | None:
+    return None if value is None else Decimal(value).scaleb(-places)
