@@ -1,0 +1,129 @@
+"""``jixiao run``: the main job — everything jixiao does for one dataset, into one folder.
+
+It calls the same engine functions as the single commands (figures, check, score,
+report) and writes what each produces; it exits 0 when the job completes, whatever the
+findings, because findings are the job's *output*, not a failure of the job.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jixiao.checks.findings import Finding, Severity
+from jixiao.cli.app import app, console, load_or_exit
+
+DEFAULT_FRAMEWORK = "gd-dept-2023"
+
+#: The figures the console summary shows: the headline numbers of a 自评报告.
+KEY_FIGURES: tuple[str, ...] = (
+    "income.budget.total",
+    "income.final.total",
+    "income.final.ratio_to_budget",
+    "expenditure.budget.total",
+    "expenditure.final.total",
+    "expenditure.final.ratio_to_budget",
+    "expenditure.nature.final.ratio_to_budget.基本支出",
+    "expenditure.nature.final.ratio_to_budget.项目支出",
+    "three_public.final.三公经费合计",
+    "three_public.saving",
+    "three_public.growth.三公经费合计",
+    "carryover.closing",
+    "carryover.change_rate",
+    "headcount.total",
+    "units.count",
+)
+
+
+def _write_json(path: Path, document: Any) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _print_key_figures(figures: Any) -> None:
+    table = Table(title="主要数据", title_justify="left")
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for figure_id in KEY_FIGURES:
+        figure = figures.get(figure_id)
+        if figure is None or figure.value is None:
+            continue
+        unit = figure.unit if figure.unit == "%" else f" {figure.unit}"
+        table.add_row(figure.label, f"{figure.text}{unit}")
+    console.print(table)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    console.print(
+        f"一致性检查：错误 {counts[Severity.ERROR]} 项，警告 {counts[Severity.WARNING]} 项，"
+        f"提示 {counts[Severity.INFO]} 项"
+    )
+    styles = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for finding in findings:
+        if finding.severity is Severity.INFO:
+            continue
+        style = styles[finding.severity]
+        console.print(f"  [{style}]●[/{style}] {finding.message} [dim]{finding.location}[/dim]")
+
+
+@app.command()
+def run(
+    dataset_path: Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("out"),
+    framework: Annotated[
+        str, typer.Option("--framework", help="评分框架；默认取数据集“自评结论”中的评分框架")
+    ] = "",
+) -> None:
+    """主任务：检查数据集、计算全部数据、评分，并把结果写入输出目录。"""
+    from jixiao.checks import run_checks
+    from jixiao.figures import compute_figures
+    from jixiao.io.formats import save_dataset
+    from jixiao.scoring import UnknownFramework, score_dataset
+
+    dataset = load_or_exit(dataset_path)
+    out.mkdir(parents=True, exist_ok=True)
+    framework_id = framework or dataset.self_evaluation.framework or DEFAULT_FRAMEWORK
+    written: list[Path] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("计算", total=4)
+        figures = compute_figures(dataset)
+        written.append(_write_json(out / "figures.json", figures.to_json()))
+        progress.update(task, advance=1, description="检查")
+        findings = run_checks(dataset, figures)
+        progress.update(task, advance=1, description="评分")
+        try:
+            scorecard = score_dataset(dataset, framework_id)
+        except UnknownFramework as error:
+            console.print(f"[yellow]未评分：{error}[/yellow]")
+            scorecard = None
+        if scorecard is not None:
+            findings = findings + list(scorecard.findings)
+            written.append(_write_json(out / "scorecard.json", scorecard.to_json()))
+        written.append(
+            _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
+        )
+        progress.update(task, advance=1, description="数据集")
+        text_form = out / (dataset_path.stem + ".yaml")
+        save_dataset(dataset, text_form)
+        written.append(text_form)
+        progress.update(task, advance=1)
+
+    profile = dataset.profile
+    console.print(
+        f"[bold]{profile.department_name} {profile.year or ''} 年度部门整体支出绩效[/bold]"
+    )
+    _print_key_figures(figures)
+    if scorecard is not None:
+        grade = scorecard.grade_label or "—"
+        console.print(f"评分（{framework_id}）：总分 {scorecard.total} 分，等级 {grade}")
+    _print_findings(findings)
+    console.print("已写入：" + "、".join(str(p) for p in written))
