@@ -811,7 +811,9 @@ def _conclusion(ctx: _Context) -> list[Block]:
     blocks = _texts(ctx, "conclusion")
     if card.total is None:
         return blocks
-    level2 = [r for r in card.at_level(2) if r.points is not None and r.score is not None]
+    # Only items scored in full are named: a partly scored or unscored item is neither
+    # “满分” nor “扣分” (its parent was scored as a whole).
+    level2 = [r for r in card.at_level(2) if r.status == "scored" and r.score is not None]
     full = [r.name for r in level2 if r.deduction == 0]
     deducted = [r.name for r in level2 if r.deduction and r.deduction > 0]
     runs = ctx.runs(
@@ -1083,7 +1085,10 @@ def _scores_appendix(ctx: _Context) -> list[Block]:
             Cell(("　" * (r.level - 1)) + r.name),
             Cell(_score_text(r.points), numeric=True),
             Cell(_score_text(r.score), numeric=True),
-            Cell(_score_text(r.deduction) if r.deduction else "", numeric=True),
+            Cell(
+                _score_text(r.deduction) if r.deduction and r.status == "scored" else "",
+                numeric=True,
+            ),
             Cell(_without_scores(ctx, r.reason)),
         )
         for r in card.rows

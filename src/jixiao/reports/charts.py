@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from jixiao.lib.money import format_amount
@@ -109,8 +110,12 @@ def _tidy(ax: Any) -> None:
         ax.spines[side].set_visible(False)
 
 
+@lru_cache(maxsize=64)
 def render_chart(chart: Chart) -> bytes:
-    """Draw ``chart`` and return PNG bytes (a fresh Figure, no pyplot global state)."""
+    """Draw ``chart`` and return PNG bytes (a fresh Figure, no pyplot global state).
+
+    Cached: the Word, HTML and PDF renderers of one report share the same images.
+    """
     register_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

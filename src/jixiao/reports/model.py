@@ -123,6 +123,8 @@ class ScoreRow:
     score: Decimal | None
     deduction: Decimal | None
     reason: str = ""
+    #: ``scored``, ``partial`` (some children lack data) or ``missing`` (cannot be scored)
+    status: str = "scored"
 
 
 @dataclass(frozen=True)

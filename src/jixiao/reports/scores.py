@@ -6,11 +6,17 @@ is the one place that decides where the scores come from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from jixiao.checks.findings import Finding
 from jixiao.dataset.model import Dataset, ScoreItem
 from jixiao.reports.model import Scorecard, ScoreRow
+
+if TYPE_CHECKING:
+    from jixiao.scoring import ItemScore
+    from jixiao.scoring import Scorecard as EngineScorecard
 
 SCORECARD_TITLE = "部门整体支出绩效自评指标评分表"
 
@@ -71,6 +77,56 @@ def scorecard_from_dataset(
     )
 
 
-def report_scorecard(dataset: Dataset, framework_id: str | None = None) -> Scorecard:
-    """The scorecard the report prints for ``dataset`` under ``framework_id``."""
-    return scorecard_from_dataset(dataset)
+def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
+    """The scoring engine's scorecard as the report prints it.
+
+    Scores, points, grade and status come from the engine; the 评分说明 is the
+    department's own text where the dataset gives one for that code (it is what the
+    report quotes), else the engine's explanation.
+    """
+    reasons = {item.code: item.reason for item in dataset.scores if item.reason}
+    rows = tuple(
+        ScoreRow(
+            code=item.code,
+            name=item.name,
+            level=level,
+            points=item.points,
+            score=item.score,
+            deduction=item.points - item.score if item.score is not None else None,
+            reason=reasons.get(item.code, item.explanation),
+            status=str(item.status),
+        )
+        for item, level in _walk(card.items, 1)
+    )
+    return Scorecard(
+        title=card.framework_name or SCORECARD_TITLE,
+        rows=rows,
+        points=card.points,
+        total=card.total,
+        grade=card.grade_label or card.grade,
+        framework=card.framework,
+    )
+
+
+def _walk(items: Sequence[ItemScore], level: int) -> Iterator[tuple[ItemScore, int]]:
+    for item in items:
+        yield item, level
+        yield from _walk(item.children, level + 1)
+
+
+def report_scorecard(
+    dataset: Dataset, framework_id: str | None = None
+) -> tuple[Scorecard, list[Finding]]:
+    """The scorecard the report prints, and the scoring engine's findings.
+
+    ``framework_id`` defaults to the dataset's own (自评结论.评分框架). Without any
+    framework the department's own 自评评分 is printed, graded with the national bands.
+    Raises :class:`jixiao.scoring.UnknownFramework` for an unknown framework id.
+    """
+    from jixiao.scoring import score_dataset
+
+    framework = framework_id or dataset.self_evaluation.framework
+    if not framework:
+        return scorecard_from_dataset(dataset), []
+    card = score_dataset(dataset, framework)
+    return scorecard_from_engine(card, dataset), list(card.findings)

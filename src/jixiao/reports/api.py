@@ -1,0 +1,153 @@
+"""Write the self-evaluation reports of a dataset: the one function the CLI and ``jixiao run`` call.
+
+:func:`prepare_report` runs the engines (figures, checks, scoring) and builds the report
+model; :func:`write_reports` renders it in each format. :func:`write_unit_reports`
+writes one report per budget unit, in parallel processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from jixiao.checks.findings import Finding
+from jixiao.dataset.model import TABLES, Dataset, Profile, Unit
+from jixiao.reports.builder import build_report
+from jixiao.reports.model import ReportModel
+from jixiao.reports.render import RENDERERS, get_renderer
+from jixiao.reports.scores import report_scorecard
+from jixiao.reports.wording import Wording
+
+DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
+
+
+def prepare_report(
+    dataset: Dataset, framework_id: str | None = None, wording: Wording | None = None
+) -> tuple[ReportModel, list[Finding]]:
+    """The report model of ``dataset`` and every finding (checks + scoring) it lists."""
+    from jixiao.checks import run_checks
+    from jixiao.figures import compute_figures
+
+    figures = compute_figures(dataset)
+    findings = run_checks(dataset, figures)
+    scorecard, score_findings = report_scorecard(dataset, framework_id)
+    findings += score_findings
+    return build_report(dataset, figures, scorecard, findings, wording), findings
+
+
+def report_stem(dataset: Dataset) -> str:
+    """The file name (without suffix): ``广东省科学技术厅2023年度部门整体支出绩效自评报告``."""
+    profile = dataset.profile
+    name = profile.department_name or "部门"
+    return f"{name}{profile.year or ''}年度部门整体支出绩效自评报告".replace("/", "／")
+
+
+def render_report(
+    model: ReportModel, outdir: Path, formats: Sequence[str], stem: str
+) -> list[Path]:
+    """Write ``model`` in each of ``formats`` into ``outdir``; returns the files written."""
+    written = []
+    for identifier in formats:
+        renderer = get_renderer(identifier)
+        path = outdir / f"{stem}{renderer.suffix}"
+        renderer.render(model, path)
+        written.append(path)
+    return written
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    """The unknown format names in ``formats`` (empty when all are known)."""
+    return [f for f in formats if f not in RENDERERS]
+
+
+def write_reports(
+    dataset: Dataset,
+    outdir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    framework_id: str | None = None,
+    wording: Wording | None = None,
+) -> list[Path]:
+    """Build the department's report and write it in ``formats``; returns the paths written."""
+    model, _ = prepare_report(dataset, framework_id, wording)
+    return render_report(model, outdir, formats, report_stem(dataset))
+
+
+# --------------------------------------------------------------------------- per unit
+
+
+def units_with_rows(dataset: Dataset) -> list[Unit]:
+    """Budget units that have their own rows in some money table, in 预算单位 order."""
+    codes = {
+        row.unit
+        for spec in TABLES
+        if not spec.form and "unit" in {c.key for c in spec.columns}
+        for row in getattr(dataset, spec.key)
+        if row.unit
+    }
+    return [u for u in dataset.units if u.code in codes]
+
+
+def unit_dataset(dataset: Dataset, unit: Unit) -> Dataset:
+    """The dataset of one budget unit: its rows become the (department) rows of a report.
+
+    Free text, goals and scores are the department's and are not carried over; the unit
+    report states the unit's money, with its own figures, checks and charts.
+    """
+    values: dict[str, Any] = {}
+    for spec in TABLES:
+        if spec.form or "unit" not in {c.key for c in spec.columns}:
+            continue
+        rows = getattr(dataset, spec.key)
+        values[spec.key] = tuple(
+            dataclasses.replace(r, unit="") for r in rows if r.unit == unit.code
+        )
+    profile = Profile(
+        department_name=unit.name,
+        year=dataset.profile.year,
+        fill_date=dataset.profile.fill_date,
+        amount_unit=dataset.profile.amount_unit,
+    )
+    return Dataset(profile=profile, units=(unit,), **values)
+
+
+def _write_unit(dataset: Dataset, outdir: Path, formats: Sequence[str]) -> list[Path]:
+    model, _ = prepare_report(dataset, framework_id=None)
+    return render_report(model, outdir, formats, f"{dataset.units[0].code}-{report_stem(dataset)}")
+
+
+def write_unit_reports(
+    dataset: Dataset,
+    outdir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    workers: int | None = None,
+    on_done: Callable[[Unit], None] | None = None,
+) -> list[Path]:
+    """One report per budget unit with rows, rendered in ``workers`` processes (default: all cores).
+
+    ``on_done(unit)`` is called as each unit finishes (the CLI advances its progress bar).
+    ``workers=1`` renders in this process, without a pool.
+    """
+    units = units_with_rows(dataset)
+    jobs = [unit_dataset(dataset, u) for u in units]
+    count = workers or os.cpu_count() or 1
+    written: list[Path] = []
+    if count == 1:
+        for unit, job in zip(units, jobs, strict=True):
+            written += _write_unit(job, outdir, formats)
+            if on_done:
+                on_done(unit)
+        return written
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        futures = {
+            pool.submit(_write_unit, job, outdir, formats): unit
+            for unit, job in zip(units, jobs, strict=True)
+        }
+        for future in as_completed(futures):
+            written += future.result()
+            if on_done:
+                on_done(futures[future])
+    return sorted(written)

@@ -1,0 +1,50 @@
+"""Report renderers behind one contract, and the registry that finds them.
+
+Each renderer is a small class with an ``identifier`` (``docx``), a Chinese
+``verbose_name``, the file ``suffix`` it writes and ``render(model, path)``. Renderers
+only lay out a :class:`~jixiao.reports.model.ReportModel`; they compute nothing.
+They write to a temporary file first, so a failed render never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from jixiao.reports.model import ReportModel
+
+
+class Renderer(Protocol):
+    identifier: ClassVar[str]
+    verbose_name: ClassVar[str]
+    suffix: ClassVar[str]
+
+    def render(self, model: ReportModel, path: Path) -> None: ...
+
+
+#: identifier → "module:Class"; imported on first use (WeasyPrint and python-docx are slow to import).
+RENDERERS: dict[str, str] = {
+    "docx": "jixiao.reports.render.word:WordRenderer",
+    "html": "jixiao.reports.render.html_page:HtmlRenderer",
+    "pdf": "jixiao.reports.render.pdf:PdfRenderer",
+    "xlsx": "jixiao.reports.render.excel:ExcelRenderer",
+}
+
+
+def get_renderer(identifier: str) -> Renderer:
+    module_name, _, class_name = RENDERERS[identifier].partition(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls()  # type: ignore[no-any-return]
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` then move ``tmp`` over ``path``; nothing is left behind on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,262 @@
+"""Word (.docx) laid out the way Chinese official documents are (GB/T 9704 conventions).
+
+A4; margins 上37 下35 左28 右26 mm; title 方正小标宋简体 二号; body 仿宋_GB2312 三号 with
+28-point line spacing; headings 黑体 (一、) and 楷体_GB2312 (（一）); page numbers
+“— N —” at the foot; table header rows repeat on every page; 表/图 captions. Fonts are
+set through ``w:eastAsia`` so Word on a Chinese PC uses them for Chinese text, and the
+font table names a free stand-in (Noto) for each official font.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.shared import Cm, Mm, Pt
+
+from jixiao.reports.charts import render_chart
+from jixiao.reports.fonts import WORD_FONTS
+from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
+from jixiao.reports.render import write_atomically
+
+#: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
+ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO = Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5)
+LINE = Pt(28)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+LATIN_FONT = "Times New Roman"
+
+
+def set_font(element: Any, name: str, latin: str = LATIN_FONT) -> None:
+    """Set the East Asian font (``w:eastAsia``) and the Latin font of a style or run."""
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)  # theme fonts would override the names below
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _style(doc: Any, name: str, font: str, size: Pt, bold: bool = False) -> Any:
+    style = doc.styles[name]
+    set_font(style.element, font)
+    style.font.size = size
+    style.font.bold = bold
+    style.font.color.rgb = None
+    pf = style.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    return style
+
+
+def _setup_styles(doc: Any) -> None:
+    normal = _style(doc, "Normal", WORD_FONTS["body"].name, SANHAO)
+    normal.paragraph_format.first_line_indent = Pt(32)  # 首行缩进两字
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for level, role in ((1, "heading1"), (2, "heading2"), (3, "body")):
+        style = _style(doc, f"Heading {level}", WORD_FONTS[role].name, SANHAO, bold=level == 3)
+        style.paragraph_format.first_line_indent = Pt(32)
+        style.paragraph_format.keep_with_next = True
+        style.font.italic = False
+    title = _style(doc, "Title", WORD_FONTS["title"].name, ERHAO)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.line_spacing = Pt(36)
+    _clear_title_border(title)
+    caption = _style(doc, "Caption", WORD_FONTS["heading1"].name, XIAOSI)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.font.italic = False
+
+
+def _clear_title_border(style: Any) -> None:
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+
+def _setup_page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    section.different_first_page_header_footer = True  # no page number on the cover
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.paragraph_format.first_line_indent = Pt(0)
+    footer.add_run("— ")
+    _field(footer, "PAGE")
+    footer.add_run(" —")
+    for run in footer.runs:
+        run.font.size = SIHAO
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A simple field (PAGE) that Word and LibreOffice compute when they lay out the page."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _register_fallbacks(doc: Any) -> None:
+    """Name a free stand-in for each official font in the font table (``w:altName``)."""
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
+    root = parse_xml(part.blob)
+    for font in {f.name: f for f in WORD_FONTS.values()}.values():
+        element = OxmlElement("w:font", {qn("w:name"): font.name})
+        element.append(OxmlElement("w:altName", {qn("w:val"): font.fallback}))
+        element.append(OxmlElement("w:charset", {qn("w:val"): "86"}))  # GB2312
+        root.append(element)
+    part._blob = serialize_part_xml(root)
+
+
+class _Writer:
+    def __init__(self, model: ReportModel) -> None:
+        self.model = model
+        self.doc = Document()
+        _setup_page(self.doc)
+        _setup_styles(self.doc)
+        _register_fallbacks(self.doc)
+
+    def write(self) -> Any:
+        self._cover()
+        self._toc()
+        for section in self.model.sections:
+            self._section(section)
+        return self.doc
+
+    def _cover(self) -> None:
+        cover = self.model.cover
+        for _ in range(3):
+            self.doc.add_paragraph()
+        self.doc.add_paragraph(cover.department, style="Title")
+        self.doc.add_paragraph(cover.title, style="Title")
+        for _ in range(4):
+            self.doc.add_paragraph()
+        for field in cover.fields:
+            p = self.doc.add_paragraph()
+            p.paragraph_format.first_line_indent = Cm(2.5)
+            p.add_run(f"{field.label}：").bold = True
+            p.add_run(field.value)
+        self._page_break()
+
+    def _toc(self) -> None:
+        heading = self.doc.add_paragraph("目　录", style="Title")
+        heading.paragraph_format.space_after = Pt(12)
+        for section in self.model.sections:
+            if section.in_toc:
+                p = self.doc.add_paragraph(section.title)
+                p.paragraph_format.first_line_indent = Pt(0)
+                p.paragraph_format.left_indent = Pt(16 * (section.level - 1))
+        self._page_break()
+
+    def _page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _section(self, section: Section) -> None:
+        if section.id.startswith("appendix"):
+            self._page_break()
+        self.doc.add_paragraph(section.title, style=f"Heading {min(section.level, 3)}")
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                self._paragraph(block)
+            elif isinstance(block, Table):
+                self._table(block)
+            elif isinstance(block, Chart):
+                self._chart(block)
+
+    def _paragraph(self, paragraph: Paragraph) -> None:
+        p = self.doc.add_paragraph()
+        for run in paragraph.runs:
+            self._run(p, run, bold=paragraph.style == "subhead")
+
+    def _run(self, p: Any, run: Run, bold: bool = False) -> None:
+        r = p.add_run(run.text)
+        if run.bold or bold:
+            r.bold = True
+
+    def _table(self, table: Table) -> None:
+        self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
+        if table.note:
+            note = self.doc.add_paragraph(table.note)
+            note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _small(note)
+        grid = self.doc.add_table(rows=1, cols=len(table.header))
+        grid.style = "Table Grid"
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header = grid.rows[0]
+        _repeat_header(header)
+        for cell, text in zip(header.cells, table.header, strict=True):
+            _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for row in table.rows:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                align = WD_ALIGN_PARAGRAPH.RIGHT if value.numeric else WD_ALIGN_PARAGRAPH.LEFT
+                _cell_text(cell, value.text, align=align)
+        self.doc.add_paragraph()
+
+    def _chart(self, chart: Chart) -> None:
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.add_run().add_picture(io.BytesIO(render_chart(chart)), width=Cm(15))
+        self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark the row as a header row that Word repeats at the top of each page (``w:tblHeader``)."""
+    trpr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    trpr.append(flag)
+
+
+def _small(paragraph: Any) -> None:
+    pf = paragraph.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    for run in paragraph.runs:
+        run.font.size = WUHAO
+
+
+def _cell_text(cell: Any, text: str, bold: bool = False, align: Any = None) -> None:
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold
+    p.alignment = align
+    _small(p)
+
+
+class WordRenderer:
+    """Word document (.docx), GB/T 9704 layout."""
+
+    identifier = "docx"
+    verbose_name = "Word 文档"
+    suffix = ".docx"
+
+    def render(self, model: ReportModel, path: Path) -> None:
+        document = _Writer(model).write()
+        write_atomically(path, lambda tmp: document.save(str(tmp)))
