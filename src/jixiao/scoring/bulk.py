@@ -365,9 +365,8 @@ def _totals(framework: Framework, items: list[_Item], frame: pl.DataFrame) -> pl
         grade = (
             pl.when(pl.col("total") * bd >= bn * places).then(pl.lit(band.grade)).otherwise(grade)
         )
-    return result.with_columns(
-        grade=pl.when(pl.col("total").is_not_null()).then(grade).otherwise(None)
-    )
+    graded = pl.col("total").is_not_null() & pl.col("complete")
+    return result.with_columns(grade=pl.when(graded).then(grade).otherwise(None))
 
 
 def decimal_results(

@@ -124,8 +124,17 @@ def _score(run: _Run, subject: str) -> Scorecard:
     framework = run.framework
     items = tuple(_score_node(run, node) for node in framework.items)
     total = _total(run, items)
-    band = framework.grade_for(total) if total is not None else None
     complete = all(i.status is Status.SCORED or FLAG_NOT_APPLICABLE in i.flags for i in items)
+    # A total with unknown parts is a lower bound: grading it would understate the result.
+    band = framework.grade_for(total) if total is not None and complete else None
+    if total is not None and not complete and framework.grade_bands:
+        run.finding(
+            "scoring.incomplete",
+            Severity.WARNING,
+            f"部分指标缺少数据，已知部分合计 {num(total)} 分，总分不完整，不评定等级",
+            framework.id,
+            total=total,
+        )
     return Scorecard(
         framework=framework.id,
         framework_name=framework.name,
@@ -388,9 +397,8 @@ def _inputs(
                 missing.append(f"{name}（{where} 无数据）")
             values[name] = None
             continue
-        if name not in impl.list_inputs + impl.text_inputs and not isinstance(
-            value, Decimal | ManualScore | bool | list
-        ):
+        typed = impl.any_inputs or name in impl.list_inputs + impl.text_inputs
+        if not typed and not isinstance(value, Decimal | ManualScore | bool | list):
             missing.append(f"{name}（{where} 的值“{value}”不是数字）")
             continue
         values[name] = value

@@ -112,6 +112,8 @@ class Rule:
     list_inputs: ClassVar[tuple[str, ...]] = ()
     #: inputs whose value is text (qualitative grade), not a number
     text_inputs: ClassVar[tuple[str, ...]] = ()
+    #: every input is a presence test (要素法, 一票否决): any value type is fine
+    any_inputs: ClassVar[bool] = False
 
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
         """Problems with the parameters or constant inputs, in Chinese (empty when fine)."""
@@ -413,6 +415,7 @@ class Checklist(Rule):
 
     identifier = "checklist"
     verbose_name = "要素法"
+    any_inputs = True
 
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
         return [] if params.get("elements") else ["要素法至少需要一个要素（elements）"]
@@ -472,6 +475,7 @@ class Veto(Rule):
     identifier = "veto"
     verbose_name = "一票否决"
     required = ("condition",)
+    any_inputs = True
 
     def check(self, params: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
         if params.get("scope", "total") not in ("total", "parent"):

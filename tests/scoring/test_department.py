@@ -1,0 +1,185 @@
+"""gd-dept-2023 reproduces the seed's scorecard and finds its contradictions; the PEFA sample."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from jixiao.dataset.model import Dataset, ScoreItem, SelfEvaluation
+from jixiao.io.formats import load_dataset
+from jixiao.scoring import (
+    FrameworkError,
+    Scorecard,
+    load_framework,
+    parse_framework,
+    score_dataset,
+    what_if,
+)
+
+
+@pytest.fixture(scope="module")
+def dataset(example_yaml: Path) -> Dataset:
+    return load_dataset(example_yaml)
+
+
+@pytest.fixture(scope="module")
+def card(dataset: Dataset) -> Scorecard:
+    return score_dataset(dataset, "gd-dept-2023")
+
+
+@pytest.mark.parametrize(
+    ("code", "points", "score"),
+    [
+        ("1", "50", "50"),  # the department's own 履职效能 score (not broken down in the seed)
+        ("2", "50", "39.56"),
+        ("2.1", "5", "1"),
+        ("2.2", "4", "3.42"),
+        ("2.3", "3", "3"),
+        ("2.4", "15", "13.5"),
+        ("2.5", "10", "7.5"),
+        ("2.6", "10", "9.5"),
+        ("2.7", "3", "1.64"),
+    ],
+)
+def test_it_reproduces_the_seed_scorecard(
+    card: Scorecard, code: str, points: str, score: str
+) -> None:
+    item = card.item(code)
+    assert item is not None
+    assert (item.points, item.score) == (D(points), D(score))
+
+
+def test_it_totals_89_56_and_grades_it_by_the_national_bands(card: Scorecard) -> None:
+    assert card.total == D("89.56")
+    assert (card.grade, card.grade_label) == ("良", "良好")
+    assert card.complete
+
+
+def finding(card: Scorecard, code: str) -> list[str]:
+    return [f.message for f in card.findings if f.code == code]
+
+
+def test_it_reports_the_stated_grade_as_a_finding_not_an_override(card: Scorecard) -> None:
+    (message,) = finding(card, "scoring.grade_mismatch")
+    assert "优秀" in message and "良好" in message and "89.56" in message
+
+
+def test_it_finds_the_deduction_that_contradicts_the_score(card: Scorecard) -> None:
+    (message,) = finding(card, "scoring.stated_deduction_mismatch")
+    assert "绩效管理" in message and "扣 1.5 分" in message and "扣 1 分" in message
+
+
+def test_it_finds_full_marks_claimed_for_items_that_lost_points(card: Scorecard) -> None:
+    claimed = finding(card, "scoring.full_marks_mismatch")
+    assert {m.split("“")[1].split("”")[0] for m in claimed} == {
+        "预算编制",
+        "绩效管理",
+        "采购管理",
+        "资产管理",
+        "运行成本",
+    }
+
+
+def test_it_explains_manual_scores_with_the_departments_reason(card: Scorecard) -> None:
+    item = card.item("2.4")
+    assert item is not None and item.rule == "manual"
+    assert "扣 1.5 分" in item.explanation and "预算目标编制" in item.explanation
+
+
+def test_it_computes_the_reconstructed_references_next_to_the_manual_score(card: Scorecard) -> None:
+    item = card.item("2.7")
+    assert item is not None
+    assert any("198.46%" in r and "得 0 分" in r for r in item.references)
+    assert any("运行成本" in m for m in finding(card, "scoring.reference_differs"))
+
+
+def test_it_says_which_change_reaches_the_next_grade(card: Scorecard) -> None:
+    hint = what_if(card, load_framework("gd-dept-2023"))
+    assert hint is not None and hint.target.label == "优秀" and hint.gap == D("0.44")
+    codes = {c.code for c in hint.single}
+    assert "2.1" in codes and "2.6" in codes
+    assert not any(code.startswith("1.") for code in codes)  # 履职效能 stood in for its children
+
+
+def test_it_rejects_a_project_framework_for_a_department(dataset: Dataset) -> None:
+    with pytest.raises(FrameworkError):
+        score_dataset(dataset, "mof-project-2020")
+
+
+def test_the_pefa_sample_combines_dimensions_by_m1_and_m2(dataset: Dataset) -> None:
+    card = score_dataset(dataset, "pefa-2016-sample")
+    ratings = {i.code: i.rating for i in card.walk()}
+    # Expenditure 341.7% of budget → D; 基本支出 89.0% → C; 项目支出 411.7% → D; 人员经费 94.4% → B.
+    assert ratings["PI-1"] == "D"
+    assert (ratings["2.1"], ratings["2.2"], ratings["2.3"], ratings["PI-2"]) == (
+        "C",
+        "D",
+        "B",
+        "D+",
+    )
+    # Revenue 342.3% → D, 事业收入 98.0% → A; M2 averages D and A to C+.
+    assert (ratings["3.1"], ratings["3.2"], ratings["PI-3"]) == ("D", "A", "C+")
+    assert card.total is None and card.grade == ""
+
+
+def test_mof_dept_2013_scores_what_the_data_holds_and_grades_nothing_partial(
+    dataset: Dataset,
+) -> None:
+    card = score_dataset(dataset, "mof-dept-2013")
+    assert card.item("2.1.7").score == D("3.00")  # type: ignore[union-attr]  # 三公 71.93% of budget
+    assert card.item("1.2.2").score == D("0.00")  # type: ignore[union-attr]  # 三公 +198.46%
+    assert card.item("1.1.1").score is None  # type: ignore[union-attr]  # qualitative: no reviewer score
+    assert not card.complete and card.grade == ""
+
+
+VETO = """\
+id: veto-test
+version: "1"
+name: 否决与要素
+grade_bands: [{grade: 合格, min: 60}, {grade: 不合格, min: 0}]
+items:
+  - code: "1"
+    name: 信息公开
+    points: 60
+    rule:
+      type: checklist
+      elements:
+        - {name: 机构设置, points: 30, input: "dataset:profile.department_name"}
+        - {name: 编制数, points: 30, input: "dataset:profile.headcount_authorised"}
+  - code: "2"
+    name: 资金安全
+    points: 40
+    children:
+      - code: "2.1"
+        name: 资金使用
+        points: 40
+        rule: {type: manual, inputs: {score: "self_score:2.1"}}
+      - code: "2.2"
+        name: 重大违规
+        points: 0
+        rule:
+          type: veto
+          scope: total
+          label: 审计发现的重大违规
+          inputs: {condition: "dataset:self_evaluation.stated_deducted"}
+"""
+
+
+def test_it_counts_checklist_elements_and_applies_a_veto_to_the_total() -> None:
+    framework = parse_framework(VETO, "veto.yaml")
+    data = Dataset(
+        scores=(
+            ScoreItem(
+                code="2.1", name="资金使用", points=D(40), score=D(38), reason="个别报销凭证不全"
+            ),
+        ),
+        self_evaluation=SelfEvaluation(stated_deducted="挪用专项资金"),
+    )
+    card = score_dataset(data, framework)
+    assert card.item("1").score == D("0.00")  # type: ignore[union-attr]  # neither element is there
+    assert card.item("2.2").flags == ("一票否决",)  # type: ignore[union-attr]
+    assert card.total == D(0) and card.grade == "不合格"
+    clean = score_dataset(Dataset(scores=data.scores), framework)
+    assert clean.total == D("38.00")
