@@ -7,6 +7,7 @@ from jixiao.cli import (
     dataset,  # noqa: F401  (convert)
     figures,  # noqa: F401  (figures, check)
     monitoring,  # noqa: F401  (targets, monitor, results)
+    report,  # noqa: F401  (report)
     run,  # noqa: F401  (run: the main job)
     score,  # noqa: F401  (score)
     template,  # noqa: F401  (template)

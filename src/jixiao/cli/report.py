@@ -1,0 +1,114 @@
+"""``jixiao report``: the self-evaluation report in Word, HTML, PDF and Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from jixiao.checks.findings import Finding, Severity
+from jixiao.cli.app import EXIT_INPUT, app, console, err_console, fail_input, load_or_exit
+from jixiao.dataset.build import DatasetError
+from jixiao.dataset.model import Dataset
+
+_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def _formats(value: str) -> list[str]:
+    from jixiao.reports.api import check_formats
+
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = check_formats(formats)
+    if unknown or not formats:
+        shown = "、".join(unknown) or "（空）"
+        err_console.print(f"[red]不支持的报告格式：{shown}（可选：docx、html、pdf、xlsx）[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    return formats
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    summary = "，".join(f"{_LABELS[s]} {counts[s]} 项" for s in Severity)
+    console.print(f"数据一致性检查：{summary}（详见报告附录）")
+    for finding in findings:
+        if finding.severity is not Severity.INFO:
+            style = _STYLES[finding.severity]
+            console.print(f"  [{style}]●[/{style}] {finding.message} [dim]{finding.location}[/dim]")
+
+
+@app.command()
+def report(
+    dataset_path: Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("out"),
+    framework: Annotated[
+        str, typer.Option("--framework", help="评分框架；默认取数据集“自评结论”中的评分框架")
+    ] = "",
+    formats: Annotated[
+        str, typer.Option("--format", help="报告格式，逗号分隔：docx,html,pdf,xlsx")
+    ] = "docx,html,pdf,xlsx",
+    per_unit: Annotated[
+        bool,
+        typer.Option("--per-unit", help="另为每个有分单位数据的预算单位各写一份报告（多进程并行）"),
+    ] = False,
+    wording: Annotated[
+        Path | None,
+        typer.Option("--wording", help="自定义措辞与大纲的 YAML 文件（见 docs/reports.md）"),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=0, help="--per-unit 的并行进程数；默认为 CPU 核数")
+    ] = 0,
+) -> None:
+    """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
+    from jixiao.reports.api import prepare_report, render_report, report_stem
+    from jixiao.reports.wording import load_wording
+    from jixiao.scoring import UnknownFramework
+
+    chosen = _formats(formats)
+    dataset = load_or_exit(dataset_path)
+    try:
+        custom = load_wording(wording) if wording else None
+    except DatasetError as error:
+        fail_input(error)
+    try:
+        model, findings = prepare_report(dataset, framework or None, custom)
+    except UnknownFramework as error:
+        err_console.print(f"[red]{error}[/red]")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.mkdir(parents=True, exist_ok=True)
+    with console.status("正在生成报告…"):
+        written = render_report(model, out, chosen, report_stem(dataset))
+    _print_findings(findings)
+    for path in written:
+        console.print(f"已写入 {path}")
+    if per_unit:
+        _per_unit(dataset, out / "units", chosen, workers)
+
+
+def _per_unit(dataset: Dataset, outdir: Path, formats: list[str], workers: int) -> None:
+    """One report per budget unit, in parallel processes, with a progress bar."""
+    from jixiao.reports.api import units_with_rows, write_unit_reports
+
+    units = units_with_rows(dataset)
+    if not units:
+        console.print("[yellow]数据集中没有分单位数据，未生成分单位报告[/yellow]")
+        return
+    outdir.mkdir(parents=True, exist_ok=True)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("分单位报告", total=len(units))
+        written = write_unit_reports(
+            dataset,
+            outdir,
+            formats,
+            workers=workers or None,
+            on_done=lambda _u: progress.advance(task),
+        )
+    console.print(f"已为 {len(units)} 个预算单位写入 {len(written)} 个文件：{outdir}")
