@@ -94,9 +94,10 @@ def _table_doc(spec: TableSpec) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for column in spec.columns:
-        required = "是" if column.required and not spec.form else ""
+        required = "是" if column.required else ""
+        unit = "金额单位" if column.type is ColType.MONEY else column.unit
         lines.append(
-            f"| {_cell(column.header)} | `{column.key}` | {_type(column)} | {_cell(column.unit)} "
+            f"| {_cell(column.header)} | `{column.key}` | {_type(column)} | {_cell(unit)} "
             f"| {required} | {_cell(_values(column))} | {_cell(column.help)} |"
         )
     lines.append("")
@@ -178,11 +179,12 @@ def render_dataset_doc() -> str:
         "",
         "- 第一个工作表“说明”是填报说明；随后每张数据表一个工作表（顺序如下）；最后是隐藏的“代码表”，供下拉列表使用。",
         "- 行表的第 1 行为列名（可调整列的顺序，列名前后的空格和全角/半角差异不影响识别），数据从第 2 行起；整行空白的行被忽略。",
-        "- 表单（基本信息、资产、自评结论）每个字段一行：“项目”列为字段名，“值”列填写内容。",
+        "- 表单（基本信息、资产、自评结论）每个字段一行：“项目”列为字段名，“值”列填写内容。"
+        "表单的必填项留空时仍可导入（空白模板必须能导入），由 `jixiao check` 报告缺少的内容；行表的必填列留空则不能导入。",
         "- 不需要的工作表可以留空或删除。导入时所有问题一次列出，每条写明“工作表!单元格”，有错误时不导入任何数据。",
         "",
-        "金额单位：“基本信息”表的“金额单位”（万元或元）适用于整个工作簿的所有金额；导入后一律换算为万元精确保存，"
-        "导出时再换算回该单位。",
+        "金额单位：“基本信息”表的“金额单位”（万元或元）适用于整个工作簿的所有金额（下表“单位”一栏写作“金额单位”）；"
+        "导入后一律换算为万元精确保存，导出时再换算回该单位。",
         "",
         "单位编码：金额表中“单位编码”留空表示部门（合并）数，填写“预算单位”表中的预算编码表示该单位的数；"
         "两者都填时，检查会核对各单位之和是否等于部门数。",

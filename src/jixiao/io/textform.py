@@ -15,7 +15,15 @@ from typing import Any
 
 import yaml
 
-from jixiao.dataset.build import DatasetError, InputError, RawCell, RawForm, RawTable, build_dataset, table_values
+from jixiao.dataset.build import (
+    DatasetError,
+    InputError,
+    RawCell,
+    RawForm,
+    RawTable,
+    build_dataset,
+    table_values,
+)
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
 
 FORMAT_KEY = "format"
@@ -56,7 +64,12 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
         key = str(key_node.value)
         if key == FORMAT_KEY:
             if _scalar(value_node) != FORMAT_VERSION:
-                errors.append(InputError(_loc(name, value_node), f"不支持的格式版本“{value_node.value}”（应为 {FORMAT_VERSION}）"))
+                errors.append(
+                    InputError(
+                        _loc(name, value_node),
+                        f"不支持的格式版本“{value_node.value}”（应为 {FORMAT_VERSION}）",
+                    )
+                )
             continue
         spec = TABLES_BY_KEY.get(key)
         if spec is None:
@@ -81,7 +94,9 @@ def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) ->
     cells: RawForm = {}
     for key_node, value_node in node.value:
         if not isinstance(value_node, yaml.ScalarNode):
-            errors.append(InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字"))
+            errors.append(
+                InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字")
+            )
             continue
         cells[str(key_node.value)] = RawCell(_scalar(value_node), _loc(name, value_node))
     return cells
@@ -101,7 +116,11 @@ def _table(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> R
             continue
         for key, cell in cells.items():
             if key not in columns:
-                errors.append(InputError(cell.loc, f"“{what}”没有“{key}”这一列（可用：{'、'.join(sorted(columns))}）"))
+                errors.append(
+                    InputError(
+                        cell.loc, f"“{what}”没有“{key}”这一列（可用：{'、'.join(sorted(columns))}）"
+                    )
+                )
         table.rows.append((_loc(name, item), cells))
     return table
 
@@ -117,7 +136,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _repr_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    text = format(value, "f")
+    # A whole number tagged float would print as ``!!float '90'``; the reader takes both as text.
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return dumper.represent_scalar(tag, text)
 
 
 def _repr_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
