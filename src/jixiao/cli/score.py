@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -16,7 +16,6 @@ from jixiao.cli.app import (
     app,
     console,
     err_console,
-    fail_input,
     load_or_exit,
     print_json,
 )
@@ -92,21 +91,23 @@ def score(
 
 
 def _framework(framework_id: str) -> Framework:
-    from jixiao.dataset.build import InputError
-
     if not framework_id:
         from jixiao.scoring import known_frameworks
 
         known = "、".join(known_frameworks())
-        fail_input(
-            FrameworkError(
-                [InputError("--framework", f"未指定评分框架，数据集也未写明（可用：{known}）")]
-            )
-        )
+        _fail_framework([("--framework", f"未指定评分框架，数据集也未写明（可用：{known}）")])
     try:
         return load_framework(framework_id)
     except FrameworkError as error:
-        fail_input(error)
+        _fail_framework([(e.location, e.message) for e in error.errors])
+
+
+def _fail_framework(problems: list[tuple[str, str]]) -> NoReturn:
+    """Every framework problem on its own line (long messages wrap instead of being cut)."""
+    err_console.print(f"[red]无法使用评分框架：共 {len(problems)} 处问题[/red]")
+    for location, message in problems:
+        err_console.print(f"  {escape(location)}：{escape(message)}")
+    raise typer.Exit(EXIT_INPUT)
 
 
 def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
