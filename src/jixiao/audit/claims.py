@@ -33,6 +33,12 @@ _LABEL_NOISE = re.compile(
     r"\d{4}\s*年度?|[①-⑳]|^[（(]?\d{1,2}[)）.、]|其中|本部门|本单位|本级|全省|我省|本省|全市|我市|全县|"
     r"全年|目前|截至目前|截至年底|合计|总计|共计|累计|达到|分别|为|是|达|共|计|的|：|:|“|”|\"|\s"
 )
+_REPEATED_CATEGORY = re.compile(r"(收入|支出)(?:决算|预算|年初预算)?\1$")
+_LEADING_JOINER = re.compile(r"^(和|及|与|以及|、)+")
+#: Phase words inside a relation ("比年初预算的…", "较上年…") say nothing about the figure itself.
+_RELATION_PHASE = re.compile(
+    r"(比|较|为|是|占|完成|同比)(年初|全年|调整后)?(预算|上年度?|去年|上一年度?)(数)?(同口径|同期)?的?"
+)
 _CORE_NOISE = re.compile(r"决算|年初|预算|执行|实际|完成|数额?|金额|年度?|年末|年初")
 
 
@@ -58,7 +64,10 @@ class Claim:
     @cached_property
     def label(self) -> str:
         """The prefix without years, scope words and verbs: "财政拨款收入"."""
-        return _LABEL_NOISE.sub("", self.prefix)
+        label = _LABEL_NOISE.sub("", self.prefix)
+        # "事业收入 2023 年决算收入合计" names 事业收入: drop the repeated category word.
+        label = _REPEATED_CATEGORY.sub(r"\1", label)
+        return _LEADING_JOINER.sub("", label)
 
     @cached_property
     def core(self) -> str:
@@ -69,7 +78,7 @@ class Claim:
     def phase(self) -> str:
         sentence = self.para.sentence_at(self.q.start)
         before = (self.para.text[sentence.start : self.q.start], self.para.text[: self.q.start])
-        for text in (self.prefix, *before, *self._headings()):
+        for text in (self.prefix, *(_RELATION_PHASE.sub("", t) for t in before), *self._headings()):
             phase = phase_of(text)
             if phase:
                 return phase
@@ -132,7 +141,9 @@ def extract_claims(doc: Document) -> ClaimSet:
     for para in doc.body():
         for q in para.quantities:
             clause = para.clause_at(q.start)
-            prefix = para.text[clause.start : q.start]
+            # The label starts after the previous number: "…万元和其他收入 X 万元" names 其他收入.
+            previous = max((o.end for o in para.quantities if o.end <= q.start), default=0)
+            prefix = para.text[max(clause.start, previous) : q.start]
             primary = _is_primary(para, q, prefix)
             listed = primary or _is_listed(para, q)
             claims.append(Claim(len(claims), para, q, prefix.strip(), primary, listed))

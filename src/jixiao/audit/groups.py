@@ -61,6 +61,8 @@ def _of_which(
         parts, enumerated = _enumerated_parts(claims, paragraphs[position + 1 :], total), True
     if not parts:
         return None, (start, scope_end)
+    if len(parts) == 1 and not para.in_parens(start):
+        parts += _parallel_sentences(claims, para, parts[0], scope_end)
     partial = bool(_PARTIAL.search(para.text[end : parts[0].q.start])) if not enumerated else False
     exhaustive = not partial and len(parts) >= 2 and (enumerated or _says_all(total, parts))
     if not exhaustive:
@@ -70,6 +72,33 @@ def _of_which(
         if not parts:
             return None, (start, scope_end)
     return SumGroup(total, parts, exhaustive), (start, scope_end)
+
+
+def _parallel_sentences(claims: ClaimSet, para: Paragraph, first: Claim, after: int) -> list[Claim]:
+    """ "其中：人员经费决算支出 a 万元，…。公用经费决算支出 b 万元，…。": parallel sentences go on listing."""
+    more: list[Claim] = []
+    for sentence in para.sentences:
+        if sentence.start < after:
+            continue
+        lead = next((c for c in claims.in_paragraph(para) if c.q.start >= sentence.start), None)
+        if (
+            lead is None
+            or lead.q.start >= sentence.end
+            or not lead.primary
+            or not lead.same_measure(first)
+        ):
+            break
+        if len(_common_suffix(lead.label, first.label)) < 2 or lead.label == first.label:
+            break
+        more.append(lead)
+    return more
+
+
+def _common_suffix(a: str, b: str) -> str:
+    size = 0
+    while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
+        size += 1
+    return a[len(a) - size :]
 
 
 def _says_all(total: Claim, parts: list[Claim]) -> bool:

@@ -71,8 +71,9 @@ _TOKEN = re.compile(
     + r")"
 )
 _CN_TOKEN = re.compile(_CN_NUM + rf"\s*(?P<count>{_COUNT_RE})")
+#: 约/近 only as "about": not 节约、制约、最近、附近.
 _APPROX_BEFORE = re.compile(
-    r"(约|近|超过|超|逾|将近|接近|不足|不到|大约|达近|预计|以上|多达|上下)\s*$"
+    r"((?<![节制简预合签契])约|(?<![最附])近|超过|超|逾|不足|不到|预计|多达)\s*$"
 )
 _APPROX_AFTER = re.compile(r"^\s*(余|多|以上|左右|上下|之多)")
 

@@ -127,6 +127,17 @@ def check_sums(audit: Audit) -> None:
                     verdict.expected,
                     f"各分项相加为 {plain(exact / total.q.scale)}（{terms}），与所写合计 {show(total)} 不符",
                 )
+        elif len(parts) >= 2 and _nearly(exact, total.q.value) and exact != total.q.value:
+            verdict = judge_amount(total.q, exact, slack(*parts))
+            if verdict.severity in (E, None):
+                audit.report(
+                    "sum",
+                    W,
+                    total,
+                    verdict.expected,
+                    f"“其中”各项相加为 {plain(exact / total.q.scale)}（{terms}），与总数 {show(total)} 相差不到 "
+                    f"{NEARLY_ALL:%}，像是完整分解却不相等",
+                )
         elif exact - slack(*parts) > total.q.value + total.q.ulp / 2:
             audit.report(
                 "sum",
@@ -135,6 +146,14 @@ def check_sums(audit: Audit) -> None:
                 round_half_up(exact / total.q.scale, total.q.places),
                 f"所列“其中”各项之和 {plain(exact / total.q.scale)}（{terms}）已超过总数 {show(total)}",
             )
+
+
+#: Parts of an undeclared breakdown that come this close to the total are taken as all of it.
+NEARLY_ALL = Decimal("0.005")
+
+
+def _nearly(exact: Decimal, total: Decimal) -> bool:
+    return total > 0 and abs(exact - total) <= total * NEARLY_ALL
 
 
 # --------------------------------------------------------------------------- 占比
@@ -389,6 +408,16 @@ def _verify_change(audit: Audit, change: Change) -> None:
     base, base_ulp, change_value, change_ulp = _rate_inputs(current, prior, delta, sign)
     if base is None or change_value is None:
         return
+    if base <= 0 and delta is not None:
+        audit.mark(rate, current, delta)
+        audit.report(
+            "change",
+            E,
+            delta,
+            None,
+            f"本年 {named(current) if current else ''} 增加 {show(delta)}，推得上年数为 {plain(base)}，不可能为负或零",
+        )
+        return
     growth = judge_growth(rate.q, change_value, change_ulp, base, base_ulp)
     audit.mark(rate, current, prior, delta)
     if growth is None or growth.ok:
@@ -502,6 +531,8 @@ class Scorecard:
         return next((i for i in self.items if _clean_name(i.name) == wanted), None)
 
 
+#: The full score of a scorecard.
+TOTAL_POINTS = Decimal(100)
 _TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
 _NAME_NOISE = re.compile(r"指标|情况|方面|分析|等|的|自评|均|都|二级|一级|三级|\s|“|”")
 
@@ -605,6 +636,24 @@ def check_score_totals(audit: Audit) -> None:
     roots = card.roots()
     if card.total is not None and len(roots) >= 2:
         _check_children(audit, "总分", card.total, [r.score for r in roots], "自评得分")
+        _check_full_hundred(audit, roots)
+
+
+def _check_full_hundred(audit: Audit, roots: list[ScoreItem]) -> None:
+    """The top items of a scorecard share 100 points (财预〔2020〕10号: 总分 100 分)."""
+    points = [r.points for r in roots if r.points is not None]
+    if len(points) != len(roots):
+        return
+    total = sum((p.q.value for p in points), Decimal(0))
+    if total != TOTAL_POINTS:
+        terms = " + ".join(f"“{r.name}” {plain(r.points.q.value)}" for r in roots if r.points)
+        audit.report(
+            "score-total",
+            W,
+            points[-1],
+            None,
+            f"一级指标分值合计 {terms} = {plain(total)} 分，评分表总分应为 {TOTAL_POINTS} 分",
+        )
 
 
 def _check_children(
@@ -615,7 +664,8 @@ def _check_children(
         return
     exact = sum((c.q.value for c in present), Decimal(0))
     audit.mark(parent, *present)
-    verdict = judge_amount(parent.q, exact, slack(*present))
+    # Scores are exact (an evaluator's points, not rounded measurements): no rounding slack.
+    verdict = judge_amount(parent.q, exact, Decimal(0))
     if not verdict.ok:
         terms = " + ".join(plain(c.q.value) for c in present)
         audit.report(
@@ -1025,9 +1075,12 @@ def check_restatements(audit: Audit) -> None:
         if first.para is claim.para or _same_value(first, claim):
             continue
         audit.mark(first, claim)
+        # An exact amount (万元 to the fen) stated twice differently is a contradiction; a
+        # count ("研发人员 135 万人") may be from another date, so it only needs a look.
+        exact = claim.kind == MONEY and min(claim.q.places, first.q.places) >= 2
         audit.report(
             "restated",
-            W,
+            E if exact else W,
             claim,
             first.q.value / claim.q.scale,
             f"同一数据前后不一致：第 {first.line} 行写“{first.label}”为 {show(first)}，此处为 {show(claim)}",
