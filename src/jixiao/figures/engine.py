@@ -199,10 +199,11 @@ def tree_figures(tree: Tree, naming: Naming) -> dict[str, Figure]:
     made: dict[str, Figure] = {}
     for item in tree.post_order():
         fid = f"{naming.id_prefix}.{item}"
-        label = naming.label.format(name=item_name(item, naming.list_name))
+        # replace(), not format(): unit codes and names may contain braces
+        label = naming.label.replace("{name}", item_name(item, naming.list_name))
         if tree.derived(item):
             made[item] = summed(fid, label, [made[c] for c in tree.children[item]])
         else:
-            source = naming.source.format(item=item)
+            source = naming.source.replace("{item}", item)
             made[item] = stated(fid, label, tree.values[item], "万元", source)
     return {item: made[item] for item in tree.items()}

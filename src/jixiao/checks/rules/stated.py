@@ -126,28 +126,27 @@ def implied_prior(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     stated = {s.figure: s for s in dataset.stated if s.value is not None}
     result = []
     for change_id, growth_id in _pairs(stated):
-        change_fig = figures.get(change_id)
-        current_id = current_of(change_id)
-        current = figures.value(current_id)
+        current = figures.get(current_of(change_id))
         c, g = stated[change_id].value, stated[growth_id].value
-        if change_fig is None or current is None or c is None or g is None or g == 0:
+        if current is None or current.value is None or c is None or g is None or g == 0:
             continue
-        found = _implied_prior_finding(
-            change_fig, current_id, current, abs(c), abs(g), stated[growth_id]
-        )
+        found = _implied_prior_finding(current, abs(c), abs(g), stated[growth_id])
         if found is not None:
             result.append(found)
     return result
 
 
 def _implied_prior_finding(
-    change_fig: Figure,
-    current_id: str,
-    current: Decimal,
-    c: Decimal,
-    g: Decimal,
-    growth_row: StatedFigure,
+    current_fig: Figure, c: Decimal, g: Decimal, growth_row: StatedFigure
 ) -> Finding | None:
+    """None when ``c`` (change) and ``g`` (growth %) fit the current value within rounding.
+
+    The prior implied by the growth rate, c ÷ g × 100, is an interval because both were
+    rounded to their printed precision; this year's value minus (or plus, for a decrease
+    stated as a magnitude) the change must fall in it.
+    """
+    assert current_fig.value is not None
+    current = current_fig.value
     ch, gh = _half(c), _half(g)
     if g - gh <= 0:
         return None
@@ -157,7 +156,7 @@ def _implied_prior_finding(
         return None
     implied = c / g * HUNDRED
     message = (
-        f"{change_fig.label}：报告写增减 {plain(c)}、幅度 {plain(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
+        f"{current_fig.label}：报告写增减 {plain(c)}、幅度 {plain(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
         f"但本年数 {plain(current)} 减去增减额得上年数 {plain(current - c)}，两者不一致"
     )
     loc = where(SHEET, growth_row.loc, growth_row.figure)
