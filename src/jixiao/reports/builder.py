@@ -407,21 +407,32 @@ def _items_by_amount(ctx: _Context, role: str, items: Iterable[str]) -> list[str
     return sorted(present, key=lambda i: -(ctx.figs.value(fid(role, item=i)) or Decimal(0)))
 
 
-def _top_items(rows: Sequence[MoneyLine], list_name: str) -> list[str]:
+def _codes_with(
+    ctx: _Context, role: str, list_name: str, parent: str = "", **parts: str
+) -> list[str]:
+    """Codes under ``parent`` (top level by default) that the engine has a ``role`` figure for.
+
+    Taken from the figures, not the rows: a parent line the dataset leaves out is
+    still summed from its children by the engine, and still reported.
+    """
     from jixiao.dataset.codes import load_codes
 
-    try:
-        codes = load_codes(list_name)
-    except FileNotFoundError:
-        return [r.item for r in _dept_lines(rows)]
-    return [r.item for r in _dept_lines(rows) if not codes.parent_of(r.item)]
+    return [
+        c.code
+        for c in load_codes(list_name).codes
+        if c.parent == parent and fid(role, item=c.code, **parts) in ctx.figs.figures
+    ]
 
 
-def _child_items(rows: Sequence[MoneyLine], list_name: str, parent: str) -> list[str]:
+def _all_codes(ctx: _Context, roles: Sequence[str], list_name: str) -> list[str]:
+    """Every code, at any depth, with a figure for one of ``roles``, in code-list order."""
     from jixiao.dataset.codes import load_codes
 
-    codes = load_codes(list_name)
-    return [r.item for r in _dept_lines(rows) if codes.parent_of(r.item) == parent]
+    return [
+        c.code
+        for c in load_codes(list_name).codes
+        if any(fid(role, item=c.code) in ctx.figs.figures for role in roles)
+    ]
 
 
 def _name(item: str, list_name: str) -> str:
@@ -454,7 +465,7 @@ def _budget(ctx: _Context) -> list[Block]:
 
 def _budget_income(ctx: _Context) -> list[Block]:
     total = fid("income.budget.total")
-    items = _items_by_amount(ctx, "income.budget", _top_items(ctx.dataset.income, "income"))
+    items = _items_by_amount(ctx, "income.budget", _codes_with(ctx, "income.budget", "income"))
     if not ctx.figs.has(total) or not items:
         return []
     chart = ctx.chart(
@@ -480,11 +491,9 @@ def _budget_income(ctx: _Context) -> list[Block]:
 def _budget_expenditure(ctx: _Context) -> list[Block]:
     total = fid("expenditure.budget.total")
     functions = _items_by_amount(
-        ctx, "function.budget", _top_items(ctx.dataset.expenditure_function, "function")
+        ctx, "function.budget", _codes_with(ctx, "function.budget", "function")
     )
-    natures = _items_by_amount(
-        ctx, "nature.budget", _top_items(ctx.dataset.expenditure_nature, "nature")
-    )
+    natures = _items_by_amount(ctx, "nature.budget", _codes_with(ctx, "nature.budget", "nature"))
     if not ctx.figs.has(total) or not functions or not natures:
         return []
     chart_f = ctx.chart(
@@ -511,7 +520,7 @@ def _budget_expenditure(ctx: _Context) -> list[Block]:
 def _nature_budget(ctx: _Context, nature: str) -> list[Run]:
     children = [
         c
-        for c in _child_items(ctx.dataset.expenditure_nature, "nature", nature)
+        for c in _codes_with(ctx, "nature.budget", "nature", nature)
         if ctx.figs.has(fid("nature.budget", item=c))
     ]
     amount = ctx.figs.run(fid("nature.budget", item=nature))
@@ -527,7 +536,7 @@ def _nature_chart(ctx: _Context, natures: Sequence[str]) -> Chart:
     for nature in natures:
         children = [
             c
-            for c in _child_items(ctx.dataset.expenditure_nature, "nature", nature)
+            for c in _codes_with(ctx, "nature.budget", "nature", nature)
             if ctx.figs.has(fid("nature.budget", item=c))
         ]
         leaves += children or [nature]
@@ -556,7 +565,7 @@ def _final(ctx: _Context) -> list[Block]:
 
 def _final_income(ctx: _Context) -> list[Block]:
     total, ratio = fid("income.final.total"), fid("income.ratio.total")
-    items = _items_by_amount(ctx, "income.final", _top_items(ctx.dataset.income, "income"))
+    items = _items_by_amount(ctx, "income.final", _codes_with(ctx, "income.final", "income"))
     if not ctx.figs.has(total, ratio) or not items:
         return []
     listing = join_runs([_income_share(ctx, i) for i in items], "；")
@@ -628,8 +637,7 @@ def _income_line(ctx: _Context, n: int, item: str) -> Paragraph:
 
 def _income_table(ctx: _Context) -> Table:
     rows = []
-    for line in _dept_lines(ctx.dataset.income):
-        item = line.item
+    for item in _all_codes(ctx, ("income.budget", "income.final"), "income"):
         rows.append(
             (
                 Cell(_name(item, "income")),
@@ -656,7 +664,7 @@ def _final_expenditure(ctx: _Context) -> list[Block]:
     total, ratio = fid("expenditure.final.total"), fid("expenditure.ratio.total")
     natures = [
         n
-        for n in _top_items(ctx.dataset.expenditure_nature, "nature")
+        for n in _codes_with(ctx, "nature.final", "nature")
         if ctx.figs.has(fid("nature.final", item=n))
     ]
     if not ctx.figs.has(total, ratio) or not natures:
@@ -678,7 +686,7 @@ def _final_expenditure(ctx: _Context) -> list[Block]:
 
 def _nature_line(ctx: _Context, n: int, nature: str) -> Paragraph:
     parts: list[Run] = []
-    for child in _child_items(ctx.dataset.expenditure_nature, "nature", nature):
+    for child in _codes_with(ctx, "nature.final", "nature", nature):
         final, ratio = fid("nature.final", item=child), fid("nature.ratio", item=child)
         if ctx.figs.has(final, ratio):
             parts += ctx.runs(
@@ -701,9 +709,9 @@ def _nature_line(ctx: _Context, n: int, nature: str) -> Paragraph:
 
 def _economic_main(ctx: _Context, nature: str) -> list[Run]:
     """The largest 经济分类 class of a nature and its largest 款 (“主要是…，其中：…”)."""
-    lines = [e for e in ctx.dataset.expenditure_economic if not e.unit and e.nature == nature]
-    classes = [e.item for e in lines if len(e.item) == 3]
-    classes = _items_by_amount_eco(ctx, nature, classes)
+    classes = _items_by_amount_eco(
+        ctx, nature, _codes_with(ctx, "economic.final", "economic", nature=nature)
+    )
     if not classes:
         return []
     main = classes[0]
@@ -711,7 +719,7 @@ def _economic_main(ctx: _Context, nature: str) -> list[Run]:
     if not ctx.figs.has(share):
         return []
     kids = _items_by_amount_eco(
-        ctx, nature, [e.item for e in lines if len(e.item) == 5 and e.item.startswith(main)]
+        ctx, nature, _codes_with(ctx, "economic.final", "economic", main, nature=nature)
     )
     details = [
         ctx.runs(
@@ -744,12 +752,12 @@ def _items_by_amount_eco(ctx: _Context, nature: str, items: Sequence[str]) -> li
 def _nature_table(ctx: _Context) -> Table:
     rows = [
         (
-            Cell(_name(line.item, "nature")),
-            ctx.figs.cell(fid("nature.budget", item=line.item)),
-            ctx.figs.cell(fid("nature.final", item=line.item)),
-            ctx.figs.cell(fid("nature.ratio", item=line.item)),
+            Cell(_name(item, "nature")),
+            ctx.figs.cell(fid("nature.budget", item=item)),
+            ctx.figs.cell(fid("nature.final", item=item)),
+            ctx.figs.cell(fid("nature.ratio", item=item)),
         )
-        for line in _dept_lines(ctx.dataset.expenditure_nature)
+        for item in _all_codes(ctx, ("nature.budget", "nature.final"), "nature")
     ]
     rows.append(
         (
@@ -764,7 +772,7 @@ def _nature_table(ctx: _Context) -> Table:
 
 
 def _budget_final_chart(ctx: _Context) -> list[Block]:
-    natures = _top_items(ctx.dataset.expenditure_nature, "nature")
+    natures = _codes_with(ctx, "nature.final", "nature")
     pairs = [
         ("收入合计", fid("income.budget.total"), fid("income.final.total")),
         *((n, fid("nature.budget", item=n), fid("nature.final", item=n)) for n in natures),
@@ -900,7 +908,7 @@ def _three_public(ctx: _Context) -> list[Block]:
         return []
     items = [
         i
-        for i in _child_items(ctx.dataset.three_public, "three_public", total)
+        for i in _codes_with(ctx, "three_public.final", "three_public", total)
         if ctx.figs.has(fid("three_public.final", item=i))
     ]
     listing = join_runs(
@@ -1016,10 +1024,13 @@ def _three_public_leaves(ctx: _Context) -> list[str]:
     from jixiao.dataset.codes import load_codes
 
     codes = load_codes("three_public")
-    given = {r.item for r in _dept_lines(ctx.dataset.three_public)}
     result = []
     for child in codes.children_of(THREE_PUBLIC_TOTAL):
-        grandchildren = [g for g in codes.children_of(child) if g in given]
+        grandchildren = [
+            g
+            for g in codes.children_of(child)
+            if fid("three_public.final", item=g) in ctx.figs.figures
+        ]
         result += grandchildren or [child]
     return result
 
@@ -1084,12 +1095,14 @@ def _scores_appendix(ctx: _Context) -> list[Block]:
             Cell(r.code),
             Cell(("　" * (r.level - 1)) + r.name),
             Cell(_score_text(r.points), numeric=True),
-            Cell(_score_text(r.score), numeric=True),
+            # An item not scored in full shows no score: its parent was scored as a whole,
+            # and a partial sum would read as a deduction.
+            Cell(_score_text(r.score) if r.status == "scored" else "—", numeric=True),
             Cell(
                 _score_text(r.deduction) if r.deduction and r.status == "scored" else "",
                 numeric=True,
             ),
-            Cell(_without_scores(ctx, r.reason)),
+            Cell(_unscored_note(r) + _without_scores(ctx, r.reason)),
         )
         for r in card.rows
     ]
@@ -1117,6 +1130,13 @@ def _scores_appendix(ctx: _Context) -> list[Block]:
         tuple(rows),
     )
     return [lead, table]
+
+
+_STATUS_NOTES = {"partial": "未完整评分：", "missing": "无法评分："}
+
+
+def _unscored_note(row: ScoreRow) -> str:
+    return _STATUS_NOTES.get(row.status, "")
 
 
 _SEVERITY = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}

@@ -181,20 +181,22 @@ class ReportModel:
     def tables(self) -> tuple[Table, ...]:
         return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Table))
 
-    def figure_uses(self) -> list[tuple[str, str]]:
-        """Every printed figure as ``(figure id, printed text)``, in reading order."""
-        uses: list[tuple[str, str]] = []
+    def figure_runs(self) -> list[Run]:
+        """Every printed figure (table cells as runs), in reading order."""
+        runs: list[Run] = []
         for section in self.sections:
             for block in section.blocks:
                 if isinstance(block, Paragraph):
-                    uses += [(r.figure, r.text) for r in block.runs if r.figure]
+                    runs += [r for r in block.runs if r.figure]
                 elif isinstance(block, Table):
-                    uses += [(c.figure, c.text) for row in block.rows for c in row if c.figure]
-        return uses
+                    runs += [
+                        Run(c.text, figure=c.figure) for row in block.rows for c in row if c.figure
+                    ]
+        return runs
 
     def figure_ids(self) -> set[str]:
         """Ids of every figure the report uses (text, tables and chart series)."""
-        ids = {fid for fid, _ in self.figure_uses()}
+        ids = {run.figure for run in self.figure_runs()}
         for chart in self.charts:
             ids.update(f for s in chart.series for f in s.figures if f)
         return ids
