@@ -151,15 +151,17 @@ def _scaled(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Decimal(38, SCALE)).to_physical().cast(I128)
 
 
-def _check_range(frame: pl.DataFrame, columns: Sequence[str], limit: int) -> None:
-    for column in columns:
+def _check_range(frame: pl.DataFrame, limits: dict[str, int]) -> None:
+    """Refuse float columns, more than 6 decimals, and values beyond the exact range."""
+    for column in limits:
         dtype = frame.schema[column]
-        if dtype == pl.Float32 or dtype == pl.Float64:
+        if dtype in (pl.Float32, pl.Float64):
             raise BulkUnsupported(f"列“{column}”是浮点数，批量评分需要 Decimal 或整数列")
         if isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale > SCALE:
             raise BulkUnsupported(f"列“{column}”的小数位超过 {SCALE} 位")
-        peak = frame.select(_scaled(column).abs().max()).item()
-        if peak is not None and peak > limit:
+    peaks = frame.select([_scaled(c).abs().max().alias(c) for c in limits]).row(0, named=True)
+    for column, limit in limits.items():
+        if peaks[column] is not None and peaks[column] > limit:
             raise BulkUnsupported(f"列“{column}”的数值超出批量评分的精确计算范围")
 
 
@@ -285,9 +287,8 @@ def score_projects_bulk(
     ``grade`` and ``complete``. :func:`decimal_results` turns them into Decimals.
     """
     items = _items(framework)
-    _check_range(indicators, ("target", "actual"), LIMIT)
-    _check_range(indicators, ("weight",), WEIGHT_LIMIT)
-    _check_range(projects, ("budget", "adjusted", "executed"), LIMIT)
+    _check_range(indicators, {"target": LIMIT, "actual": LIMIT, "weight": WEIGHT_LIMIT})
+    _check_range(projects, {"budget": LIMIT, "adjusted": LIMIT, "executed": LIMIT})
     groups = [i for i in items if i.kind == "group"]
     scored = _indicator_scores(framework, groups, indicators)
     per_group = scored.group_by("project", "group").agg(
