@@ -1174,7 +1174,8 @@ def _sources_blocks(ctx: _Context, sources: Sequence[Source]) -> list[Block]:
         (
             Cell(s.figure),
             Cell(s.label),
-            Cell(s.text + ("" if s.unit == "万元" else s.unit), figure=s.figure, numeric=True),
+            Cell(s.text, figure=s.figure, numeric=True),
+            Cell(s.unit),
             Cell(s.formula),
             Cell("；".join(f"{k} = {v}" for k, v in s.inputs)),
         )
@@ -1183,9 +1184,8 @@ def _sources_blocks(ctx: _Context, sources: Sequence[Source]) -> list[Block]:
     table = Table(
         "附录表2",
         "数据来源",
-        ("编号", "名称", "数值", "计算公式", "所依据的数据"),
+        ("编号", "名称", "数值", "单位", "计算公式", "所依据的数据"),
         tuple(rows),
-        ctx.caption("money_unit"),
     )
     return [ctx.para("sources_lead"), table]
 
