@@ -25,10 +25,11 @@ import polars as pl
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset
 from jixiao.lib.money import HUNDRED, ZERO, normalize
+from jixiao.monitoring.frames import DECIMAL, decimal_series
 from jixiao.monitoring.settings import WarningLines
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_MONEY = pl.Decimal(38, 6)
+_MONEY = DECIMAL
 _MAX_LISTED = 20  #: findings of one kind listed one by one; the rest are counted
 
 
@@ -84,6 +85,14 @@ class UnitStatus:
         }
 
 
+#: Alert kind → how its message reads (rate, reference and 序时进度 filled in when printed).
+ALERT_MESSAGES: dict[str, str] = {
+    "低于预警线": "执行率 {rate} 低于预警线 {reference}",
+    "资金快于产出": "执行率 {rate}，指标完成进度仅 {reference}：资金已按进度支出，产出滞后",
+    "产出快于资金": "指标完成进度 {reference}，执行率仅 {rate}：产出已完成，资金支付滞后",
+}
+
+
 @dataclass(frozen=True)
 class Alert:
     """One entry of the warning list."""
@@ -92,10 +101,15 @@ class Alert:
     code: str
     name: str
     unit: str
-    kind: str  #: 低于预警线 / 资金快于产出 / 产出快于资金
+    kind: str  #: a key of :data:`ALERT_MESSAGES`
     rate: Decimal | None
     reference: Decimal | None  #: the warning line or the indicator progress it is compared with
-    message: str
+
+    @property
+    def message(self) -> str:
+        return ALERT_MESSAGES[self.kind].format(
+            rate=_pct(self.rate), reference=_pct(self.reference)
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -164,50 +178,43 @@ class MonitoringReport:
 # --------------------------------------------------------------------------- input
 
 
-_LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "row": pl.Int64,
-    "period": pl.String,
-    "unit_in": pl.String,
-    "project": pl.String,
-    "cumulative": _MONEY,
-    "budget_in": _MONEY,
-    "progress": _MONEY,
-}
-
-
 def _lines_frame(dataset: Dataset) -> pl.DataFrame:
     lines = dataset.execution
-    columns = {
-        "row": range(len(lines)),
-        "period": [line.period for line in lines],
-        "unit_in": [line.unit for line in lines],
-        "project": [line.project for line in lines],
-        "cumulative": [line.cumulative for line in lines],
-        "budget_in": [line.budget for line in lines],
-        "progress": [line.indicator_progress for line in lines],
-    }
-    return pl.DataFrame({k: pl.Series(k, v, dtype=_LINE_SCHEMA[k]) for k, v in columns.items()})
+    return pl.DataFrame(
+        {
+            "row": pl.Series(range(len(lines)), dtype=pl.Int64),
+            "period": pl.Series([line.period for line in lines], dtype=pl.String),
+            "unit_in": pl.Series([line.unit for line in lines], dtype=pl.String),
+            "project": pl.Series([line.project for line in lines], dtype=pl.String),
+            "cumulative": decimal_series([line.cumulative for line in lines]),
+            "budget_in": decimal_series([line.budget for line in lines]),
+            "progress": decimal_series([line.indicator_progress for line in lines]),
+        }
+    )
 
 
 def _projects_frame(dataset: Dataset) -> pl.DataFrame:
     projects = dataset.projects
     return pl.DataFrame(
         {
-            "project": [p.code for p in projects],
-            "project_unit": [p.unit for p in projects],
-            "project_budget": pl.Series(
-                [p.adjusted if p.adjusted is not None else p.budget for p in projects], dtype=_MONEY
+            "project": pl.Series([p.code for p in projects], dtype=pl.String),
+            "project_unit": pl.Series([p.unit for p in projects], dtype=pl.String),
+            "project_budget": decimal_series(
+                [p.adjusted if p.adjusted is not None else p.budget for p in projects]
             ),
-        },
-        schema={"project": pl.String, "project_unit": pl.String, "project_budget": _MONEY},
+        }
     )
+
+
+def _plain(value: object) -> object:
+    return format(normalize(value), "f") if isinstance(value, Decimal) else value
 
 
 class _Findings:
     """Collects line findings, listing the first few of each kind and counting the rest."""
 
     def __init__(self, dataset: Dataset) -> None:
-        self.locs = [line.loc for line in dataset.execution]
+        self.lines = dataset.execution
         self.items: list[Finding] = []
 
     def add(
@@ -218,30 +225,26 @@ class _Findings:
         message: str,
         columns: tuple[str, ...] = (),
     ) -> None:
+        if frame.is_empty():
+            return
         for values in frame.head(_MAX_LISTED).iter_rows(named=True):
-            plain = {
-                k: format(normalize(v), "f") if isinstance(v, Decimal) else v
-                for k, v in values.items()
-            }
-            shown = {k: plain[k] for k in columns}
-            self.items.append(
-                Finding(code, severity, message.format(**plain), self.locs[values["row"]], shown)
-            )
+            plain = {k: _plain(v) for k, v in values.items()}
+            shown = {k: str(plain[k]) for k in columns}
+            where = self.lines[values["row"]].loc
+            self.items.append(Finding(code, severity, message.format(**plain), where, shown))
         if frame.height > _MAX_LISTED:
             rest = frame.height - _MAX_LISTED
+            what = message.split("：")[0].format(**dict.fromkeys(frame.columns, "…"))
             self.items.append(
-                Finding(
-                    code,
-                    severity,
-                    f"另有 {rest} 行同类问题（{message.split('：')[0]}）",
-                    "执行进度",
-                )
+                Finding(code, severity, f"另有 {rest} 行同类问题（{what}）", "执行进度")
             )
 
 
 def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFrame:
-    """Valid lines up to the report month, with unit and budget resolved; the rest are findings."""
-    frame = _lines_frame(dataset).join(_projects_frame(dataset), on="project", how="left")
+    """Valid lines up to the report month, sorted by entity and month; the rest are findings."""
+    frame = _lines_frame(dataset).join(
+        _projects_frame(dataset), on="project", how="left", maintain_order="left"
+    )
     frame = frame.with_columns(
         ok=pl.col("period").str.contains(PERIOD_RE.pattern),
         unit=pl.when(pl.col("unit_in") != "")
@@ -268,9 +271,8 @@ def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFr
         Severity.WARNING,
         f"月份“{{period}}”不属于 {year} 年度，该行未计入",
     )
-    future = frame.filter((pl.col("year") == year) & (pl.col("month") > month))
     out.add(
-        future,
+        frame.filter((pl.col("year") == year) & (pl.col("month") > month)),
         "monitor.future_month",
         Severity.WARNING,
         f"月份“{{period}}”晚于监控期 {year}-{month:02d}（未来月份），该行未计入",
@@ -289,14 +291,13 @@ def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFr
         "“{entity}”没有预算数（执行进度和项目表都未填），该行未计入",
     )
     frame = frame.filter((pl.col("unit") != "") & pl.col("budget").is_not_null())
-    _order_findings(frame, out)
-    return frame.sort("entity", "month")
+    return _order_findings(frame, out)
 
 
-def _order_findings(frame: pl.DataFrame, out: _Findings) -> None:
-    as_given = frame.sort("row").with_columns(previous=pl.col("month").shift(1).over("entity"))
+def _order_findings(frame: pl.DataFrame, out: _Findings) -> pl.DataFrame:
+    """Months out of order (as given), falling cumulative and execution above budget."""
     out.add(
-        as_given.filter(pl.col("month") < pl.col("previous")),
+        frame.filter(pl.col("month") < pl.col("month").shift(1).over("entity")),
         "monitor.out_of_order",
         Severity.INFO,
         "“{entity}”的月份 {period} 排在更晚的月份之后（已按月份排序后计算）",
@@ -312,28 +313,43 @@ def _order_findings(frame: pl.DataFrame, out: _Findings) -> None:
         ("cumulative", "previous"),
     )
     out.add(
-        frame.filter(pl.col("cumulative") > pl.col("budget")),
+        by_month.filter(pl.col("cumulative") > pl.col("budget")),
         "monitor.above_budget",
         Severity.ERROR,
         "“{entity}”{period} 的累计执行数 {cumulative} 万元超过预算数 {budget} 万元",
         ("cumulative", "budget"),
     )
+    return by_month
 
 
 def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
     """One row per entity and month 1..``month``; a month without a report keeps the last one.
 
     Before an entity's first report its cumulative execution counts as 0 (nothing was
-    reported as spent) and its budget is the one of its first report.
+    reported as spent) and its budget is the one of its first report. ``frame`` is
+    sorted by entity and month; when every entity reported every month it is the grid.
     """
-    entities = frame.group_by("entity").agg(pl.col("unit").last(), pl.col("project").last())
-    months = pl.DataFrame({"month": pl.Series(range(1, month + 1), dtype=pl.Int32)})
-    grid = entities.join(months, how="cross").join(
-        frame.select("entity", "month", "cumulative", "budget", "progress"),
-        on=["entity", "month"],
-        how="left",
-    )
-    return grid.sort("entity", "month").with_columns(
+    columns = ["entity", "unit", "project", "month", "cumulative", "budget", "progress"]
+    entities = frame.select(pl.col("entity").n_unique()).item()
+    if (
+        frame.height == entities * month
+        and frame.select(pl.col("month").is_duplicated().any()).item() is False
+    ):
+        grid = frame.select(columns)
+    else:
+        keys = frame.group_by("entity").agg(pl.col("unit").last(), pl.col("project").last())
+        months = pl.DataFrame({"month": pl.Series(range(1, month + 1), dtype=pl.Int32)})
+        grid = (
+            keys.join(months, how="cross")
+            .join(
+                frame.select("entity", "month", "cumulative", "budget", "progress"),
+                on=["entity", "month"],
+                how="left",
+            )
+            .sort("entity", "month")
+            .select(columns)
+        )
+    return grid.with_columns(
         pl.col("cumulative").forward_fill().over("entity").fill_null(pl.lit(0, dtype=_MONEY)),
         pl.col("budget").forward_fill().backward_fill().over("entity"),
         pl.col("progress").forward_fill().over("entity"),
@@ -355,7 +371,7 @@ def _unit_statuses(
     )
     by_unit: dict[str, dict[int, tuple[Decimal, Decimal]]] = {}
     for unit, m, cumulative, budget in sums.iter_rows():
-        by_unit.setdefault(unit, {})[m] = (cumulative, budget)
+        by_unit.setdefault(unit, {})[m] = (normalize(cumulative), normalize(budget))
     names = {u.code: u.name for u in dataset.units}
     line = lines.line_at(month)
     statuses = []
@@ -395,16 +411,7 @@ def _pct(value: Decimal | None) -> str:
 
 def _unit_alerts(statuses: list[UnitStatus]) -> list[Alert]:
     return [
-        Alert(
-            "单位",
-            s.unit,
-            s.name,
-            s.unit,
-            "低于预警线",
-            s.rate,
-            s.line,
-            f"执行率 {_pct(s.rate)} 低于预警线 {_pct(s.line)}（序时进度 {_pct(s.pace)}）",
-        )
+        Alert("单位", s.unit, s.name, s.unit, "低于预警线", s.rate, s.line)
         for s in statuses
         if s.below_line
     ]
@@ -413,58 +420,61 @@ def _unit_alerts(statuses: list[UnitStatus]) -> list[Alert]:
 def _project_alerts(
     grid: pl.DataFrame, dataset: Dataset, month: int, lines: WarningLines
 ) -> list[Alert]:
-    names = {p.code: p.name for p in dataset.projects}
+    """Projects below the line, and projects whose money and outputs part by more than the gap.
+
+    The comparisons are exact decimal arithmetic in polars (``cumulative × 100 < line ×
+    budget`` rather than a divided rate), so only the projects that alert reach Python.
+    """
     line = lines.line_at(month)
-    gap = lines.progress_gap
+    level = line[1] if line else None
+    gap = pl.lit(format(lines.progress_gap, "f")).cast(_MONEY)
+    spent = pl.col("cumulative") * 100
+    rows = grid.filter(
+        (pl.col("month") == month) & (pl.col("project") != "") & (pl.col("budget") > 0)
+    ).with_columns(
+        below=spent < pl.lit(format(level, "f")).cast(_MONEY) * pl.col("budget")
+        if level is not None
+        else pl.lit(False),
+        money_ahead=(spent - pl.col("progress") * pl.col("budget")) > gap * pl.col("budget"),
+        outputs_ahead=(pl.col("progress") * pl.col("budget") - spent) > gap * pl.col("budget"),
+    )
+    rows = rows.filter(
+        pl.col("below")
+        | pl.col("money_ahead").fill_null(False)
+        | pl.col("outputs_ahead").fill_null(False)
+    )
+    names = {p.code: p.name for p in dataset.projects}
     alerts = []
-    rows = grid.filter((pl.col("month") == month) & (pl.col("project") != ""))
-    for project, unit, cumulative, budget, progress in rows.select(
-        "project", "unit", "cumulative", "budget", "progress"
+    for (
+        project,
+        unit,
+        cumulative,
+        budget,
+        progress,
+        below,
+        money_ahead,
+        outputs_ahead,
+    ) in rows.select(
+        "project",
+        "unit",
+        "cumulative",
+        "budget",
+        "progress",
+        "below",
+        "money_ahead",
+        "outputs_ahead",
     ).iter_rows():
-        rate = _rate(cumulative, budget)
-        if rate is None:
-            continue
+        rate = normalize(cumulative * HUNDRED / budget)
         name = names.get(project, "")
-        if line and rate < line[1]:
+        if below:
+            alerts.append(Alert("项目", project, name, unit, "低于预警线", rate, level))
+        if money_ahead:
             alerts.append(
-                Alert(
-                    "项目",
-                    project,
-                    name,
-                    unit,
-                    "低于预警线",
-                    rate,
-                    line[1],
-                    f"执行率 {_pct(rate)} 低于预警线 {_pct(line[1])}",
-                )
+                Alert("项目", project, name, unit, "资金快于产出", rate, normalize(progress))
             )
-        if progress is None:
-            continue
-        if rate - progress > gap:
+        elif outputs_ahead:
             alerts.append(
-                Alert(
-                    "项目",
-                    project,
-                    name,
-                    unit,
-                    "资金快于产出",
-                    rate,
-                    progress,
-                    f"执行率 {_pct(rate)}，指标完成进度仅 {_pct(progress)}：资金已按进度支出，产出滞后",
-                )
-            )
-        elif progress - rate > gap:
-            alerts.append(
-                Alert(
-                    "项目",
-                    project,
-                    name,
-                    unit,
-                    "产出快于资金",
-                    rate,
-                    progress,
-                    f"指标完成进度 {_pct(progress)}，执行率仅 {_pct(rate)}：产出已完成，资金支付滞后",
-                )
+                Alert("项目", project, name, unit, "产出快于资金", rate, normalize(progress))
             )
     return alerts
 
@@ -473,7 +483,7 @@ def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesP
     totals = (
         grid.group_by("month").agg(pl.col("cumulative").sum(), pl.col("budget").sum()).sort("month")
     )
-    by_month = {m: (c, b) for m, c, b in totals.iter_rows()}
+    by_month = {m: (normalize(c), normalize(b)) for m, c, b in totals.iter_rows()}
     checkpoints = dict(lines.lines)
     return [
         SeriesPoint(
@@ -530,8 +540,8 @@ def monitor_execution(dataset: Dataset, period: str, lines: WarningLines) -> Mon
         lines.name,
         pace_of(month),
         line[1] if line else None,
-        total[0],
-        total[1],
+        normalize(total[0]),
+        normalize(total[1]),
         tuple(statuses),
         tuple(_unit_alerts(statuses) + _project_alerts(grid, dataset, month, lines)),
         tuple(s for s in statuses if s.interview),

@@ -24,6 +24,7 @@ from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.lib.money import HUNDRED, normalize
+from jixiao.monitoring.frames import decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
 from jixiao.monitoring.settings import ReviewSettings
 
@@ -46,6 +47,10 @@ FLAG_LABELS: dict[str, str] = {
 _UP = frozenset({"≥", "＞"})
 _DOWN = frozenset({"≤", "＜"})
 _D = Decimal
+
+
+def _norm(value: Decimal | None) -> Decimal | None:
+    return normalize(value) if value is not None else None
 
 
 def _n(value: Decimal) -> str:
@@ -357,14 +362,13 @@ def summarise_history(
         actuals.append(rec.actual)
     if not codes:
         return {}, findings
-    number = pl.Decimal(38, 6)
     frame = pl.DataFrame(
         {
-            "code": codes,
-            "owner": owners,
-            "year": years,
-            "target": pl.Series(targets, dtype=number),
-            "actual": pl.Series(actuals, dtype=number),
+            "code": pl.Series(codes, dtype=pl.String),
+            "owner": pl.Series(owners, dtype=pl.String),
+            "year": pl.Series(years, dtype=pl.Int32),
+            "target": decimal_series(targets),
+            "actual": decimal_series(actuals),
         }
     )
     summary = (
@@ -380,15 +384,10 @@ def summarise_history(
         )
     )
     result = {
-        (row["code"], row["owner"]): HistorySummary(
-            row["last_year"],
-            row["last_target"],
-            row["last_actual"],
-            row["max_actual"],
-            row["min_actual"],
-            row["years"],
+        (code, owner): HistorySummary(
+            last_year, _norm(last_target), _norm(last_actual), _norm(top), _norm(bottom), count
         )
-        for row in summary.iter_rows(named=True)
+        for code, owner, last_year, last_target, last_actual, top, bottom, count in summary.iter_rows()
     }
     return result, findings
 
