@@ -1,0 +1,207 @@
+"""The rendered files, opened with the libraries a reader's tools use: layout, fonts, text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from report_fixtures import Built
+
+from jixiao.reports.fonts import WORD_FONTS
+
+
+def _east_asia(style: object) -> str:
+    fonts = style.element.rPr.find(qn("w:rFonts"))  # type: ignore[attr-defined]
+    return str(fonts.get(qn("w:eastAsia")))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def test_the_word_file_has_the_gbt9704_page_setup(rendered: dict[str, Path]) -> None:
+    section = Document(str(rendered["docx"])).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert tuple(round(m.mm) for m in margins) == (37, 35, 28, 26)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer
+
+
+@pytest.mark.parametrize(
+    ("style", "font", "size_pt"),
+    [
+        ("Normal", WORD_FONTS["body"].name, 16),
+        ("Title", WORD_FONTS["title"].name, 22),
+        ("Heading 1", WORD_FONTS["heading1"].name, 16),
+        ("Heading 2", WORD_FONTS["heading2"].name, 16),
+    ],
+)
+def test_the_word_styles_set_east_asian_fonts(
+    rendered: dict[str, Path], style: str, font: str, size_pt: int
+) -> None:
+    doc = Document(str(rendered["docx"]))
+    assert _east_asia(doc.styles[style]) == font
+    assert doc.styles[style].font.size.pt == size_pt
+    if style == "Normal":
+        assert doc.styles[style].paragraph_format.line_spacing.pt == 28
+
+
+def test_the_word_file_names_a_free_stand_in_for_each_official_font(
+    rendered: dict[str, Path],
+) -> None:
+    doc = Document(str(rendered["docx"]))
+    part = next(
+        p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"
+    )
+    xml = part.blob.decode("utf-8")
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="Noto Serif SC"/>' in xml
+
+
+def test_the_word_file_has_the_outline_headings_tables_and_charts(
+    rendered: dict[str, Path], example: Built
+) -> None:
+    doc = Document(str(rendered["docx"]))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [s.title for s in example.model.sections]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert "表1　部门预算单位构成" in captions
+    assert any(c.startswith("图5　") for c in captions)
+    assert len(doc.inline_shapes) == 5
+    assert len(doc.tables) == len(example.model.tables)
+    for table in doc.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on each page
+
+
+def test_the_word_text_states_the_key_sentences(rendered: dict[str, Path]) -> None:
+    text = "\n".join(p.text for p in Document(str(rendered["docx"])).paragraphs)
+    assert "本部门2023年决算收入合计 617,056.54 万元，为年初预算的 342.35%" in text
+    assert "本部门2023年决算支出合计 615,883.73 万元，为年初预算的 341.70%" in text
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_the_pdf_embeds_the_shipped_cjk_font(rendered: dict[str, Path]) -> None:
+    reader = PdfReader(str(rendered["pdf"]))
+    embedded = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    embedded.add(str(font["/BaseFont"]).split("+")[-1])
+    assert {"Noto-Serif-SC", "Noto-Sans-SC"} <= embedded
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本部门2023年决算收入合计617,056.54万元，为年初预算的342.35%",
+        "占总收入96.02%",
+        "为年初预算的341.70%",
+        "其他商品和服务支出521,728.73万元，占比94.07%",
+        "部门整体支出绩效自评指标评分表",
+        "数据来源",
+    ],
+)
+def test_the_pdf_text_extracts_as_chinese(rendered: dict[str, Path], sentence: str) -> None:
+    text = _squash("".join(page.extract_text() for page in PdfReader(str(rendered["pdf"])).pages))
+    assert sentence in text
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+class _Spans(HTMLParser):
+    """Collects ``data-figure`` spans and external references."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[tuple[str, str]] = []
+        self.external: list[str] = []
+        self._open: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("data-figure"):
+            self._open, self._text = values["data-figure"], ""
+        for key in ("src", "href"):
+            ref = values.get(key) or ""
+            if ref and not ref.startswith(("data:", "#")):
+                self.external.append(ref)
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._open:
+            self.figures.append((self._open, self._text))
+            self._open = None
+
+
+def test_every_number_in_the_html_carries_its_figure_id(
+    rendered: dict[str, Path], example: Built
+) -> None:
+    parser = _Spans()
+    parser.feed(rendered["html"].read_text("utf-8"))
+    assert len(parser.figures) >= len(example.model.figure_runs())
+    for figure_id, text in parser.figures:
+        figure = example.figures[figure_id]
+        assert text in (figure.text, figure.text.lstrip("-")), figure_id
+
+
+def test_the_html_is_self_contained(rendered: dict[str, Path]) -> None:
+    html = rendered["html"].read_text("utf-8")
+    parser = _Spans()
+    parser.feed(html)
+    assert parser.external == []
+    assert html.count('src="data:image/png;base64,') == 5
+    assert "<style>" in html and "@page" in html
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def test_the_workbook_has_the_scorecard_and_the_data_tables(
+    rendered: dict[str, Path], example: Built
+) -> None:
+    wb = load_workbook(rendered["xlsx"])
+    assert wb.sheetnames[0] == "附表1 评分表"
+    rows = list(wb["附表1 评分表"].iter_rows(min_row=3, values_only=True))
+    assert rows[-1][1] == "合计" and rows[-1][3] == 89.56 and rows[-1][5] == "良好"
+    sheet = next(wb[n] for n in wb.sheetnames if "收入预算与决算" in n)
+    values = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "事业收入")
+    assert values[1:5] == (12268.7, 12021.6, 97.99, 1.95)  # numbers, not text
+
+
+# --------------------------------------------------------------------------- browser
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="environment-dependent: needs /usr/bin/chromium")
+def test_the_html_renders_in_a_headless_browser(rendered: dict[str, Path], tmp_path: Path) -> None:
+    import subprocess
+
+    shot = tmp_path / "page.png"
+    args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}"]
+    subprocess.run(
+        [*args, "--window-size=1000,1400", rendered["html"].as_uri()], check=True, timeout=120
+    )
+    assert shot.stat().st_size > 10_000
