@@ -108,3 +108,9 @@ def test_it_exits_2_for_a_broken_framework_file(example_yaml: Path, tmp_path: Pa
 def test_it_needs_an_output_file_for_xlsx(example_yaml: Path) -> None:
     result = runner.invoke(app, ["score", str(example_yaml), "--format", "xlsx"])
     assert result.exit_code == 2
+
+
+def test_it_says_so_when_a_project_framework_finds_no_projects(example_yaml: Path) -> None:
+    result = runner.invoke(app, ["score", str(example_yaml), "-f", "mof-project-2020"])
+    assert result.exit_code == 0
+    assert "没有项目" in result.output

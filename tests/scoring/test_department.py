@@ -183,3 +183,14 @@ def test_it_counts_checklist_elements_and_applies_a_veto_to_the_total() -> None:
     assert card.total == D(0) and card.grade == "不合格"
     clean = score_dataset(Dataset(scores=data.scores), framework)
     assert clean.total == D("38.00")
+
+
+def test_it_reuses_figures_the_caller_already_computed(dataset: Dataset) -> None:
+    from jixiao.figures import compute_figures
+
+    figures = compute_figures(dataset)
+    card = score_dataset(dataset, "pefa-2016-sample", figures=figures)
+    assert card.item("PI-3").rating == "C+"  # type: ignore[union-attr]
+    # A figure that is not there is missing data, not zero.
+    blank = score_dataset(dataset, "pefa-2016-sample", figures={})
+    assert blank.item("1.1").score is None and blank.item("PI-1").score is None  # type: ignore[union-attr]

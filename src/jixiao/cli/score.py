@@ -13,6 +13,7 @@ from rich.table import Table
 
 from jixiao.cli.app import (
     EXIT_INPUT,
+    EXIT_OK,
     app,
     console,
     err_console,
@@ -76,6 +77,11 @@ def score(
     dataset = load_or_exit(dataset_path)
     framework = _framework(framework_id or dataset.self_evaluation.framework)
     cards = _score(dataset, framework)
+    if not cards:
+        err_console.print(
+            f"[yellow]“{framework.id}”为项目评分框架，但数据集中没有项目，未评分[/yellow]"
+        )
+        raise typer.Exit(EXIT_OK)
     hints = {c.subject: what_if(c, framework) for c in cards} if show_what_if else {}
     if output_format is ScoreFormat.xlsx:
         from jixiao.scoring.export import write_scorecards_xlsx

@@ -11,7 +11,7 @@ total or grade that the bands do not give.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -71,20 +71,27 @@ def score_dataset(
     dataset: Dataset,
     framework_id: str | Framework,
     *,
-    figures: dict[str, Decimal | None] | None = None,
+    figures: Mapping[str, object] | None = None,
 ) -> Scorecard:
     """Score a department's dataset with a ``department`` framework (e.g. ``gd-dept-2023``).
 
-    ``figures`` (id → value) replaces the figures engine, for tests and callers that
-    already computed them. Raises :class:`FrameworkError` for an unknown framework id or
+    ``figures`` — a :class:`~jixiao.figures.FigureSet` the caller already computed, or a
+    plain mapping id → Decimal — saves computing the figures again. Raises :class:`FrameworkError` for an unknown framework id or
     a project framework (use :func:`score_projects`).
     """
     framework = resolve_framework(framework_id)
     if framework.subject != "department":
         raise FrameworkError([_subject_error(framework, "score_projects")])
-    run = _Run(framework, Resolver(dataset, figures_override=figures))
+    values = None if figures is None else {k: _figure_value(v) for k, v in figures.items()}
+    run = _Run(framework, Resolver(dataset, figures_override=values))
     card = _score(run, dataset.profile.department_name)
     return _with_dataset_findings(card, run, dataset)
+
+
+def _figure_value(value: object) -> Decimal | None:
+    """A figure's value whether given as a ``Figure`` or as the number itself."""
+    value = getattr(value, "value", value)
+    return value if isinstance(value, Decimal) else None
 
 
 def score_projects(dataset: Dataset, framework_id: str | Framework) -> list[Scorecard]:
