@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -74,7 +75,12 @@ def _with_lines(dataset: Dataset, *lines: ExecutionLine) -> Dataset:
     ("line", "code", "words"),
     [
         (ExecutionLine("2023-6", "", "P1", Decimal(1)), "monitor.bad_period", "YYYY-MM"),
-        (ExecutionLine("2023-09", "", "P1", Decimal(900)), "monitor.future_month", "晚于监控期"),
+        (ExecutionLine("2023-09", "", "P1", Decimal(900)), "monitor.future_month", "是未来月份"),
+        (
+            ExecutionLine("2023-07", "", "P1", Decimal(600)),
+            "monitor.after_period",
+            "晚于监控期 2023-06",
+        ),
         (ExecutionLine("2022-05", "", "P1", Decimal(1)), "monitor.other_year", "不属于 2023 年度"),
         (ExecutionLine("2023-05", "", "P1", Decimal(200)), "monitor.decrease", "累计数不应减少"),
         (
@@ -94,10 +100,11 @@ def test_bad_lines_are_findings_with_their_place(
     execution_dataset: Dataset, line: ExecutionLine, code: str, words: str
 ) -> None:
     dataset = _with_lines(execution_dataset, dataclasses.replace(line, loc="执行进度!A99"))
-    report = monitor_execution(dataset, "2023-06", SICHUAN)
+    report = monitor_execution(dataset, "2023-06", SICHUAN, today=date(2023, 7, 15))
     found = [f for f in report.findings if f.code == code]
     assert found, [f.message for f in report.findings]
-    assert words in found[0].message and found[0].location == "执行进度!A99"
+    assert words in found[0].message
+    assert found[0].location == ("执行进度" if code == "monitor.after_period" else "执行进度!A99")
 
 
 def test_unknown_project_codes_stop_the_load_with_the_place() -> None:

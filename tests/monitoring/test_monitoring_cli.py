@@ -68,8 +68,9 @@ def test_monitor_json_ranks_by_lag() -> None:
     document = json.loads(out)
     assert document["units"][0]["unit"] == "163002"
     assert document["interviews"] == ["163002", "163061", "163004"]  # ranked by lag at June
-    # data after the report month are findings, not silently used
-    assert any(f["code"] == "monitor.future_month" for f in document["findings"])
+    # data after the report month are left out with a note, not silently used
+    (note,) = [f for f in document["findings"] if f["code"] == "monitor.after_period"]
+    assert note["values"] == {"lines": "22"}
 
 
 @pytest.mark.parametrize("period", ["2023-13", "2023/06", "六月"])

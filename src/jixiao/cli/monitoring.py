@@ -8,6 +8,7 @@ JSON or writes Excel. Findings never change the exit code: these are review tool
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -206,7 +207,7 @@ def monitor(
     rule_set = _load(lambda: load_warning_lines(lines, lines_file))
     if interview_after is not None:
         rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
-    report = monitor_execution(data, period, rule_set)
+    report = monitor_execution(data, period, rule_set, date.today())
     if chart is not None:
         from jixiao.monitoring.chart import execution_chart_png
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import polars as pl
@@ -240,7 +241,9 @@ class _Findings:
             )
 
 
-def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFrame:
+def _clean(
+    dataset: Dataset, year: int, month: int, today: date | None, out: _Findings
+) -> pl.DataFrame:
     """Valid lines up to the report month, sorted by entity and month; the rest are findings."""
     frame = _lines_frame(dataset).join(
         _projects_frame(dataset), on="project", how="left", maintain_order="left"
@@ -265,18 +268,33 @@ def _clean(dataset: Dataset, year: int, month: int, out: _Findings) -> pl.DataFr
         year=pl.col("period").str.slice(0, 4).cast(pl.Int32),
         month=pl.col("period").str.slice(5, 2).cast(pl.Int32),
     )
+    if today is not None:
+        # A month that has not happened yet cannot have execution data: a data error.
+        out.add(
+            frame.filter(pl.col("period") > f"{today.year:04d}-{today.month:02d}"),
+            "monitor.future_month",
+            Severity.WARNING,
+            f"月份“{{period}}”在今天（{today.isoformat()}）之后，是未来月份，该行未计入",
+        )
+        frame = frame.filter(pl.col("period") <= f"{today.year:04d}-{today.month:02d}")
     out.add(
         frame.filter(pl.col("year") != year),
         "monitor.other_year",
         Severity.WARNING,
         f"月份“{{period}}”不属于 {year} 年度，该行未计入",
     )
-    out.add(
-        frame.filter((pl.col("year") == year) & (pl.col("month") > month)),
-        "monitor.future_month",
-        Severity.WARNING,
-        f"月份“{{period}}”晚于监控期 {year}-{month:02d}（未来月份），该行未计入",
-    )
+    later = frame.filter((pl.col("year") == year) & (pl.col("month") > month)).height
+    if later:
+        # Normal when monitoring an earlier month of a year already reported further.
+        out.items.append(
+            Finding(
+                "monitor.after_period",
+                Severity.INFO,
+                f"{later} 行执行数据的月份晚于监控期 {year}-{month:02d}，未计入本期监控",
+                "执行进度",
+                {"lines": str(later)},
+            )
+        )
     frame = frame.filter((pl.col("year") == year) & (pl.col("month") <= month))
     out.add(
         frame.filter(pl.col("unit") == ""),
@@ -493,8 +511,14 @@ def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesP
     ]
 
 
-def monitor_execution(dataset: Dataset, period: str, lines: WarningLines) -> MonitoringReport:
+def monitor_execution(
+    dataset: Dataset, period: str, lines: WarningLines, today: date | None = None
+) -> MonitoringReport:
     """Compare cumulative execution up to ``period`` (YYYY-MM) with 序时进度 and ``lines``.
+
+    ``today`` (the CLI passes the current date) makes months after it findings: execution
+    cannot be reported for a month that has not happened. Lines after ``period`` are left
+    out with one note, since monitoring an earlier month of a year is normal.
 
     Raises ``ValueError`` only when ``period`` itself is not a YYYY-MM month (the CLI
     checks it first); every problem in the data is a finding.
@@ -513,7 +537,7 @@ def monitor_execution(dataset: Dataset, period: str, lines: WarningLines) -> Mon
                 "基本信息",
             )
         )
-    frame = _clean(dataset, year, month, out)
+    frame = _clean(dataset, year, month, today, out)
     if frame.is_empty():
         out.items.append(
             Finding(
