@@ -39,7 +39,8 @@ _LEADING_JOINER = re.compile(r"^(和|及|与|以及|、)+")
 _RELATION_PHASE = re.compile(
     r"(比|较|为|是|占|完成|同比)(年初|全年|调整后)?(预算|上年度?|去年|上一年度?)(数)?(同口径|同期)?的?"
 )
-_CORE_NOISE = re.compile(r"决算|年初|预算|执行|实际|完成|数额?|金额|年度?|年末|年初")
+_PARENS = re.compile(r"[（(][^（()）]*[)）]")
+_CORE_NOISE = re.compile(r"[（）()“”]|决算|年初|预算|执行|实际|完成|数额?|金额|年度?|年末|年初")
 
 
 @dataclass(eq=False)
@@ -78,7 +79,9 @@ class Claim:
     def phase(self) -> str:
         sentence = self.para.sentence_at(self.q.start)
         before = (self.para.text[sentence.start : self.q.start], self.para.text[: self.q.start])
-        for text in (self.prefix, *(_RELATION_PHASE.sub("", t) for t in before), *self._headings()):
+        # Relation phrases ("为年初预算的") and asides in parentheses say nothing about this figure.
+        cleaned = (_RELATION_PHASE.sub("", _PARENS.sub("", t)) for t in before)
+        for text in (self.prefix, *cleaned, *self._headings()):
             phase = phase_of(text)
             if phase:
                 return phase
@@ -101,12 +104,12 @@ class Claim:
 
 
 def phase_of(text: str) -> str:
-    """The first phase word in ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior."""
-    best, where = "", len(text) + 1
+    """The phase word nearest the end of ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior."""
+    best, where = "", -1
     for pattern, phase in _PHASES:
-        match = pattern.search(text)
-        if match and match.start() < where:
-            best, where = phase, match.start()
+        for match in pattern.finditer(text):
+            if match.start() > where:
+                best, where = phase, match.start()
     return best
 
 

@@ -275,12 +275,22 @@ def budget_candidates(audit: Audit, figure: Claim) -> list[Claim]:
     """Budget figures of the same item as ``figure``, best label match first."""
     scored = []
     for other in audit.claims.claims:
-        if other is figure or other.kind != MONEY or other.phase != BUDGET or not other.listed:
+        stated_budget = other.listed or "预算" in other.prefix  # "（年初预算 4,100,000.00 元）"
+        if other is figure or other.kind != MONEY or other.phase != BUDGET or not stated_budget:
             continue
         shared, share = similarity(figure.core, other.core)
+        if not other.core and other.para is figure.para and _same_sentence(other, figure):
+            shared, share = (
+                99,
+                1.0,
+            )  # "X 万元，为年初预算（Y 万元）的 p%": the budget named right there
         if shared >= 2:
             scored.append(((-shared, -share, abs(other.id - figure.id)), other))
     return [c for _, c in sorted(scored, key=lambda item: item[0])][:4]
+
+
+def _same_sentence(a: Claim, b: Claim) -> bool:
+    return a.para.sentence_at(a.q.start) == b.para.sentence_at(b.q.start)
 
 
 # --------------------------------------------------------------------------- 比上年增减
@@ -534,7 +544,7 @@ class Scorecard:
 #: The full score of a scorecard.
 TOTAL_POINTS = Decimal(100)
 _TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
-_NAME_NOISE = re.compile(r"指标|情况|方面|分析|等|的|自评|均|都|二级|一级|三级|\s|“|”")
+_NAME_NOISE = re.compile(r"其中|指标|情况|方面|分析|等|的|自评|均|都|二级|一级|三级|\s|“|”")
 
 
 def _clean_name(name: str) -> str:
@@ -664,8 +674,11 @@ def _check_children(
         return
     exact = sum((c.q.value for c in present), Decimal(0))
     audit.mark(parent, *present)
-    # Scores are exact (an evaluator's points, not rounded measurements): no rounding slack.
+    # Scores are exact (an evaluator's points, not rounded measurements): no rounding slack,
+    # and a one-unit gap is only a rounding matter when scores are printed to the hundredth.
     verdict = judge_amount(parent.q, exact, Decimal(0))
+    if verdict.severity is AuditSeverity.INFO and parent.q.places < 2:
+        verdict = Verdict(E, verdict.expected)
     if not verdict.ok:
         terms = " + ".join(plain(c.q.value) for c in present)
         audit.report(
