@@ -1,0 +1,103 @@
+"""``jixiao report`` on real files: what it writes, per-unit reports, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from report_fixtures import MINI
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.io.formats import load_dataset
+from jixiao.reports.api import unit_dataset, units_with_rows, write_reports, write_unit_reports
+
+runner = CliRunner()
+STEM = "示例科技厅2023年度部门整体支出绩效自评报告"
+
+
+def test_it_writes_the_requested_formats_and_exits_0_whatever_the_findings(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", str(MINI), "-o", str(tmp_path), "--format", "docx,xlsx"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.docx", f"{STEM}.xlsx"]
+    assert "数据一致性检查：" in result.output
+
+
+def test_per_unit_writes_one_report_per_budget_unit_in_parallel(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(MINI),
+            "-o",
+            str(tmp_path),
+            "--format",
+            "html",
+            "--per-unit",
+            "--workers",
+            "2",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    units = sorted(p.name for p in (tmp_path / "units").iterdir())
+    assert units == [
+        "100001-示例科技厅（本级）2023年度部门整体支出绩效自评报告.html",
+        "100002-示例科技服务中心2023年度部门整体支出绩效自评报告.html",
+    ]
+    html = (tmp_path / "units" / units[1]).read_text("utf-8")
+    # 100002's own rows: 财政拨款 500.00 + 事业收入 150.00
+    assert '决算收入合计 <span data-figure="income.final.total">650.00</span> 万元' in html
+
+
+def test_a_unit_dataset_takes_only_that_units_rows() -> None:
+    dataset = load_dataset(MINI)
+    units = units_with_rows(dataset)
+    assert [u.code for u in units] == ["100001", "100002"]
+    unit = unit_dataset(dataset, units[0])
+    assert unit.profile.department_name == "示例科技厅（本级）"
+    assert {(r.item, r.final) for r in unit.income if r.item == "财政拨款收入"} == {
+        ("财政拨款收入", 700)
+    }
+    assert all(r.unit == "" for r in unit.expenditure_nature)
+
+
+def test_write_reports_is_the_function_the_main_job_calls(tmp_path: Path) -> None:
+    written = write_reports(load_dataset(MINI), tmp_path, ["docx"])
+    assert written == [tmp_path / f"{STEM}.docx"]
+    assert Document(str(written[0])).paragraphs  # a real Word file
+
+
+def test_serial_and_parallel_unit_reports_are_the_same_files(tmp_path: Path) -> None:
+    dataset = load_dataset(MINI)
+    serial = write_unit_reports(dataset, tmp_path / "a", ["html"], workers=1)
+    parallel = write_unit_reports(dataset, tmp_path / "b", ["html"], workers=2)
+    assert [p.name for p in serial] == [p.name for p in parallel]
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.read_text("utf-8") == b.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "no-such-file.yaml"], "文件不存在"),
+        (["report", str(MINI), "--format", "docx,odt"], "不支持的报告格式：odt"),
+        (["report", str(MINI), "--framework", "no-such-framework"], "no-such-framework"),
+    ],
+)
+def test_unreadable_input_exits_2_with_a_chinese_message(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_a_bad_wording_file_exits_2_with_the_problem(tmp_path: Path) -> None:
+    wording = tmp_path / "wording.yaml"
+    wording.write_text('phrases:\n  final_income: "合计 {total}"\n', "utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(MINI), "-o", str(out), "--wording", str(wording)])
+    assert result.exit_code == 2, result.output
+    assert "占位符与默认措辞不一致" in result.output
