@@ -194,3 +194,53 @@ def test_it_reuses_figures_the_caller_already_computed(dataset: Dataset) -> None
     # A figure that is not there is missing data, not zero.
     blank = score_dataset(dataset, "pefa-2016-sample", figures={})
     assert blank.item("1.1").score is None and blank.item("PI-1").score is None  # type: ignore[union-attr]
+
+
+SYNTHETIC = Path(__file__).resolve().parent.parent / "data" / "scoring" / "department.yaml"
+
+
+@pytest.mark.parametrize(
+    ("code", "score"),
+    [
+        ("1.2.1", "4.00"),  # 在职 95 ÷ 编制 100 = 95% ≤ 100%
+        ("1.2.2", "4.00"),  # “三公” 30 vs 上年 34: −11.76%
+        ("2.1.1", "3.82"),  # 决算 1070 ÷ 调整后预算 1120 = 95.54% × 4
+        ("2.1.7", "3.00"),  # “三公” 30 ÷ 预算 35 = 85.71%
+        ("2.1.8", "1.90"),  # 采购 190 ÷ 200 = 95% × 2
+        ("2.3.3", "1.90"),  # 在用 950 ÷ 1000 = 95% × 2
+        ("3.1", "19.00"),  # 18 ÷ 20 × 10 + 10
+        ("4.1", "15.00"),  # 定性 达成 100%
+        ("1", "18.50"),
+        ("2", "37.62"),
+    ],
+)
+def test_mof_dept_2013_scores_a_complete_synthetic_department(code: str, score: str) -> None:
+    card = score_dataset(load_dataset(SYNTHETIC), "mof-dept-2013")
+    assert card.item(code).score == D(score)  # type: ignore[union-attr]
+    assert (card.total, card.grade, card.complete) == (D("95.12"), "优", True)
+
+
+@pytest.mark.parametrize(
+    ("data", "framework_id"),
+    [
+        ("example", "gd-dept-2023"),
+        ("example", "mof-dept-2013"),
+        ("example", "pefa-2016-sample"),
+        ("synthetic", "mof-dept-2013"),
+        ("synthetic", "gd-dept-2023"),
+    ],
+)
+def test_every_department_framework_round_trips_through_xlsx(
+    dataset: Dataset, tmp_path: Path, data: str, framework_id: str
+) -> None:
+    from jixiao.scoring.export import read_scorecards_xlsx, write_scorecards_xlsx
+
+    source = dataset if data == "example" else load_dataset(SYNTHETIC)
+    card = score_dataset(source, framework_id)
+    write_scorecards_xlsx([card], tmp_path / "评分表.xlsx")
+    (rows,) = read_scorecards_xlsx(tmp_path / "评分表.xlsx").values()
+    expected = [
+        (i.code, i.name, i.points, i.score if not i.rating else None, i.rating, i.explanation)
+        for i in card.walk()
+    ]
+    assert [(r.code, r.name, r.points, r.score, r.rating, r.explanation) for r in rows] == expected

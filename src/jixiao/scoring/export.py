@@ -32,6 +32,7 @@ class SheetRow:
     points: Decimal | None
     score: Decimal | None
     explanation: str
+    rating: str = ""  #: PEFA letter, written in the 得分 column instead of a number
 
 
 def _depth(items: Sequence[ItemScore], level: int = 1) -> int:
@@ -73,7 +74,13 @@ def write_scorecards_xlsx(cards: Sequence[Scorecard], path: Path) -> None:
             names = [""] * depth
             names[level - 1] = item.name
             sheet.append(
-                [*names, item.code, _number(item.points), _number(item.score), item.explanation]
+                [
+                    *names,
+                    item.code,
+                    _number(item.points),
+                    item.rating or _number(item.score),
+                    item.explanation,
+                ]
             )
         sheet.append(
             [TOTAL_LABEL, *[""] * (depth - 1), "", _number(card.points), _number(card.total), ""]
@@ -116,13 +123,18 @@ def read_scorecards_xlsx(path: Path) -> dict[str, list[SheetRow]]:
                     str(row[depth]),
                     str(row[level]),
                     _decimal(row[depth + 1]),
-                    _decimal(row[depth + 2]),
+                    _decimal(row[depth + 2]) if not _is_rating(row[depth + 2]) else None,
                     str(row[depth + 3] or ""),
+                    rating=str(row[depth + 2]) if _is_rating(row[depth + 2]) else "",
                 )
             )
         result[sheet.title] = parsed
     book.close()
     return result
+
+
+def _is_rating(value: object) -> bool:
+    return isinstance(value, str) and value.rstrip("+") in ("A", "B", "C", "D")
 
 
 def _decimal(value: object) -> Decimal | None:
