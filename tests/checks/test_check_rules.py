@@ -261,6 +261,18 @@ carryover: [{fund: 合计, opening: 65197.13, closing: 63999.08}]
         "“管理效率”自评得分 40 分 ≠ 其下级（预算编制）自评得分之和 39.56 分",
     ),
     (
+        "score.children_mismatch",
+        Severity.ERROR,
+        "scores: [{code: '2', name: 管理效率, points: 5, score: 1}, {code: '2.1', name: 预算编制, points: 5, score: 1}, {code: '2.2', name: 预算执行, points: 4, score: 3.42}]",
+        "“管理效率”分值 5 分 ≠ 其下级（预算编制、预算执行）分值之和 9 分",
+    ),
+    (
+        "score.children_incomplete",
+        Severity.INFO,
+        "scores: [{code: '1', name: 投入, points: 20, score: 18}, {code: '1.1', name: 预算编制, points: 5, score: 3}]",
+        "已列下级（预算编制）分值之和 5 分：下级未列全",
+    ),
+    (
         "score.above_points",
         Severity.ERROR,
         "scores: [{code: '1', name: 信息公开, points: 3, score: 3.5}]",

@@ -28,6 +28,17 @@ def codes(name: str) -> CodeList:
 
 
 @cache
+def _parents(name: str) -> dict[str, str]:
+    # Our own index: ``CodeList.by_code`` re-hashes the whole list on every call.
+    return {c.code: c.parent for c in codes(name).codes}
+
+
+@cache
+def _names(name: str) -> dict[str, str]:
+    return {c.code: c.name for c in codes(name).codes}
+
+
+@cache
 def _positions(name: str) -> dict[str, int]:
     return {c.code: i for i, c in enumerate(codes(name).codes)}
 
@@ -42,12 +53,18 @@ def sort_codes(items: Iterable[str], list_name: str) -> list[str]:
 
 def item_name(item: str, list_name: str) -> str:
     """``财政拨款收入``; numeric codes with their name: ``科学技术支出（206）``."""
-    name = codes(list_name).name_of(item)
+    name = _names(list_name).get(item, item)
     return f"{name}（{item}）" if item.isdigit() and name != item else name
 
 
 def parent_of(item: str, list_name: str) -> str:
-    return codes(list_name).parent_of(item)
+    """The parent code of ``item`` (``""`` for a top-level or unknown code)."""
+    return _parents(list_name).get(item, "")
+
+
+def name_of(item: str, list_name: str) -> str:
+    """The plain name of ``item`` (the code itself when unknown)."""
+    return _names(list_name).get(item, item)
 
 
 @dataclass(frozen=True)

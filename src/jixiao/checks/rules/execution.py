@@ -9,7 +9,7 @@ from jixiao.dataset.model import Dataset, Indicator
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.money import MONEY_AREAS
 from jixiao.figures.areas.targets import execution_base, numbered
-from jixiao.figures.trees import codes, item_name
+from jixiao.figures.trees import item_name, name_of
 from jixiao.lib.money import HUNDRED
 
 #: Money tables whose 决算 is compared with 年初预算 (not "三公": see three_public_over_budget).
@@ -18,7 +18,7 @@ VARIANCE_AREAS = tuple(a for a in MONEY_AREAS if a.key != "three_public")
 
 def codes_name(item: str, list_name: str) -> str:
     """The plain name of an item, as a text would mention it (科学技术支出, not 206)."""
-    return codes(list_name).name_of(item)
+    return name_of(item, list_name)
 
 
 def _explained(name: str, note: str, texts: list[str]) -> bool:

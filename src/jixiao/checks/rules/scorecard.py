@@ -28,32 +28,55 @@ def _children(items: tuple[ScoreItem, ...]) -> dict[str, list[ScoreItem]]:
     return children
 
 
+def _sum_of(kids: list[ScoreItem], field: str) -> Decimal | None:
+    values = [getattr(k, field) for k in kids]
+    if any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
 @check
 def score_parts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
-    """A parent's points and score equal the sums over its children (when all are given)."""
+    """A parent's points and score equal the sums over its children.
+
+    The scorecard has no code list, so the points tell whether the children listed are
+    all of them: children worth fewer points than their parent are a partial listing
+    (info); children worth more, or a complete listing whose scores do not add up, are
+    errors.
+    """
     result = []
     children = _children(dataset.scores)
     for item in dataset.scores:
         kids = children.get(item.code, [])
-        for field, label in FIELDS.items():
-            stated = getattr(item, field)
-            values = [getattr(k, field) for k in kids]
-            if not kids or stated is None or any(v is None for v in values):
-                continue
-            total = sum((v for v in values if v is not None), Decimal(0))
-            if total != stated:
-                names = "、".join(k.name for k in kids)
-                message = f"“{item.name}”{label} {plain(stated)} 分 ≠ 其下级（{names}）{label}之和 {plain(total)} 分"
-                result.append(
-                    finding(
-                        "score.children_mismatch",
-                        ERROR,
-                        message,
-                        where(SHEET, item.loc, item.code),
-                        stated=stated,
-                        computed=total,
-                    )
+        if not kids:
+            continue
+        points, score = _sum_of(kids, "points"), _sum_of(kids, "score")
+        names = "、".join(k.name for k in kids)
+        loc = where(SHEET, item.loc, item.code)
+        partial = points is not None and item.points is not None and points < item.points
+        if partial:
+            message = f"“{item.name}”分值 {plain(item.points)} 分，已列下级（{names}）分值之和 {plain(points)} 分：下级未列全"
+            result.append(
+                finding(
+                    "score.children_incomplete",
+                    INFO,
+                    message,
+                    loc,
+                    stated=item.points,
+                    computed=points,
                 )
+            )
+        for field, total in (("points", points), ("score", score)):
+            stated = getattr(item, field)
+            if stated is None or total is None or total == stated or (partial and total < stated):
+                continue
+            label = FIELDS[field]
+            message = f"“{item.name}”{label} {plain(stated)} 分 ≠ 其下级（{names}）{label}之和 {plain(total)} 分"
+            result.append(
+                finding(
+                    "score.children_mismatch", ERROR, message, loc, stated=stated, computed=total
+                )
+            )
     return result
 
 

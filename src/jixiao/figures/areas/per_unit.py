@@ -11,24 +11,43 @@ checks compare it with the department's own rows.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, money_figures
-from jixiao.figures.engine import Context, Naming, area, summed, tree_figures
+from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea
+from jixiao.figures.engine import Context, Naming, area, ratio, summed, text, tree_figures
 from jixiao.figures.model import Figure
-from jixiao.figures.trees import build_tree, column_values, consolidate
+from jixiao.figures.trees import build_tree, column_values, consolidate, item_name
 
 
 @area("unit")
 def per_unit(ctx: Context) -> Iterator[Figure]:
+    """Column totals and 决算 ÷ 年初预算 of every unit in every money table."""
     for spec in MONEY_AREAS:
         for code, rows in ctx.rows_by_unit(spec.table).items():
-            if not code:
-                continue
-            trees = {c: build_tree(column_values(rows, c), spec.codes) for c in COLUMNS}
-            trees = {c: t for c, t in trees.items() if t.roots}
-            yield from money_figures(
-                spec, f"unit.{code}.{spec.key}", trees, f"{spec.sheet}[{code}]", detail=False
-            )
+            if code:
+                yield from _unit_totals(spec, code, rows)
+
+
+def _unit_totals(spec: MoneyArea, code: str, rows: list[Any]) -> Iterator[Figure]:
+    prefix = f"unit.{code}.{spec.key}"
+    totals: dict[str, Figure] = {}
+    for column, col in COLUMNS.items():
+        given = column_values(rows, column)
+        if not given:
+            continue
+        tree = build_tree(given, spec.codes)
+        inputs = {
+            f"{spec.sheet}[{code}/{r}].{HEADERS[column]}": text(tree.values[r]) for r in tree.roots
+        }
+        label = f"单位 {code} {col}{spec.noun}合计"
+        formula = " + ".join(f"{item_name(r, spec.codes)}{col}数" for r in tree.roots)
+        totals[column] = Figure(
+            f"{prefix}.{column}.total", label, tree.total, "万元", 2, formula, inputs
+        )
+        yield totals[column]
+    if "budget" in totals and "final" in totals:
+        subject = f"单位 {code} 决算{spec.noun}合计为年初预算的比例"
+        yield ratio(f"{prefix}.final.ratio_to_budget", subject, totals["final"], totals["budget"])
 
 
 @area("consolidated")
