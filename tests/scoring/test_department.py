@@ -244,3 +244,18 @@ def test_every_department_framework_round_trips_through_xlsx(
         for i in card.walk()
     ]
     assert [(r.code, r.name, r.points, r.score, r.rating, r.explanation) for r in rows] == expected
+
+
+def test_it_checks_the_departments_scorecard_against_itself_and_the_framework() -> None:
+    scores = (
+        ScoreItem(code="2", name="管理效率", points=D(50), score=D(40), reason="合计"),
+        ScoreItem(code="2.1", name="预算编制", points=D(6), score=D(6), reason="满分"),
+        ScoreItem(code="2.2", name="预算执行", points=D(4), score=D("3.42"), reason="扣0.58分"),
+    )
+    evaluation = SelfEvaluation(stated_total=D(90), stated_grade="优秀", stated_deducted="预算编制")
+    card = score_dataset(Dataset(scores=scores, self_evaluation=evaluation), "gd-dept-2023")
+    codes = {f.code for f in card.findings}
+    assert "scoring.self_score_sum" in codes  # 40 ≠ 6 + 3.42
+    assert "scoring.points_mismatch" in codes  # 预算编制 is 5 points in gd-dept-2023, not 6
+    assert "scoring.deducted_mismatch" in codes  # said to lose points, but scored full marks
+    assert "scoring.missing_data" in codes and card.grade == ""  # most leaves have no score

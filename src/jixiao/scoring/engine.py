@@ -472,6 +472,7 @@ def _reference(run: _Run, node: Node, spec: RuleSpec, scored: RuleResult) -> str
 def _with_dataset_findings(card: Scorecard, run: _Run, dataset: Dataset) -> Scorecard:
     _check_stated_deductions(run, dataset.scores)
     _check_self_sums(run, dataset.scores)
+    _check_points(run, dataset.scores)
     _check_stated_lists(run, dataset)
     _check_stated_total(run, card, dataset)
     return _replace_findings(card, run)
@@ -533,6 +534,29 @@ def _check_self_sums(run: _Run, scores: Sequence[ScoreItem]) -> None:
                 stated=parent.score,
                 children=total,
             )
+
+
+def _check_points(run: _Run, scores: Sequence[ScoreItem]) -> None:
+    """The 分值 the department's scorecard gives an indicator against the framework's."""
+    nodes = {n.code: n for n in run.framework.walk()}
+    by_name = {n.name: n for n in run.framework.walk()}
+    for item in scores:
+        node = nodes.get(item.code) or by_name.get(item.name)
+        if (
+            node is None
+            or item.points is None
+            or node.name != item.name
+            or node.points == item.points
+        ):
+            continue
+        run.finding(
+            "scoring.points_mismatch",
+            Severity.WARNING,
+            f"评分表中“{item.name}”的分值为 {num(item.points)} 分，“{run.framework.id}”规定为 {num(node.points)} 分",
+            item.loc or item.code,
+            stated=item.points,
+            framework=node.points,
+        )
 
 
 def _split_names(text: str) -> list[str]:
