@@ -18,7 +18,7 @@ from typing import Any
 
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
-from jixiao.dataset.schema import Column, ColType, TableSpec
+from jixiao.dataset.schema import ColType, Column, TableSpec
 from jixiao.lib.money import AMOUNT_UNITS, parse_decimal, to_canonical
 
 
@@ -137,7 +137,9 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
         text = CHOICE_ALIASES.get(text, text)
         if text not in column.choices:
             allowed = "、".join(column.choices)
-            return blank, InputError(cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为：{allowed}）")
+            return blank, InputError(
+                cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为：{allowed}）"
+            )
         return text, None
     if kind is ColType.BOOL:
         text = _as_text(value).strip().lower()
@@ -145,17 +147,23 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
             return True, None
         if text in _FALSE:
             return False, None
-        return None, InputError(cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为：是、否）")
+        return None, InputError(
+            cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为：是、否）"
+        )
     if kind is ColType.DATE:
         return _parse_date(cell, column)
     number = _to_decimal(value)
     if kind is ColType.INT:
         if number is None or number != number.to_integral_value() or number < 0:
-            return None, InputError(cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为不小于 0 的整数）")
+            return None, InputError(
+                cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为不小于 0 的整数）"
+            )
         return int(number), None
     what = "金额" if kind is ColType.MONEY else "数值"
     if number is None:
-        return None, InputError(cell.loc, f"“{_shown(value)}”不是有效{what}（{column.header}应为数字，如 12021.60）")
+        return None, InputError(
+            cell.loc, f"“{_shown(value)}”不是有效{what}（{column.header}应为数字，如 12021.60）"
+        )
     if number < 0 and not column.signed:
         return None, InputError(cell.loc, f"“{_shown(value)}”：{column.header}不能为负数")
     if kind is ColType.MONEY:
@@ -178,7 +186,9 @@ def _parse_date(cell: RawCell, column: Column) -> tuple[date | None, InputError 
             return date(int(match[1]), int(match[2]), int(match[3])), None
         except ValueError:
             pass
-    return None, InputError(cell.loc, f"“{_shown(value)}”不是有效日期（{column.header}应如 2024-05-11）")
+    return None, InputError(
+        cell.loc, f"“{_shown(value)}”不是有效日期（{column.header}应如 2024-05-11）"
+    )
 
 
 # --------------------------------------------------------------------------- build
@@ -226,7 +236,9 @@ class _Builder:
                 continue
             # Form fields are optional at load time: a blank template must load; the
             # checks report missing required facts as findings instead.
-            value, err = parse_cell(cell, dataclasses.replace(column, required=False), self.amount_unit)
+            value, err = parse_cell(
+                cell, dataclasses.replace(column, required=False), self.amount_unit
+            )
             if err:
                 self.errors.append(err)
             elif value is not None:
@@ -245,7 +257,13 @@ class _Builder:
         for row_loc, cells in table.rows:
             kwargs: dict[str, Any] = {"loc": row_loc}
             for column in columns:
-                cell = cells.get(column.key, RawCell(None, row_loc))
+                cell = cells.get(column.key)
+                if cell is None:
+                    if not column.required:  # blank, as parse_cell would give: no RawCell needed
+                        if column.type in _TEXTUAL:
+                            kwargs[column.key] = ""
+                        continue
+                    cell = RawCell(None, row_loc)
                 if spec.key == "key_tasks" and column.key == "plan" and _is_blank(cell.value):
                     # 重点工作计划 spans several 任务 rows (merged cells in Word/Excel).
                     kwargs["plan"] = previous.get("plan", "")
@@ -266,7 +284,10 @@ class _Builder:
     def _check_code(self, cell: RawCell, column: Column, value: str) -> None:
         codes = load_codes(column.ref)
         if value not in codes:
-            self.error(cell.loc, f"“{_shown(value)}”不是有效的{column.header}（不在{_CODE_LIST_NAMES[column.ref]}中）")
+            self.error(
+                cell.loc,
+                f"“{_shown(value)}”不是有效的{column.header}（不在{_CODE_LIST_NAMES[column.ref]}中）",
+            )
 
     def _check_unique(self, spec: TableSpec, rows: list[Any]) -> None:
         if not spec.unique:

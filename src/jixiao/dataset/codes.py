@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 
@@ -30,9 +30,11 @@ class CodeList:
     name: str
     codes: tuple[Code, ...]
 
-    @property
+    @cached_property
     def by_code(self) -> dict[str, Code]:
-        return _index(self)
+        # Cached on the instance: hashing a CodeList (all its codes) per lookup was the
+        # importer's main cost on large workbooks.
+        return {c.code: c for c in self.codes}
 
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
@@ -58,11 +60,6 @@ class CodeList:
         while code := self.parent_of(code):
             depth += 1
         return depth
-
-
-@cache
-def _index(codes: CodeList) -> dict[str, Code]:
-    return {c.code: c for c in codes.codes}
 
 
 def _numeric_parent(code: str) -> str:

@@ -281,33 +281,39 @@ def _read_table(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawT
     required = {c.key for c in columns if c.required}
     table = RawTable(loc=f"{sheet.name}!A{header_row}")
     headless: set[int] = set()
+    width = max(map(len, sheet.rows), default=0)
+    prefixes = [f"{sheet.name}!{sheet.letter(col)}" for col in range(width)]  # 收入!C
     for index in range(header_index + 1, len(sheet.rows)):
-        row = sheet.rows[index]
-        if all(_blank(v) for v in row):
-            continue
+        number = str(sheet.row_number(index))
         cells: dict[str, RawCell] = {}
-        for col, value in enumerate(row):
+        filled = False
+        for col, value in enumerate(sheet.rows[index]):
             key = mapping.get(col)
+            if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+                if key in required:
+                    cells[key] = RawCell(None, prefixes[col] + number)
+                continue
+            filled = True
             if key is None:
-                if not _blank(value) and col not in headless:
+                if col not in headless:
                     headless.add(col)
                     errors.append(
                         InputError(
-                            sheet.loc(index, col),
+                            prefixes[col] + number,
                             f"“{_shown(value)}”所在的列没有列名（第 {header_row} 行），无法识别",
                         )
                     )
                 continue
-            if _blank(value) and key not in required:
-                continue
             if key in codes:
                 value = _code_from_label(value, codes[key])
-            cells[key] = RawCell(None if _blank(value) else value, sheet.loc(index, col))
+            cells[key] = RawCell(value, prefixes[col] + number)
+        if not filled:
+            continue  # a blank row
         for key in required - cells.keys():
             # a short row: the required column is past its last cell
             col = next(c for c, k in mapping.items() if k == key)
-            cells[key] = RawCell(None, sheet.loc(index, col))
-        table.rows.append((f"{sheet.name}!A{sheet.row_number(index)}", cells))
+            cells[key] = RawCell(None, f"{sheet.name}!{sheet.letter(col)}{number}")
+        table.rows.append((f"{sheet.name}!A{number}", cells))
     return table
 
 
