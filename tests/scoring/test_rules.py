@@ -6,6 +6,8 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.dataset.model import Indicator
 from jixiao.scoring.model import OverAchievement
@@ -261,3 +263,40 @@ def test_every_rule_has_a_chinese_name_and_a_docstring() -> None:
         assert impl.identifier == identifier
         assert impl.verbose_name
         assert type(impl).__doc__
+
+
+numbers = st.decimals(
+    min_value=-1000, max_value=10**6, places=3, allow_nan=False, allow_infinity=False
+)
+points = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    points=points,
+    actual=numbers,
+    target=numbers,
+    rule=st.sampled_from(["proportional_positive", "proportional_negative"]),
+)
+def test_a_proportional_score_stays_between_zero_and_the_points(
+    points: D, actual: D, target: D, rule: str
+) -> None:
+    ctx = RuleContext(name="指标", points_num=points, values={"actual": actual, "target": target})
+    score = RULES[rule].score(ctx).score
+    assert score is None or D(0) <= score <= ctx.full()
+
+
+@given(
+    points=points,
+    value=numbers,
+    threshold=numbers,
+    deduction=st.decimals(min_value="0.01", max_value=5, places=2),
+)
+def test_a_deduction_never_goes_below_zero(points: D, value: D, threshold: D, deduction: D) -> None:
+    ctx = RuleContext(
+        name="指标",
+        points_num=points,
+        values={"value": value},
+        params={"threshold": threshold, "deduction": deduction},
+    )
+    score = RULES["deduction_per_unit"].score(ctx).score
+    assert score is not None and D(0) <= score <= ctx.full()
