@@ -121,3 +121,48 @@ def test_library_export_and_reimport(tmp_path: Path) -> None:
     assert code == 0, out
     code, out = _run("targets", "review", str(DATA / "targets-2023.yaml"), "--library", str(path))
     assert code == 0 and "偏高" in out
+
+
+def test_targets_review_to_excel(tmp_path: Path) -> None:
+    out_file = tmp_path / "review.xlsx"
+    code, out = _run(
+        "targets",
+        "review",
+        str(DATA / "targets-2023.yaml"),
+        "--history",
+        str(DATA / "history"),
+        "-f",
+        "xlsx",
+        "-o",
+        str(out_file),
+    )
+    assert code == 0, out
+    sheet = load_workbook(out_file)["目标审核"]
+    flags = {row[3]: row[11] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert flags["新增上市科技型企业数"] == "偏低"
+    assert flags["新型研发机构数"] == "目标设定偏低"
+
+
+def test_an_unknown_warning_line_set_exits_2() -> None:
+    code, out = _run("monitor", str(SYNTHETIC), "--period", "2023-06", "--lines", "guangdong")
+    assert code == 2
+    assert "没有预警线规则集“guangdong”" in out
+
+
+def test_the_synthetic_2024_targets_are_reviewed_against_the_seed_history() -> None:
+    code, out = _run(
+        "targets",
+        "review",
+        str(ROOT / "examples" / "gdstc-2024-targets-synthetic.yaml"),
+        "--history",
+        str(ROOT / "examples" / "gdstc-2023-history"),
+        "-f",
+        "json",
+    )
+    assert code == 0
+    flags = {r["name"]: r["flags"] for r in json.loads(out)["rows"]}
+    assert flags == {
+        "新增上市科技型企业数": ["偏低"],
+        "国家级创新型产业集群数": ["偏高"],
+        "支持国际和粤港澳科技合作项目数": ["与资金不一致"],
+    }
