@@ -62,9 +62,9 @@ def weakest_link(scores: Sequence[Decimal], ratings: Sequence[str]) -> Combined:
 
 
 #: What M2 adds to the mean of the dimension scores before flooring to a half step, by the
-#: number of dimensions. With these the formula reproduces the PEFA 2016 conversion table
-#: (the table averages, then rounds *up* to the nearest half-point in favour of the
-#: assessed government for 3 and 4 dimensions).
+#: number of dimensions. A secondary source (a PEFA scoring-tool presentation) states that
+#: the 2011/2016 conversion table equals this rule; the official table was not available
+#: to check every 3- and 4-dimension row (the 1- and 2-dimension rows are plain averages).
 M2_ADJUSTMENT: dict[int, Decimal] = {1: ZERO, 2: ZERO, 3: Decimal("0.33"), 4: Decimal("0.25")}
 
 
