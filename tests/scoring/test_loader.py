@@ -135,3 +135,28 @@ def test_it_loads_a_framework_file_from_disk(tmp_path: Path) -> None:
     assert load_framework_file(path).id == "tiny"
     with pytest.raises(FrameworkError):
         load_framework_file(tmp_path / "missing.yaml")
+
+
+def _bindings(framework_id: str) -> set[str]:
+    framework = load_framework(framework_id)
+    specs = []
+    for node in framework.walk():
+        specs += [s for s in (node.rule, node.fallback, *node.reference) if s is not None]
+    return {i.binding for spec in specs for i in spec.inputs.values() if i.is_binding}
+
+
+@pytest.mark.parametrize("framework_id", SHIPPED)
+def test_every_figure_a_shipped_framework_reads_exists(
+    framework_id: str, example_yaml: Path
+) -> None:
+    from jixiao.figures import compute_figures
+    from jixiao.io.formats import load_dataset
+
+    synthetic = Path(__file__).resolve().parent.parent / "data" / "scoring" / "department.yaml"
+    known = set(compute_figures(load_dataset(example_yaml))) | set(
+        compute_figures(load_dataset(synthetic))
+    )
+    figures = {
+        b.removeprefix("figure:") for b in _bindings(framework_id) if b.startswith("figure:")
+    }
+    assert figures <= known, figures - known
