@@ -115,32 +115,39 @@ class Tree:
 
 
 def build_tree(given: Mapping[str, Decimal], list_name: str) -> Tree:
-    """Complete ``given`` values up the tree of code list ``list_name``."""
-    nodes: set[str] = set()
+    """Complete ``given`` values up the tree of code list ``list_name``.
+
+    Runs once per unit, table and column, so it is kept tight: one walk up from each
+    given item, one sort, and sums only for the parents that are not given.
+    """
+    parents, positions = _parents(list_name), _positions(list_name)
+    nodes = set(given)
     for item in given:
-        node = item
+        node = parents.get(item, "")
         while node and node not in nodes:
             nodes.add(node)
-            node = parent_of(node, list_name)
-    ordered = sort_codes(nodes, list_name)
-    children: dict[str, list[str]] = defaultdict(list)
+            node = parents.get(node, "")
+    unknown = len(positions)
+    ordered = sorted(nodes, key=lambda c: (positions.get(c, unknown), c))
+    children: dict[str, list[str]] = {}
     roots: list[str] = []
     for node in ordered:
-        parent = parent_of(node, list_name)
-        (children[parent] if parent in nodes else roots).append(node)
-    values: dict[str, Decimal] = {}
+        parent = parents.get(node, "")
+        if parent in nodes:
+            children.setdefault(parent, []).append(node)
+        else:
+            roots.append(node)
+    values = dict(given)
 
     def value_of(node: str) -> Decimal:
-        if node not in values:
-            if node in given:
-                values[node] = given[node]
-            else:
-                values[node] = sum((value_of(c) for c in children[node]), Decimal(0))
-        return values[node]
+        value = values.get(node)
+        if value is None:
+            value = values[node] = sum((value_of(c) for c in children[node]), Decimal(0))
+        return value
 
-    for node in ordered:
+    for node in nodes.difference(given):
         value_of(node)
-    return Tree(given=dict(given), values=values, children=dict(children), roots=roots)
+    return Tree(given=dict(given), values=values, children=children, roots=roots)
 
 
 def column_values(rows: Sequence[object], column: str, key: str = "item") -> dict[str, Decimal]:

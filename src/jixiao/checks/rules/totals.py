@@ -19,7 +19,6 @@ from jixiao.figures.trees import (
     by_unit,
     child_codes,
     column_values,
-    consolidate,
     item_name,
 )
 
@@ -237,12 +236,11 @@ def consolidation(dataset: Dataset, figures: FigureSet) -> list[Finding]:
         if not own or len(groups) < 2:
             continue
         for column, col in COLUMNS.items():
-            summed = consolidate(groups, column)
             for row in own:
                 stated = getattr(row, column)
-                if stated is None or row.item not in summed or summed[row.item] == stated:
+                total = figures.value(f"consolidated.{spec.key}.{column}.{row.item}")
+                if stated is None or total is None or total == stated:
                     continue
-                total = summed[row.item]
                 message = f"部门{item_name(row.item, spec.codes)} {col}数 {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
                 loc = where(spec.sheet, row.loc, row.item)
                 result.append(

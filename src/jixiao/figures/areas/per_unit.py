@@ -16,7 +16,7 @@ from typing import Any
 from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea
 from jixiao.figures.engine import Context, Naming, area, ratio, summed, text, tree_figures
 from jixiao.figures.model import Figure
-from jixiao.figures.trees import build_tree, column_values, consolidate, item_name
+from jixiao.figures.trees import build_tree, column_values, consolidate
 
 
 @area("unit")
@@ -40,7 +40,7 @@ def _unit_totals(spec: MoneyArea, code: str, rows: list[Any]) -> Iterator[Figure
             f"{spec.sheet}[{code}/{r}].{HEADERS[column]}": text(tree.values[r]) for r in tree.roots
         }
         label = f"单位 {code} {col}{spec.noun}合计"
-        formula = " + ".join(f"{item_name(r, spec.codes)}{col}数" for r in tree.roots)
+        formula = f"该单位各一级项目{col}数之和"  # the items are in the inputs
         totals[column] = Figure(
             f"{prefix}.{column}.total", label, tree.total, "万元", 2, formula, inputs
         )
