@@ -94,10 +94,11 @@ def test_unreadable_input_exits_2_with_a_chinese_message(
     assert not list(tmp_path.iterdir())  # nothing half-written
 
 
-def test_a_bad_wording_file_exits_2_with_the_problem(tmp_path: Path) -> None:
-    wording = tmp_path / "wording.yaml"
-    wording.write_text('phrases:\n  final_income: "合计 {total}"\n', "utf-8")
-    out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(MINI), "-o", str(out), "--wording", str(wording)])
+def test_a_bad_wording_file_exits_2_with_the_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a short path, so the message fits the console table
+    Path("w.yaml").write_text('phrases:\n  final_income: "合计 {total}"\n', "utf-8")
+    result = runner.invoke(app, ["report", str(MINI), "-o", "out", "--wording", "w.yaml"])
     assert result.exit_code == 2, result.output
     assert "占位符与默认措辞不一致" in result.output
