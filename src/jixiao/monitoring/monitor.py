@@ -25,7 +25,7 @@ import polars as pl
 
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset
-from jixiao.lib.money import HUNDRED, ZERO, normalize
+from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.frames import DECIMAL, decimal_series
 from jixiao.monitoring.settings import WarningLines
 
@@ -43,6 +43,11 @@ def parse_period(text: str) -> tuple[int, int] | None:
 def pace_of(month: int) -> Decimal:
     """序时进度: the elapsed share of the year at the end of ``month``, in percent."""
     return Decimal(month) * HUNDRED / Decimal(12)
+
+
+def _ratio_text(value: Decimal | None) -> str:
+    """A percentage for JSON: 4 decimals (half-up), enough to re-derive the shown 2."""
+    return value_text(normalize(round_half_up(value, 4))) if value is not None else ""
 
 
 def _rate(cumulative: Decimal, budget: Decimal) -> Decimal | None:
@@ -76,11 +81,11 @@ class UnitStatus:
             "name": self.name,
             "budget": value_text(self.budget),
             "cumulative": value_text(self.cumulative),
-            "rate": value_text(self.rate),
-            "pace": value_text(self.pace),
-            "lag": value_text(self.lag),
-            "line": value_text(self.line),
-            "checkpoints": {str(m): value_text(r) for m, r in self.checkpoints},
+            "rate": _ratio_text(self.rate),
+            "pace": _ratio_text(self.pace),
+            "lag": _ratio_text(self.lag),
+            "line": _ratio_text(self.line),
+            "checkpoints": {str(m): _ratio_text(r) for m, r in self.checkpoints},
             "below_line": self.below_line,
             "interview": self.interview,
         }
@@ -119,8 +124,8 @@ class Alert:
             "name": self.name,
             "unit": self.unit,
             "kind": self.kind,
-            "rate": value_text(self.rate),
-            "reference": value_text(self.reference),
+            "rate": _ratio_text(self.rate),
+            "reference": _ratio_text(self.reference),
             "message": self.message,
         }
 
@@ -155,20 +160,20 @@ class MonitoringReport:
         return {
             "period": self.period,
             "rule_set": self.rule_set,
-            "pace": value_text(self.pace),
-            "line": value_text(self.line),
+            "pace": _ratio_text(self.pace),
+            "line": _ratio_text(self.line),
             "total_budget": value_text(self.total_budget),
             "total_cumulative": value_text(self.total_cumulative),
-            "rate": value_text(self.rate),
+            "rate": _ratio_text(self.rate),
             "units": [u.to_json() for u in self.units],
             "alerts": [a.to_json() for a in self.alerts],
             "interviews": [u.unit for u in self.interviews],
             "series": [
                 {
                     "month": p.month,
-                    "rate": value_text(p.rate),
-                    "pace": value_text(p.pace),
-                    "line": value_text(p.line),
+                    "rate": _ratio_text(p.rate),
+                    "pace": _ratio_text(p.pace),
+                    "line": _ratio_text(p.line),
                 }
                 for p in self.series
             ],
@@ -424,7 +429,7 @@ def _ranked(status: UnitStatus, rank: int) -> UnitStatus:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{normalize(value.quantize(Decimal('0.01')))}%"
+    return "—" if value is None else f"{normalize(round_half_up(value, 2))}%"
 
 
 def _unit_alerts(statuses: list[UnitStatus]) -> list[Alert]:

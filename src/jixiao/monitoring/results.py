@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
-from jixiao.lib.money import HUNDRED, ZERO, normalize
+from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.settings import ResultRules
 
 _UP = frozenset({"≥", "＞"})
@@ -211,7 +211,9 @@ def unmet(ind: Indicator) -> str:
     if not missed:
         return ""
     rate = (
-        f"，完成率 {_n(round(actual / target * HUNDRED, 2))}%" if ind.sign in _UP and target else ""
+        f"，完成率 {_n(round_half_up(actual / target * HUNDRED, 2))}%"
+        if ind.sign in _UP and target
+        else ""
     )
     return f"指标值 {ind.sign}{_n(target)}{ind.unit}，完成值 {_n(actual)}{ind.unit}{rate}"
 

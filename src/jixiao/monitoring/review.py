@@ -23,7 +23,7 @@ import polars as pl
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
-from jixiao.lib.money import HUNDRED, normalize
+from jixiao.lib.money import HUNDRED, normalize, round_half_up
 from jixiao.monitoring.frames import decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
 from jixiao.monitoring.settings import ReviewSettings
@@ -297,13 +297,13 @@ def check_money(ctx: TargetContext) -> Iterable[Finding]:
     if ambition > 0 and change < -limit:
         yield ctx.finding(
             "target.money",
-            f"指标值由 {_n(h.last_target)} 提高到 {_n(ind.target)}，而预算由 {_n(before)} 万元减少到 {_n(now)} 万元（{_n(round(change, 2))}%），请说明实施条件",
+            f"指标值由 {_n(h.last_target)} 提高到 {_n(ind.target)}，而预算由 {_n(before)} 万元减少到 {_n(now)} 万元（{_n(round_half_up(change, 2))}%），请说明实施条件",
             **values,
         )
     elif ambition < 0 and change > limit:
         yield ctx.finding(
             "target.money",
-            f"预算由 {_n(before)} 万元增加到 {_n(now)} 万元（+{_n(round(change, 2))}%），而指标值由 {_n(h.last_target)} 降低到 {_n(ind.target)}",
+            f"预算由 {_n(before)} 万元增加到 {_n(now)} 万元（+{_n(round_half_up(change, 2))}%），而指标值由 {_n(h.last_target)} 降低到 {_n(ind.target)}",
             **values,
         )
 
@@ -324,10 +324,10 @@ def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding
     if ratio is not None and ratio > limit:
         yield ctx.finding(
             "target.set_too_low",
-            f"完成值 {_n(ind.actual)}{ind.unit} 为指标值 {_n(ind.target)}{ind.unit} 的 {_n(round(ratio * HUNDRED, 2))}%，超过 {_n(limit * HUNDRED)}%，目标设定偏低",
+            f"完成值 {_n(ind.actual)}{ind.unit} 为指标值 {_n(ind.target)}{ind.unit} 的 {_n(round_half_up(ratio * HUNDRED, 2))}%，超过 {_n(limit * HUNDRED)}%，目标设定偏低",
             target=ind.target,
             actual=ind.actual,
-            ratio=round(ratio, 4),
+            ratio=round_half_up(ratio, 4),
         )
 
 
