@@ -18,10 +18,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from synthetic import synthetic_province
-
 from jixiao.checks import run_checks
 from jixiao.figures import compute_figures
+from synthetic import synthetic_province
 
 DEPARTMENTS = 100
 UNITS_PER_DEPARTMENT = 30
