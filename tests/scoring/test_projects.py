@@ -74,3 +74,17 @@ def test_every_score_is_explained_in_chinese(cards: dict[str, Scorecard]) -> Non
     for card in cards.values():
         for item in card.walk():
             assert item.explanation and any("\u4e00" <= ch <= "\u9fff" for ch in item.explanation)
+
+
+def test_what_if_lifts_a_project_to_the_next_grade_only_when_its_total_is_complete(
+    cards: dict[str, Scorecard],
+) -> None:
+    from jixiao.scoring import load_framework, what_if
+
+    framework = load_framework("mof-project-2020")
+    assert what_if(cards["P1"], framework) is None  # already 优
+    assert what_if(cards["P3"], framework) is None  # incomplete: no grade to improve on
+    hint = what_if(cards["P2"], framework)
+    assert hint is not None and hint.target.grade == "优" and hint.gap == D("1.94")
+    # Re-scaled from 90 points: 79.25 + 1.75 = 81 of 90 → 90.00 of 100.
+    assert {c.increase for c in hint.single} == {D("1.75")}

@@ -25,6 +25,7 @@ from jixiao.scoring.loader import FrameworkError, load_framework
 from jixiao.scoring.model import Framework, ItemScore, Node, RuleSpec, Scorecard, Status
 from jixiao.scoring.rules import (
     FLAG_NO_REASON,
+    FLAG_NOT_APPLICABLE,
     FLAG_OVER_POINTS,
     FLAG_TARGET_TOO_LOW,
     FLAG_VETO,
@@ -37,8 +38,6 @@ from jixiao.scoring.rules import (
     exact,
     num,
 )
-
-FLAG_NOT_APPLICABLE = "不适用"
 
 
 @dataclass

@@ -34,6 +34,7 @@ FLAG_TARGET_TOO_LOW = "目标值设定偏低"
 FLAG_VETO = "一票否决"
 FLAG_NO_REASON = "缺少评分说明"
 FLAG_OVER_POINTS = "得分超过分值"
+FLAG_NOT_APPLICABLE = "不适用"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.lib.money import ZERO
+from jixiao.lib.money import ZERO, quantum, round_half_up
 from jixiao.scoring.model import Framework, GradeBand, ItemScore, Scorecard, Status
+from jixiao.scoring.rules import FLAG_NOT_APPLICABLE, exact
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,18 @@ class WhatIf:
 
 
 def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
-    """The changes that lift ``card`` to the next grade; ``None`` at the top grade or without a total."""
-    if card.total is None:
+    """The changes that lift ``card`` to the next grade.
+
+    ``None`` at the top grade, and when the total is unknown or incomplete (it has no grade).
+    """
+    if card.total is None or not card.complete:
         return None
     higher = [b for b in framework.grade_bands if b.minimum > card.total]
     if not higher:
         return None
     target = min(higher, key=lambda b: b.minimum)
     gap = target.minimum - card.total
+    need = _leaf_gap(card, framework, target.minimum)
     leaves = [
         i
         for i in _effective_leaves(card.items)
@@ -60,10 +65,10 @@ def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
     room = sorted(
         ((i, i.points - (i.score or ZERO)) for i in leaves), key=lambda p: (-p[1], p[0].code)
     )
-    single = tuple(_change(i, gap) for i, headroom in room if headroom >= gap)
+    single = tuple(_change(i, need) for i, headroom in room if headroom >= need)
     combined: list[Change] = []
     if not single:
-        remaining = gap
+        remaining = need
         for item, headroom in room:
             if remaining <= 0 or headroom <= 0:
                 break
@@ -73,6 +78,29 @@ def what_if(card: Scorecard, framework: Framework) -> WhatIf | None:
         if remaining > 0:
             combined = []
     return WhatIf(card.total, target, gap, single, tuple(combined))
+
+
+def _leaf_gap(card: Scorecard, framework: Framework, goal: Decimal) -> Decimal:
+    """How many leaf points the total needs: more than the gap when the total is re-scaled.
+
+    With 按百分制折算 a leaf point is worth total_points / applicable points of the total;
+    the smallest leaf increase (at the framework's places) whose re-scaled, rounded total
+    reaches ``goal`` is returned.
+    """
+    known = sum((i.score for i in card.items if i.score is not None), ZERO)
+    applicable = sum((i.points for i in card.items if FLAG_NOT_APPLICABLE not in i.flags), ZERO)
+    if framework.not_applicable != "rescale" or applicable in (ZERO, framework.total_points):
+        return goal - (card.total or ZERO)
+    step = quantum(framework.places)
+    need = round_half_up(
+        exact((goal * applicable), framework.total_points) - known, framework.places
+    )
+    while (
+        round_half_up(exact((known + need) * framework.total_points, applicable), framework.places)
+        < goal
+    ):
+        need += step
+    return need
 
 
 def _effective_leaves(items: tuple[ItemScore, ...]) -> list[ItemScore]:
