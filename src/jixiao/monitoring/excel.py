@@ -41,7 +41,8 @@ def write_tables_xlsx(tables: list[Table], path: Path) -> None:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+            # openpyxl writes a Decimal as a number cell from its text: exact, no float.
+            sheet.append(list(row))
             for index, value in enumerate(row):
                 if isinstance(value, Decimal):
                     target = sheet.cell(sheet.max_row, index + 1)
@@ -51,11 +52,6 @@ def write_tables_xlsx(tables: list[Table], path: Path) -> None:
                 10, len(header) * 2 + 2
             )
     _save(workbook, path)
-
-
-def _cell(value: object) -> object:
-    # openpyxl writes Decimal as a number cell; keep it exact instead of going through float.
-    return value
 
 
 def write_library_xlsx(library: IndicatorLibrary, path: Path) -> None:

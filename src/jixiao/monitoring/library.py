@@ -234,47 +234,39 @@ def _duplicate_codes(indicators: Iterable[IndicatorDef]) -> list[InputError]:
 
 
 def _csv_rows(path: Path, row_type: type, errors: list[InputError]) -> list[Any]:
+    """Rows of a CSV file with the Chinese headers of ``row_type``; ``#`` lines are comments."""
     headers = {c.header: c.key for c in columns_of(row_type)}
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         errors.append(InputError(str(path), "不是 UTF-8 编码的文本文件"))
         return []
-    reader = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
-    lines = [(i, r) for i, r in enumerate(_numbered(text), start=1)]
-    header_row = next(reader, None)
-    if header_row is None:
+    # Keep each line's number so that errors point at the line in the file.
+    numbered = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+    if not numbered:
         return []
-    unknown = [h for h in header_row if h not in headers]
+    records = list(csv.reader(line for _, line in numbered))
+    header = [h.strip() for h in records[0]]
+    unknown = [h for h in header if h not in headers]
     if unknown:
+        where = f"{path}:{numbered[0][0]}"
         errors.append(
-            InputError(
-                f"{path}:{lines[0][1]}",
-                f"未知的列：{'、'.join(unknown)}（可用：{'、'.join(headers)}）",
-            )
+            InputError(where, f"未知的列：{'、'.join(unknown)}（可用：{'、'.join(headers)}）")
         )
         return []
-    keys = [headers[h] for h in header_row]
     rows = []
-    for (_, line_no), values in zip(lines[1:], reader, strict=False):
-        loc = f"{path}:{line_no}"
-        rows.append(
-            (
-                loc,
-                {
-                    k: RawCell(v or None, f"{loc}[{h}]")
-                    for k, h, v in zip(keys, header_row, values, strict=False)
-                },
-            )
-        )
+    for (number, _), values in zip(numbered[1:], records[1:], strict=True):
+        loc = f"{path}:{number}"
+        cells = {
+            headers[h]: RawCell(v or None, f"{loc}[{h}]")
+            for h, v in zip(header, values, strict=False)
+        }
+        rows.append((loc, cells))
     return rows_from_cells(row_type, rows, errors)
-
-
-def _numbered(text: str) -> Iterator[int]:
-    """Line numbers of the non-comment lines, so that errors point at the real line."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.startswith("#"):
-            yield number
 
 
 def load_history_dir(directory: Path) -> tuple[tuple[HistoryRecord, ...], tuple[Allocation, ...]]:
