@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 
@@ -105,7 +106,7 @@ class TableSpec:
     item_ref: str = ""
     item_header: str = ""
 
-    @property
+    @cached_property
     def columns(self) -> tuple[Column, ...]:
         cols = columns_of(self.row_type)
         if not (self.item_ref or self.item_header):
