@@ -13,7 +13,7 @@ The stable API (see ``docs/scoring.md``):
 
 from __future__ import annotations
 
-from jixiao.scoring.engine import score_dataset, score_project, score_projects
+from jixiao.scoring.engine import OVERLAPS_CHECKS, score_dataset, score_project, score_projects
 from jixiao.scoring.loader import (
     FrameworkError,
     UnknownFramework,
@@ -25,6 +25,7 @@ from jixiao.scoring.model import Framework, ItemScore, Scorecard, Status
 from jixiao.scoring.whatif import WhatIf, what_if
 
 __all__ = [
+    "OVERLAPS_CHECKS",
     "Framework",
     "FrameworkError",
     "ItemScore",

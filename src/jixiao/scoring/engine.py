@@ -40,6 +40,20 @@ from jixiao.scoring.rules import (
 )
 
 
+#: Findings about the department's own scorecard that :mod:`jixiao.checks` also reports
+#: (as ``score.deduction_mismatch``, ``score.children_mismatch``, ``score.full_marks_mismatch``,
+#: ``score.deducted_mismatch``, ``score.total_mismatch``). A caller that runs both (the main
+#: job) can drop these from the scorecard's findings to list each contradiction once.
+OVERLAPS_CHECKS: frozenset[str] = frozenset(
+    {
+        "scoring.stated_deduction_mismatch",
+        "scoring.self_score_sum",
+        "scoring.full_marks_mismatch",
+        "scoring.deducted_mismatch",
+    }
+)
+
+
 @dataclass
 class _Run:
     """State of one scoring run: the framework, where values come from, what was found."""
