@@ -115,3 +115,19 @@ def test_the_example_is_reviewed_without_history(example_yaml: object) -> None:
     assert names["新增上市科技型企业数"] == "KJ-BM-02"
     assert names["建设新型研发机构（高水平创新研究院）数"] == "KJ-BM-01"
     assert any(f.code == "target.no_history" for f in review.findings)
+
+
+def test_medium_term_targets_are_not_compared_with_annual_history(
+    targets_dataset: Dataset, library_with_history: IndicatorLibrary
+) -> None:
+    import dataclasses
+
+    medium = tuple(
+        dataclasses.replace(i, horizon="中期") if i.name == "高层次人才数" else i
+        for i in targets_dataset.indicators
+    )
+    review = review_targets(
+        dataclasses.replace(targets_dataset, indicators=medium), library_with_history
+    )
+    (row,) = [r for r in review.rows if r.name == "高层次人才数"]
+    assert row.flags == ()

@@ -137,6 +137,11 @@ class TargetContext:
     year: int | None
     settings: ReviewSettings
 
+    @property
+    def annual(self) -> bool:
+        """Only annual targets compare with annual history (a 中期 target spans years)."""
+        return self.indicator.horizon != "中期"
+
     def finding(
         self,
         code: str,
@@ -212,6 +217,8 @@ def check_direction(ctx: TargetContext) -> Iterable[Finding]:
 
 @indicator_check
 def check_low_against_history(ctx: TargetContext) -> Iterable[Finding]:
+    if not ctx.annual:
+        return
     ind, h = ctx.indicator, ctx.history
     if ind.target is None or h is None or h.last_actual is None:
         return
@@ -245,6 +252,8 @@ def check_low_against_library(ctx: TargetContext) -> Iterable[Finding]:
 
 @indicator_check
 def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
+    if not ctx.annual:
+        return
     ind, h, k = ctx.indicator, ctx.history, ctx.settings.high_factor
     if ind.target is None or h is None:
         return
@@ -273,6 +282,8 @@ def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
 
 @indicator_check
 def check_money(ctx: TargetContext) -> Iterable[Finding]:
+    if not ctx.annual:
+        return
     ind, h = ctx.indicator, ctx.history
     if (
         ind.target is None
@@ -311,6 +322,8 @@ def check_money(ctx: TargetContext) -> Iterable[Finding]:
 @indicator_check
 def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding]:
     """财预〔2020〕10号: an actual far above its target means the target was set too low."""
+    if not ctx.annual:
+        return
     ind, limit = ctx.indicator, ctx.settings.self_eval_low_ratio
     if ind.target is None or ind.actual is None or ind.target <= 0 or ind.actual <= 0:
         return
@@ -501,7 +514,12 @@ def review_targets(
         code, definition, problem = _resolve(ind, library)
         own: list[Finding] = [problem] if problem else []
         summary = history.get((code, owner_key)) if code else None
-        if definition is not None and summary is None and ind.quantitative:
+        if (
+            definition is not None
+            and summary is None
+            and ind.quantitative
+            and ind.horizon != "中期"
+        ):
             own.append(
                 Finding(
                     "target.no_history",
