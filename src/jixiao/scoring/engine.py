@@ -39,7 +39,6 @@ from jixiao.scoring.rules import (
     num,
 )
 
-
 #: Findings about the department's own scorecard that :mod:`jixiao.checks` also reports
 #: (as ``score.deduction_mismatch``, ``score.children_mismatch``, ``score.full_marks_mismatch``,
 #: ``score.deducted_mismatch``, ``score.total_mismatch``). A caller that runs both (the main
