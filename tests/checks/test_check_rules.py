@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -421,3 +422,8 @@ def test_findings_carry_the_numbers_as_exact_text() -> None:
 
 def test_checks_never_crash_on_an_empty_dataset() -> None:
     assert codes(run_checks(Dataset())) == {"profile.missing"}
+
+
+def test_every_check_code_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "checks.md").read_text("utf-8")
+    assert sorted({c for c, *_ in FIRES if f"`{c}`" not in doc}) == []
