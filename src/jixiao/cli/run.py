@@ -86,7 +86,7 @@ def run(
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
     from jixiao.io.formats import save_dataset
-    from jixiao.scoring import UnknownFramework, score_dataset
+    from jixiao.scoring import OVERLAPS_CHECKS, FrameworkError, score_dataset
 
     dataset = load_or_exit(dataset_path)
     out.mkdir(parents=True, exist_ok=True)
@@ -101,12 +101,13 @@ def run(
         findings = run_checks(dataset, figures)
         progress.update(task, advance=1, description="评分")
         try:
-            scorecard = score_dataset(dataset, framework_id)
-        except UnknownFramework as error:
+            scorecard = score_dataset(dataset, framework_id, figures=figures)
+        except FrameworkError as error:  # unknown id, or a project framework for a department
             console.print(f"[yellow]未评分：{error}[/yellow]")
             scorecard = None
         if scorecard is not None:
-            findings = findings + list(scorecard.findings)
+            # The scorecard contradictions the checks already report are listed once.
+            findings = findings + [f for f in scorecard.findings if f.code not in OVERLAPS_CHECKS]
             written.append(_write_json(out / "scorecard.json", scorecard.to_json()))
         written.append(
             _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
