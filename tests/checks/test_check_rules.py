@@ -376,6 +376,22 @@ def test_each_check_fires_on_its_dataset(
     assert all(f.location for f in found)
 
 
+def test_the_printed_precision_is_read_from_the_quoted_source() -> None:
+    # A workbook stores 94.10 as 94.1; the 出处 still quotes “占比 94.10%”.
+    text = """
+expenditure_economic:
+  - {nature: 项目支出, item: "302", final: 554632.54}
+  - {nature: 项目支出, item: "30299", final: 521728.73}
+stated:
+  - figure: expenditure.economic.final.share_of_parent.项目支出.30299
+    value: 94.1
+    source: 其他商品和服务支出 521,728.73 万元，占比 94.10%
+"""
+    (found,) = [f for f in check(text) if f.code.startswith("stated.")]
+    assert found.code == "stated.mismatch"
+    assert "报告写 94.10%" in found.message
+
+
 def test_a_stated_change_may_drop_its_sign() -> None:
     # “减少 1,198.05 万元，减幅 1.84%” written as 1198.05 and 1.84.
     text = """

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.checks import Finding, Severity, run_checks
-from jixiao.io.textform import load_text_form
+from jixiao.io.formats import load_dataset
 
 SEED_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "seed-money.yaml"
 
@@ -42,10 +42,12 @@ def _has(findings: list[Finding], code: str, text: str) -> bool:
     return any(f.code == code and text in f.message for f in findings)
 
 
-@pytest.fixture(scope="module", params=["fixture", "example"])
-def seed_findings(request: pytest.FixtureRequest, example_yaml: Path) -> list[Finding]:
-    path = SEED_FIXTURE if request.param == "fixture" else example_yaml
-    return run_checks(load_text_form(path))
+@pytest.fixture(scope="module", params=["fixture", "example", "example workbook"])
+def seed_findings(
+    request: pytest.FixtureRequest, example_yaml: Path, example_xlsx: Path
+) -> list[Finding]:
+    paths = {"fixture": SEED_FIXTURE, "example": example_yaml, "example workbook": example_xlsx}
+    return run_checks(load_dataset(paths[request.param]))
 
 
 @pytest.mark.parametrize(("code", "text"), SEED_ERRORS + SEED_WARNINGS)

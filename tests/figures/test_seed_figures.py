@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.figures import FigureSet, compute_figures
+from jixiao.io.formats import load_dataset
 from jixiao.io.textform import load_text_form
 
 SEED_FIXTURE = Path(__file__).resolve().parent.parent / "data" / "seed-money.yaml"
@@ -130,9 +131,11 @@ def test_it_reproduces_each_seed_figure_as_printed(
 EXAMPLE_FIGURES = [(i, p) for i, p in SEED_FIGURES if not i.startswith("indicator.")]
 
 
-@pytest.fixture(scope="module")
-def example_figures(example_yaml: Path) -> FigureSet:
-    return compute_figures(load_text_form(example_yaml))
+@pytest.fixture(scope="module", params=["yaml", "xlsx"])
+def example_figures(
+    request: pytest.FixtureRequest, example_yaml: Path, example_xlsx: Path
+) -> FigureSet:
+    return compute_figures(load_dataset(example_yaml if request.param == "yaml" else example_xlsx))
 
 
 @pytest.mark.parametrize(("figure_id", "printed"), EXAMPLE_FIGURES)

@@ -10,6 +10,7 @@ value; it must agree with this year's value minus the change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
 from jixiao.dataset.model import Dataset, StatedFigure
 from jixiao.figures import Figure, FigureSet
-from jixiao.lib.money import HUNDRED, quantum, round_half_up, truncate
+from jixiao.lib.money import HUNDRED, parse_decimal, quantum, round_half_up, truncate
 
 SHEET = "声明数"
 #: Figure id fragments whose sign a report may drop (“减少 x”, “减幅 y%”).
@@ -27,6 +28,24 @@ MAGNITUDE_IDS: tuple[str, ...] = ("change", "growth", "saving")
 def places_of(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def stated_places(row: StatedFigure) -> int:
+    """The precision the report printed: the value's own, or more if 出处 quotes it so.
+
+    A workbook keeps 94.10 as the number 94.1; the quoted source (“占比 94.10%”) still
+    shows the two decimals the report printed.
+    """
+    assert row.value is not None
+    places = places_of(row.value)
+    for match in _NUMBER.findall(row.source):
+        quoted = parse_decimal(match)
+        if quoted is not None and quoted == abs(row.value):
+            places = max(places, places_of(quoted))
+    return places
 
 
 def _shown(figure: Figure, value: Decimal) -> str:
@@ -40,24 +59,23 @@ def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
     Agreement is equality at the figure's printing precision, or the stated one if finer
     (``35`` = 35.00). A shorter value that is our value correctly rounded (``42.2`` for
     42.16) is only a warning: the report is less precise than its genre, or a trailing
-    zero was lost (Excel keeps ``94.10`` as 94.1). Truncation is recognised at full
+    zero was lost and the 出处 does not quote the number (see :func:`stated_places`). Truncation is recognised at full
     precision only: ``扣 1 分`` against 1.5 is a wrong number, not a rounding slip.
     """
     assert row.value is not None and figure.value is not None
-    stated_places = places_of(row.value)
-    ours = round_half_up(figure.value, max(stated_places, figure.places))
+    places = stated_places(row)
+    ours = round_half_up(figure.value, max(places, figure.places))
     if _agrees(figure, ours, row.value):
         return None
     loc = where(SHEET, row.loc, row.figure)
     source = f"（{row.source}）" if row.source else ""
     values = {"stated": row.value, "computed": figure.value, "rounded": ours}
-    said = f"{figure.label}：报告写 {_shown(figure, row.value)}{source}"
-    if stated_places < figure.places and _agrees(
-        figure, round_half_up(figure.value, stated_places), row.value
-    ):
+    printed = row.value.quantize(quantum(places))  # 94.1 read from a workbook, printed 94.10
+    said = f"{figure.label}：报告写 {_shown(figure, printed)}{source}"
+    if places < figure.places and _agrees(figure, round_half_up(figure.value, places), row.value):
         message = f"{said}，按数据计算为 {_shown(figure, ours)}：报告精度不足（若原文末位有 0 被省略，则二者不符）"
         return finding("stated.less_precise", WARNING, message, loc, **values)
-    if stated_places >= figure.places and truncate(figure.value, stated_places) == row.value:
+    if places >= figure.places and truncate(figure.value, places) == row.value:
         message = f"{said}，按四舍五入应为 {_shown(figure, ours)}（报告为截尾）"
         return finding("stated.truncated", WARNING, message, loc, **values)
     message = f"{said}，按数据计算为 {_shown(figure, ours)}（{figure.formula}）"
