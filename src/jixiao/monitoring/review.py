@@ -49,8 +49,9 @@ _DOWN = frozenset({"≤", "＜"})
 _D = Decimal
 
 
-def _norm(value: Decimal | None) -> Decimal | None:
-    return normalize(value) if value is not None else None
+def _value(value: Decimal | int | str | None) -> str:
+    """A number for ``Finding.values``, without the trailing zeros of polars decimals."""
+    return value_text(normalize(value) if isinstance(value, Decimal) else value)
 
 
 def _n(value: Decimal) -> str:
@@ -102,8 +103,8 @@ class ReviewRow:
             "unit": self.unit,
             "actual": value_text(self.actual),
             "last_year": h.last_year if h else None,
-            "last_actual": value_text(h.last_actual) if h else "",
-            "max_actual": value_text(h.max_actual) if h else "",
+            "last_actual": _value(h.last_actual) if h else "",
+            "max_actual": _value(h.max_actual) if h else "",
             "flags": list(self.flags),
             "location": self.location,
         }
@@ -152,7 +153,7 @@ class TargetContext:
         where = self.indicator.loc or f"{self.indicator.owner}/{self.indicator.name}"
         text = f"“{self.indicator.name}”（{self.owner_key}）：{message}"
         return Finding(
-            code, Severity.WARNING, text, where, {k: value_text(v) for k, v in values.items()}
+            code, Severity.WARNING, text, where, {k: _value(v) for k, v in values.items()}
         )
 
 
@@ -397,9 +398,7 @@ def summarise_history(
         )
     )
     result = {
-        (code, owner): HistorySummary(
-            last_year, _norm(last_target), _norm(last_actual), _norm(top), _norm(bottom), count
-        )
+        (code, owner): HistorySummary(last_year, last_target, last_actual, top, bottom, count)
         for code, owner, last_year, last_target, last_actual, top, bottom, count in summary.iter_rows()
     }
     return result, findings
@@ -471,30 +470,27 @@ def _resolve(
 
 def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Finding]:
     """Every required 一级 category, and 二级 within it, is present in each owner's targets."""
-    groups: dict[str, list[Indicator]] = defaultdict(list)
+    present: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    department = dataset.profile.department_name or "部门整体"
     for ind in dataset.indicators:
-        groups[dataset.profile.department_name or "部门整体"].append(ind)
+        present[department].add((ind.level1, ind.level2))
     for ind in dataset.project_indicators:
-        groups[f"项目 {ind.owner}"].append(ind)
+        present[f"项目 {ind.owner}"].add((ind.level1, ind.level2))
+    level2 = [(l1, l2) for l1, l2s in settings.required_level2 for l2 in l2s]
     findings = []
-    for owner, indicators in groups.items():
-        level1 = {i.level1 for i in indicators}
-        level2 = {(i.level1, i.level2) for i in indicators}
+    for owner, pairs in present.items():
+        level1 = {l1 for l1, _ in pairs}
         missing = [c for c in settings.required_level1 if c not in level1]
-        missing += [
-            f"{l1}/{l2}"
-            for l1, l2s in settings.required_level2
-            for l2 in l2s
-            if l1 in level1 and (l1, l2) not in level2
-        ]
+        missing += [f"{l1}/{l2}" for l1, l2 in level2 if l1 in level1 and (l1, l2) not in pairs]
         if missing:
+            text = "、".join(missing)
             findings.append(
                 Finding(
                     "target.incomplete",
                     Severity.WARNING,
-                    f"{owner} 的绩效指标缺少：{'、'.join(missing)}",
+                    f"{owner} 的绩效指标缺少：{text}",
                     owner,
-                    {"missing": "、".join(missing)},
+                    {"missing": text},
                 )
             )
     return findings
