@@ -173,3 +173,20 @@ def test_units_add_up_to_the_department_and_rising_lines_give_no_findings(
     assert sum(u.cumulative for u in report.units) == report.total_cumulative
     assert sum(u.budget for u in report.units) == report.total_budget
     assert all(u.rate is not None and 0 <= u.rate <= 100 for u in report.units)
+
+
+def test_the_bulletin_can_be_grouped_by_fund(execution_dataset: Dataset) -> None:
+    funds = {"P1": "一般公共预算财政拨款", "P2": "一般公共预算财政拨款", "P3": "政府性基金"}
+    projects = tuple(
+        dataclasses.replace(p, fund=funds.get(p.code, "")) for p in execution_dataset.projects
+    )
+    report = monitor_execution(
+        dataclasses.replace(execution_dataset, projects=projects), "2023-06", SICHUAN, by="fund"
+    )
+    assert [(u.unit, u.cumulative, u.budget) for u in report.units] == [
+        ("政府性基金", Decimal(500), Decimal(2000)),
+        ("一般公共预算财政拨款", Decimal(800), Decimal(2000)),
+        ("未注明资金来源", Decimal(900), Decimal(2000)),
+    ]
+    assert report.interviews == ()  # only units are called in
+    assert {a.level for a in report.alerts} == {"资金来源", "项目"}

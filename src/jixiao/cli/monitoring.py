@@ -43,6 +43,11 @@ class Output(StrEnum):
     xlsx = "xlsx"
 
 
+class Grouping(StrEnum):
+    unit = "unit"
+    fund = "fund"
+
+
 FormatOption = Annotated[
     Output, typer.Option("--format", "-f", help="输出格式：text、json 或 xlsx（xlsx 需 -o）")
 ]
@@ -185,6 +190,9 @@ def monitor(
         int | None,
         typer.Option("--interview-after", help="连续几次低于预警线列入约谈（覆盖规则集）"),
     ] = None,
+    by: Annotated[
+        Grouping, typer.Option("--by", help="通报按单位（unit）或资金来源（fund）汇总")
+    ] = Grouping.unit,
     chart: Annotated[
         Path | None, typer.Option("--chart", help="另存执行进度与序时进度对比图（.png）")
     ] = None,
@@ -207,7 +215,7 @@ def monitor(
     rule_set = _load(lambda: load_warning_lines(lines, lines_file))
     if interview_after is not None:
         rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
-    report = monitor_execution(data, period, rule_set, date.today())
+    report = monitor_execution(data, period, rule_set, date.today(), by.value)
     if chart is not None:
         from jixiao.monitoring.chart import execution_chart_png
 

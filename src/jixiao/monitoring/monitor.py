@@ -32,6 +32,9 @@ from jixiao.monitoring.settings import WarningLines
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _MONEY = DECIMAL
 _MAX_LISTED = 20  #: findings of one kind listed one by one; the rest are counted
+#: What the 通报 can be grouped by: the budget unit, or the project's 资金来源.
+GROUPINGS: dict[str, str] = {"unit": "单位", "fund": "资金来源"}
+NO_FUND = "未注明资金来源"
 
 
 def parse_period(text: str) -> tuple[int, int] | None:
@@ -151,6 +154,7 @@ class MonitoringReport:
     interviews: tuple[UnitStatus, ...]
     series: tuple[SeriesPoint, ...]
     findings: tuple[Finding, ...]
+    by: str = "unit"  #: what ``units`` are: 预算单位 (``unit``) or 资金来源 (``fund``)
 
     @property
     def rate(self) -> Decimal | None:
@@ -160,6 +164,7 @@ class MonitoringReport:
         return {
             "period": self.period,
             "rule_set": self.rule_set,
+            "by": self.by,
             "pace": _ratio_text(self.pace),
             "line": _ratio_text(self.line),
             "total_budget": value_text(self.total_budget),
@@ -205,6 +210,7 @@ def _projects_frame(dataset: Dataset) -> pl.DataFrame:
         {
             "project": pl.Series([p.code for p in projects], dtype=pl.String),
             "project_unit": pl.Series([p.unit for p in projects], dtype=pl.String),
+            "project_fund": pl.Series([p.fund for p in projects], dtype=pl.String),
             "project_budget": decimal_series(
                 [p.adjusted if p.adjusted is not None else p.budget for p in projects]
             ),
@@ -259,6 +265,9 @@ def _clean(
         .then("unit_in")
         .otherwise(pl.col("project_unit").fill_null("")),
         budget=pl.coalesce("budget_in", "project_budget"),
+        fund=pl.when(pl.col("project_fund").fill_null("") != "")
+        .then("project_fund")
+        .otherwise(pl.lit(NO_FUND)),
         entity=pl.when(pl.col("project") != "")
         .then("project")
         .otherwise(pl.lit("单位:") + pl.col("unit_in")),
@@ -352,7 +361,7 @@ def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
     reported as spent) and its budget is the one of its first report. ``frame`` is
     sorted by entity and month; when every entity reported every month it is the grid.
     """
-    columns = ["entity", "unit", "project", "month", "cumulative", "budget", "progress"]
+    columns = ["entity", "unit", "fund", "project", "month", "cumulative", "budget", "progress"]
     entities = frame.select(pl.col("entity").n_unique()).item()
     if (
         frame.height == entities * month
@@ -360,7 +369,9 @@ def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
     ):
         grid = frame.select(columns)
     else:
-        keys = frame.group_by("entity").agg(pl.col("unit").last(), pl.col("project").last())
+        keys = frame.group_by("entity").agg(
+            pl.col("unit").last(), pl.col("fund").last(), pl.col("project").last()
+        )
         months = pl.DataFrame({"month": pl.Series(range(1, month + 1), dtype=pl.Int32)})
         grid = (
             keys.join(months, how="cross")
@@ -383,19 +394,20 @@ def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
 
 
 def _unit_statuses(
-    grid: pl.DataFrame, dataset: Dataset, month: int, lines: WarningLines
+    grid: pl.DataFrame, dataset: Dataset, month: int, lines: WarningLines, by: str
 ) -> list[UnitStatus]:
+    """One 通报 row per unit (or 资金来源); only units can be called in (约谈)."""
     checkpoints = lines.checkpoints_until(month)
     wanted = sorted({*checkpoints, month})
     sums = (
         grid.filter(pl.col("month").is_in(wanted))
-        .group_by("unit", "month")
+        .group_by(by, "month")
         .agg(pl.col("cumulative").sum(), pl.col("budget").sum())
     )
     by_unit: dict[str, dict[int, tuple[Decimal, Decimal]]] = {}
     for unit, m, cumulative, budget in sums.iter_rows():
         by_unit.setdefault(unit, {})[m] = (normalize(cumulative), normalize(budget))
-    names = {u.code: u.name for u in dataset.units}
+    names = {u.code: u.name for u in dataset.units} if by == "unit" else {}
     line = lines.line_at(month)
     statuses = []
     for unit, months in by_unit.items():
@@ -415,7 +427,7 @@ def _unit_statuses(
                 line[1] if line else None,
                 rates,
                 line is not None and (_rate(cumulative, budget) or ZERO) < line[1],
-                len(recent) == lines.interview_after and all(recent),
+                by == "unit" and len(recent) == lines.interview_after and all(recent),
             )
         )
     statuses.sort(key=lambda s: (-s.lag, s.unit))
@@ -432,9 +444,10 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{normalize(round_half_up(value, 2))}%"
 
 
-def _unit_alerts(statuses: list[UnitStatus]) -> list[Alert]:
+def _unit_alerts(statuses: list[UnitStatus], by: str) -> list[Alert]:
+    level = GROUPINGS[by]
     return [
-        Alert("单位", s.unit, s.name, s.unit, "低于预警线", s.rate, s.line)
+        Alert(level, s.unit, s.name, s.unit if by == "unit" else "", "低于预警线", s.rate, s.line)
         for s in statuses
         if s.below_line
     ]
@@ -517,7 +530,11 @@ def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesP
 
 
 def monitor_execution(
-    dataset: Dataset, period: str, lines: WarningLines, today: date | None = None
+    dataset: Dataset,
+    period: str,
+    lines: WarningLines,
+    today: date | None = None,
+    by: str = "unit",
 ) -> MonitoringReport:
     """Compare cumulative execution up to ``period`` (YYYY-MM) with 序时进度 and ``lines``.
 
@@ -525,12 +542,16 @@ def monitor_execution(
     cannot be reported for a month that has not happened. Lines after ``period`` are left
     out with one note, since monitoring an earlier month of a year is normal.
 
-    Raises ``ValueError`` only when ``period`` itself is not a YYYY-MM month (the CLI
-    checks it first); every problem in the data is a finding.
+    ``by`` groups the 通报 by ``unit`` (预算单位) or ``fund`` (the projects' 资金来源).
+
+    Raises ``ValueError`` only when ``period`` itself is not a YYYY-MM month or ``by`` is
+    unknown (the CLI checks both first); every problem in the data is a finding.
     """
     parsed = parse_period(period)
     if parsed is None:
         raise ValueError(f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")
+    if by not in GROUPINGS:
+        raise ValueError(f"分组“{by}”无效（可用：{'、'.join(GROUPINGS)}）")
     year, month = parsed
     out = _Findings(dataset)
     if dataset.profile.year and dataset.profile.year != year:
@@ -556,7 +577,7 @@ def monitor_execution(
             period, lines.name, pace_of(month), None, ZERO, ZERO, (), (), (), (), tuple(out.items)
         )
     grid = _grid(frame, month)
-    statuses = _unit_statuses(grid, dataset, month, lines)
+    statuses = _unit_statuses(grid, dataset, month, lines, by)
     series = _series(grid, month, lines)
     total = (
         grid.filter(pl.col("month") == month)
@@ -572,8 +593,9 @@ def monitor_execution(
         normalize(total[0]),
         normalize(total[1]),
         tuple(statuses),
-        tuple(_unit_alerts(statuses) + _project_alerts(grid, dataset, month, lines)),
+        tuple(_unit_alerts(statuses, by) + _project_alerts(grid, dataset, month, lines)),
         tuple(s for s in statuses if s.interview),
         tuple(series),
         tuple(out.items),
+        by,
     )

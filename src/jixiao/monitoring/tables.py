@@ -106,10 +106,10 @@ def monitoring_tables(report: MonitoringReport) -> list[Table]:
     )
     return [
         Table(
-            "执行进度通报",
+            "执行进度通报" if report.by == "unit" else "执行进度通报（按资金来源）",
             (
                 "排名",
-                "单位编码",
+                "单位编码" if report.by == "unit" else "资金来源",
                 "单位名称",
                 "预算数（万元）",
                 "累计执行数（万元）",
