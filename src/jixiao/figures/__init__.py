@@ -7,6 +7,15 @@
 from __future__ import annotations
 
 from jixiao.figures.engine import AREAS, compute_figures
+from jixiao.figures.ids import FIGURE_IDS, FIGURE_PATTERNS, is_figure_id
 from jixiao.figures.model import Figure, FigureSet
 
-__all__ = ["AREAS", "Figure", "FigureSet", "compute_figures"]
+__all__ = [
+    "AREAS",
+    "FIGURE_IDS",
+    "FIGURE_PATTERNS",
+    "Figure",
+    "FigureSet",
+    "compute_figures",
+    "is_figure_id",
+]
