@@ -204,6 +204,18 @@ income:
         "部门事业收入 决算数 20.00 万元 ≠ 各单位之和 15.00 万元",
     ),
     (
+        "consolidation.mismatch",
+        Severity.ERROR,
+        UNITS
+        + """
+carryover:
+  - {fund: 合计, closing: 63999.08}
+  - {unit: "001", fund: 合计, closing: 60000}
+  - {unit: "002", fund: 合计, closing: 3999.00}
+""",
+        "部门结转结余“合计”年末结转和结余 63,999.08 万元 ≠ 各单位之和 63,999.00 万元",
+    ),
+    (
         "budget.variance_unexplained",
         Severity.WARNING,
         "income: [{item: 经营收入, budget: 2000.00, final: 3897.12}]",

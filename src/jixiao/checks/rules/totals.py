@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -246,6 +246,60 @@ def consolidation(dataset: Dataset, figures: FigureSet) -> list[Finding]:
                 result.append(
                     finding(
                         "consolidation.mismatch", ERROR, message, loc, stated=stated, computed=total
+                    )
+                )
+    return result
+
+
+def _sums_by_key(
+    groups: dict[str, list[Any]], key: Callable[[Any], tuple[str, ...]], column: str
+) -> dict[tuple[str, ...], Decimal]:
+    totals: dict[tuple[str, ...], Decimal] = {}
+    for unit, rows in groups.items():
+        for row in rows if unit else ():
+            value = getattr(row, column)
+            if value is not None:
+                totals[key(row)] = totals.get(key(row), Decimal(0)) + value
+    return totals
+
+
+@check
+def consolidation_detail(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """The same 汇总 check for 经济分类 (per nature and code) and 结转结余 (per fund)."""
+    tables: list[
+        tuple[str, str, tuple[Any, ...], Callable[[Any], tuple[str, ...]], dict[str, str]]
+    ] = [
+        (
+            "经济分类",
+            "expenditure_economic",
+            dataset.expenditure_economic,
+            lambda r: (r.nature, r.item),
+            {c: COLUMNS[c] for c in ECONOMIC_COLUMNS},
+        ),
+        ("结转结余", "carryover", dataset.carryover, lambda r: (r.fund,), CARRYOVER_VALUES),
+    ]
+    result: list[Finding] = []
+    for sheet, _table, rows, key, columns in tables:
+        groups = by_unit(rows)
+        own = groups.get("", [])
+        if not own or len(groups) < 2:
+            continue
+        for column, label in columns.items():
+            sums = _sums_by_key(groups, key, column)
+            for row in own:
+                stated, total = getattr(row, column), sums.get(key(row))
+                if stated is None or total is None or stated == total:
+                    continue
+                what = "/".join(key(row))
+                message = f"部门{sheet}“{what}”{label} {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
+                result.append(
+                    finding(
+                        "consolidation.mismatch",
+                        ERROR,
+                        message,
+                        where(sheet, row.loc, what),
+                        stated=stated,
+                        computed=total,
                     )
                 )
     return result
