@@ -192,7 +192,7 @@ def synthetic_province(
                 flows[fund][1] += closing
 
             project_code = f"P{code}"
-            budget = nature_lines["项目支出"]["budget"]
+            adjusted = nature_lines["项目支出"]["adjusted"]
             executed = nature_lines["项目支出"]["final"]
             projects.append(
                 Project(
@@ -201,11 +201,11 @@ def synthetic_province(
                     unit=code,
                     fund="一般公共预算财政拨款",
                     special=u % 3 == 0,
-                    budget=budget,
-                    adjusted=nature_lines["项目支出"]["adjusted"],
+                    budget=nature_lines["项目支出"]["budget"],
+                    adjusted=adjusted,
                     executed=executed,
                     note=""
-                    if executed >= budget * Decimal("0.9")
+                    if executed >= adjusted * Decimal("0.9")
                     else "项目进度滞后，部分资金未支付。",
                     self_score=Decimal(rng.randint(80, 100)),
                 )

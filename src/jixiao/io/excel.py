@@ -131,12 +131,13 @@ def read_workbook(path: Path) -> Dataset:
         raise DatasetError([InputError(name, "文件不存在或无法读取")]) from None
     if size == 0:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
-    sheets = _load_sheets(path)
+    sheets = load_sheets(path)
     raw, errors = raw_from_sheets(sheets, name)
     return build_dataset(raw, errors)
 
 
-def _load_sheets(path: Path) -> list[Sheet]:
+def load_sheets(path: Path) -> list[Sheet]:
+    """Every worksheet's cell values (python-calamine); DatasetError if not a workbook."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     name = str(path)
@@ -760,6 +761,7 @@ __all__ = [
     "ExcelFormat",
     "Sheet",
     "cell_value",
+    "load_sheets",
     "normalize_label",
     "raw_from_sheets",
     "read_workbook",

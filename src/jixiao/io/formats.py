@@ -71,7 +71,12 @@ def load_dataset(path: Path) -> Dataset:
     fmt = format_for(path) or _sniff(path)
     if fmt is None:
         raise DatasetError(
-            [InputError(str(path), f"无法识别的文件类型“{path.suffix or '无扩展名'}”（支持 .xlsx 工作簿和 .yaml 文本格式）")]
+            [
+                InputError(
+                    str(path),
+                    f"无法识别的文件类型“{path.suffix or '无扩展名'}”（支持 .xlsx 工作簿和 .yaml 文本格式）",
+                )
+            ]
         )
     return fmt.read(path)
 

@@ -27,13 +27,19 @@ from jixiao.dataset.build import (
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
 
 FORMAT_KEY = "format"
+#: libyaml's parser when PyYAML has it (3× faster, same nodes and line numbers). Writing
+#: stays with the Python emitter: libyaml's escapes characters beyond the BMP ("\U00020BB7"
+#: for 𠮷), which names in Chinese do use.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FORMAT_VERSION = "jixiao-dataset/1"
 
 
 def read_text_form(text: str, name: str = "<text>") -> Dataset:
     """Parse the YAML text form; raises :class:`DatasetError` naming ``file:line``."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
+    except UnicodeEncodeError:  # a lone surrogate in a str handed to us directly
+        raise DatasetError([InputError(name, "文本含有无效的 Unicode 字符")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark else name
@@ -43,6 +49,17 @@ def read_text_form(text: str, name: str = "<text>") -> Dataset:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
     raw, errors = _raw_from_nodes(root, name)
     return build_dataset(raw, errors)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        # Say what is wrong the way the Python parser does: it points at the offending
+        # character, where libyaml sometimes names the next line.
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _loc(name: str, node: yaml.Node) -> str:
