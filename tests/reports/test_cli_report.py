@@ -102,3 +102,14 @@ def test_a_bad_wording_file_exits_2_with_the_problem(
     result = runner.invoke(app, ["report", str(MINI), "-o", "out", "--wording", "w.yaml"])
     assert result.exit_code == 2, result.output
     assert "占位符与默认措辞不一致" in result.output
+
+
+def test_the_pdf_rendered_in_a_second_process_is_complete(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    written = write_reports(load_dataset(MINI), tmp_path, ["html", "pdf"])
+    assert [p.suffix for p in written] == [".html", ".pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(str(written[1])).pages).replace(
+        " ", ""
+    )
+    assert "决算收入合计1,350.00万元，为年初预算的112.50%" in text.replace("\n", "")

@@ -79,7 +79,7 @@ def report(
         raise typer.Exit(EXIT_INPUT) from None
     out.mkdir(parents=True, exist_ok=True)
     with console.status("正在生成报告…"):
-        written = render_report(model, out, chosen, report_stem(dataset))
+        written = render_report(model, out, chosen, report_stem(dataset), parallel=True)
     _print_findings(findings)
     for path in written:
         console.print(f"已写入 {path}")

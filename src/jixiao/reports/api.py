@@ -8,6 +8,7 @@ writes one report per budget unit, in parallel processes.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,6 +18,7 @@ from typing import Any
 from jixiao.checks.findings import Finding
 from jixiao.dataset.model import TABLES, Dataset, Profile, Unit
 from jixiao.reports.builder import build_report
+from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
 from jixiao.reports.render import RENDERERS, get_renderer
 from jixiao.reports.scores import report_scorecard
@@ -47,16 +49,35 @@ def report_stem(dataset: Dataset) -> str:
 
 
 def render_report(
-    model: ReportModel, outdir: Path, formats: Sequence[str], stem: str
+    model: ReportModel, outdir: Path, formats: Sequence[str], stem: str, parallel: bool = False
 ) -> list[Path]:
-    """Write ``model`` in each of ``formats`` into ``outdir``; returns the files written."""
-    written = []
-    for identifier in formats:
-        renderer = get_renderer(identifier)
-        path = outdir / f"{stem}{renderer.suffix}"
-        renderer.render(model, path)
-        written.append(path)
-    return written
+    """Write ``model`` in each of ``formats`` into ``outdir``; returns the files written.
+
+    The charts are drawn once, first, and shared by every renderer. With ``parallel``,
+    the PDF (most of the time: WeasyPrint's layout) is rendered in a forked process
+    while this one writes the other formats.
+    """
+    for chart in model.charts:
+        render_chart(chart)
+    if not (parallel and "pdf" in formats and len(formats) > 1 and _can_fork()):
+        return [_render_one(identifier, model, outdir, stem) for identifier in formats]
+    context = multiprocessing.get_context("fork")  # the child inherits the drawn charts
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pdf = pool.submit(_render_one, "pdf", model, outdir, stem)
+        paths = {f: _render_one(f, model, outdir, stem) for f in formats if f != "pdf"}
+        paths["pdf"] = pdf.result()
+    return [paths[f] for f in formats]
+
+
+def _render_one(identifier: str, model: ReportModel, outdir: Path, stem: str) -> Path:
+    renderer = get_renderer(identifier)
+    path = outdir / f"{stem}{renderer.suffix}"
+    renderer.render(model, path)
+    return path
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
 def check_formats(formats: Sequence[str]) -> list[str]:
@@ -73,7 +94,7 @@ def write_reports(
 ) -> list[Path]:
     """Build the department's report and write it in ``formats``; returns the paths written."""
     model, _ = prepare_report(dataset, framework_id, wording)
-    return render_report(model, outdir, formats, report_stem(dataset))
+    return render_report(model, outdir, formats, report_stem(dataset), parallel=True)
 
 
 # --------------------------------------------------------------------------- per unit
