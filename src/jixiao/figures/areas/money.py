@@ -14,9 +14,8 @@ The four :class:`~jixiao.dataset.model.MoneyLine` tables share one generator,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from jixiao.figures.engine import (
     Context,
@@ -76,11 +75,6 @@ MONEY_AREAS: tuple[MoneyArea, ...] = (
 )
 
 
-def department_rows(ctx: Context, table: str) -> list[Any]:
-    """The department's rows of ``table``; absent those, nothing (see :func:`department_tree`)."""
-    return ctx.rows_by_unit(table).get("", [])
-
-
 def department_tree(ctx: Context, table: str, column: str, list_name: str) -> Tree:
     """Department values of one column: its own rows, else the consolidation of unit rows."""
     groups = ctx.rows_by_unit(table)
@@ -89,146 +83,119 @@ def department_tree(ctx: Context, table: str, column: str, list_name: str) -> Tr
     return build_tree(given, list_name)
 
 
-def money_figures(
-    spec: MoneyArea, prefix: str, trees: dict[str, Tree], source: str, detail: bool = True
-) -> Iterator[Figure]:
-    """Amounts, totals, shares, ratios and changes of one money table in one scope.
+class Made:
+    """The figures of one money table so far, by id; later figures read earlier ones."""
 
-    ``trees`` maps a column to its completed tree; ``source`` names the rows in inputs
-    (``收入`` or ``收入[163002]``); ``detail=False`` yields totals only (per-unit use).
-    """
-    made: dict[str, Figure] = {}
+    def __init__(self) -> None:
+        self.figures: dict[str, Figure] = {}
 
-    def emit(figure: Figure) -> Figure:
-        made[figure.id] = figure
+    def emit(self, figure: Figure) -> Figure:
+        self.figures[figure.id] = figure
         return figure
 
-    def need(key: str, label: str) -> Figure:
-        return made.get(key) or placeholder(key, label)
+    def need(self, key: str, label: str) -> Figure:
+        """The figure ``key``, or a ``None``-valued placeholder so the formula still reads."""
+        return self.figures.get(key) or placeholder(key, label)
 
-    names: dict[str, str] = {}
+
+def money_figures(
+    spec: MoneyArea, prefix: str, trees: dict[str, Tree], source: str
+) -> Iterator[Figure]:
+    """Amounts, totals, shares, ratios and changes of one money table.
+
+    ``trees`` maps a column to its completed tree; ``source`` names the rows in inputs.
+    """
+    made = Made()
+    names = {item: item_name(item, spec.codes) for tree in trees.values() for item in tree.items()}
     for column, tree in trees.items():
         col = COLUMNS[column]
-        amounts = []
-        for item in tree.items():
-            names.setdefault(item, item_name(item, spec.codes))
         naming = Naming(
             f"{prefix}.{column}",
             f"{{name}}{col}数",
             f"{source}[{{item}}].{HEADERS[column]}",
             spec.codes,
         )
-        amounts_by_item = tree_figures(tree, naming)
-        for item, figure in amounts_by_item.items():
-            if detail or item in tree.roots:
-                yield emit(figure)
-            else:
-                made[figure.id] = figure
-        amounts = [amounts_by_item[r] for r in tree.roots]
-        if not amounts:
-            continue
-        total = emit(summed(f"{prefix}.{column}.total", f"{col}{spec.noun}合计", amounts))
+        amounts = tree_figures(tree, naming)
+        for figure in amounts.values():
+            yield made.emit(figure)
+        total = made.emit(
+            summed(
+                f"{prefix}.{column}.total",
+                f"{col}{spec.noun}合计",
+                [amounts[r] for r in tree.roots],
+            )
+        )
         yield total
-        if detail:
-            for item in tree.items():
-                if tree.roots == [item]:
-                    continue  # the only top-level item is the total: 100% says nothing
-                part = made[f"{prefix}.{column}.{item}"]
-                yield emit(
-                    ratio(
-                        f"{prefix}.{column}.share.{item}",
-                        f"{names[item]}占{col}{spec.noun}合计的比例",
-                        part,
-                        total,
-                    )
-                )
-    yield from _comparisons(spec, prefix, trees, names, need, emit, detail)
+        for item, part in amounts.items():
+            if tree.roots != [item]:  # the only top-level item is the total: 100% says nothing
+                label = f"{names[item]}占{col}{spec.noun}合计的比例"
+                yield made.emit(ratio(f"{prefix}.{column}.share.{item}", label, part, total))
+    items = list(dict.fromkeys(i for tree in trees.values() for i in tree.items()))
+    yield from comparisons(spec, prefix, set(trees), items, names, made)
 
 
-def _comparisons(
+#: 决算 is compared with these columns (when the table has both).
+PAIRS: tuple[tuple[str, str], ...] = (
+    ("final", "budget"),
+    ("final", "adjusted"),
+    ("final", "prior"),
+)
+
+
+def comparisons(
     spec: MoneyArea,
     prefix: str,
-    trees: dict[str, Tree],
+    columns: set[str],
+    items: list[str],
     names: dict[str, str],
-    need: Any,
-    emit: Any,
-    detail: bool,
+    made: Made,
 ) -> Iterator[Figure]:
     """决算 against 年初预算 / 调整后预算 / 上年决算, for the total and each item.
 
     Only for column pairs the table has both of; an item given in one column only still
     gets its comparison figures, with ``value=None``.
     """
-    pairs: Sequence[tuple[str, str]] = [
-        ("final", "budget"),
-        ("final", "adjusted"),
-        ("final", "prior"),
-    ]
-    for current, base in pairs:
-        if current not in trees or base not in trees:
+    for current, base in PAIRS:
+        if current not in columns or base not in columns:
             continue
-        scopes = [
+        total = f"{spec.noun}合计"
+        scopes = [("", f"决算{total}", f"{COLUMNS[current]}{total}", f"{COLUMNS[base]}{total}")]
+        scopes += [
             (
-                "",
-                f"决算{spec.noun}合计",
-                f"{COLUMNS[current]}{spec.noun}合计",
-                f"{COLUMNS[base]}{spec.noun}合计",
+                f".{i}",
+                f"{names[i]}决算",
+                f"{names[i]}{COLUMNS[current]}数",
+                f"{names[i]}{COLUMNS[base]}数",
             )
+            for i in items
         ]
-        if detail:
-            items = dict.fromkeys([*trees[base].items(), *trees[current].items()])
-            scopes += [
-                (
-                    f".{i}",
-                    f"{names[i]}决算",
-                    f"{names[i]}{COLUMNS[current]}数",
-                    f"{names[i]}{COLUMNS[base]}数",
-                )
-                for i in items
-            ]
         for suffix, subject, cur_label, base_label in scopes:
             item = suffix[1:] or "total"
-            a = need(f"{prefix}.{current}.{item}", cur_label)
-            b = need(f"{prefix}.{base}.{item}", base_label)
-            yield from _compare(spec, prefix, suffix, subject, base, a, b, emit)
+            a = made.need(f"{prefix}.{current}.{item}", cur_label)
+            b = made.need(f"{prefix}.{base}.{item}", base_label)
+            yield from _compare(spec, prefix, suffix, subject, base, a, b)
 
 
 def _compare(
-    spec: MoneyArea,
-    prefix: str,
-    suffix: str,
-    subject: str,
-    base: str,
-    a: Figure,
-    b: Figure,
-    emit: Any,
+    spec: MoneyArea, prefix: str, suffix: str, subject: str, base: str, a: Figure, b: Figure
 ) -> Iterator[Figure]:
     if base == "budget":
-        yield emit(
-            ratio(f"{prefix}.final.ratio_to_budget{suffix}", f"{subject}为年初预算的比例", a, b)
-        )
-        yield emit(
-            difference(
-                f"{prefix}.final.change_vs_budget{suffix}", f"{subject}比年初预算增减额", a, b
-            )
+        yield ratio(f"{prefix}.final.ratio_to_budget{suffix}", f"{subject}为年初预算的比例", a, b)
+        yield difference(
+            f"{prefix}.final.change_vs_budget{suffix}", f"{subject}比年初预算增减额", a, b
         )
         if spec.saving:
-            yield emit(difference(f"{prefix}.saving{suffix}", f"{subject}比年初预算节约额", b, a))
+            yield difference(f"{prefix}.saving{suffix}", f"{subject}比年初预算节约额", b, a)
     elif base == "adjusted":
-        yield emit(
-            ratio(
-                f"{prefix}.final.ratio_to_adjusted{suffix}",
-                f"{subject}为调整后预算的比例（执行率）",
-                a,
-                b,
-            )
+        yield ratio(
+            f"{prefix}.final.ratio_to_adjusted{suffix}",
+            f"{subject}为调整后预算的比例（执行率）",
+            a,
+            b,
         )
     else:
-        yield emit(difference(f"{prefix}.change{suffix}", f"{subject}比上年增减额", a, b))
-        yield emit(growth(f"{prefix}.growth{suffix}", f"{subject}比上年增减幅度", a, b))
-
-
-_EMPTY = build_tree({}, "income")
+        yield difference(f"{prefix}.change{suffix}", f"{subject}比上年增减额", a, b)
+        yield growth(f"{prefix}.growth{suffix}", f"{subject}比上年增减幅度", a, b)
 
 
 def area_trees(ctx: Context, spec: MoneyArea) -> dict[str, Tree]:
@@ -251,21 +218,12 @@ for _spec in MONEY_AREAS:
 def expenditure_totals(ctx: Context) -> Iterator[Figure]:
     """Department expenditure: the 支出性质 total where given, else the 功能分类 total."""
     spec = MoneyArea("expenditure", "", "", "", "支出")
-    totals: dict[str, Figure] = {}
+    made = Made()
     for column, col in COLUMNS.items():
         source = ctx.get(f"expenditure.nature.{column}.total") or ctx.get(
             f"expenditure.function.{column}.total"
         )
-        if source is None:
-            continue
-        figure = summed(f"expenditure.{column}.total", f"{col}支出合计", [source])
-        totals[column] = figure
-        yield figure
-
-    def need(key: str, label: str) -> Figure:
-        column = key.split(".")[1]
-        return totals.get(column) or placeholder(key, label)
-
-    yield from _comparisons(
-        spec, "expenditure", dict.fromkeys(totals, _EMPTY), {}, need, lambda f: f, False
-    )
+        if source is not None:
+            yield made.emit(summed(f"expenditure.{column}.total", f"{col}支出合计", [source]))
+    columns = {key.split(".")[1] for key in made.figures}
+    yield from comparisons(spec, "expenditure", columns, [], {}, made)
