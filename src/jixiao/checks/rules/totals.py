@@ -266,40 +266,37 @@ def _sums_by_key(
 @check
 def consolidation_detail(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     """The same 汇总 check for 经济分类 (per nature and code) and 结转结余 (per fund)."""
-    tables: list[
-        tuple[str, str, tuple[Any, ...], Callable[[Any], tuple[str, ...]], dict[str, str]]
-    ] = [
-        (
-            "经济分类",
-            "expenditure_economic",
-            dataset.expenditure_economic,
-            lambda r: (r.nature, r.item),
-            {c: COLUMNS[c] for c in ECONOMIC_COLUMNS},
-        ),
-        ("结转结余", "carryover", dataset.carryover, lambda r: (r.fund,), CARRYOVER_VALUES),
+    economic = {c: COLUMNS[c] for c in ECONOMIC_COLUMNS}
+    return [
+        *_detail_findings("经济分类", dataset.expenditure_economic, _economic_key, economic),
+        *_detail_findings("结转结余", dataset.carryover, _fund_key, CARRYOVER_VALUES),
     ]
-    result: list[Finding] = []
-    for sheet, _table, rows, key, columns in tables:
-        groups = by_unit(rows)
-        own = groups.get("", [])
-        if not own or len(groups) < 2:
-            continue
-        for column, label in columns.items():
-            sums = _sums_by_key(groups, key, column)
-            for row in own:
-                stated, total = getattr(row, column), sums.get(key(row))
-                if stated is None or total is None or stated == total:
-                    continue
-                what = "/".join(key(row))
-                message = f"部门{sheet}“{what}”{label} {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
-                result.append(
-                    finding(
-                        "consolidation.mismatch",
-                        ERROR,
-                        message,
-                        where(sheet, row.loc, what),
-                        stated=stated,
-                        computed=total,
-                    )
-                )
-    return result
+
+
+def _economic_key(row: Any) -> tuple[str, ...]:
+    return (row.nature, row.item)
+
+
+def _fund_key(row: Any) -> tuple[str, ...]:
+    return (row.fund,)
+
+
+def _detail_findings(
+    sheet: str, rows: Sequence[Any], key: Callable[[Any], tuple[str, ...]], columns: dict[str, str]
+) -> Iterator[Finding]:
+    groups = by_unit(rows)
+    own = groups.get("", [])
+    if not own or len(groups) < 2:
+        return
+    for column, label in columns.items():
+        sums = _sums_by_key(groups, key, column)
+        for row in own:
+            stated, total = getattr(row, column), sums.get(key(row))
+            if stated is None or total is None or stated == total:
+                continue
+            what = "/".join(key(row))
+            message = f"部门{sheet}“{what}”{label} {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
+            loc = where(sheet, row.loc, what)
+            yield finding(
+                "consolidation.mismatch", ERROR, message, loc, stated=stated, computed=total
+            )
