@@ -83,6 +83,7 @@ def _barh(ax: Any, chart: Chart) -> None:
     ax.bar_label(bars, labels=_labels(values), padding=3, fontsize=8)
     ax.set_xlabel(f"金额（{chart.unit}）")
     ax.margins(x=0.25)
+    ax.xaxis.set_major_formatter(_thousands())
     _tidy(ax)
 
 
@@ -97,15 +98,25 @@ def _grouped(ax: Any, chart: Chart) -> None:
         bars = ax.bar(
             xs, _floats(series.values), width, label=series.name, color=PALETTE[i % len(PALETTE)]
         )
-        ax.bar_label(bars, labels=_labels(series.values), padding=2, fontsize=7)
+        # Upright labels, so neighbouring bars' values never overlap.
+        ax.bar_label(bars, labels=_labels(series.values), padding=2, fontsize=7, rotation=90)
     ax.set_xticks(list(positions), chart.categories, fontsize=8)
     ax.set_ylabel(f"金额（{chart.unit}）")
-    ax.legend(frameon=False, fontsize=9)
-    ax.margins(y=0.15)
+    # Above the plot, under the title: never on top of a bar or its value.
+    ax.legend(frameon=False, fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=count)
+    ax.margins(y=0.3)
+    ax.yaxis.set_major_formatter(_thousands())
     _tidy(ax)
 
 
+def _thousands() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: f"{value:,.0f}")
+
+
 def _tidy(ax: Any) -> None:
+    ax.tick_params(labelsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -124,7 +135,11 @@ def render_chart(chart: Chart) -> bytes:
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
     CHART_KINDS[chart.kind](ax, chart)
-    ax.set_title(f"{chart.caption}（单位：{chart.unit}）", fontsize=11)
+    ax.set_title(
+        f"{chart.caption}（单位：{chart.unit}）",
+        fontsize=11,
+        pad=22 if len(chart.series) > 1 else 6,
+    )
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
