@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.dataset.model import Dataset
 from jixiao.figures import AREAS, Figure, FigureSet, compute_figures
+from jixiao.figures.trees import build_tree
 from jixiao.io.textform import read_text_form
 
 D = Decimal
@@ -234,3 +237,21 @@ def test_figures_print_half_up_with_thousands_separators_for_money(
 ) -> None:
     places = 0 if unit == "人" else 2
     assert Figure("x", "x", D(value), unit, places).text == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["2060101", "2060102", "20602", "2080501", "20101"]),
+        st.decimals(min_value=0, max_value=Decimal("1e9"), places=2),
+        min_size=1,
+    )
+)
+def test_a_tree_of_leaves_totals_to_their_sum_and_every_parent_to_its_children(
+    given_values: dict[str, Decimal],
+) -> None:
+    tree = build_tree(given_values, "function")
+    assert tree.total == sum(given_values.values(), Decimal(0))
+    for parent, kids in tree.children.items():
+        assert tree.values[parent] == sum((tree.values[k] for k in kids), Decimal(0))
+    assert set(tree.post_order()) == set(tree.items()) == set(tree.values)
