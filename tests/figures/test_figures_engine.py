@@ -230,6 +230,7 @@ def test_every_area_is_registered_once() -> None:
         ("人", "898", "898"),
         ("分", "89.555", "89.56"),
         ("万元", "-1198.045", "-1,198.05"),
+        ("%", "-0.001", "0.00"),  # no “-0.00”
     ],
 )
 def test_figures_print_half_up_with_thousands_separators_for_money(

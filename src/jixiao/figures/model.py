@@ -44,17 +44,21 @@ class Figure:
 
     @property
     def rounded(self) -> Decimal | None:
-        """The value rounded half-up to :attr:`places`, as a report prints it."""
-        return None if self.value is None else round_half_up(self.value, self.places)
+        """The value rounded half-up to :attr:`places`, as a report prints it (never ``-0.00``)."""
+        if self.value is None:
+            return None
+        rounded = round_half_up(self.value, self.places)
+        return abs(rounded) if rounded == 0 else rounded
 
     @property
     def text(self) -> str:
         """The value as a report prints it: ``617,056.54`` (money), ``342.35`` (%), ``—`` if none."""
-        if self.value is None:
+        rounded = self.rounded
+        if rounded is None:
             return "—"
         if self.unit in PLAIN_UNITS:
-            return format_number(self.value, self.places)
-        return format_amount(self.value, self.places)
+            return format_number(rounded, self.places)
+        return format_amount(rounded, self.places)
 
     @property
     def json_value(self) -> str | None:
