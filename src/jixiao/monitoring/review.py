@@ -23,7 +23,7 @@ import polars as pl
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
-from jixiao.lib.money import HUNDRED, normalize, round_half_up
+from jixiao.lib.money import HUNDRED, round_half_up
 from jixiao.monitoring.frames import decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
 from jixiao.monitoring.settings import ReviewSettings
@@ -49,17 +49,22 @@ _DOWN = frozenset({"≤", "＜"})
 _D = Decimal
 
 
+def _n(value: Decimal) -> str:
+    """A number as people write it in a sentence: ``230``, ``1.5``, ``95.5``.
+
+    ``Decimal.normalize`` drops the trailing zeros of polars decimals (``50.0000000000``);
+    formatting with ``f`` turns its ``5E+1`` back into ``50``. Same text as
+    :func:`jixiao.lib.money.normalize`, at a fraction of the cost for 100k targets.
+    """
+    return format(value.normalize(), "f")
+
+
 def _value(value: Decimal | int | str | None) -> str:
     """A number for ``Finding.values``, without the trailing zeros of polars decimals."""
-    return value_text(normalize(value) if isinstance(value, Decimal) else value)
+    return _n(value) if isinstance(value, Decimal) else value_text(value)
 
 
-def _n(value: Decimal) -> str:
-    """A number as people write it in a sentence: ``230``, ``1.5``, ``95.5``."""
-    return format(normalize(value), "f")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistorySummary:
     """What the history says about one indicator of one owner, before the review year."""
 
@@ -125,7 +130,7 @@ class TargetReview:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetContext:
     """Everything a per-indicator check needs about one target."""
 
