@@ -42,6 +42,7 @@ def economic_given(ctx: Context, column: str) -> dict[str, dict[str, Decimal]]:
 
 @area("expenditure.economic")
 def economic(ctx: Context) -> Iterator[Figure]:
+    """Every column and nature of the 经济分类 table (department, else 汇总 of units)."""
     for column in ECONOMIC_COLUMNS:
         given = economic_given(ctx, column)
         for nature in EXPENDITURE_NATURES:

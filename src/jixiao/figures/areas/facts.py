@@ -70,6 +70,7 @@ def _fund_value(rows: dict[str, CarryOver], key: str) -> tuple[Decimal | None, s
 
 @area("carryover")
 def carryover(ctx: Context) -> Iterator[Figure]:
+    """年初/年末结转和结余, their change, and the flow 年初 + 收入 − 支出 against 年末."""
     rows = carryover_rows(ctx)
     made: dict[str, Figure] = {}
     for key, label in CARRYOVER_VALUES.items():
@@ -145,6 +146,7 @@ HEADCOUNT: dict[str, tuple[str, str]] = {
 
 @area("headcount")
 def headcount(ctx: Context) -> Iterator[Figure]:
+    """Headcount as stated, 在职 + 离退休, 年末实有人数 and 在职人员控制率."""
     profile = ctx.dataset.profile
     made = {}
     for key, (attr, label) in HEADCOUNT.items():
@@ -183,6 +185,7 @@ def _count(id: str, label: str, count: int, formula: str, source: str) -> Figure
 
 @area("units")
 def units(ctx: Context) -> Iterator[Figure]:
+    """Budget units counted from the 预算单位 table, by 单位性质, and against last year."""
     rows = ctx.dataset.units
     kinds = [u.kind for u in rows]
     yield _count("units.count", "预算单位数量", len(rows), "“预算单位”表行数", "预算单位.行数")
@@ -243,6 +246,7 @@ ASSETS: dict[str, tuple[str, str]] = {
 
 @area("three_public.trips")
 def trips(ctx: Context) -> Iterator[Figure]:
+    """因公出国（境）团组数 and 人次."""
     profile = ctx.dataset.profile
     yield stated(
         "three_public.trips.groups",
@@ -262,6 +266,7 @@ def trips(ctx: Context) -> Iterator[Figure]:
 
 @area("assets")
 def assets(ctx: Context) -> Iterator[Figure]:
+    """Assets as stated, 固定资产利用率, growth and 政府采购执行率."""
     values: Any = ctx.dataset.assets
     made = {}
     for key, (unit, label) in ASSETS.items():

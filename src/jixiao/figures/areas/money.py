@@ -207,6 +207,7 @@ def area_trees(ctx: Context, spec: MoneyArea) -> dict[str, Tree]:
 def _register(spec: MoneyArea) -> None:
     @area(spec.key)
     def figures(ctx: Context) -> Iterator[Figure]:
+        """The money table of ``spec``, department scope."""
         yield from money_figures(spec, spec.key, area_trees(ctx, spec), spec.sheet)
 
 

@@ -57,6 +57,7 @@ def _places(*values: Decimal | None) -> int:
 
 
 def indicator_figures(base: str, ind: Indicator, source: str) -> Iterator[Figure]:
+    """Target, actual, completion rate and met (0/1) of one indicator."""
     places = _places(ind.target, ind.actual)
     target = stated(
         f"{base}.target", f"{ind.name}指标值", ind.target, ind.unit, f"{source}.指标值", places
@@ -154,6 +155,7 @@ def _indicators(indicators: Sequence[Indicator], prefix: str, sheet: str) -> Ite
 
 @area("indicators")
 def indicators(ctx: Context) -> Iterator[Figure]:
+    """Every 部门 and 项目 indicator: target, actual, completion rate, met; and the counts."""
     yield from _indicators(ctx.dataset.indicators, "indicator", "绩效指标")
     yield from _indicators(ctx.dataset.project_indicators, "project_indicator", "项目绩效指标")
 
@@ -170,6 +172,7 @@ def execution_base(project: Project) -> tuple[Decimal | None, str]:
 
 @area("projects")
 def projects(ctx: Context) -> Iterator[Figure]:
+    """Per project 年初预算, 执行 base, 执行数 and 执行率; and the totals."""
     totals: dict[str, list[Figure]] = {"budget": [], "base": [], "executed": []}
     for p in ctx.dataset.projects:
         source = f"项目[{p.code}]"
