@@ -17,7 +17,6 @@ from decimal import Decimal
 from jixiao.dataset.model import Indicator, Project, ScoreItem
 from jixiao.figures.engine import Context, area, difference, ratio, stated, summed
 from jixiao.figures.model import Figure
-from jixiao.lib.money import HUNDRED
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,6 @@ class SignRule:
 
     inverse: bool  #: rate = target ÷ actual (smaller is better)
     met: Callable[[Decimal, Decimal], bool]  #: (actual, target) → met
-
-    def rate(self, actual: Decimal, target: Decimal) -> Decimal | None:
-        numerator, denominator = (target, actual) if self.inverse else (actual, target)
-        return None if denominator == 0 else numerator / denominator * HUNDRED
 
 
 SIGN_RULES: dict[str, SignRule] = {
