@@ -94,6 +94,7 @@ def _with_lines(dataset: Dataset, *lines: ExecutionLine) -> Dataset:
             "monitor.out_of_order",
             "排在更晚的月份之后",
         ),
+        (ExecutionLine("2023-06", "U2", "P1", Decimal(500)), "monitor.repeated_month", "重复出现"),
     ],
 )
 def test_bad_lines_are_findings_with_their_place(

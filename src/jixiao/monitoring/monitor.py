@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
+from typing import Any
 
 import polars as pl
 
@@ -191,15 +193,19 @@ class MonitoringReport:
 
 def _lines_frame(dataset: Dataset) -> pl.DataFrame:
     lines = dataset.execution
+
+    def column(name: str) -> list[Any]:
+        return list(map(attrgetter(name), lines))  # map + attrgetter: the fastest loop here
+
     return pl.DataFrame(
         {
             "row": pl.Series(range(len(lines)), dtype=pl.Int64),
-            "period": pl.Series([line.period for line in lines], dtype=pl.String),
-            "unit_in": pl.Series([line.unit for line in lines], dtype=pl.String),
-            "project": pl.Series([line.project for line in lines], dtype=pl.String),
-            "cumulative": decimal_series([line.cumulative for line in lines]),
-            "budget_in": decimal_series([line.budget for line in lines]),
-            "progress": decimal_series([line.indicator_progress for line in lines]),
+            "period": pl.Series(column("period"), dtype=pl.String),
+            "unit_in": pl.Series(column("unit"), dtype=pl.String),
+            "project": pl.Series(column("project"), dtype=pl.String),
+            "cumulative": decimal_series(column("cumulative")),
+            "budget_in": decimal_series(column("budget")),
+            "progress": decimal_series(column("indicator_progress")),
         }
     )
 
@@ -326,16 +332,32 @@ def _clean(
     return _order_findings(frame, out)
 
 
+def _same_entity(offset: int) -> pl.Expr:
+    return pl.col("entity") == pl.col("entity").shift(offset)
+
+
 def _order_findings(frame: pl.DataFrame, out: _Findings) -> pl.DataFrame:
-    """Months out of order (as given), falling cumulative and execution above budget."""
+    """Months out of order (as given), repeated months, falling cumulative, above budget.
+
+    After sorting by entity and month, neighbours of the same entity are compared with
+    ``shift`` — linear scans, cheaper than window functions over 1.2 million lines.
+    """
+    by_month = frame.sort("entity", "month", "row")
     out.add(
-        frame.filter(pl.col("month") < pl.col("month").shift(1).over("entity")),
+        by_month.filter(_same_entity(-1) & (pl.col("row") > pl.col("row").shift(-1))),
         "monitor.out_of_order",
         Severity.INFO,
         "“{entity}”的月份 {period} 排在更晚的月份之后（已按月份排序后计算）",
     )
-    by_month = frame.sort("entity", "month").with_columns(
-        previous=pl.col("cumulative").shift(1).over("entity")
+    repeated = _same_entity(1) & (pl.col("month") == pl.col("month").shift(1))
+    out.add(
+        by_month.filter(repeated),
+        "monitor.repeated_month",
+        Severity.ERROR,
+        "“{entity}”的月份 {period} 重复出现（单位编码不同），只计第一行",
+    )
+    by_month = by_month.filter(~repeated.fill_null(False)).with_columns(
+        previous=pl.when(_same_entity(1)).then(pl.col("cumulative").shift(1))
     )
     out.add(
         by_month.filter(pl.col("cumulative") < pl.col("previous")),
@@ -354,19 +376,32 @@ def _order_findings(frame: pl.DataFrame, out: _Findings) -> pl.DataFrame:
     return by_month
 
 
+def _fill_within_entity(name: str, backward: bool = False) -> pl.Expr:
+    """Forward (or backward) fill ``name`` without crossing into the next entity.
+
+    The frame is sorted by entity: a value is carried only when the row it comes from
+    belongs to the same entity (a linear scan instead of a window per entity).
+    """
+    source = pl.when(pl.col(name).is_not_null()).then(pl.col("entity"))
+    owner, filled = (
+        (source.backward_fill(), pl.col(name).backward_fill())
+        if backward
+        else (source.forward_fill(), pl.col(name).forward_fill())
+    )
+    return pl.when(owner == pl.col("entity")).then(filled).alias(name)
+
+
 def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
     """One row per entity and month 1..``month``; a month without a report keeps the last one.
 
     Before an entity's first report its cumulative execution counts as 0 (nothing was
     reported as spent) and its budget is the one of its first report. ``frame`` is
-    sorted by entity and month; when every entity reported every month it is the grid.
+    sorted by entity and month with no repeated month; when every entity reported every
+    month it already is the grid.
     """
     columns = ["entity", "unit", "fund", "project", "month", "cumulative", "budget", "progress"]
     entities = frame.select(pl.col("entity").n_unique()).item()
-    if (
-        frame.height == entities * month
-        and frame.select(pl.col("month").is_duplicated().any()).item() is False
-    ):
+    if frame.height == entities * month:
         grid = frame.select(columns)
     else:
         keys = frame.group_by("entity").agg(
@@ -383,11 +418,11 @@ def _grid(frame: pl.DataFrame, month: int) -> pl.DataFrame:
             .sort("entity", "month")
             .select(columns)
         )
-    return grid.with_columns(
-        pl.col("cumulative").forward_fill().over("entity").fill_null(pl.lit(0, dtype=_MONEY)),
-        pl.col("budget").forward_fill().backward_fill().over("entity"),
-        pl.col("progress").forward_fill().over("entity"),
-    )
+        grid = grid.with_columns(
+            _fill_within_entity("cumulative").fill_null(pl.lit(0, dtype=_MONEY)),
+            _fill_within_entity("budget"),
+        ).with_columns(pl.coalesce("budget", _fill_within_entity("budget", backward=True)))
+    return grid.with_columns(_fill_within_entity("progress"))
 
 
 # --------------------------------------------------------------------------- output
