@@ -19,11 +19,15 @@ from jixiao.audit.numbers import Quantity, find_quantities, normalize
 
 _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^[一二三四五六七八九十]+\s*、\s*")),
+    (1, re.compile(r"^(?:附录|附件)\s*\d*\s*[：:、.]\s*")),
     (2, re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]\s*")),
     (3, re.compile(r"^\d{1,2}\s*[.、](?!\d)\s*")),
     (4, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]\s*")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
+#: Sections that quote other statements (a findings list, the sources of each figure):
+#: their numbers are cited, not stated, so no rule reads them.
+QUOTING_TITLES = re.compile(r"检查结果|审核结果|问题清单|数据来源|审核意见")
 _TITLE_END = re.compile(r"[。：:，,；;]")
 _CAPTION = re.compile(r"^(附表|表|图)\s*\d+")
 _TOC = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
@@ -62,6 +66,10 @@ class Paragraph:
     cells: tuple[str, ...] | None = None  #: a table row's cells (normalised)
     toc: bool = False  #: a table-of-contents line ("一、部门基本情况.....1")
     quantities: list[Quantity] = field(default_factory=list)
+
+    @property
+    def quoting(self) -> bool:
+        return any(QUOTING_TITLES.search(h.title) for h in self.trail)
 
     @property
     def section(self) -> tuple[str, ...]:
@@ -123,8 +131,9 @@ class Document:
     line_count: int
 
     def body(self) -> Iterator[Paragraph]:
-        """Paragraphs with content: prose and table rows, not the table of contents."""
-        return (p for p in self.paragraphs if not p.toc)
+        """Paragraphs that state figures: prose and table rows, not the table of contents
+        nor sections that only quote (see :data:`QUOTING_TITLES`)."""
+        return (p for p in self.paragraphs if not p.toc and not p.quoting)
 
     def table(self, number: str) -> Table | None:
         return next((t for t in self.tables if t.number == number), None)

@@ -67,7 +67,7 @@ _TOKEN = re.compile(
     + rf"(?P<money>{_MONEY_RE})"
     + r"|(?P<percent>%|个百分点)"
     + r"|(?P<score>分)(?![钟之别类期析配布支值项数])"
-    + rf"|(?P<mult>万|亿)?(?P<count>{_COUNT_RE})"
+    + rf"|(?P<mult>万|亿)?(?P<count>{_COUNT_RE})(?![示以在属有得需谓])"
     + r")"
 )
 _CN_TOKEN = re.compile(_CN_NUM + rf"\s*(?P<count>{_COUNT_RE})")

@@ -576,7 +576,8 @@ def _read_scorecard(audit: Audit) -> Scorecard:
 
 
 def _score_item(para: Paragraph, scores: list[Claim]) -> ScoreItem | None:
-    points = next((c for c in scores if "分值" in c.prefix or "满分" in c.prefix), None)
+    # "分值 N 分" makes an item; "（满分 100 分）" beside a total is the scorecard's, not an item's.
+    points = next((c for c in scores if "分值" in c.prefix), None)
     if points is None:
         return None
     heading = para.heading or (para.trail[-1] if para.trail else None)
@@ -692,8 +693,10 @@ def _check_children(
 
 # --------------------------------------------------------------------------- 自评结论
 
-_FULL_MARKS = re.compile(r"([^。；;：:]*?)(?:的)?(?:自评)?(?:均|都|全部)?(?:为|得|获得|取得)?满分")
-_DEDUCTED = re.compile(r"([^。；;：:，,]*?)等?(?:方面|指标)?(?:均)?(?:有|存在|出现)(?:所)?扣分")
+#: The list a conclusion names sits right before these words, after the last clause break.
+_FULL_MARKS = re.compile(r"(?:的)?(?:自评)?(?:均|都|全部)?(?:为|得|获得|取得)?满分")
+_DEDUCTED = re.compile(r"等?(?:方面|指标)?(?:均)?(?:有|存在|出现)(?:所)?扣分")
+_LIST_START = {_FULL_MARKS: "。；;：:", _DEDUCTED: "。；;：:，,"}
 _LIST_SPLIT = re.compile(r"[、，,及和与]")
 
 
@@ -716,10 +719,14 @@ def check_conclusions(audit: Audit) -> None:
 def _named_items(
     card: Scorecard, para: Paragraph, pattern: re.Pattern[str]
 ) -> list[tuple[ScoreItem, int, int]]:
-    found = []
+    found: list[tuple[ScoreItem, int, int]] = []
+    word = "满分" if pattern is _FULL_MARKS else "扣分"
+    if word not in para.text:
+        return found
     for match in pattern.finditer(para.text):
-        offset = match.start(1)
-        for name in _LIST_SPLIT.split(match.group(1)):
+        breaks = _LIST_START[pattern]
+        offset = max((para.text.rfind(b, 0, match.start()) for b in breaks), default=-1) + 1
+        for name in _LIST_SPLIT.split(para.text[offset : match.start()]):
             item = card.find(name)
             position = para.text.find(name, offset)
             if item is not None and name.strip():

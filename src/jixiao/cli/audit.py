@@ -51,7 +51,9 @@ def audit(
     try:
         result = audit_file(report, figures)
     except AuditInputError as error:
-        err_console.print(f"[red]无法审核 {escape(error.location)}：{escape(error.message)}[/red]")
+        err_console.print(
+            f"[red]无法审核 {escape(error.location)}：{escape(error.message)}[/red]", soft_wrap=True
+        )
         raise typer.Exit(EXIT_INPUT) from None
     if format is OutputFormat.json:
         print_json(result.to_json())
