@@ -131,3 +131,10 @@ def test_medium_term_targets_are_not_compared_with_annual_history(
     )
     (row,) = [r for r in review.rows if r.name == "高层次人才数"]
     assert row.flags == ()
+
+
+def test_the_garbage_collector_is_back_on_after_a_review(targets_dataset: Dataset) -> None:
+    import gc
+
+    review_targets(targets_dataset, shipped_library())
+    assert gc.isenabled()

@@ -28,7 +28,7 @@ import polars as pl
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
-from jixiao.monitoring.frames import DECIMAL, decimal_series
+from jixiao.monitoring.frames import DECIMAL, bulk_work, decimal_series
 from jixiao.monitoring.settings import WarningLines
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -564,6 +564,7 @@ def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesP
     ]
 
 
+@bulk_work
 def monitor_execution(
     dataset: Dataset,
     period: str,

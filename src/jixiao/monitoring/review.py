@@ -24,7 +24,7 @@ from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.lib.money import HUNDRED, round_half_up
-from jixiao.monitoring.frames import decimal_series
+from jixiao.monitoring.frames import bulk_work, decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
 from jixiao.monitoring.settings import ReviewSettings
 
@@ -353,43 +353,52 @@ def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding
 # --------------------------------------------------------------------------- history
 
 
+def _history_frame(library: IndicatorLibrary) -> tuple[pl.DataFrame, list[Finding]]:
+    """The history as a frame with every row's library code; unknown indicators are findings."""
+    records = library.history
+    names = pl.Series([r.name for r in records], dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "index": pl.Series(range(len(records)), dtype=pl.Int64),
+            "code": pl.Series([r.code for r in records], dtype=pl.String),
+            "owner": pl.Series([r.owner for r in records], dtype=pl.String),
+            "year": pl.Series([r.year for r in records], dtype=pl.Int32),
+            "target": decimal_series(r.target for r in records),
+            "actual": decimal_series(r.actual for r in records),
+        }
+    )
+    # Rows without a code are found by name (or alias) in the library.
+    by_name = {name: code for name in set(names.to_list()) if (code := library.code_for_name(name))}
+    frame = frame.with_columns(
+        code=pl.when(pl.col("code") != "")
+        .then("code")
+        .otherwise(names.replace_strict(by_name, default=""))
+    )
+    known = pl.col("code").is_in(list(library.by_code))
+    findings = []
+    for index in frame.filter(~known).get_column("index").to_list():
+        rec = records[index]
+        what = f"指标编码“{rec.code}”" if rec.code else f"指标“{rec.name}”"
+        findings.append(
+            Finding(
+                "target.unknown_code",
+                Severity.WARNING,
+                f"历史值中的{what}不在核心指标库中，已忽略",
+                rec.loc,
+            )
+        )
+    return frame.filter(known), findings
+
+
 def summarise_history(
     library: IndicatorLibrary, before_year: int | None
 ) -> tuple[dict[tuple[str, str], HistorySummary], list[Finding]]:
     """Per ``(indicator code, owner)``: the last, highest and lowest actuals before ``before_year``."""
-    findings: list[Finding] = []
-    codes, owners, years, targets, actuals = [], [], [], [], []
-    for rec in library.history:
-        code = rec.code or library.code_for_name(rec.name)
-        if not code or code not in library.by_code:
-            what = f"指标编码“{rec.code}”" if rec.code else f"指标“{rec.name}”"
-            findings.append(
-                Finding(
-                    "target.unknown_code",
-                    Severity.WARNING,
-                    f"历史值中的{what}不在核心指标库中，已忽略",
-                    rec.loc,
-                )
-            )
-            continue
-        if before_year is not None and rec.year is not None and rec.year >= before_year:
-            continue
-        codes.append(code)
-        owners.append(rec.owner)
-        years.append(rec.year)
-        targets.append(rec.target)
-        actuals.append(rec.actual)
-    if not codes:
-        return {}, findings
-    frame = pl.DataFrame(
-        {
-            "code": pl.Series(codes, dtype=pl.String),
-            "owner": pl.Series(owners, dtype=pl.String),
-            "year": pl.Series(years, dtype=pl.Int32),
-            "target": decimal_series(targets),
-            "actual": decimal_series(actuals),
-        }
-    )
+    if not library.history:
+        return {}, []
+    frame, findings = _history_frame(library)
+    if before_year is not None:
+        frame = frame.filter(pl.col("year") < before_year)
     summary = (
         frame.sort("year")
         .group_by("code", "owner")
@@ -402,9 +411,12 @@ def summarise_history(
             pl.len().alias("years"),
         )
     )
+    columns = [summary.get_column(c).to_list() for c in summary.columns]
     result = {
         (code, owner): HistorySummary(last_year, last_target, last_actual, top, bottom, count)
-        for code, owner, last_year, last_target, last_actual, top, bottom, count in summary.iter_rows()
+        for code, owner, last_year, last_target, last_actual, top, bottom, count in zip(
+            *columns, strict=True
+        )
     }
     return result, findings
 
@@ -501,6 +513,7 @@ def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Findi
     return findings
 
 
+@bulk_work
 def review_targets(
     dataset: Dataset, library: IndicatorLibrary, settings: ReviewSettings | None = None
 ) -> TargetReview:
