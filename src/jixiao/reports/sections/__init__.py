@@ -1,0 +1,7 @@
+"""The section builders, one module per part of the outline; importing registers them."""
+
+from __future__ import annotations
+
+from jixiao.reports.sections import appendix, basic, evaluation, money
+
+__all__ = ["appendix", "basic", "evaluation", "money"]
