@@ -17,7 +17,7 @@ into Python objects.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -470,8 +470,6 @@ def _unit_statuses(
 
 
 def _ranked(status: UnitStatus, rank: int) -> UnitStatus:
-    from dataclasses import replace
-
     return replace(status, rank=rank)
 
 
