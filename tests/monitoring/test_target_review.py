@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.dataset.model import Dataset
 from jixiao.monitoring.library import IndicatorLibrary, shipped_library
@@ -138,3 +140,38 @@ def test_the_garbage_collector_is_back_on_after_a_review(targets_dataset: Datase
 
     review_targets(targets_dataset, shipped_library())
     assert gc.isenabled()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    target=st.integers(min_value=1, max_value=1000),
+    actuals=st.lists(st.integers(min_value=1, max_value=1000), min_size=1, max_size=3),
+)
+def test_low_and_high_follow_their_definitions(target: int, actuals: list[int]) -> None:
+    """≥ target: 偏低 iff below the last prior actual; 偏高 iff above 1.5 × the highest."""
+    from decimal import Decimal
+
+    from jixiao.dataset.model import Goal, Indicator, Profile
+    from jixiao.monitoring.library import HistoryRecord
+
+    history = [
+        HistoryRecord("KJ-BM-02", "", 2020 + i, "甲厅", None, Decimal(a))
+        for i, a in enumerate(actuals)
+    ]
+    indicator = Indicator(
+        owner="1",
+        level1="效益指标",
+        level2="经济效益指标",
+        name="新增上市科技型企业数",
+        sign="≥",
+        target=Decimal(target),
+        unit="家",
+    )
+    dataset = Dataset(
+        profile=Profile(department_name="甲厅", year=2023),
+        goals=(Goal("1", "甲"),),
+        indicators=(indicator,),
+    )
+    (row,) = review_targets(dataset, shipped_library().with_history(history)).rows
+    assert ("偏低" in row.flags) == (target < actuals[-1])
+    assert ("偏高" in row.flags) == (Decimal(target) > Decimal("1.5") * max(actuals))
