@@ -14,14 +14,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.audit.claims import BUDGET, PRIOR, Claim, similarity
-from jixiao.audit.document import Heading, Paragraph
+from jixiao.audit.document import Heading, Paragraph, Table
 from jixiao.audit.engine import Audit, Rule
 from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.groups import SumGroup, find_groups, group_of
-from jixiao.audit.numbers import COUNT, MONEY, PERCENT, SCORE, chinese_numeral
+from jixiao.audit.numbers import COUNT, MONEY, PERCENT, SCORE, Quantity, chinese_numeral, places_of
 from jixiao.audit.verify import Verdict, judge_amount, judge_growth, judge_percent, rounding_slack
 from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS
-from jixiao.lib.money import HUNDRED, format_amount, normalize, round_half_up
+from jixiao.lib.money import (
+    HUNDRED,
+    format_amount,
+    normalize,
+    parse_decimal,
+    round_half_up,
+    truncate,
+)
 
 E = AuditSeverity.ERROR
 W = AuditSeverity.WARNING
@@ -63,6 +70,11 @@ def named(claim: Claim) -> str:
 def slack(*claims: Claim) -> Decimal:
     """How far the rounding of these printed figures can move a sum of them."""
     return rounding_slack(*(c.q for c in claims))
+
+
+def score_slack(*parts: Quantity) -> Decimal:
+    """Whole and half points are exact; parts printed to the hundredth may have been rounded."""
+    return rounding_slack(*parts) if any(p.places >= 2 for p in parts) else Decimal(0)
 
 
 def plain(value: Decimal, places: int = 4) -> str:
@@ -675,9 +687,9 @@ def _check_children(
         return
     exact = sum((c.q.value for c in present), Decimal(0))
     audit.mark(parent, *present)
-    # Scores are exact (an evaluator's points, not rounded measurements): no rounding slack,
-    # and a one-unit gap is only a rounding matter when scores are printed to the hundredth.
-    verdict = judge_amount(parent.q, exact, Decimal(0))
+    # Scores are exact (an evaluator's points), unless printed rounded (25 / 12 = 2.08);
+    # a one-unit gap is only a rounding matter when scores are printed to the hundredth.
+    verdict = judge_amount(parent.q, exact, score_slack(*(c.q for c in present)))
     if verdict.severity is AuditSeverity.INFO and parent.q.places < 2:
         verdict = Verdict(E, verdict.expected)
     if not verdict.ok:
@@ -1111,3 +1123,371 @@ def _same_value(a: Claim, b: Claim) -> bool:
     places = min(a.q.places, b.q.places)
     scale = max(a.q.scale, b.q.scale)
     return round_half_up(a.q.value / scale, places) == round_half_up(b.q.value / scale, places)
+
+
+# --------------------------------------------------------------------------- 算式
+
+_OPERAND = r"\d[\d,]*(?:\.\d+)?\s*(?:%|万元|亿元|元|分|个|家|人)?"
+_FORMULA = re.compile(
+    rf"(?P<expr>{_OPERAND}(?:\s*[+\-−×*÷/]\s*{_OPERAND})+)\s*[=＝]\s*(?P<result>{_OPERAND})"
+)
+_TOKEN = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(%|万元|亿元|元|分|个|家|人)?|([+\-−×*÷/])")
+_RATE_OF = re.compile(
+    rf"(?:完成值|执行数|实际数|实际完成)\s*(?:为)?\s*(?P<actual>{_OPERAND})[^。；]{{0,12}}?"
+    rf"(?:指标值|目标值|预算数|计划数)\s*(?:为)?\s*(?P<target>{_OPERAND})[^。；]{{0,12}}?"
+    rf"(?:完成率|执行率|完成比例)\s*(?:为|达)?\s*(?P<rate>\d[\d,]*(?:\.\d+)?)\s*%"
+)
+
+
+@rule("formula", "文中算式")
+def check_formulas(audit: Audit) -> None:
+    """ "得分 = 55.56% × 2.08 = 1.16 分", "完成值 50，指标值 90，完成率 55.56%": the arithmetic written out."""
+    for para in audit.doc.body():
+        for match in _FORMULA.finditer(para.text):
+            exact = _evaluate(match.group("expr"), match.group("result"))
+            if exact is not None:
+                _judge_written(
+                    audit, para, match.start("result"), match.group("result"), exact, match.group(0)
+                )
+        for match in _RATE_OF.finditer(para.text):
+            actual, target = (
+                _operand_value(match.group("actual")),
+                _operand_value(match.group("target")),
+            )
+            if actual is None or target is None or target == 0:
+                continue
+            exact = actual / target * HUNDRED
+            text = f"{match.group('actual')} ÷ {match.group('target')} × 100%"
+            _judge_written(audit, para, match.start("rate"), match.group("rate") + "%", exact, text)
+
+
+def _judge_written(
+    audit: Audit, para: Paragraph, start: int, result: str, exact: Decimal, expression: str
+) -> None:
+    number = re.match(r"\d[\d,]*(?:\.\d+)?", result)
+    claim = audit.claims.at(para, start)
+    if number is None:
+        return
+    stated = normalize(Decimal(number.group(0).replace(",", "")))
+    places = len(number.group(0).partition(".")[2])
+    audit.extra_claims += claim is None
+    audit.extra_checked += claim is None
+    audit.mark(claim)
+    expected = round_half_up(exact, places)
+    if Decimal(number.group(0).replace(",", "")) == expected:
+        return
+    severity = (
+        AuditSeverity.ROUNDING
+        if Decimal(number.group(0).replace(",", "")) == truncate(exact, places)
+        else E
+    )
+    audit.report_at(
+        "formula",
+        severity,
+        para,
+        start,
+        start + len(number.group(0)),
+        format(stated, "f"),
+        format(expected, "f"),
+        f"按文中算式“{expression.strip()}”重算为 {plain(exact)}",
+    )
+
+
+def _operand_value(text: str) -> Decimal | None:
+    match = _TOKEN.match(text.strip())
+    if match is None or match.group(1) is None:
+        return None
+    return Decimal(match.group(1).replace(",", ""))
+
+
+def _evaluate(expression: str, result: str) -> Decimal | None:
+    """Left-to-right with × ÷ before + −; a % operand counts as a hundredth unless all are %."""
+    tokens = [(m.group(1), m.group(2) or "", m.group(3)) for m in _TOKEN.finditer(expression)]
+    numbers = [(Decimal(n.replace(",", "")), unit) for n, unit, op in tokens if n]
+    operators = [op for _, _, op in tokens if op]
+    if len(numbers) != len(operators) + 1:
+        return None
+    result_percent = result.strip().endswith("%")
+    all_percent = all(unit == "%" for _, unit in numbers)
+    values = [v / HUNDRED if unit == "%" and not all_percent else v for v, unit in numbers]
+    terms, signs = [values[0]], []
+    for op, value in zip(operators, values[1:], strict=True):
+        if op in "×*":
+            terms[-1] *= value
+        elif op in "÷/":
+            if value == 0:
+                return None
+            terms[-1] /= value
+        else:
+            signs.append(op)
+            terms.append(value)
+    total = terms[0]
+    for op, term in zip(signs, terms[1:], strict=True):
+        total = total + term if op == "+" else total - term
+    return total * HUNDRED if result_percent and not all_percent else total
+
+
+# --------------------------------------------------------------------------- 数字表格
+
+_RATIO_HEADER = re.compile(r"(?P<num>[^（(为]+?)为(?P<base>[^（(的]+?)的?\s*[（(]?\s*%")
+_SHARE_HEADER = re.compile(r"^占.*[（(]?\s*%|占比|比重|构成[（(]?\s*%")
+_TOTAL_ROW = re.compile(r"^\s*(合计|总计|小计|共计)\s*$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: Paragraph
+    q: Quantity
+
+
+@rule("table", "数字表格")
+def check_tables(audit: Audit) -> None:
+    """Numeric tables (年初预算 | 决算 | 决算为年初预算的（%） | 占总收入（%）, a 合计 row):
+    each ratio and share cell recomputed from its row, the 合计 row from the rows above it."""
+    for table in audit.doc.tables:
+        if table.rows and all(not r.quoting for r in table.rows):
+            grid = [_numeric_cells(row) for row in table.rows]
+            _check_table_ratios(audit, table, grid)
+            _check_table_shares(audit, table, grid)
+            _check_table_total(audit, table, grid)
+
+
+def _numeric_cells(row: Paragraph) -> list[Cell | None]:
+    """The row's cells as numbers (None for text or blank), with their offset in the row."""
+    cells: list[Cell | None] = []
+    position = 0
+    for text in row.cells or ():
+        start = row.text.find(text, position) if text else position
+        position = max(position, start + len(text))
+        value = parse_decimal(text) if re.fullmatch(r"-?\d[\d,]*(?:\.\d+)?", text) else None
+        if value is None or start < 0:
+            cells.append(None)
+            continue
+        q = Quantity(start, start + len(text), MONEY, "", value, Decimal(1), places_of(text))
+        cells.append(Cell(row, q))
+    return cells
+
+
+def _column(table_header: tuple[str, ...], name: str) -> int | None:
+    name = name.strip()
+    exact = [i for i, h in enumerate(table_header) if h.strip() == name]
+    if exact:
+        return exact[0]
+    return next(
+        (i for i, h in enumerate(table_header) if name and name in h and "%" not in h), None
+    )
+
+
+def _at(grid: list[list[Cell | None]], row: int, column: int | None) -> Cell | None:
+    return grid[row][column] if column is not None and column < len(grid[row]) else None
+
+
+def _check_table_ratios(audit: Audit, table: Table, grid: list[list[Cell | None]]) -> None:
+    for column, header in enumerate(table.header):
+        match = _RATIO_HEADER.search(header)
+        if not match:
+            continue
+        numerator, base = (
+            _column(table.header, match.group("num")),
+            _column(table.header, match.group("base")),
+        )
+        for index in range(len(grid)):
+            stated, top, bottom = (
+                _at(grid, index, column),
+                _at(grid, index, numerator),
+                _at(grid, index, base),
+            )
+            if stated and top and bottom:
+                _judge_cell(
+                    audit,
+                    table,
+                    stated,
+                    judge_percent(stated.q, top.q, bottom.q),
+                    f"{top.q.text} ÷ {bottom.q.text} × 100%",
+                )
+
+
+def _check_table_shares(audit: Audit, table: Table, grid: list[list[Cell | None]]) -> None:
+    total_row = next(
+        (i for i, r in enumerate(table.rows) if r.cells and _TOTAL_ROW.match(r.cells[0])), None
+    )
+    if total_row is None:
+        return
+    for column, header in enumerate(table.header):
+        if not _SHARE_HEADER.search(header) or _RATIO_HEADER.search(header):
+            continue
+        candidates = [
+            c
+            for c, h in enumerate(table.header)
+            if c != column and "%" not in h and _at(grid, total_row, c)
+        ]
+        best = max(
+            candidates, key=lambda c: _share_matches(grid, column, c, total_row), default=None
+        )
+        for index in range(len(grid)):
+            stated, part, whole = (
+                _at(grid, index, column),
+                _at(grid, index, best),
+                _at(grid, total_row, best),
+            )
+            if stated and part and whole:
+                _judge_cell(
+                    audit,
+                    table,
+                    stated,
+                    judge_percent(stated.q, part.q, whole.q),
+                    f"{part.q.text} ÷ {whole.q.text} × 100%",
+                )
+
+
+def _share_matches(
+    grid: list[list[Cell | None]], column: int, candidate: int, total_row: int
+) -> int:
+    whole = _at(grid, total_row, candidate)
+    count = 0
+    for index in range(len(grid)):
+        stated, part = _at(grid, index, column), _at(grid, index, candidate)
+        if (
+            stated
+            and part
+            and whole
+            and (verdict := judge_percent(stated.q, part.q, whole.q)) is not None
+        ):
+            count += verdict.ok
+    return count
+
+
+def _check_table_total(audit: Audit, table: Table, grid: list[list[Cell | None]]) -> None:
+    total_row = next(
+        (i for i, r in enumerate(table.rows) if r.cells and _TOTAL_ROW.match(r.cells[0])), None
+    )
+    if total_row is None or total_row == 0:
+        return
+    for column, header in enumerate(table.header):
+        total = _at(grid, total_row, column)
+        if total is None or "%" in header:
+            continue
+        cells = [_at(grid, i, column) for i in range(total_row)]
+        parts = _top_level(cells)
+        exact = sum((c.q.value for c in parts), Decimal(0))
+        verdict = judge_amount(total.q, exact, rounding_slack(*(c.q for c in parts)))
+        terms = " + ".join(c.q.text for c in parts)
+        _judge_cell(audit, table, total, verdict, f"{terms}（“{header}”列）")
+
+
+def _top_level(cells: list[Cell | None]) -> list[Cell]:
+    """Rows of the column without the children that follow their parent and add up to it."""
+    parts: list[Cell] = []
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        index += 1
+        if cell is None:
+            continue
+        parts.append(cell)
+        running, end = Decimal(0), index
+        while end < len(cells) and running < cell.q.value:
+            child = cells[end]
+            running += child.q.value if child else Decimal(0)
+            end += 1
+        if end > index and running == cell.q.value:
+            index = end  # the rows after it were its breakdown (人员经费 + 日常公用经费 = 基本支出)
+    return parts
+
+
+def _judge_cell(
+    audit: Audit, table: Table, cell: Cell, verdict: Verdict | None, formula: str
+) -> None:
+    audit.extra_claims += 1
+    if verdict is None:
+        return
+    audit.extra_checked += 1
+    if verdict.ok:
+        return
+    name = f"表{table.number}" if table.number else "表格"
+    label = (cell.row.cells or ("",))[0]
+    audit.report_at(
+        "table",
+        verdict.severity or E,
+        cell.row,
+        cell.q.start,
+        cell.q.end,
+        cell.q.text,
+        format(verdict.expected, "f"),
+        f"{name}“{label}”行：{formula} = {verdict.expected}",
+    )
+
+
+@rule("score-table", "评分表")
+def check_score_tables(audit: Audit) -> None:
+    """A scorecard table (编码 | 指标名称 | 分值 | 自评得分 | 扣分): 扣分 = 分值 − 得分 on each row,
+    sub-items (编码 2.1, 2.2 … under 2) add up to their item, top items to the 合计 row."""
+    for table in audit.doc.tables:
+        columns = {key: _column(table.header, key) for key in ("分值", "自评得分", "扣分")}
+        if columns["分值"] is None or columns["自评得分"] is None:
+            continue
+        grid = [_numeric_cells(row) for row in table.rows]
+        codes = [(row.cells or ("",))[0].strip() for row in table.rows]
+        for index in range(len(grid)):
+            _check_score_row(audit, table, grid, index, columns)
+        for key in ("分值", "自评得分"):
+            _check_score_children(audit, table, grid, codes, columns[key], key)
+
+
+def _check_score_row(
+    audit: Audit,
+    table: Table,
+    grid: list[list[Cell | None]],
+    index: int,
+    columns: dict[str, int | None],
+) -> None:
+    points, score = _at(grid, index, columns["分值"]), _at(grid, index, columns["自评得分"])
+    deduction = _at(grid, index, columns["扣分"])
+    if points is None or score is None or deduction is None:
+        return
+    exact = points.q.value - score.q.value
+    verdict = Verdict(None if deduction.q.value == exact else E, normalize(exact))
+    _judge_cell(audit, table, deduction, verdict, f"分值 {points.q.text} − 自评得分 {score.q.text}")
+
+
+def _check_score_children(
+    audit: Audit,
+    table: Table,
+    grid: list[list[Cell | None]],
+    codes: list[str],
+    column: int | None,
+    what: str,
+) -> None:
+    if column is None:
+        return
+    by_code = {
+        code: index for index, code in enumerate(codes) if re.fullmatch(r"\d+(\.\d+)*", code)
+    }
+    parents: dict[str, list[int]] = {}
+    for code, index in by_code.items():
+        parents.setdefault(code.rpartition(".")[0], []).append(index)
+    total_row = next(
+        (i for i, code in enumerate(codes) if not code and _TOTAL_ROW.match(_row_label(table, i))),
+        None,
+    )
+    for parent, children in parents.items():
+        row = by_code.get(parent) if parent else total_row
+        whole = _at(grid, row, column) if row is not None else None
+        parts = [_at(grid, child, column) for child in children]
+        if whole is None or len(parts) < 2 or any(p is None for p in parts):
+            continue
+        present = [p for p in parts if p is not None]
+        exact = sum((p.q.value for p in present), Decimal(0))
+        verdict = judge_amount(whole.q, exact, score_slack(*(p.q for p in present)))
+        _judge_cell(
+            audit,
+            table,
+            whole,
+            verdict,
+            f"下级各项{what}之和 " + " + ".join(p.q.text for p in present),
+        )
+
+
+def _row_label(table: Table, index: int) -> str:
+    cells = table.rows[index].cells or ()
+    return next((c for c in cells if c.strip()), "")
