@@ -74,7 +74,7 @@ def slack(*claims: Claim) -> Decimal:
 
 def score_slack(*parts: Quantity) -> Decimal:
     """Whole and half points are exact; parts printed to the hundredth may have been rounded."""
-    return rounding_slack(*parts) if any(p.places >= 2 for p in parts) else Decimal(0)
+    return rounding_slack(*(p for p in parts if p.places >= 2))
 
 
 def plain(value: Decimal, places: int = 4) -> str:
@@ -1396,7 +1396,12 @@ def _top_level(cells: list[Cell | None]) -> list[Cell]:
 
 
 def _judge_cell(
-    audit: Audit, table: Table, cell: Cell, verdict: Verdict | None, formula: str
+    audit: Audit,
+    table: Table,
+    cell: Cell,
+    verdict: Verdict | None,
+    formula: str,
+    rule_id: str = "table",
 ) -> None:
     audit.extra_claims += 1
     if verdict is None:
@@ -1407,7 +1412,7 @@ def _judge_cell(
     name = f"表{table.number}" if table.number else "表格"
     label = (cell.row.cells or ("",))[0]
     audit.report_at(
-        "table",
+        rule_id,
         verdict.severity or E,
         cell.row,
         cell.q.start,
@@ -1447,7 +1452,8 @@ def _check_score_row(
         return
     exact = points.q.value - score.q.value
     verdict = Verdict(None if deduction.q.value == exact else E, normalize(exact))
-    _judge_cell(audit, table, deduction, verdict, f"分值 {points.q.text} − 自评得分 {score.q.text}")
+    formula = f"分值 {points.q.text} − 自评得分 {score.q.text}"
+    _judge_cell(audit, table, deduction, verdict, formula, "score-table")
 
 
 def _check_score_children(
@@ -1485,6 +1491,7 @@ def _check_score_children(
             whole,
             verdict,
             f"下级各项{what}之和 " + " + ".join(p.q.text for p in present),
+            "score-table",
         )
 
 
