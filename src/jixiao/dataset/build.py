@@ -89,6 +89,8 @@ def _shown(value: object) -> str:
 
 
 def _as_text(value: object) -> str:
+    if value.__class__ is str:
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -103,6 +105,8 @@ def _is_blank(value: object) -> bool:
 
 
 def _to_decimal(value: object) -> Decimal | None:
+    if value.__class__ is float:  # the common case first: a number cell of a workbook
+        return _float_decimal(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
@@ -110,23 +114,27 @@ def _to_decimal(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        # repr() is the shortest text that reads back as the same float, so 12021.6
-        # becomes Decimal("12021.6") rather than 12021.600000000000363797880709171295166015625.
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+        return _float_decimal(value)
     if isinstance(value, str):
         return parse_decimal(value)
     return None
 
 
+def _float_decimal(value: float) -> Decimal | None:
+    # repr() is the shortest text that reads back as the same float, so 12021.6
+    # becomes Decimal("12021.6") rather than 12021.600000000000363797880709171295166015625.
+    return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+
+
 def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, InputError | None]:
     """Parse one cell for ``column``; returns ``(value, None)`` or ``(blank, error)``."""
     kind = column.type
+    value = cell.value
     blank: Any = "" if kind in _TEXTUAL else None
-    if _is_blank(cell.value):
+    if value is None or (isinstance(value, str) and not value.strip()):
         if column.required:
             return blank, InputError(cell.loc, f"“{column.header}”必填，不能为空")
         return blank, None
-    value = cell.value
     if kind in (ColType.TEXT, ColType.LONGTEXT):
         text = _as_text(value).strip()
         return (text if kind is ColType.LONGTEXT else " ".join(text.split())), None

@@ -38,11 +38,13 @@ from jixiao.dataset.build import (
     RawCell,
     RawForm,
     RawTable,
+    _is_blank,
+    _shown,
     build_dataset,
     table_values,
 )
 from jixiao.dataset.codes import CodeList, load_codes
-from jixiao.dataset.docs import column_note
+from jixiao.dataset.docs import CODE_LIST_NAMES, column_note
 from jixiao.dataset.model import TABLES, Dataset
 from jixiao.dataset.schema import ColType, Column, TableSpec
 
@@ -88,10 +90,6 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --------------------------------------------------------------------------- read
 
 
@@ -119,7 +117,7 @@ class Sheet:
 
     @property
     def blank(self) -> bool:
-        return all(_blank(v) for row in self.rows for v in row)
+        return all(_is_blank(v) for row in self.rows for v in row)
 
 
 def read_workbook(path: Path) -> Dataset:
@@ -226,7 +224,7 @@ def raw_from_sheets(
 def _find_header(sheet: Sheet, wanted: set[str], need: int) -> int | None:
     """Index of the first row (among the top ones) with at least ``need`` wanted headers."""
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        labels = {normalize_label(v) for v in row if not _blank(v)}
+        labels = {normalize_label(v) for v in row if not _is_blank(v)}
         if len(labels & wanted) >= need:
             return index
     return None
@@ -243,7 +241,7 @@ def _header_map(
     mapping: dict[int, str] = {}
     where: dict[str, str] = {}
     for col, value in enumerate(sheet.rows[header_index]):
-        if _blank(value):
+        if _is_blank(value):
             continue
         loc = sheet.loc(header_index, col)
         key = by_label.get(normalize_label(value))
@@ -345,8 +343,8 @@ def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawFo
         row = sheet.rows[index]
         label = row[item_col] if item_col < len(row) else None
         value = row[value_col] if value_col < len(row) else None
-        if _blank(label):
-            if not _blank(value):
+        if _is_blank(label):
+            if not _is_blank(value):
                 errors.append(
                     InputError(sheet.loc(index, value_col), f"“{_shown(value)}”没有对应的项目名称")
                 )
@@ -367,13 +365,10 @@ def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawFo
         where[column.key] = label_loc
         if column.type is ColType.CODE and column.ref:
             value = _code_from_label(value, load_codes(column.ref))
-        cells[column.key] = RawCell(None if _blank(value) else value, sheet.loc(index, value_col))
+        cells[column.key] = RawCell(
+            None if _is_blank(value) else value, sheet.loc(index, value_col)
+        )
     return cells
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _code_from_label(value: object, codes: CodeList) -> object:
@@ -396,15 +391,15 @@ class _Styles:
     """The few cell styles of the workbook, made once."""
 
     def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Alignment, Font, PatternFill
 
         self.header_font = Font(bold=True)
         self.required_font = Font(bold=True, color="C00000")
         self.header_fill = PatternFill("solid", fgColor="DDEBF7")
         self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
         self.title_font = Font(bold=True, size=14)
-        self.border = Border(bottom=Side(style="thin", color="9BC2E6"))
 
 
 #: Number format of each value type (``@`` keeps codes such as 0012 as text).
@@ -417,7 +412,7 @@ NUMBER_FORMATS: dict[ColType, str] = {
 }
 _BASE_WIDTHS: dict[ColType, int] = {
     ColType.TEXT: 18,
-    ColType.LONGTEXT: 40,
+    ColType.LONGTEXT: 60,
     ColType.CODE: 24,
     ColType.MONEY: 16,
     ColType.NUMBER: 12,
@@ -439,6 +434,22 @@ def _display_width(text: str) -> int:
 
 def _column_width(column: Column) -> int:
     return min(max(_BASE_WIDTHS[column.type], _display_width(column.header) + 4), 60)
+
+
+_LINE_HEIGHT = 15  #: points per line of 11-point text
+_MAX_LINES = 12
+
+
+def _row_height(cells: Iterable[tuple[Any, int]]) -> float | None:
+    """Height for a row whose wrapped cells (text, column width) need several lines;
+    ``None`` for one line. Excel does not grow rows written by a program on its own."""
+    lines = 1
+    for text, width in cells:
+        if isinstance(text, str) and text:
+            per_line = max(width - 2, 1)
+            needed = sum(-(-_display_width(p) // per_line) or 1 for p in text.split("\n"))
+            lines = max(lines, needed)
+    return min(lines, _MAX_LINES) * _LINE_HEIGHT if lines > 1 else None
 
 
 def _escape_text(text: str) -> str:
@@ -473,9 +484,8 @@ def cell_value(column: Column, value: Any) -> Any:
 class _Dropdowns:
     """The lists on the hidden 代码表 sheet: one column each, referenced by validations."""
 
-    lists: dict[tuple[str, ...], tuple[str, str]] = field(
-        default_factory=dict
-    )  #: entries → (title, range)
+    #: entries → (column title, range such as ``'代码表'!$A$2:$A$9``)
+    lists: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
 
     def add(self, title: str, entries: tuple[str, ...]) -> None:
         if entries and entries not in self.lists:
@@ -500,8 +510,6 @@ def _dropdown_entries(column: Column) -> tuple[str, ...]:
 
 
 def _collect_dropdowns() -> _Dropdowns:
-    from jixiao.dataset.docs import CODE_LIST_NAMES
-
     dropdowns = _Dropdowns()
     for spec in TABLES:
         for column in spec.columns:
@@ -625,29 +633,50 @@ class _Writer:
         self.write_codes()
         return self.book
 
+    def new_sheet(self, title: str, header_rows: str | None = "1:1") -> Any:
+        """A sheet that prints landscape, one page wide, repeating its header row."""
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        sheet = self.book.create_sheet(title)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        if header_rows:
+            sheet.print_title_rows = header_rows
+        return sheet
+
     def write_readme(self) -> None:
-        sheet = self.book.create_sheet(README_SHEET)
-        sheet.column_dimensions["A"].width = 16
-        sheet.column_dimensions["B"].width = 60
-        sheet.column_dimensions["C"].width = 40
+        sheet = self.new_sheet(README_SHEET, header_rows=None)
+        widths = (16, 90, 40)
+        for letter, width in zip("ABC", widths, strict=True):
+            sheet.column_dimensions[letter].width = width
         unit = self.dataset.profile.amount_unit or "万元"
         lines = [
-            "1. 每张数据表一个工作表；行表的第 1 行为列名，数据从第 2 行起逐行填写，整行空白的行会被忽略。",
-            "2. 请不要修改工作表名称和列名；列的顺序可以调整。红色列名为必填列，鼠标移到列名上可看到填写说明。",
-            f"3. 金额单位：在“基本信息”表的“金额单位”中选择“万元”或“元”（当前为：{unit}），本工作簿所有金额都按该单位填写，导入时统一换算为万元。",
-            "4. 金额和数值只填数字（可以带千分位逗号，如 12,021.60），不要填单位或文字；日期填 2024-05-11 形式。",
-            "5. 带下拉箭头的列（单位性质、计算符号、分类编码、是/否等）请从列表中选择；分类编码也可以只填编码。",
-            "6. “重点工作”表中，“重点工作计划”与上一行相同时可以留空（相当于合并单元格）。",
-            "7. 金额表的“单位编码”留空表示部门（合并）数，填“预算单位”表中的预算编码表示该单位的数。",
-            "8. “基本信息”“资产”“自评结论”是表单：每行一个项目，在“值”列填写。",
-            "9. 不用的工作表可以留空或删除。填好后运行 jixiao check 文件.xlsx 检查；所有问题会一次列出，并写明工作表和单元格。",
+            "每张数据表一个工作表；行表的第 1 行为列名，数据从第 2 行起逐行填写，整行空白的行会被忽略。",
+            "请不要修改工作表名称和列名；列的顺序可以调整。红色列名为必填列，鼠标移到列名上可看到填写说明。",
+            f"金额单位：在“基本信息”表的“金额单位”中选择“万元”或“元”（当前为：{unit}），本工作簿所有金额都按该单位填写，导入时统一换算为万元。",
+            "金额和数值只填数字（可以带千分位逗号，如 12,021.60），不要填单位或文字；日期填 2024-05-11 形式。",
+            "带下拉箭头的列（单位性质、计算符号、分类编码、是/否等）请从列表中选择；分类编码也可以只填编码。",
+            "“重点工作”表中，“重点工作计划”与上一行相同时可以留空（相当于合并单元格）。",
+            "金额表的“单位编码”留空表示部门（合并）数，填“预算单位”表中的预算编码表示该单位的数。",
+            "“基本信息”“资产”“自评结论”是表单：每行一个项目，在“值”列填写。",
+            "不用的工作表可以留空或删除。填好后运行 jixiao check 文件.xlsx 检查；所有问题会一次列出，并写明工作表和单元格。",
         ]
         sheet.append(
             [self.cell(sheet, "jixiao 预算绩效数据集 填报说明", font=self.styles.title_font)]
         )
         sheet.append([])
-        for line in lines:
-            sheet.append([self.cell(sheet, line)])
+        for number, line in enumerate(lines, start=1):
+            height = _row_height([(line, widths[1])])
+            if height:
+                sheet.row_dimensions[number + 2].height = height
+            sheet.append(
+                [
+                    self.cell(sheet, f"{number}.", alignment=self.styles.top),
+                    self.cell(sheet, line, alignment=self.styles.wrap),
+                ]
+            )
         sheet.append([])
         header = {"font": self.styles.header_font, "fill": self.styles.header_fill}
         sheet.append([self.cell(sheet, h, **header) for h in ("工作表", "内容", "必填列")])
@@ -657,7 +686,7 @@ class _Writer:
             sheet.append([spec.sheet, f"{spec.help}{kind}", required])
 
     def write_table(self, spec: TableSpec) -> None:
-        sheet = self.book.create_sheet(spec.sheet)
+        sheet = self.new_sheet(spec.sheet)
         columns = spec.columns
         for index, column in enumerate(columns):
             letter = _column_letter(index)
@@ -673,16 +702,24 @@ class _Writer:
         sheet.freeze_panes = "A2"
         sheet.append([self.header_cell(sheet, c) for c in columns])
         styles = [self.value_style(c) for c in columns]
-        for values in self.values[spec.key]:
+        wrapped = [
+            (i, _column_width(c)) for i, c in enumerate(columns) if c.type is ColType.LONGTEXT
+        ]
+        for row_number, values in enumerate(self.values[spec.key], start=2):
+            height = _row_height((values[i], width) for i, width in wrapped)
+            row_styles = styles
+            if height:
+                sheet.row_dimensions[row_number].height = height
+                row_styles = [{"alignment": self.styles.top, **style} for style in styles]
             sheet.append(
                 [
                     None if value is None else self.cell(sheet, value, **style)
-                    for value, style in zip(values, styles, strict=True)
+                    for value, style in zip(values, row_styles, strict=True)
                 ]
             )
 
     def write_form(self, spec: TableSpec) -> None:
-        sheet = self.book.create_sheet(spec.sheet)
+        sheet = self.new_sheet(spec.sheet)
         widths = (max(_display_width(c.header) for c in spec.columns) + 4, 40, 70)
         for letter, width in zip("ABC", widths, strict=True):
             sheet.column_dimensions[letter].width = width
@@ -700,11 +737,21 @@ class _Writer:
             formula = self.dropdowns.range_for(column)
             if formula:
                 sheet.data_validations.append(_validation(formula, column, f"B{row_number}"))
-            style = self.value_style(column)
+            style = {"alignment": self.styles.top, **self.value_style(column)}
             label = self.cell(
-                sheet, column.header, font=self.styles.required_font if column.required else None
+                sheet,
+                column.header,
+                font=self.styles.required_font if column.required else None,
+                alignment=self.styles.top,
             )
-            note = self.cell(sheet, column_note(column), alignment=self.styles.wrap)
+            text = column_note(column)
+            wrapped = [(text, widths[2])]
+            if column.type is ColType.LONGTEXT:
+                wrapped.append((value, widths[1]))
+            height = _row_height(wrapped)
+            if height:
+                sheet.row_dimensions[row_number].height = height
+            note = self.cell(sheet, text, alignment=self.styles.wrap)
             sheet.append([label, self.cell(sheet, value, **style), note])
 
     def write_codes(self) -> None:
