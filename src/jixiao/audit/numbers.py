@@ -98,7 +98,10 @@ class Quantity:
 
     @property
     def ulp(self) -> Decimal:
-        """One unit of the last printed digit, in the canonical unit."""
+        """One unit of the last printed digit, in the canonical unit; 0 for a whole count
+        ("590 人" is exact, while "7.6 万家" and every amount are rounded to what is printed)."""
+        if self.kind == COUNT and self.scale == 1 and self.places == 0:
+            return Decimal(0)
         return quantum(self.places) * self.scale
 
     @property

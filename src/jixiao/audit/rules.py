@@ -543,6 +543,8 @@ class ScoreItem:
 class Scorecard:
     items: list[ScoreItem]
     total: Claim | None  #: "自评得分为 89.56 分" outside any item
+    restated_totals: list[Claim] = field(default_factory=list)  #: later "自评总分 … 分" statements
+    full_marks: list[Claim] = field(default_factory=list)  #: "（满分 100 分）" beside a total
 
     def roots(self) -> list[ScoreItem]:
         inner = {id(child) for item in self.items for child in item.children}
@@ -553,6 +555,8 @@ class Scorecard:
         return next((i for i in self.items if _clean_name(i.name) == wanted), None)
 
 
+#: How a report states its total score: "整体指标自评得分为", "自评总分", "综合得分".
+_TOTAL_SCORE = re.compile(r"(总分|总得分|综合得分|整体[^，,。；]*得分)\s*(?:为|是|达)?\s*$")
 #: The full score of a scorecard.
 TOTAL_POINTS = Decimal(100)
 _TITLE_SUFFIX = re.compile(r"(的?情况分析|情况|分析)$")
@@ -574,6 +578,8 @@ def scorecard(audit: Audit) -> Scorecard:
 def _read_scorecard(audit: Audit) -> Scorecard:
     items: list[ScoreItem] = []
     total: Claim | None = None
+    restated: list[Claim] = []
+    full: list[Claim] = []
     for para in audit.doc.body():
         scores = [c for c in audit.claims.in_paragraph(para) if c.kind == SCORE and not c.q.approx]
         if not scores:
@@ -581,10 +587,14 @@ def _read_scorecard(audit: Audit) -> Scorecard:
         item = _score_item(para, scores)
         if item is not None:
             items.append(item)
-        elif total is None:
-            total = next((c for c in scores if re.search(r"得分|总分", c.prefix)), None)
+            continue
+        totals = [c for c in scores if _TOTAL_SCORE.search(c.prefix)]
+        full.extend(c for c in scores if re.search(r"满分\s*(?:为)?\s*$", c.prefix))
+        if totals and total is None:
+            total, totals = totals[0], totals[1:]
+        restated.extend(totals)
     _link(items)
-    return Scorecard(items, total)
+    return Scorecard(items, total, restated, full)
 
 
 def _score_item(para: Paragraph, scores: list[Claim]) -> ScoreItem | None:
@@ -656,10 +666,28 @@ def check_score_totals(audit: Audit) -> None:
             _check_children(
                 audit, item.name, item.points, [c.points for c in item.children], "分值"
             )
+    _check_restated_totals(audit, card)
     roots = card.roots()
     if card.total is not None and len(roots) >= 2:
         _check_children(audit, "总分", card.total, [r.score for r in roots], "自评得分")
         _check_full_hundred(audit, roots)
+
+
+def _check_restated_totals(audit: Audit, card: Scorecard) -> None:
+    """Every later statement of the total score says the same; "满分 N 分" is the scorecard's 100."""
+    total = card.total
+    if total is not None:
+        for again in card.restated_totals:
+            audit.mark(total, again)
+            if again.q.value != total.q.value:
+                message = (
+                    f"总分前后不一致：第 {total.line} 行写 {show(total)}，此处为 {show(again)}"
+                )
+                audit.report("score-total", E, again, total.q.value, message)
+    for full in card.full_marks:
+        audit.mark(full)
+        if full.q.value != TOTAL_POINTS:
+            audit.report("score-total", E, full, TOTAL_POINTS, f"评分表满分应为 {TOTAL_POINTS} 分")
 
 
 def _check_full_hundred(audit: Audit, roots: list[ScoreItem]) -> None:
@@ -1117,6 +1145,47 @@ def check_restatements(audit: Audit) -> None:
             first.q.value / claim.q.scale,
             f"同一数据前后不一致：第 {first.line} 行写“{first.label}”为 {show(first)}，此处为 {show(claim)}",
         )
+
+
+_GENERIC_CLAUSE = re.compile(r"分值|自评得分|扣|满分|^[该此其这本]")
+
+
+@rule("restated-clause", "同一句子数字不同")
+def check_restated_clauses(audit: Audit) -> None:
+    """The very same clause ("车辆 N 辆", "下级指标得分合计 N 分") written twice with another number."""
+    seen: dict[str, Claim] = {}
+    for claim in audit.claims.claims:
+        key = _clause_key(claim)
+        if key is None:
+            continue
+        first = seen.setdefault(key, claim)
+        if first is claim or first.para is claim.para or _same_value(first, claim):
+            continue
+        audit.mark(first, claim)
+        audit.report(
+            "restated-clause",
+            W,
+            claim,
+            first.q.value / claim.q.scale,
+            f"同一句话前后数字不同：第 {first.line} 行为 {show(first)}，此处为 {show(claim)}",
+        )
+
+
+def _clause_key(claim: Claim) -> str | None:
+    """The clause with this number blanked out, when it is specific enough to identify a fact."""
+    if claim.q.approx or claim.kind not in (COUNT, SCORE):
+        return None
+    clause = claim.para.clause_at(claim.q.start)
+    text = (
+        claim.para.text[clause.start : claim.q.start]
+        + "#"
+        + claim.q.unit
+        + claim.para.text[claim.q.end : clause.end]
+    )
+    text = re.sub(r"[\s，,。；;、：:]", "", text)
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 3 or _GENERIC_CLAUSE.search(text.strip("#")):
+        return None
+    return f"{claim.kind}:{text}"
 
 
 def _same_value(a: Claim, b: Claim) -> bool:

@@ -40,7 +40,7 @@ def judge(stated: Quantity, exact: Decimal, low: Decimal, high: Decimal) -> Verd
         return Verdict(None, expected)
     if stated.printed == truncate(exact, stated.places):
         return Verdict(AuditSeverity.ROUNDING, expected)
-    half = quantum(stated.places) / TWO
+    half = quantum(stated.places) / TWO if stated.ulp else Decimal(0)  # whole counts are exact
     if low - half <= stated.printed <= high + half:
         return Verdict(AuditSeverity.INFO, expected)
     return Verdict(AuditSeverity.ERROR, expected)
@@ -79,9 +79,8 @@ def judge_amount(stated: Quantity, exact: Decimal, slack: Decimal) -> Verdict:
     verdict = judge(
         stated, exact_printed, exact_printed - slack_printed, exact_printed + slack_printed
     )
-    if verdict.severity is AuditSeverity.ERROR and abs(stated.printed - exact_printed) <= quantum(
-        stated.places
-    ):
+    one_unit = abs(stated.printed - exact_printed) <= quantum(stated.places)
+    if verdict.severity is AuditSeverity.ERROR and slack > 0 and one_unit:
         return Verdict(AuditSeverity.INFO, verdict.expected)
     return verdict
 
