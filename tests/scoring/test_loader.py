@@ -84,6 +84,14 @@ def problems(text: str) -> list[str]:
         ("差, min: 0}", "差, min: 10}", "bad.yaml:8", "应从 0 开始"),
         ("deduction: 0.3", "deduction: -0.3", "bad.yaml:20", "必须是大于 0 的数"),
         ("threshold: 0", "threshold: 零", "bad.yaml:21", "不是数字"),
+        ("points: 40", "points: 1e999", "bad.yaml:18", "超出可处理的范围"),
+        (
+            "name: 运行成本",
+            "name: 运行成本\n    name: 运行",
+            "bad.yaml:18",
+            "“name”重复出现（第 17 行已有）",
+        ),
+        ('version: "1"', 'version: "1"\nid: other', "bad.yaml:3", "“id”重复出现（第 1 行已有）"),
         (
             '      inputs: {value: "figure:three_public.growth.三公经费合计"}\n',
             "",
@@ -127,6 +135,13 @@ def test_it_lists_the_known_ids_for_an_unknown_framework() -> None:
     with pytest.raises(UnknownFramework) as caught:
         load_framework("gd-dept-2099")
     assert "gd-dept-2023" in str(caught.value) and "mof-project-2020" in str(caught.value)
+
+
+def test_it_says_a_directory_is_not_a_framework_file(tmp_path: Path) -> None:
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(FrameworkError) as info:
+        load_framework(str(tmp_path / "dir.yaml"))
+    assert "这是一个目录" in info.value.errors[0].message
 
 
 def test_it_loads_a_framework_file_from_disk(tmp_path: Path) -> None:

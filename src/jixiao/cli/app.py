@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jixiao.dataset.build import DatasetError
@@ -36,7 +37,7 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -47,7 +48,8 @@ def fail_input(error: DatasetError) -> NoReturn:
     table.add_column("位置", style="cyan", no_wrap=True)
     table.add_column("问题")
     for item in error.errors:
-        table.add_row(item.location, item.message)
+        # Cells hold the user's own text (“[/x]” in a cell must not be read as Rich markup).
+        table.add_row(escape(item.location), escape(item.message))
     err_console.print(table)
     raise typer.Exit(EXIT_INPUT)
 

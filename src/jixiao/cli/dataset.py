@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from jixiao.cli.app import EXIT_INPUT, app, console, err_console, fail_input, load_or_exit
 from jixiao.dataset.build import DatasetError
@@ -20,11 +21,13 @@ def convert(
     from jixiao.io.formats import format_for, save_dataset
 
     if format_for(target) is None:
-        err_console.print(f"[red]不支持的输出格式“{target.suffix}”（支持 .xlsx、.yaml）[/red]")
+        err_console.print(
+            f"[red]不支持的输出格式“{escape(target.suffix)}”（支持 .xlsx、.yaml）[/red]"
+        )
         raise typer.Exit(EXIT_INPUT)
     dataset = load_or_exit(source)
     try:
         save_dataset(dataset, target)
     except DatasetError as error:  # a value the target format cannot hold
         fail_input(error)
-    console.print(f"已写入 {target}")
+    console.print(f"已写入 {escape(str(target))}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from jixiao.checks.findings import Finding, Severity
@@ -68,7 +69,13 @@ def _print_figures(figures: list[Figure]) -> None:
         table.add_column("数值", justify="right", no_wrap=True)
         table.add_column("公式", style="dim", overflow="fold")
         for figure in group:
-            table.add_row(figure.id, figure.label, _value_text(figure), figure.formula)
+            # Labels and formulas carry item names from the dataset: shown as typed, not as markup.
+            table.add_row(
+                escape(figure.id),
+                escape(figure.label),
+                escape(_value_text(figure)),
+                escape(figure.formula),
+            )
         console.print(table)
 
 
@@ -99,7 +106,7 @@ def _print_findings(findings: list[Finding]) -> None:
         table.add_column("代码", style="dim", overflow="fold")
         table.add_column("说明", overflow="fold")
         for item in group:
-            table.add_row(item.location, item.code, item.message)
+            table.add_row(escape(item.location), item.code, escape(item.message))
         console.print(table)
 
 

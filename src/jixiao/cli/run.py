@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -56,7 +57,7 @@ def _print_key_figures(figures: Any) -> None:
         if figure is None or figure.value is None:
             continue
         unit = figure.unit if figure.unit == "%" else f" {figure.unit}"
-        table.add_row(figure.label, f"{figure.text}{unit}")
+        table.add_row(escape(figure.label), f"{figure.text}{unit}")
     console.print(table)
 
 
@@ -71,7 +72,9 @@ def _print_findings(findings: list[Finding]) -> None:
         if finding.severity is Severity.INFO:
             continue
         style = styles[finding.severity]
-        console.print(f"  [{style}]●[/{style}] {finding.message} [dim]{finding.location}[/dim]")
+        console.print(
+            f"  [{style}]●[/{style}] {escape(finding.message)} [dim]{escape(finding.location)}[/dim]"
+        )
 
 
 @app.command()
@@ -103,7 +106,7 @@ def run(
         try:
             scorecard = score_dataset(dataset, framework_id, figures=figures)
         except FrameworkError as error:  # unknown id, or a project framework for a department
-            console.print(f"[yellow]未评分：{error}[/yellow]")
+            console.print(f"[yellow]未评分：{escape(str(error))}[/yellow]")
             scorecard = None
         if scorecard is not None:
             # The scorecard contradictions the checks already report are listed once.
@@ -120,11 +123,11 @@ def run(
 
     profile = dataset.profile
     console.print(
-        f"[bold]{profile.department_name} {profile.year or ''} 年度部门整体支出绩效[/bold]"
+        f"[bold]{escape(profile.department_name)} {profile.year or ''} 年度部门整体支出绩效[/bold]"
     )
     _print_key_figures(figures)
     if scorecard is not None:
         grade = scorecard.grade_label or "—"
         console.print(f"评分（{framework_id}）：总分 {scorecard.total} 分，等级 {grade}")
     _print_findings(findings)
-    console.print("已写入：" + "、".join(str(p) for p in written))
+    console.print("已写入：" + escape("、".join(str(p) for p in written)))

@@ -79,7 +79,7 @@ def score(
     cards = _score(dataset, framework)
     if not cards:
         err_console.print(
-            f"[yellow]“{framework.id}”为项目评分框架，但数据集中没有项目，未评分[/yellow]"
+            f"[yellow]“{escape(framework.id)}”为项目评分框架，但数据集中没有项目，未评分[/yellow]"
         )
         raise typer.Exit(EXIT_OK)
     hints = {c.subject: what_if(c, framework) for c in cards} if show_what_if else {}
@@ -88,7 +88,7 @@ def score(
 
         assert output is not None
         write_scorecards_xlsx(cards, output)
-        console.print(f"已写入 {output}")
+        console.print(f"已写入 {escape(str(output))}")
     elif output_format is ScoreFormat.json:
         _print_json(cards, framework, hints, output)
     else:
@@ -146,7 +146,7 @@ def _print_json(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    console.print(f"已写入 {output}")
+    console.print(f"已写入 {escape(str(output))}")
 
 
 def _what_if_json(hint: WhatIf | None) -> object:
@@ -194,7 +194,7 @@ def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> Non
 
 
 def _print_card(card: Scorecard, hint: WhatIf | None) -> None:
-    table = Table(title=f"{card.framework_name}：{card.subject}", show_lines=False)
+    table = Table(title=escape(f"{card.framework_name}：{card.subject}"), show_lines=False)
     for name in ("编码", "指标", "分值", "得分", "评分说明"):
         table.add_column(name, overflow="fold")
     _add_rows(table, card.items)
@@ -218,12 +218,14 @@ def _print_what_if(hint: WhatIf) -> None:
     )
     for change in hint.single:
         console.print(
-            f"  · {change.code} {change.name}：{_shown(change.score)} → {_shown(change.new_score)}（+{_shown(change.increase)}）"
+            f"  · {escape(change.code)} {escape(change.name)}：{_shown(change.score)} → {_shown(change.new_score)}（+{_shown(change.increase)}）"
         )
     if hint.combined:
         console.print(
             "  需同时提高："
-            + "；".join(f"{c.code} {c.name} +{_shown(c.increase)}" for c in hint.combined)
+            + "；".join(
+                f"{escape(c.code)} {escape(c.name)} +{_shown(c.increase)}" for c in hint.combined
+            )
         )
     if not hint.reachable:
         console.print("  现有可提分的指标不足以达到该等级")

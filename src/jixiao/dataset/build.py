@@ -19,7 +19,7 @@ from typing import Any
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
 from jixiao.dataset.schema import ColType, Column, TableSpec
-from jixiao.lib.money import AMOUNT_UNITS, parse_decimal, to_canonical
+from jixiao.lib.money import AMOUNT_UNITS, in_range, parse_decimal, to_canonical
 
 
 @dataclass(frozen=True)
@@ -121,9 +121,14 @@ def _to_decimal(value: object) -> Decimal | None:
 
 
 def _float_decimal(value: float) -> Decimal | None:
+    if value != value or abs(value) == float("inf"):
+        return None
+    if value.is_integer():
+        # A workbook stores 50 as the float 50.0, which says nothing about decimals.
+        return Decimal(int(value))
     # repr() is the shortest text that reads back as the same float, so 12021.6
     # becomes Decimal("12021.6") rather than 12021.600000000000363797880709171295166015625.
-    return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+    return Decimal(repr(value))
 
 
 def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, InputError | None]:
@@ -161,6 +166,14 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
     if kind is ColType.DATE:
         return _parse_date(cell, column)
     number = _to_decimal(value)
+    if number is not None:
+        if not in_range(number):
+            return None, InputError(
+                cell.loc,
+                f"“{_shown(value)}”超出可处理的范围（{column.header}的绝对值应小于 10^21，且不小于 10^-40）",
+            )
+        if number.is_zero():
+            number = number.copy_abs()  # a typed "-0" is 0: it must not print or export as -0
     if kind is ColType.INT:
         if number is None or number != number.to_integral_value() or number < 0:
             return None, InputError(

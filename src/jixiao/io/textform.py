@@ -77,7 +77,7 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     if not isinstance(root, yaml.MappingNode):
         return {}, [InputError(_loc(name, root), "顶层应为“表名: 内容”的映射")]
     raw: dict[str, Any] = {}
-    for key_node, value_node in root.value:
+    for key_node, value_node in _unique_pairs(root, name, errors):
         key = str(key_node.value)
         if key == FORMAT_KEY:
             if _scalar(value_node) != FORMAT_VERSION:
@@ -102,6 +102,24 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     return raw, errors
 
 
+def _unique_pairs(
+    node: yaml.MappingNode, name: str, errors: list[InputError]
+) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The key/value pairs of a mapping; a repeated key is an error, not a silent overwrite."""
+    first: dict[str, str] = {}
+    pairs = []
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key in first:
+            errors.append(
+                InputError(_loc(name, key_node), f"“{key}”重复出现（已在 {first[key]} 给出）")
+            )
+            continue
+        first[key] = _loc(name, key_node)
+        pairs.append((key_node, value_node))
+    return pairs
+
+
 def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> RawForm | None:
     if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
         return {}
@@ -109,7 +127,7 @@ def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) ->
         errors.append(InputError(_loc(name, node), f"“{what}”应为“字段: 值”的映射"))
         return None
     cells: RawForm = {}
-    for key_node, value_node in node.value:
+    for key_node, value_node in _unique_pairs(node, name, errors):
         if not isinstance(value_node, yaml.ScalarNode):
             errors.append(
                 InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字")

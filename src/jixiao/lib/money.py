@@ -9,11 +9,20 @@ is done only by :func:`round_half_up`; formatting (千分位, 万元/元) only b
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 WAN = Decimal(10000)  #: 1 万元 = 10,000 元
+
+#: Input numbers must be smaller than this in magnitude (10^21, far beyond any budget even
+#: in 元) and, unless zero, at least :data:`MIN_MAGNITUDE`: then every ratio of two inputs
+#: stays within :data:`_ROUNDING`'s digits, and ``1e999`` is an input error, not a crash.
+MAX_MAGNITUDE = Decimal(10) ** 21
+MIN_MAGNITUDE = Decimal(10) ** -40
+#: Enough digits to round any figure of in-range inputs (a ratio over a tiny base can
+#: exceed the default context's 28 digits, where ``quantize`` raises).
+_ROUNDING = Context(prec=100)
 
 #: Money is normalised to this unit when a dataset is loaded.
 CANONICAL_UNIT = "万元"
@@ -27,12 +36,12 @@ def quantum(places: int) -> Decimal:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round half-up to ``places`` decimals: ``round_half_up(Decimal("2.345")) == Decimal("2.35")``."""
-    return value.quantize(quantum(places), rounding=ROUND_HALF_UP)
+    return value.quantize(quantum(places), rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
 def truncate(value: Decimal, places: int = 2) -> Decimal:
     """Cut (not round) to ``places`` decimals; used to tell truncation from rounding errors."""
-    return value.quantize(quantum(places), rounding=ROUND_DOWN)
+    return value.quantize(quantum(places), rounding=ROUND_DOWN, context=_ROUNDING)
 
 
 def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -88,6 +97,11 @@ def parse_decimal(text: str) -> Decimal | None:
 
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋　", "0123456789.,-+ ")
+
+
+def in_range(value: Decimal) -> bool:
+    """Whether an input number can be computed with (see :data:`MAX_MAGNITUDE`)."""
+    return value.is_zero() or MIN_MAGNITUDE <= abs(value) < MAX_MAGNITUDE
 
 
 def format_amount(value: Decimal, places: int = 2) -> str:

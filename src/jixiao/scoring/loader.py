@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
-from jixiao.lib.money import ZERO, parse_decimal
+from jixiao.lib.money import ZERO, in_range, parse_decimal
 from jixiao.scoring import bindings
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.model import (
@@ -110,6 +110,9 @@ class _Parser:
         value = parse_decimal(item.value) if isinstance(item.value, str) else None
         if value is None:
             self.error(item, f"{what}“{_shown(item.value)}”不是数字")
+            return None
+        if not in_range(value):
+            self.error(item, f"{what}“{_shown(item.value)}”超出可处理的范围")
             return None
         if value < 0 and not negative:
             self.error(item, f"{what}不能为负数（{num(value)}）")
@@ -555,6 +558,23 @@ def _shown(value: object) -> str:
 # --------------------------------------------------------------------------- public API
 
 
+def _repeated_keys(node: yaml.Node, name: str) -> Iterator[InputError]:
+    """A key given twice in one mapping: YAML would silently keep the last one."""
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if key.value in first and key.value != "<<":
+                yield InputError(
+                    f"{name}:{line}", f"“{key.value}”重复出现（第 {first[key.value]} 行已有）"
+                )
+            first.setdefault(key.value, line)
+            yield from _repeated_keys(value, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _repeated_keys(item, name)
+
+
 def parse_framework(text: str, name: str = "<framework>") -> Framework:
     """Parse framework YAML text; raises :class:`FrameworkError` listing every problem."""
     try:
@@ -567,6 +587,7 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     if root is None:
         raise FrameworkError([InputError(name, "框架文件为空")])
     parser = _Parser(name)
+    parser.errors.extend(_repeated_keys(root, name))
     framework = parser.framework(_located(root), name)
     if parser.errors:
         raise FrameworkError(parser.errors)
@@ -581,6 +602,12 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError([InputError(str(path), "框架文件不存在")]) from None
     except UnicodeDecodeError:
         raise FrameworkError([InputError(str(path), "不是 UTF-8 编码的文本文件")]) from None
+    except IsADirectoryError:
+        raise FrameworkError([InputError(str(path), "这是一个目录，不是框架文件")]) from None
+    except OSError as error:
+        raise FrameworkError(
+            [InputError(str(path), f"无法读取框架文件（{error.strerror}）")]
+        ) from None
     return parse_framework(text, str(path))
 
 

@@ -1,0 +1,188 @@
+"""A finance officer's worst files, through every dataset command: a clear Chinese message
+naming the place and exit 2 — never a traceback (the review of issue 2's “Bad input”)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+
+runner = CliRunner()
+
+PROFILE = "profile: {department_name: 示例厅, year: 2023}\n"
+
+#: (file name, content, place, what the error says). Every one must exit 2.
+UNREADABLE: list[tuple[str, str, str, str]] = [
+    ("tabs.yaml", "profile:\n\tdepartment_name: x\n", "tabs.yaml:2", "YAML 格式错误"),
+    (
+        "indent.yaml",
+        "profile:\n  department_name: x\n year: 2023\n",
+        "indent.yaml:3",
+        "YAML 格式错误",
+    ),
+    (
+        "repeated.yaml",
+        "profile:\n  department_name: 甲\n  department_name: 乙\n",
+        "repeated.yaml:3",
+        "“department_name”重复出现（已在 repeated.yaml:2 给出）",
+    ),
+    (
+        "table-twice.yaml",
+        "income: []\nincome:\n  - {item: 事业收入, final: 1}\n",
+        "table-twice.yaml:2",
+        "“income”重复出现",
+    ),
+    ("list.yaml", "profile:\n  - department_name: x\n", "list.yaml:2", "应为“字段: 值”的映射"),
+    ("map.yaml", "units: {code: '1'}\n", "map.yaml:1", "“预算单位”应为行的列表"),
+    (
+        "nan.yaml",
+        PROFILE + "income: [{item: 事业收入, final: .nan}]\n",
+        "nan.yaml:2",
+        "不是有效金额",
+    ),
+    (
+        "huge.yaml",
+        PROFILE + "income: [{item: 事业收入, final: 1e999}]\n",
+        "huge.yaml:2",
+        "超出可处理的范围",
+    ),
+    (
+        "tiny.yaml",
+        PROFILE + "income: [{item: 事业收入, final: 1e-99}]\n",
+        "tiny.yaml:2",
+        "超出可处理的范围",
+    ),
+    (
+        "digits.yaml",
+        PROFILE + "income: [{item: 事业收入, final: 99999999999999999999999999999999}]\n",
+        "digits.yaml:2",
+        "超出可处理的范围",
+    ),
+    (
+        "date.yaml",
+        "profile: {department_name: x, year: 2023, fill_date: 2024-02-30}\n",
+        "date.yaml:1",
+        "“2024-02-30”不是有效日期",
+    ),
+    ("binary.yaml", "\udcff", "binary.yaml", "不是 UTF-8 编码的文本文件"),
+    # Text that looks like Rich markup is shown as typed (it used to crash the error table).
+    (
+        "markup.yaml",
+        PROFILE + "income: [{item: 事业收入, final: '[/red]'}]\n",
+        "markup.yaml:2",
+        "“[/red]”不是有效金额",
+    ),
+]
+
+
+def _write(path: Path, content: str) -> None:
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+
+
+@pytest.mark.parametrize("command", [["figures"], ["check"], ["score"], ["run", "-o", "out"]])
+@pytest.mark.parametrize(("name", "content", "place", "message"), UNREADABLE)
+def test_it_exits_2_naming_the_place(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    name: str,
+    content: str,
+    place: str,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short paths keep the error table narrow
+    _write(Path(name), content)
+    result = runner.invoke(app, [command[0], name, *command[1:]], terminal_width=250)
+    assert result.exit_code == 2, result.output
+    assert place in result.output and message in result.output
+    assert "Traceback" not in result.output
+    assert not Path("out").exists()  # nothing half-written
+
+
+def test_convert_writes_nothing_from_a_file_with_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(Path("huge.yaml"), PROFILE + "income: [{item: 事业收入, final: 1e25}]\n")
+    result = runner.invoke(app, ["convert", "huge.yaml", "out.yaml"], terminal_width=250)
+    assert result.exit_code == 2
+    assert "超出可处理的范围" in result.output
+    assert not Path("out.yaml").exists()
+
+
+def test_a_typed_negative_zero_is_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(Path("zero.yaml"), PROFILE + "income: [{item: 事业收入, budget: -0, final: -0.00}]\n")
+    result = runner.invoke(app, ["convert", "zero.yaml", "out.yaml"])
+    assert result.exit_code == 0, result.output
+    text = Path("out.yaml").read_text("utf-8")
+    assert "budget: 0.00\n" in text and "final: 0.00\n" in text
+    assert "-0" not in text
+
+
+def test_markup_like_names_print_as_typed_in_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(
+        Path("names.yaml"),
+        "profile: {department_name: '[/x]厅[bold]', year: 2023, stated_unit_count: 3}\n"
+        "units: [{code: U1, name: '[red]单位', kind: 行政机关}]\n"
+        "income: [{item: 事业收入, budget: 1, final: 1}]\n",
+    )
+    for command in (["figures"], ["check"], ["score", "-f", "gd-dept-2023"], ["run", "-o", "out"]):
+        result = runner.invoke(app, [command[0], "names.yaml", *command[1:]], terminal_width=250)
+        assert result.exit_code in (0, 1), result.output
+        assert "Traceback" not in result.output
+    run = runner.invoke(app, ["run", "names.yaml", "-o", "out"], terminal_width=250)
+    assert "[/x]厅[bold] 2023 年度" in run.output
+    assert "报告声明预算单位数量 3 个" in run.output
+
+
+def test_check_and_run_keep_their_exit_codes_on_odd_but_readable_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zero bases, 指标值 0, only unit rows: findings, not failures; run still exits 0."""
+    monkeypatch.chdir(tmp_path)
+    _write(
+        Path("odd.yaml"),
+        PROFILE
+        + "units: [{code: U1, name: 甲, kind: 行政机关}, {code: U2, name: 乙, kind: 公益一类}]\n"
+        "goals: [{code: G1, content: 目标}]\n"
+        "indicators:\n"
+        "  - {owner: G1, level1: 产出指标, name: 零目标, sign: '≥', target: 0, actual: 0, unit: 个}\n"
+        "  - {owner: G1, level1: 产出指标, name: 零完成, sign: '≤', target: 5, actual: 0, unit: 个}\n"
+        "income:\n"
+        "  - {unit: U1, item: 财政拨款收入, budget: 0, final: 12, prior: 0}\n"
+        "  - {unit: U2, item: 财政拨款收入, budget: 0, final: 6, prior: 0}\n"
+        "three_public: [{item: 公务接待费, budget: 0, final: 0, prior: 0}]\n"
+        "carryover: [{fund: 合计, opening: 0, closing: 0}]\n",
+    )
+    figures = runner.invoke(app, ["figures", "odd.yaml", "--format", "json"])
+    assert figures.exit_code == 0, figures.output
+    values = {f["id"]: f["value"] for f in json.loads(figures.stdout)["figures"]}
+    assert values["income.final.total"] == "18.00"  # consolidated from the unit rows
+    assert values["income.final.ratio_to_budget"] is None  # base 0: no ratio, not a crash
+    assert values["three_public.growth"] is None
+    check = runner.invoke(app, ["check", "odd.yaml", "--format", "json"])
+    assert check.exit_code in (0, 1), check.output
+    run = runner.invoke(app, ["run", "odd.yaml", "-o", "out"], terminal_width=250)
+    assert run.exit_code == 0, run.output
+    assert Path("out/figures.json").exists()
+
+
+def test_run_names_an_unknown_framework_and_still_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(Path("fw.yaml"), PROFILE + "self_evaluation: {framework: nope-2099}\n")
+    run = runner.invoke(app, ["run", "fw.yaml", "-o", "out"], terminal_width=250)
+    assert run.exit_code == 0, run.output
+    assert "未评分" in run.output and "nope-2099" in run.output
+    score = runner.invoke(app, ["score", "fw.yaml"], terminal_width=250)
+    assert score.exit_code == 2
+    assert "未知的评分框架“nope-2099”" in score.output
