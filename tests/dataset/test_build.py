@@ -12,14 +12,18 @@ from jixiao.dataset.build import DatasetError, RawCell, RawTable, build_dataset
 def _table(sheet: str, *rows: dict[str, object]) -> RawTable:
     table = RawTable(loc=sheet)
     for i, row in enumerate(rows, start=2):
-        table.rows.append((f"{sheet}!A{i}", {k: RawCell(v, f"{sheet}!{k}{i}") for k, v in row.items()}))
+        table.rows.append(
+            (f"{sheet}!A{i}", {k: RawCell(v, f"{sheet}!{k}{i}") for k, v in row.items()})
+        )
     return table
 
 
 def test_it_normalises_yuan_to_wan() -> None:
     raw = {
         "profile": {"amount_unit": RawCell("元", "基本信息!B7")},
-        "income": _table("收入", {"item": "事业收入", "budget": "122,687,000.00", "final": 120216000}),
+        "income": _table(
+            "收入", {"item": "事业收入", "budget": "122,687,000.00", "final": 120216000}
+        ),
     }
     dataset = build_dataset(raw)
     assert dataset.income[0].budget == Decimal("12268.70")

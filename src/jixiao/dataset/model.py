@@ -10,6 +10,7 @@ with a 预算编码 are that budget unit's. A dataset may give either or both; w
 gives both, the checks verify that the units add up to the department (汇总).
 """
 
+# ruff: noqa: RUF009  (``col()`` returns a ``dataclasses.field``; the call is the field spec)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,7 +41,13 @@ INSTITUTION_UNIT_KINDS: frozenset[str] = frozenset(
 )
 QUAL_GRADES: tuple[str, ...] = ("达成", "部分达成", "未达成")
 AMOUNT_UNIT_CHOICES: tuple[str, ...] = ("万元", "元")
-EXPENDITURE_NATURES: tuple[str, ...] = ("基本支出", "项目支出", "经营支出", "上缴上级支出", "对附属单位补助支出")
+EXPENDITURE_NATURES: tuple[str, ...] = (
+    "基本支出",
+    "项目支出",
+    "经营支出",
+    "上缴上级支出",
+    "对附属单位补助支出",
+)
 CARRYOVER_FUNDS: tuple[str, ...] = ("合计", "财政拨款", "非财政拨款")
 #: Keys of the 文字说明 sheet: English id → Chinese label.
 TEXT_KEYS: dict[str, str] = {
@@ -81,13 +88,21 @@ class Profile:
         default="万元",
         help="本工作簿所有金额的单位；导入时统一换算为万元",
     )
-    stated_unit_count: int | None = col("预算单位数量（声明）", T.INT, help="报告封面所写的预算单位数量")
-    stated_admin_units: int | None = col("行政单位数（声明）", T.INT, help="报告所写“包括N个行政单位”")
-    stated_institution_units: int | None = col("事业单位数（声明）", T.INT, help="报告所写“和M个事业单位”")
+    stated_unit_count: int | None = col(
+        "预算单位数量（声明）", T.INT, help="报告封面所写的预算单位数量"
+    )
+    stated_admin_units: int | None = col(
+        "行政单位数（声明）", T.INT, help="报告所写“包括N个行政单位”"
+    )
+    stated_institution_units: int | None = col(
+        "事业单位数（声明）", T.INT, help="报告所写“和M个事业单位”"
+    )
     independent_accounting_units: int | None = col("独立核算机构数", T.INT)
     prior_unit_count: int | None = col("上年预算单位数", T.INT)
     unit_change_note: str = col("单位变动说明", T.LONGTEXT)
-    headcount_total: int | None = col("年末实有人数", T.INT, unit="人", help="在职人员 + 离退休人员")
+    headcount_total: int | None = col(
+        "年末实有人数", T.INT, unit="人", help="在职人员 + 离退休人员"
+    )
     headcount_active: int | None = col("在职人员", T.INT, unit="人")
     headcount_retired: int | None = col("离退休人员", T.INT, unit="人")
     headcount_retired_pension_fund: int | None = col(
@@ -106,7 +121,9 @@ class Assets:
     """资产: fixed assets at year end and what was added."""
 
     fixed_assets_value: Decimal | None = col("固定资产金额", T.MONEY, help="年末固定资产原值")
-    fixed_assets_in_use: Decimal | None = col("在用固定资产金额", T.MONEY, help="用于固定资产利用率")
+    fixed_assets_in_use: Decimal | None = col(
+        "在用固定资产金额", T.MONEY, help="用于固定资产利用率"
+    )
     prior_fixed_assets_value: Decimal | None = col("上年末固定资产金额", T.MONEY)
     building_area: Decimal | None = col("房屋面积", T.NUMBER, unit="平方米")
     vehicles: int | None = col("车辆数", T.INT, unit="辆")
@@ -186,7 +203,9 @@ class Goal:
 class Indicator:
     """A performance indicator (部门整体 or 项目) with its target and actual."""
 
-    owner: str = col("目标编号", T.TEXT, required=True, help="部门指标填目标编号；项目指标填项目编码")
+    owner: str = col(
+        "目标编号", T.TEXT, required=True, help="部门指标填目标编号；项目指标填项目编码"
+    )
     code: str = col("指标编码", T.TEXT, help="核心指标库编码（可选）")
     level1: str = col("一级指标", T.TEXT, required=True, help="产出指标/效益指标/满意度指标")
     level2: str = col("二级指标", T.TEXT, help="数量指标/质量指标/时效指标/成本指标/社会效益指标…")
@@ -197,7 +216,9 @@ class Indicator:
     unit: str = col("计量单位", T.TEXT)
     actual: Decimal | None = col("完成值", T.NUMBER, signed=True, help="空白表示尚无完成数据")
     actual_desc: str = col("完成情况说明", T.LONGTEXT)
-    qual_grade: str = col("定性完成档次", T.CHOICE, choices=QUAL_GRADES, help="定性指标：达成/部分达成/未达成")
+    qual_grade: str = col(
+        "定性完成档次", T.CHOICE, choices=QUAL_GRADES, help="定性指标：达成/部分达成/未达成"
+    )
     weight: Decimal | None = col("权重", T.NUMBER, help="分值或权重（可选）")
     horizon: str = col("目标期限", T.CHOICE, choices=("年度", "中期"), default="年度")
     deviation: str = col("偏差原因及改进措施", T.LONGTEXT)
@@ -277,7 +298,9 @@ class ScoreItem:
     name: str = col("指标名称", T.TEXT, required=True)
     points: Decimal | None = col("分值", T.NUMBER, unit="分")
     score: Decimal | None = col("自评得分", T.NUMBER, unit="分")
-    stated_deduction: Decimal | None = col("声明扣分", T.NUMBER, unit="分", help="报告文字所写“扣N分”")
+    stated_deduction: Decimal | None = col(
+        "声明扣分", T.NUMBER, unit="分", help="报告文字所写“扣N分”"
+    )
     reason: str = col("评分说明", T.LONGTEXT)
     loc: str = loc_field()
 
@@ -310,11 +333,15 @@ class StatedFigure:
 class ExecutionLine:
     """执行进度: cumulative execution of one project (or unit) up to the end of a month."""
 
-    period: str = col("月份", T.TEXT, required=True, help="YYYY-MM，如 2023-06；数值为截至该月末的累计数")
+    period: str = col(
+        "月份", T.TEXT, required=True, help="YYYY-MM，如 2023-06；数值为截至该月末的累计数"
+    )
     unit: str = col("单位编码", T.TEXT, help="预算单位编码")
     project: str = col("项目编码", T.TEXT, help="项目编码；空白表示该单位的全部资金")
     cumulative: Decimal | None = col("累计执行数", T.MONEY, required=True)
-    budget: Decimal | None = col("预算数", T.MONEY, help="截至该月的预算（调整后）；空白则取“项目”表的预算")
+    budget: Decimal | None = col(
+        "预算数", T.MONEY, help="截至该月的预算（调整后）；空白则取“项目”表的预算"
+    )
     indicator_progress: Decimal | None = col(
         "指标完成进度", T.NUMBER, unit="%", help="该项目绩效指标的平均完成进度（0–100）"
     )
@@ -331,7 +358,9 @@ class Rectification:
     detail: str = col("问题说明", T.LONGTEXT)
     owner: str = col("责任主体", T.TEXT, help="责任处室、单位或项目")
     deadline: date | None = col("整改期限", T.DATE)
-    status: str = col("整改状态", T.CHOICE, choices=("待整改", "整改中", "已整改"), default="待整改")
+    status: str = col(
+        "整改状态", T.CHOICE, choices=("待整改", "整改中", "已整改"), default="待整改"
+    )
     loc: str = loc_field()
 
 
@@ -376,12 +405,20 @@ class Dataset:
 
 def _money_spec(key: str, sheet: str, ref: str, header: str, help: str) -> TableSpec:
     """Money tables share :class:`MoneyLine`; only the code list of ``item`` differs."""
-    return TableSpec(key, sheet, MoneyLine, help=help, unique=("unit", "item"), item_ref=ref, item_header=header)
+    return TableSpec(
+        key, sheet, MoneyLine, help=help, unique=("unit", "item"), item_ref=ref, item_header=header
+    )
 
 
 #: Every table of the dataset, in workbook order.
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("profile", "基本信息", Profile, form=True, help="部门名称、年度、填报信息、人员和报告所声明的单位数"),
+    TableSpec(
+        "profile",
+        "基本信息",
+        Profile,
+        form=True,
+        help="部门名称、年度、填报信息、人员和报告所声明的单位数",
+    ),
     TableSpec("divisions", "内设机构", Division, help="部门本级内设处室"),
     TableSpec("units", "预算单位", Unit, help="纳入部门预算（决算）的预算单位", unique=("code",)),
     TableSpec("texts", "文字说明", TextBlock, help="报告各部分的文字，按类别逐段填写"),
@@ -389,18 +426,73 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("goals", "绩效目标", Goal, help="部门整体支出绩效总目标及完成情况", unique=("code",)),
     TableSpec("indicators", "绩效指标", Indicator, help="部门整体绩效指标：指标值与完成值"),
     _money_spec("income", "收入", "income", "收入项目", "收入预算与决算，按资金来源"),
-    _money_spec("expenditure_function", "支出功能分类", "function", "功能分类科目编码", "支出按政府收支分类科目（功能分类）"),
-    _money_spec("expenditure_nature", "支出性质", "nature", "支出性质", "支出按性质：基本支出（人员经费、日常公用经费）、项目支出、经营支出等"),
-    TableSpec("expenditure_economic", "经济分类", EconomicLine, help="支出按部门预算支出经济分类", unique=("unit", "nature", "item")),
-    _money_spec("three_public", "三公经费", "three_public", "“三公”经费项目", "“三公”经费预算、决算与上年决算"),
-    TableSpec("carryover", "结转结余", CarryOver, help="年初、年末结转和结余", unique=("unit", "fund")),
-    TableSpec("assets", "资产", Assets, form=True, help="固定资产、房屋、车辆、大型设备、新增资产、政府采购"),
+    _money_spec(
+        "expenditure_function",
+        "支出功能分类",
+        "function",
+        "功能分类科目编码",
+        "支出按政府收支分类科目（功能分类）",
+    ),
+    _money_spec(
+        "expenditure_nature",
+        "支出性质",
+        "nature",
+        "支出性质",
+        "支出按性质：基本支出（人员经费、日常公用经费）、项目支出、经营支出等",
+    ),
+    TableSpec(
+        "expenditure_economic",
+        "经济分类",
+        EconomicLine,
+        help="支出按部门预算支出经济分类",
+        unique=("unit", "nature", "item"),
+    ),
+    _money_spec(
+        "three_public",
+        "三公经费",
+        "three_public",
+        "“三公”经费项目",
+        "“三公”经费预算、决算与上年决算",
+    ),
+    TableSpec(
+        "carryover", "结转结余", CarryOver, help="年初、年末结转和结余", unique=("unit", "fund")
+    ),
+    TableSpec(
+        "assets",
+        "资产",
+        Assets,
+        form=True,
+        help="固定资产、房屋、车辆、大型设备、新增资产、政府采购",
+    ),
     TableSpec("projects", "项目", Project, help="项目支出及专项资金", unique=("code",)),
-    TableSpec("project_indicators", "项目绩效指标", Indicator, help="各项目的绩效指标（目标编号一列填项目编码）"),
-    TableSpec("self_evaluation", "自评结论", SelfEvaluation, form=True, help="报告所声明的自评总分、等级和满分项"),
-    TableSpec("scores", "自评评分", ScoreItem, help="自评指标评分表：分值、自评得分、扣分原因", unique=("code",)),
+    TableSpec(
+        "project_indicators",
+        "项目绩效指标",
+        Indicator,
+        help="各项目的绩效指标（目标编号一列填项目编码）",
+    ),
+    TableSpec(
+        "self_evaluation",
+        "自评结论",
+        SelfEvaluation,
+        form=True,
+        help="报告所声明的自评总分、等级和满分项",
+    ),
+    TableSpec(
+        "scores",
+        "自评评分",
+        ScoreItem,
+        help="自评指标评分表：分值、自评得分、扣分原因",
+        unique=("code",),
+    ),
     TableSpec("problems", "问题与措施", Problem, help="存在问题及改进措施"),
-    TableSpec("stated", "声明数", StatedFigure, help="报告中写明的数字（可选），与计算结果核对", unique=("figure",)),
+    TableSpec(
+        "stated",
+        "声明数",
+        StatedFigure,
+        help="报告中写明的数字（可选），与计算结果核对",
+        unique=("figure",),
+    ),
     TableSpec(
         "execution",
         "执行进度",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 
-class ColType(str, Enum):
+class ColType(StrEnum):
     """How a cell is parsed and written."""
 
     TEXT = "text"  #: one-line text
@@ -112,9 +112,7 @@ class TableSpec:
         if not (self.item_ref or self.item_header):
             return cols
         return tuple(
-            dataclasses.replace(
-                c, ref=self.item_ref or c.ref, header=self.item_header or c.header
-            )
+            dataclasses.replace(c, ref=self.item_ref or c.ref, header=self.item_header or c.header)
             if c.key == "item"
             else c
             for c in cols
