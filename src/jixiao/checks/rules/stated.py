@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
+from jixiao.checks.rules.facts import UNIT_COUNTS
 from jixiao.dataset.model import Dataset, StatedFigure
 from jixiao.figures import Figure, FigureSet
 from jixiao.lib.money import HUNDRED, parse_decimal, quantum, round_half_up, truncate
@@ -87,14 +88,34 @@ def _agrees(figure: Figure, ours: Decimal, stated: Decimal) -> bool:
     return ours == stated or (magnitude_ok and abs(ours) == abs(stated))
 
 
+def _stated_elsewhere(dataset: Dataset) -> dict[str, Decimal | int]:
+    """Figures whose statement has its own field, compared by its own check: id → value.
+
+    A report's unit counts, “扣N分” and 自评总分 are entered on 基本信息, the scorecard row
+    and 自评结论, where :mod:`facts` and :mod:`scorecard` check them. The same statement
+    entered again on 声明数 would report the same contradiction twice.
+    """
+    elsewhere: dict[str, Decimal | int | None] = {
+        rule.figure: getattr(dataset.profile, rule.field) for rule in UNIT_COUNTS
+    }
+    elsewhere |= {f"score.{s.code}.deduction": s.stated_deduction for s in dataset.scores}
+    elsewhere["score.score_total"] = dataset.self_evaluation.stated_total
+    return {key: value for key, value in elsewhere.items() if value is not None}
+
+
 @check
 def stated_figures(dataset: Dataset, figures: FigureSet) -> list[Finding]:
-    """Every 声明数 row against the figure it names, at the stated precision."""
+    """Every 声明数 row against the figure it names, at the stated precision.
+
+    Rows that repeat a statement already checked elsewhere (same figure, same value) are
+    left to that check.
+    """
     result = []
+    elsewhere = _stated_elsewhere(dataset)
     for row in dataset.stated:
         loc = where(SHEET, row.loc, row.figure)
         figure = figures.get(row.figure)
-        if row.value is None:
+        if row.value is None or elsewhere.get(row.figure) == row.value:
             continue
         if figure is None:
             message = (
