@@ -84,7 +84,7 @@ def _check_claim(audit: Audit, claim: Claim, targets: list[Target]) -> None:
     relation, subject = _relation_of(audit, claim)
     if subject is None:
         return
-    core = _CLAIM_NOISE.sub("", subject.label)
+    core = _CLAIM_NOISE.sub("", _counted_noun(subject) or subject.label)
     candidates = [
         t
         for t in targets
@@ -122,6 +122,17 @@ def _match(core: str, target: Target) -> tuple[tuple[float, int, bool], Target] 
     ):
         return None
     return (shared / len(target.core), shared, "parent" in target.id), target
+
+
+_NOUN_AFTER = re.compile(r"^([\u4e00-\u9fff“”（）()]{2,12}?)(?=[，,。；;、和及与（(]|$)")
+
+
+def _counted_noun(claim: Claim) -> str:
+    """Chinese counts name what they count after the number: "10 个事业单位" counts 事业单位."""
+    if claim.kind != COUNT:
+        return ""
+    match = _NOUN_AFTER.match(claim.para.text[claim.q.end : claim.q.end + 16])
+    return match.group(1) if match else ""
 
 
 def _relation_of(audit: Audit, claim: Claim) -> tuple[str, Claim | None]:
