@@ -65,3 +65,21 @@ def test_key_task_plan_carries_down_like_merged_cells() -> None:
     raw = {"key_tasks": _table("重点工作", {"plan": "甲计划", "task": "任务1"}, {"task": "任务2"})}
     tasks = build_dataset(raw).key_tasks
     assert [t.plan for t in tasks] == ["甲计划", "甲计划"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (50.0, "50"),  # a workbook keeps 50 as the float 50.0: no decimals are implied
+        (94.1, "94.1"),
+        (-0.0, "0"),
+        ("-0.00", "0.00"),
+        ("１２３.４", "123.4"),
+    ],
+)
+def test_a_number_cell_keeps_only_the_decimals_it_has(cell: object, expected: str) -> None:
+    dataset = build_dataset(
+        {"scores": _table("自评评分", {"code": "1", "name": "甲", "score": cell})}
+    )
+    score = dataset.scores[0].score
+    assert score is not None and str(score) == expected
