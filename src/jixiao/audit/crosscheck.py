@@ -66,13 +66,20 @@ def crosscheck(audit: Audit, figures: Mapping[str, FigureLike]) -> None:
     """Add a finding for every report figure that differs from the dataset's."""
     targets = [t for key, figure in figures.items() if (t := _target(key, figure)) is not None]
     for claim in audit.claims.claims:
-        if claim.q.approx or (not claim.listed and claim.kind != PERCENT):
+        in_table = claim.para.cells is not None
+        if claim.q.approx or (not claim.listed and claim.kind != PERCENT and not in_table):
             continue
         _check_claim(audit, claim, targets)
 
 
+#: Per-item figures that a report prints in its tables (指标值/完成值 of each indicator).
+_TABLE_FIGURES = re.compile(r"^indicator\.[^.]+\.(target|actual)$")
+
+
 def _target(key: str, figure: FigureLike) -> Target | None:
-    if figure.value is None or key.startswith(("unit.", "indicator", "project")):
+    if figure.value is None or key.startswith(("unit.", "project")):
+        return None
+    if key.startswith("indicator") and not _TABLE_FIGURES.match(key):
         return None
     relation = next((name for marker, name in _RELATIONS if marker in key), "amount")
     phase = BUDGET if ".budget" in key else PRIOR if ".prior" in key or "opening" in key else FINAL
@@ -84,7 +91,9 @@ def _check_claim(audit: Audit, claim: Claim, targets: list[Target]) -> None:
     relation, subject = _relation_of(audit, claim)
     if subject is None:
         return
-    core = _CLAIM_NOISE.sub("", _counted_noun(subject) or subject.label)
+    core = _CLAIM_NOISE.sub(
+        "", _row_label(audit, subject) or _counted_noun(subject) or subject.label
+    )
     candidates = [
         t
         for t in targets
@@ -125,6 +134,19 @@ def _match(core: str, target: Target) -> tuple[tuple[float, int, bool], Target] 
 
 
 _NOUN_AFTER = re.compile(r"^([\u4e00-\u9fff“”（）()]{2,12}?)(?=[，,。；;、和及与（(]|$)")
+
+
+def _row_label(audit: Audit, claim: Claim) -> str:
+    """In a table row: the row's name (its last text cell before the number) + the column's header."""
+    cells = claim.para.cells
+    if cells is None or claim.q.start < 0:
+        return ""
+    column = claim.para.text[: claim.q.start].count("\t")
+    table = next((t for t in audit.doc.tables if any(r is claim.para for r in t.rows)), None)
+    if table is None or column >= len(table.header) or column >= len(cells):
+        return ""
+    names = [c for c in cells[:column] if c and not re.search(r"\d", c)]
+    return (names[-1] if names else "") + table.header[column] if names else ""
 
 
 def _counted_noun(claim: Claim) -> str:
