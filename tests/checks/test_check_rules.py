@@ -404,6 +404,35 @@ stated:
     assert "报告写 94.10%" in found.message
 
 
+def test_a_whole_stated_deduction_is_a_wrong_number_not_a_truncation() -> None:
+    # The seed: 绩效管理 15 − 13.5 = 1.5, “扣 1 分”. 1 is not 1.5 cut to 0 decimals.
+    text = """
+scores: [{code: "2.4", name: 绩效管理, points: 15, score: 13.5}]
+stated: [{figure: score.2.4.deduction, value: 1, source: 扣 1 分}]
+"""
+    (found,) = [f for f in check(text) if f.code.startswith("stated.")]
+    assert found.code == "stated.mismatch"
+    assert "报告写 1 分（扣 1 分），按数据计算为 1.50 分" in found.message
+
+
+def test_stated_values_print_as_the_report_printed_them() -> None:
+    # Trailing zeros are kept (1.00, 241.70) in every message that quotes a stated value.
+    text = """
+income: [{item: 事业收入, budget: 180242.93}]
+expenditure_nature: [{item: 项目支出, budget: 180242.93, final: 615883.73}]
+three_public: [{item: 因公出国（境）费, final: 86.03}]
+stated:
+  - {figure: expenditure.final.ratio_to_budget, value: 241.7, source: 为年初预算的 241.70%}
+  - {figure: carryover.change_rate, value: 1.00}
+  - {figure: three_public.change.因公出国（境）费, value: 83.70}
+  - {figure: three_public.growth.因公出国（境）费, value: 367.30}
+"""
+    messages = [f.message for f in check(text) if f.code != "profile.missing"]
+    assert any("报告写 241.70%" in m for m in messages), messages
+    assert any("报告写 1.00，但数据不足以计算" in m for m in messages), messages
+    assert any("报告写增减 83.70、幅度 367.30%" in m for m in messages), messages
+
+
 def test_a_stated_change_may_drop_its_sign() -> None:
     # “减少 1,198.05 万元，减幅 1.84%” written as 1198.05 and 1.84.
     text = """

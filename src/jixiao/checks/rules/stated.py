@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding
+from jixiao.checks.findings import Finding, value_text
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
 from jixiao.checks.rules.facts import UNIT_COUNTS
 from jixiao.dataset.model import Dataset, StatedFigure
@@ -49,9 +49,15 @@ def stated_places(row: StatedFigure) -> int:
     return places
 
 
+def printed(row: StatedFigure) -> Decimal:
+    """The stated value with the decimals the report printed (a workbook's 94.1 → ``94.10``)."""
+    assert row.value is not None
+    return row.value.quantize(quantum(stated_places(row)))
+
+
 def _shown(figure: Figure, value: Decimal) -> str:
     unit = figure.unit if figure.unit in ("%", "") else f" {figure.unit}"
-    return f"{plain(value)}{unit}"
+    return f"{value_text(value)}{unit}"  # as printed: 241.70, 1.00, never normalised
 
 
 def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
@@ -71,8 +77,7 @@ def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
     loc = where(SHEET, row.loc, row.figure)
     source = f"（{row.source}）" if row.source else ""
     values = {"stated": row.value, "computed": figure.value, "rounded": ours}
-    printed = row.value.quantize(quantum(places))  # 94.1 read from a workbook, printed 94.10
-    said = f"{figure.label}：报告写 {_shown(figure, printed)}{source}"
+    said = f"{figure.label}：报告写 {_shown(figure, printed(row))}{source}"
     if places < figure.places and _agrees(figure, round_half_up(figure.value, places), row.value):
         message = f"{said}，按数据计算为 {_shown(figure, ours)}：报告精度不足（若原文末位有 0 被省略，则二者不符）"
         return finding("stated.less_precise", WARNING, message, loc, **values)
@@ -125,9 +130,7 @@ def stated_figures(dataset: Dataset, figures: FigureSet) -> list[Finding]:
                 finding("stated.unknown_figure", WARNING, message, loc, figure=row.figure)
             )
         elif figure.value is None:
-            message = (
-                f"{figure.label}：报告写 {plain(row.value)}，但数据不足以计算（{figure.formula}）"
-            )
+            message = f"{figure.label}：报告写 {value_text(printed(row))}，但数据不足以计算（{figure.formula}）"
             result.append(finding("stated.not_computable", INFO, message, loc, stated=row.value))
         elif (found := _compare(row, figure)) is not None:
             result.append(found)
@@ -166,9 +169,10 @@ def implied_prior(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     result = []
     for change_id, growth_id in _pairs(stated):
         current = figures.get(current_of(change_id))
-        c, g = stated[change_id].value, stated[growth_id].value
-        if current is None or current.value is None or c is None or g is None or g == 0:
+        if current is None or current.value is None or stated[growth_id].value == 0:
             continue
+        # At the printed precision: it sets the rounding interval and is what the message shows.
+        c, g = printed(stated[change_id]), printed(stated[growth_id])
         found = _implied_prior_finding(current, abs(c), abs(g), stated[growth_id])
         if found is not None:
             result.append(found)
@@ -195,7 +199,7 @@ def _implied_prior_finding(
         return None
     implied = c / g * HUNDRED
     message = (
-        f"{current_fig.label}：报告写增减 {plain(c)}、幅度 {plain(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
+        f"{current_fig.label}：报告写增减 {value_text(c)}、幅度 {value_text(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
         f"但本年数 {plain(current)} 减去增减额得上年数 {plain(current - c)}，两者不一致"
     )
     loc = where(SHEET, growth_row.loc, growth_row.figure)
