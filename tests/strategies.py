@@ -1,7 +1,8 @@
 """Hypothesis strategies for valid :class:`~jixiao.dataset.model.Dataset` values.
 
-Shared by every area's tests: ``from strategies import datasets`` (``tests/`` is on the
-path through ``conftest.py``). The strategies are generated from the schema
+Shared by every area's tests: ``from strategies import datasets`` (pytest puts ``tests/``
+on ``sys.path``: it holds the root ``conftest.py`` and no ``__init__.py``). The
+strategies are generated from the schema
 (:data:`~jixiao.dataset.model.TABLES`), so a new table or column is covered with no
 change here — except a new *reference* between tables, which goes into
 :data:`REFERENCES` (build.py rejects rows that point at nothing).

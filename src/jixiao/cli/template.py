@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from jixiao.cli.app import EXIT_INPUT, app, console, err_console
 
@@ -20,12 +21,12 @@ def template(
 
     if target.suffix.lower() not in ExcelFormat.suffixes:
         err_console.print(
-            f"[red]模板应保存为 .xlsx 文件，而不是“{target.suffix or target.name}”[/red]"
+            f"[red]模板应保存为 .xlsx 文件，而不是“{escape(target.suffix or target.name)}”[/red]"
         )
         raise typer.Exit(EXIT_INPUT)
     if target.exists() and not force:
-        err_console.print(f"[red]{target} 已存在；如要覆盖，请加 --force[/red]")
+        err_console.print(f"[red]{escape(str(target))} 已存在；如要覆盖，请加 --force[/red]")
         raise typer.Exit(EXIT_INPUT)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_template(target)
-    console.print(f"已写入模板 {target}")
+    console.print(f"已写入模板 {escape(str(target))}")
