@@ -28,7 +28,7 @@ UNREADABLE: list[tuple[str, str, str, str]] = [
         "repeated.yaml",
         "profile:\n  department_name: 甲\n  department_name: 乙\n",
         "repeated.yaml:3",
-        "“department_name”重复出现（已在 repeated.yaml:2 给出）",
+        "“department_name”重复出现（第 2 行已有）",
     ),
     (
         "table-twice.yaml",

@@ -13,6 +13,7 @@ gives both, the checks verify that the units add up to the department (汇总).
 # ruff: noqa: RUF009  (``col()`` returns a ``dataclasses.field``; the call is the field spec)
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -145,6 +146,14 @@ class SelfEvaluation:
     stated_full_marks: str = col("自评结论所列满分项", T.TEXT, help="以“、”分隔的指标名称")
     stated_deducted: str = col("自评结论所列扣分项", T.TEXT, help="以“、”分隔的指标名称")
     loc: str = loc_field()
+
+
+def split_names(text: str) -> list[str]:
+    """A 自评结论 list of names: ``预算编制、信息公开`` → ``["预算编制", "信息公开"]``.
+
+    People separate them with 、, commas, semicolons, slashes or spaces (full or half width).
+    """
+    return [n.strip() for n in re.split(r"[、,，;；/\s]+", text) if n.strip()]
 
 
 # --------------------------------------------------------------------------- rows

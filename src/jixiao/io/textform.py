@@ -8,6 +8,7 @@ Every scalar is read as text and parsed by the same code as Excel cells, so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -41,14 +42,40 @@ def read_text_form(text: str, name: str = "<text>") -> Dataset:
     except UnicodeEncodeError:  # a lone surrogate in a str handed to us directly
         raise DatasetError([InputError(name, "文本含有无效的 Unicode 字符")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DatasetError([InputError(where, f"YAML 格式错误：{problem}")]) from None
+        raise DatasetError([yaml_error(exc, name)]) from None
     if root is None:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
     raw, errors = _raw_from_nodes(root, name)
-    return build_dataset(raw, errors)
+    return build_dataset(raw, [*repeated_keys(root, name), *errors])
+
+
+def yaml_error(exc: yaml.YAMLError, name: str) -> InputError:
+    """A YAML syntax error at ``file:line`` (shared with the scoring framework loader)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{name}:{mark.line + 1}" if mark else name
+    problem = getattr(exc, "problem", None) or str(exc)
+    return InputError(where, f"YAML 格式错误：{problem}")
+
+
+def repeated_keys(node: yaml.Node, name: str) -> Iterator[InputError]:
+    """Every key given twice in one mapping, anywhere below ``node``.
+
+    YAML would silently keep the last value; a person who typed a key twice meant
+    something by each. (``<<`` merge keys may repeat.)
+    """
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if key.value in first and key.value != "<<":
+                yield InputError(
+                    f"{name}:{line}", f"“{key.value}”重复出现（第 {first[key.value]} 行已有）"
+                )
+            first.setdefault(key.value, line)
+            yield from repeated_keys(value, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from repeated_keys(item, name)
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -77,7 +104,7 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     if not isinstance(root, yaml.MappingNode):
         return {}, [InputError(_loc(name, root), "顶层应为“表名: 内容”的映射")]
     raw: dict[str, Any] = {}
-    for key_node, value_node in _unique_pairs(root, name, errors):
+    for key_node, value_node in root.value:
         key = str(key_node.value)
         if key == FORMAT_KEY:
             if _scalar(value_node) != FORMAT_VERSION:
@@ -102,24 +129,6 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     return raw, errors
 
 
-def _unique_pairs(
-    node: yaml.MappingNode, name: str, errors: list[InputError]
-) -> list[tuple[yaml.Node, yaml.Node]]:
-    """The key/value pairs of a mapping; a repeated key is an error, not a silent overwrite."""
-    first: dict[str, str] = {}
-    pairs = []
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key in first:
-            errors.append(
-                InputError(_loc(name, key_node), f"“{key}”重复出现（已在 {first[key]} 给出）")
-            )
-            continue
-        first[key] = _loc(name, key_node)
-        pairs.append((key_node, value_node))
-    return pairs
-
-
 def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> RawForm | None:
     if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
         return {}
@@ -127,7 +136,7 @@ def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) ->
         errors.append(InputError(_loc(name, node), f"“{what}”应为“字段: 值”的映射"))
         return None
     cells: RawForm = {}
-    for key_node, value_node in _unique_pairs(node, name, errors):
+    for key_node, value_node in node.value:
         if not isinstance(value_node, yaml.ScalarNode):
             errors.append(
                 InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字")

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.build import InputError
-from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
+from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem, split_names
 from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.bindings import Resolver, with_project
@@ -571,17 +571,11 @@ def _check_points(run: _Run, scores: Sequence[ScoreItem]) -> None:
         )
 
 
-def _split_names(text: str) -> list[str]:
-    for sep in ("，", ",", "；", ";", "/", " "):
-        text = text.replace(sep, "、")
-    return [part.strip() for part in text.split("、") if part.strip()]
-
-
 def _check_stated_lists(run: _Run, dataset: Dataset) -> None:
     """The 自评结论's lists of 满分项 and 扣分项 against the scores."""
     by_name = {s.name: s for s in dataset.scores}
     evaluation = dataset.self_evaluation
-    for name in _split_names(evaluation.stated_full_marks):
+    for name in split_names(evaluation.stated_full_marks):
         item = by_name.get(name)
         if (
             item is not None
@@ -597,7 +591,7 @@ def _check_stated_lists(run: _Run, dataset: Dataset) -> None:
                 score=item.score,
                 points=item.points,
             )
-    for name in _split_names(evaluation.stated_deducted):
+    for name in split_names(evaluation.stated_deducted):
         item = by_name.get(name)
         if (
             item is not None

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
+from jixiao.io.textform import repeated_keys, yaml_error
 from jixiao.lib.money import ZERO, in_range, parse_decimal
 from jixiao.scoring import bindings
 from jixiao.scoring.aggregate import AGGREGATIONS
@@ -558,36 +559,16 @@ def _shown(value: object) -> str:
 # --------------------------------------------------------------------------- public API
 
 
-def _repeated_keys(node: yaml.Node, name: str) -> Iterator[InputError]:
-    """A key given twice in one mapping: YAML would silently keep the last one."""
-    if isinstance(node, yaml.MappingNode):
-        first: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if key.value in first and key.value != "<<":
-                yield InputError(
-                    f"{name}:{line}", f"“{key.value}”重复出现（第 {first[key.value]} 行已有）"
-                )
-            first.setdefault(key.value, line)
-            yield from _repeated_keys(value, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _repeated_keys(item, name)
-
-
 def parse_framework(text: str, name: str = "<framework>") -> Framework:
     """Parse framework YAML text; raises :class:`FrameworkError` listing every problem."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError([InputError(where, f"YAML 格式错误：{problem}")]) from None
+        raise FrameworkError([yaml_error(exc, name)]) from None
     if root is None:
         raise FrameworkError([InputError(name, "框架文件为空")])
     parser = _Parser(name)
-    parser.errors.extend(_repeated_keys(root, name))
+    parser.errors.extend(repeated_keys(root, name))
     framework = parser.framework(_located(root), name)
     if parser.errors:
         raise FrameworkError(parser.errors)

@@ -6,13 +6,12 @@ points, stated deductions and totals, and the 自评结论's lists of full-mark 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from decimal import Decimal
 
 from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
-from jixiao.dataset.model import Dataset, ScoreItem
+from jixiao.dataset.model import Dataset, ScoreItem, split_names
 from jixiao.figures import FigureSet
 
 SHEET = "自评评分"
@@ -155,11 +154,6 @@ def stated_total(dataset: Dataset, figures: FigureSet) -> list[Finding]:
             computed=computed,
         )
     ]
-
-
-def split_names(text: str) -> list[str]:
-    """``预算编制、信息公开`` → ``["预算编制", "信息公开"]`` (also commas and semicolons)."""
-    return [n.strip() for n in re.split(r"[、,，;；/\s]+", text) if n.strip()]
 
 
 @check
