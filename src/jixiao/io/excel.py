@@ -221,12 +221,17 @@ def raw_from_sheets(
     return raw, errors
 
 
-def _find_header(sheet: Sheet, wanted: set[str], need: int) -> int | None:
-    """Index of the first row (among the top ones) with at least ``need`` wanted headers."""
+def _find_header(
+    sheet: Sheet, wanted: set[str], need: int, expected: str, errors: list[InputError]
+) -> int | None:
+    """Index of the first row (among the top ones) with at least ``need`` wanted headers;
+    ``None`` (an error unless the sheet is blank) when there is none."""
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         labels = {normalize_label(v) for v in row if not _is_blank(v)}
         if len(labels & wanted) >= need:
             return index
+    if not sheet.blank:
+        errors.append(InputError(f"{sheet.name}!A1", f"找不到表头：第 1 行应为{expected}"))
     return None
 
 
@@ -259,14 +264,8 @@ def _read_table(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawT
     columns = spec.columns
     by_label = {normalize_label(c.header): c.key for c in columns}
     headers = [c.header for c in columns]
-    header_index = _find_header(sheet, set(by_label), 1)
+    header_index = _find_header(sheet, set(by_label), 1, f"列名（{'、'.join(headers)}）", errors)
     if header_index is None:
-        if not sheet.blank:
-            errors.append(
-                InputError(
-                    f"{sheet.name}!A1", f"找不到表头：第 1 行应为列名（{'、'.join(headers)}）"
-                )
-            )
         return None
     mapping = _header_map(sheet, header_index, by_label, headers, errors)
     present = set(mapping.values())
@@ -318,14 +317,9 @@ def _read_table(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawT
 
 def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawForm:
     labels = {normalize_label(h): h for h in FORM_HEADERS}
-    header_index = _find_header(sheet, set(labels), 2)
+    expected = f"“{'”“'.join(FORM_HEADERS)}”"
+    header_index = _find_header(sheet, set(labels), 2, expected, errors)
     if header_index is None:
-        if not sheet.blank:
-            errors.append(
-                InputError(
-                    f"{sheet.name}!A1", f"找不到表头：第 1 行应为“{'”“'.join(FORM_HEADERS)}”"
-                )
-            )
         return {}
     mapping = _header_map(sheet, header_index, labels, FORM_HEADERS, errors)
     item_col = next((c for c, h in mapping.items() if h == FORM_HEADERS[0]), None)
