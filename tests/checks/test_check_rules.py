@@ -334,6 +334,18 @@ carryover: [{fund: 合计, opening: 65197.13, closing: 63999.08}]
         "自评结论所列“整体效能”不在自评评分表中",
     ),
     (
+        "score.parent_missing",
+        Severity.WARNING,
+        "scores: [{code: '2.1', name: 预算编制, points: 5, score: 4}]",
+        "“预算编制”（2.1）的上级指标“2”不在评分表中",
+    ),
+    (
+        "score.code_malformed",
+        Severity.ERROR,
+        "scores: [{code: '2.', name: 预算编制, points: 5, score: 4}]",
+        "“预算编制”的编码“2.”不是层级编码",
+    ),
+    (
         "stated.mismatch",
         Severity.ERROR,
         "income: [{item: 事业收入, budget: 180242.93}]\nexpenditure_nature: [{item: 项目支出, budget: 180242.93, final: 615883.73}]\nstated: [{figure: expenditure.final.ratio_to_budget, value: 241.70}]",

@@ -6,6 +6,7 @@ points, stated deductions and totals, and the 自评结论's lists of full-mark 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -74,6 +75,41 @@ def score_parts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
             result.append(
                 finding(
                     "score.children_mismatch", ERROR, message, loc, stated=stated, computed=total
+                )
+            )
+    return result
+
+
+_CODE = re.compile(r"^[^.\s]+(\.[^.\s]+)*$")
+
+
+@check
+def score_codes(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+    """Codes are hierarchical (2, 2.1, 2.1.3) and every parent is listed.
+
+    An orphan (2.1 without 2) has nothing to add up into: 自评得分合计 counts it with the
+    top-level items, which is rarely what the department meant.
+    """
+    codes = {s.code for s in dataset.scores}
+    result = []
+    for item in dataset.scores:
+        loc = where(SHEET, item.loc, item.code)
+        if not _CODE.match(item.code):
+            message = f"“{item.name}”的编码“{item.code}”不是层级编码（应如 2、2.1、2.1.3）"
+            result.append(finding("score.code_malformed", ERROR, message, loc, item=item.code))
+        elif item.parent_code and item.parent_code not in codes:
+            message = (
+                f"“{item.name}”（{item.code}）的上级指标“{item.parent_code}”不在评分表中，"
+                "合计时按一级指标计入"
+            )
+            result.append(
+                finding(
+                    "score.parent_missing",
+                    WARNING,
+                    message,
+                    loc,
+                    item=item.code,
+                    parent=item.parent_code,
                 )
             )
     return result
