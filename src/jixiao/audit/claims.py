@@ -142,35 +142,30 @@ def extract_claims(doc: Document) -> ClaimSet:
     """A claim for every number with a unit outside the table of contents."""
     claims: list[Claim] = []
     for para in doc.body():
-        for q in para.quantities:
+        previous_end, previous_start = 0, -1
+        for q in para.quantities:  # in reading order
             clause = para.clause_at(q.start)
             # The label starts after the previous number: "…万元和其他收入 X 万元" names 其他收入.
-            previous = max((o.end for o in para.quantities if o.end <= q.start), default=0)
-            prefix = para.text[max(clause.start, previous) : q.start]
-            primary = _is_primary(para, q, prefix)
-            listed = primary or _is_listed(para, q)
+            prefix = para.text[max(clause.start, previous_end) : q.start]
+            first_in_clause = previous_start < clause.start
+            primary = _is_primary(para, q, prefix, first_in_clause)
+            listed = primary or _is_listed(para, q, prefix)
             claims.append(Claim(len(claims), para, q, prefix.strip(), primary, listed))
+            previous_end, previous_start = q.end, q.start
     return ClaimSet(doc, claims)
 
 
-def _is_primary(para: Paragraph, q: Quantity, prefix: str) -> bool:
-    if q.approx or para.in_parens(q.start):
+def _is_primary(para: Paragraph, q: Quantity, prefix: str, first_in_clause: bool) -> bool:
+    """The clause's own figure: its first number, not an aside, not a term of a relation."""
+    if q.approx or para.in_parens(q.start) or not first_in_clause:
         return False
-    if _RELATION_WORDS.search(prefix):
-        return False
-    clause = para.clause_at(q.start)
-    return not any(
-        other.start < q.start and other.start >= clause.start for other in para.quantities
-    )
+    return not _RELATION_WORDS.search(prefix)
 
 
-def _is_listed(para: Paragraph, q: Quantity) -> bool:
+def _is_listed(para: Paragraph, q: Quantity, between: str) -> bool:
     """An enumeration item: the words since the previous number name it and relate nothing."""
     if q.approx or para.in_parens(q.start):
         return False
-    clause = para.clause_at(q.start)
-    previous = max((o.end for o in para.quantities if o.end <= q.start), default=0)
-    between = para.text[max(previous, clause.start) : q.start]
     return bool(re.search(r"[\u4e00-\u9fff]", between)) and not _RELATION_WORDS.search(between)
 
 

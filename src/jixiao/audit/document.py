@@ -33,6 +33,8 @@ _CAPTION = re.compile(r"^(附表|表|图)\s*\d+")
 _TOC = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
 _MD_PREFIX = re.compile(r"^\s*(#{1,6}\s+|>\s*|[-+]\s+(?=\S))")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+#: Longer paragraphs are cut (at a sentence end) so that the rules stay fast on any input.
+MAX_PARAGRAPH = 4000
 _SENTENCE_END = "。！？!?\t"
 _CONTINUE_BREAKERS = "。！？!?；;：:"
 _CLAUSE_BREAKS = "，,；;、：:。！？!?\t"
@@ -155,17 +157,35 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
         original = _strip_markdown(raw.rstrip("\r\n"))
         if not original.strip():
             continue
-        text = normalize(original)
-        cells = _cells(text)
-        if current is not None and cells is None and _continues(current, text):
-            current.line_offsets.append(len(current.text))
-            current.line_numbers.append(number)
-            current.text += text.strip()
-            current.original += original.strip()
-            continue
-        current = _new_paragraph(len(paragraphs), text, original, number, cells)
-        paragraphs.append(current)
+        for start, end in _chunks(original):
+            text = normalize(original[start:end])
+            cells = _cells(text)
+            if current is not None and cells is None and _continues(current, text):
+                current.line_offsets.append(len(current.text))
+                current.line_numbers.append(number)
+                current.text += text.strip()
+                current.original += original[start:end].strip()
+                continue
+            current = _new_paragraph(len(paragraphs), text, original[start:end], number, cells)
+            paragraphs.append(current)
     return paragraphs
+
+
+def _chunks(line: str) -> list[tuple[int, int]]:
+    """A very long line in pieces of at most :data:`MAX_PARAGRAPH` characters, cut after a
+    sentence (or clause) end, so that no paragraph makes the rules slow."""
+    pieces, start = [], 0
+    while len(line) - start > MAX_PARAGRAPH:
+        window = line[start : start + MAX_PARAGRAPH]
+        cut = max(window.rfind(mark) for mark in "。！？；;") + 1
+        if cut <= 0:
+            cut = len(window)
+            while cut > 1 and (window[cut - 1].isdigit() or window[cut - 1] in ",.，．"):
+                cut -= 1  # never cut a number in two
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, len(line)))
+    return pieces
 
 
 def _strip_markdown(line: str) -> str:
@@ -196,6 +216,8 @@ def _new_paragraph(
 def _continues(current: Paragraph, text: str) -> bool:
     """A line continues the paragraph when the sentence before it is unfinished."""
     if current.cells is not None or current.toc or _CAPTION.match(current.text):
+        return False
+    if len(current.text) + len(text) > MAX_PARAGRAPH:
         return False
     if current.text[-1] in _CONTINUE_BREAKERS or _is_heading_only(current):
         return False
@@ -271,7 +293,7 @@ def _split(text: str, breaks: str) -> list[Clause]:
 
 
 def _containing(spans: list[Clause], offset: int) -> Clause:
-    for span in spans:
-        if span.start <= offset < span.end:
-            return span
-    return spans[-1]
+    index = bisect_right(spans, offset, key=lambda span: span.start) - 1
+    if 0 <= index < len(spans) and offset < spans[index].end:
+        return spans[index]
+    return spans[-1] if spans else Clause(0, 0, "")

@@ -29,6 +29,7 @@ class Audit:
     extra_claims: int = 0  #: statements that are claims without a number (结论、等级)
     extra_checked: int = 0  #: how many of those could be verified
     cache: dict[str, object] = field(default_factory=dict)  #: results rules share (sum groups…)
+    seen: set[tuple[object, ...]] = field(default_factory=set)  #: findings already reported
 
     def mark(self, *claims: Claim | None) -> None:
         self.checked.update(c.id for c in claims if c is not None)
@@ -84,7 +85,9 @@ class Audit:
             para.section,
             span,
         )
-        if finding not in self.findings:
+        key = (finding.rule, finding.line, finding.span, finding.stated, finding.message)
+        if key not in self.seen:
+            self.seen.add(key)
             self.findings.append(finding)
 
 
