@@ -135,6 +135,9 @@ def test_year_on_year_change_and_growth(
         ("＝", "100", "99", "", "99.00", "0"),
         ("≥", "90", None, "", None, None),  # no actual: not computable
         ("≥", "0", "3", "", None, "1"),  # zero target: no rate, but met
+        ("≤", "5", "0", "", None, "1"),  # zero actual of a “≤” target: no rate, but met
+        ("＞", "-3", "-5", "", None, "0"),  # negatives: −5 ÷ −3 would read 166.67% for a miss
+        ("≤", "-5", "-8", "", None, "1"),  # … and 62.50% for a hit
         ("定性", None, None, "达成", None, "1"),
         ("定性", None, None, "部分达成", None, "0"),
         ("定性", None, None, "", None, None),

@@ -3,15 +3,15 @@
 Indicators are numbered within their owner (a 目标编号 or a 项目编码) in table order:
 ``indicator.<owner>.<n>.<target|actual|completion_rate|met>`` and
 ``project_indicator.<project>.<n>.…``. Completion honours the direction of 计算符号:
-≥/＞ rate = 完成值 ÷ 指标值; ≤/＜ rate = 指标值 ÷ 完成值; ＝ met only if equal; 定性 uses
-the 定性完成档次. ``met`` is 1 or 0; a missing 完成值 gives ``None`` for both.
+≥/＞ rate = 完成值 ÷ 指标值; ≤/＜ rate = 指标值 ÷ 完成值 (none when either is negative); ＝
+met only if equal; 定性 uses the 定性完成档次. ``met`` is 1 or 0; a missing 完成值 gives ``None`` for both.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from jixiao.dataset.model import Indicator, Project, ScoreItem
@@ -89,6 +89,10 @@ def indicator_figures(base: str, ind: Indicator, source: str) -> Iterator[Figure
         rate = ratio(f"{base}.completion_rate", f"{ind.name}完成率", target, actual)
     else:
         rate = ratio(f"{base}.completion_rate", f"{ind.name}完成率", actual, target)
+    if any(v is not None and v < 0 for v in (ind.target, ind.actual)):
+        # A ratio of negative values reads backwards (−5 ÷ −3 = 166.67% for an unmet “＞ −3”):
+        # no rate, as scoring gives no proportional score for a target ≤ 0.
+        rate = replace(rate, value=None, formula=f"{rate.formula}（有负数时不计算完成率）")
     yield rate
     met_value = None
     if ind.actual is not None and ind.target is not None:
