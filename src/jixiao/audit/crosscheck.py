@@ -160,12 +160,13 @@ def _counted_noun(claim: Claim) -> str:
 def _relation_of(audit: Audit, claim: Claim) -> tuple[str, Claim | None]:
     if claim.kind != PERCENT:
         return "amount", claim
-    from jixiao.audit.rules import _BUDGET_RATIO, _SHARE_PREFIX, figure_before
+    from jixiao.audit.rules.amounts import BUDGET_RATIO, SHARE_PREFIX
+    from jixiao.audit.rules.base import figure_before
 
     subject = figure_before(audit, claim)
-    if _BUDGET_RATIO.search(claim.prefix):
+    if BUDGET_RATIO.search(claim.prefix):
         return "ratio", subject
-    if _SHARE_PREFIX.search(claim.prefix):
+    if SHARE_PREFIX.search(claim.prefix):
         return "share", subject
     if re.search(r"增幅|减幅|降幅|增长|下降", claim.prefix):
         return "growth", subject

@@ -1,0 +1,437 @@
+"""Totals and parts, shares, ratios to budget, changes against last year, savings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.audit.claims import BUDGET, PRIOR, Claim, similarity
+from jixiao.audit.document import Paragraph
+from jixiao.audit.engine import Audit
+from jixiao.audit.groups import group_of
+from jixiao.audit.numbers import COUNT, MONEY, PERCENT
+from jixiao.audit.rules.base import (
+    E,
+    W,
+    figure_before,
+    first_verdict,
+    groups,
+    named,
+    percent_claims,
+    plain,
+    rule,
+    show,
+    slack,
+)
+from jixiao.audit.verify import judge_amount, judge_growth, judge_percent
+from jixiao.lib.money import (
+    HUNDRED,
+    round_half_up,
+)
+
+# --------------------------------------------------------------------------- 合计与分项
+
+
+@rule("sum", "合计与分项")
+def check_sums(audit: Audit) -> None:
+    """A total and its components: "合计 X 万元，其中：A a 万元、B b 万元"."""
+    for group in groups(audit):
+        total, parts = group.total, group.parts
+        exact = sum((p.q.value for p in parts), Decimal(0))
+        audit.mark(total, *parts)
+        terms = " + ".join(f"{p.label or '分项'} {show(p)}" for p in parts)
+        if group.exhaustive:
+            verdict = judge_amount(total.q, exact, slack(*parts))
+            if not verdict.ok:
+                audit.report(
+                    "sum",
+                    verdict.severity or E,
+                    total,
+                    verdict.expected,
+                    f"各分项相加为 {plain(exact / total.q.scale)}（{terms}），与所写合计 {show(total)} 不符",
+                )
+        elif len(parts) >= 2 and _nearly(exact, total.q.value) and exact != total.q.value:
+            verdict = judge_amount(total.q, exact, slack(*parts))
+            if verdict.severity in (E, None):
+                audit.report(
+                    "sum",
+                    W,
+                    total,
+                    verdict.expected,
+                    f"“其中”各项相加为 {plain(exact / total.q.scale)}（{terms}），与总数 {show(total)} 相差不到 "
+                    f"{NEARLY_ALL:%}，像是完整分解却不相等",
+                )
+        elif exact - slack(*parts) > total.q.value + total.q.ulp / 2:
+            audit.report(
+                "sum",
+                E,
+                total,
+                round_half_up(exact / total.q.scale, total.q.places),
+                f"所列“其中”各项之和 {plain(exact / total.q.scale)}（{terms}）已超过总数 {show(total)}",
+            )
+
+
+#: Parts of an undeclared breakdown that come this close to the total are taken as all of it.
+NEARLY_ALL = Decimal("0.005")
+
+
+def _nearly(exact: Decimal, total: Decimal) -> bool:
+    return total > 0 and abs(exact - total) <= total * NEARLY_ALL
+
+
+# --------------------------------------------------------------------------- 占比
+
+SHARE_PREFIX = re.compile(
+    r"(?:占比|比重|所占比例|占(?P<base>[^，,。；;%\d]{0,16}?)的?(?:比重|比例)?)\s*(?:为|达|约)?\s*$"
+)
+_TOTAL_WORDS = re.compile(
+    r"^(总|合计|全部|总额|总计|收入总额|支出总额|总收入|总支出|.*总数|.*总额|.*总量|.*合计)$"
+)
+
+
+@rule("share", "占比")
+def check_shares(audit: Audit) -> None:
+    """ "A a 万元，占总收入 p%", "占比 p%": the share recomputed against the candidate bases."""
+    for claim in percent_claims(audit):
+        match = SHARE_PREFIX.search(claim.prefix)
+        if not match or "预算" in (match.group("base") or ""):
+            continue
+        numerator = figure_before(audit, claim)
+        if numerator is None:
+            continue
+        bases = _share_bases(audit, numerator, (match.group("base") or "").strip())
+        results = [
+            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
+        ]
+        best = first_verdict(results)
+        if best is None:
+            continue
+        audit.mark(claim, numerator, best[0])
+        base, verdict = best
+        if verdict.ok:
+            continue
+        others = (
+            "；另试基数：" + "、".join(named(b) for b, _ in results[1:]) + "，亦不符"
+            if len(results) > 1
+            else ""
+        )
+        audit.report(
+            "share",
+            verdict.severity or E,
+            claim,
+            verdict.expected,
+            f"以{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
+            f"{plain(numerator.q.value / base.q.value * HUNDRED)}%{others}",
+        )
+
+
+def _share_bases(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
+    group = group_of(groups(audit), numerator)
+    enclosing = [group.total] if group else []
+    if base_label and not _TOTAL_WORDS.match(base_label):
+        return _labelled(audit, numerator, base_label)
+    if base_label:
+        return enclosing
+    nearby = [
+        c
+        for c in audit.claims.before(numerator)
+        if c.primary
+        and c.same_measure(numerator)
+        and c.q.value > numerator.q.value
+        and c not in enclosing
+    ]
+    return enclosing + nearby[:2]
+
+
+def _labelled(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
+    """Figures whose label names the base ("占项目支出 …" → the 项目支出 figure), nearest first."""
+    found = []
+    for other in reversed(audit.claims.claims[: numerator.id]):
+        if (
+            other.primary
+            and other.same_measure(numerator)
+            and base_label in other.label
+            and other.phase != BUDGET
+        ):
+            found.append(other)
+    same_paragraph = [c for c in found if c.para is numerator.para]
+    return (same_paragraph + [c for c in found if c.para is not numerator.para])[:3]
+
+
+# --------------------------------------------------------------------------- 为年初预算的 p%
+
+BUDGET_RATIO = re.compile(
+    r"(?:为|是|达|达到|完成|占)?(?:年初|全年|调整后)?预算(?:数)?的?\s*(?:为|达)?\s*$|预算(?:执行|完成)率(?:为|达)?\s*$"
+)
+
+
+@rule("budget-ratio", "与预算之比")
+def check_budget_ratios(audit: Audit) -> None:
+    """ "决算支出合计 X 万元，为年初预算的 p%": X over the budget figure of the same item."""
+    for claim in percent_claims(audit):
+        if not BUDGET_RATIO.search(claim.prefix):
+            continue
+        numerator = figure_before(audit, claim, (MONEY,))
+        if numerator is None:
+            continue
+        bases = budget_candidates(audit, numerator)
+        results = [
+            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
+        ]
+        best = first_verdict(results)
+        if best is None:
+            continue
+        base, verdict = best
+        audit.mark(claim, numerator, base)
+        if not verdict.ok:
+            audit.report(
+                "budget-ratio",
+                verdict.severity or E,
+                claim,
+                verdict.expected,
+                f"以年初预算{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
+                f"{plain(numerator.q.value / base.q.value * HUNDRED)}%",
+            )
+
+
+def budget_candidates(audit: Audit, figure: Claim) -> list[Claim]:
+    """Budget figures of the same item as ``figure``, best label match first."""
+    scored = []
+    for other in audit.claims.claims:
+        stated_budget = other.listed or "预算" in other.prefix  # "（年初预算 4,100,000.00 元）"
+        if other is figure or other.kind != MONEY or other.phase != BUDGET or not stated_budget:
+            continue
+        shared, share = similarity(figure.core, other.core)
+        if not other.core and other.para is figure.para and _same_sentence(other, figure):
+            shared, share = (
+                99,
+                1.0,
+            )  # "X 万元，为年初预算（Y 万元）的 p%": the budget named right there
+        if shared >= 2:
+            scored.append(((-shared, -share, abs(other.id - figure.id)), other))
+    return [c for _, c in sorted(scored, key=lambda item: item[0])][:4]
+
+
+def _same_sentence(a: Claim, b: Claim) -> bool:
+    return a.para.sentence_at(a.q.start) == b.para.sentence_at(b.q.start)
+
+
+# --------------------------------------------------------------------------- 比上年增减
+
+_CHANGE = re.compile(
+    r"(?:比|较|同比)(?:上年度?|去年|上一年度?|\d{4}\s*年度?|上年同期)?(?:同口径|同期)?的?\s*"
+)
+_DIRECTION = re.compile(r"\s*(?:了)?\s*(增加|增长|上升|提高|减少|下降|降低|节约)\s*(?:了)?\s*")
+_RATE = re.compile(
+    r"\s*[，,]?\s*(?:增幅|减幅|降幅|增长率|下降率|增长|下降|减少|增加|上升|降低)(?:了|为|达)?\s*$"
+)
+_UP = {"增加", "增长", "上升", "提高"}
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,20})[”\"]")
+
+
+@dataclass
+class Change:
+    marker_start: int
+    current: Claim | None = None
+    prior: Claim | None = None
+    delta: Claim | None = None
+    rate: Claim | None = None
+    up: bool = True
+    subject: str = ""
+    others: list[Claim] = field(default_factory=list)
+
+
+@rule("change", "比上年增减")
+def check_changes(audit: Audit) -> None:
+    """ "比上年（的 P）增加 D 万元，增幅 p%": D = X − P and p = D ÷ P, with P implied when not written."""
+    for para in audit.doc.body():
+        for match in _CHANGE.finditer(para.text):
+            if "预算" in para.text[match.end() : match.end() + 4] or "预算" in match.group(0):
+                continue
+            change = _read_change(audit, para, match.start(), match.end())
+            if change is not None:
+                _verify_change(audit, change)
+
+
+def _read_change(audit: Audit, para: Paragraph, start: int, end: int) -> Change | None:
+    after = [c for c in audit.claims.in_paragraph(para) if c.q.start >= end]
+    change = Change(start)
+    position = end
+    if after and after[0].q.start == end and after[0].kind in (MONEY, COUNT):
+        change.prior, position = after[0], after[0].q.end
+        after = after[1:]
+    direction = _DIRECTION.match(para.text, position)
+    if direction is None:
+        return None
+    change.up = direction.group(1) in _UP
+    position = direction.end()
+    if after and after[0].q.start == position and not after[0].q.approx:
+        if after[0].kind == PERCENT:
+            change.rate, after = after[0], after[1:]
+        else:
+            change.delta, after = after[0], after[1:]
+            if after and _is_rate(para, after[0], start):
+                change.rate = after[0]
+    if change.delta is None and change.rate is None:
+        return None
+    measure = change.delta or change.prior
+    change.current = _current_of(audit, para, start, measure)
+    return change
+
+
+def _is_rate(para: Paragraph, claim: Claim, start: int) -> bool:
+    """ "…增加 D 万元，增幅 p%": a percent right after the change, in the same sentence."""
+    return (
+        claim.kind == PERCENT
+        and not claim.q.approx
+        and bool(_RATE.search(para.text[max(0, claim.q.start - 8) : claim.q.start]))
+        and para.sentence_at(claim.q.start) == para.sentence_at(start)
+    )
+
+
+def _current_of(audit: Audit, para: Paragraph, start: int, measure: Claim | None) -> Claim | None:
+    """This year's figure: the last one before 比 in the sentence, or the quoted subject's."""
+    sentence = para.sentence_at(start)
+    before = [
+        c
+        for c in audit.claims.in_paragraph(para)
+        if sentence.start <= c.q.start < start
+        and c.primary
+        and (measure is None or c.same_measure(measure))
+    ]
+    if before:
+        return before[-1]
+    subject = _QUOTED.findall(para.text[sentence.start : start])
+    if not subject or measure is None:
+        return None
+    return _by_label(audit, subject[-1], measure)
+
+
+def _by_label(audit: Audit, label: str, like: Claim) -> Claim | None:
+    """The figure this year whose label best matches a quoted subject (“公务接待费”)."""
+    best, best_score = None, (0, 0.0)
+    wanted = re.sub(r"[“”\"（）()]", "", label)
+    for other in audit.claims.claims:
+        if not other.listed or not other.same_measure(like) or other.phase in (BUDGET, PRIOR):
+            continue
+        shared, share = similarity(wanted, re.sub(r"[（）()]", "", other.label))
+        if shared >= len(wanted) - 0 and (shared, share) > best_score:
+            best, best_score = other, (shared, share)
+    return best
+
+
+def _verify_change(audit: Audit, change: Change) -> None:
+    current, prior, delta, rate = change.current, change.prior, change.delta, change.rate
+    sign = Decimal(1) if change.up else Decimal(-1)
+    if current is not None and prior is not None and delta is not None:
+        audit.mark(current, prior, delta)
+        exact = (current.q.value - prior.q.value) * sign
+        verdict = judge_amount(delta.q, exact, slack(current, prior))
+        if not verdict.ok:
+            word = "增加" if change.up else "减少"
+            audit.report(
+                "change",
+                verdict.severity or E,
+                delta,
+                verdict.expected,
+                f"本年 {named(current)} 与上年 {show(prior)} 相比{word} {plain(exact / delta.q.scale)} {delta.q.unit}",
+            )
+    if rate is None:
+        return
+    base, base_ulp, change_value, change_ulp = _rate_inputs(current, prior, delta, sign)
+    if base is None or change_value is None:
+        return
+    if base <= 0 and delta is not None:
+        audit.mark(rate, current, delta)
+        audit.report(
+            "change",
+            E,
+            delta,
+            None,
+            f"本年 {named(current) if current else ''} 增加 {show(delta)}，推得上年数为 {plain(base)}，不可能为负或零",
+        )
+        return
+    growth = judge_growth(rate.q, change_value, change_ulp, base, base_ulp)
+    audit.mark(rate, current, prior, delta)
+    if growth is None or growth.ok:
+        return
+    known = prior or delta or current
+    prior_text = f"{plain(base, 6)} {'万元' if known and known.kind == MONEY else ''}".strip()
+    implied = (
+        ""
+        if prior is not None
+        else f"（上年数由本年 {show(current) if current else ''} 与增减额 {show(delta) if delta else ''} 推得）"
+    )
+    audit.report(
+        "change",
+        growth.severity or E,
+        rate,
+        growth.expected,
+        f"增减额 {plain(abs(change_value), 6)} ÷ 上年 {prior_text} × 100% = {plain(abs(change_value) / base * HUNDRED)}%{implied}",
+    )
+
+
+def _rate_inputs(
+    current: Claim | None, prior: Claim | None, delta: Claim | None, sign: Decimal
+) -> tuple[Decimal | None, Decimal, Decimal | None, Decimal]:
+    """(prior value, its rounding, change, its rounding) from whatever the sentence gives."""
+    if prior is not None and current is not None:
+        return (
+            prior.q.value,
+            prior.q.ulp,
+            current.q.value - prior.q.value,
+            (current.q.ulp + prior.q.ulp) / 2,
+        )
+    if prior is not None and delta is not None:
+        return prior.q.value, prior.q.ulp, sign * delta.q.value, delta.q.ulp / 2
+    if current is not None and delta is not None:
+        base = current.q.value - sign * delta.q.value
+        return base, current.q.ulp + delta.q.ulp, sign * delta.q.value, delta.q.ulp / 2
+    return None, Decimal(0), None, Decimal(0)
+
+
+# --------------------------------------------------------------------------- 比预算节约
+
+_SAVING = re.compile(r"比(?:年初|全年|调整后)?预算(?:数)?的?\s*")
+_SAVING_WORD = re.compile(r"\s*(节约|节省|结余|少支出|减少|超支|超出|增加)\s*")
+
+
+@rule("saving", "比预算节约（超支）")
+def check_savings(audit: Audit) -> None:
+    """ "X 万元，比年初预算（的 B 万元）节约 D 万元": D = B − X."""
+    for para in audit.doc.body():
+        for match in _SAVING.finditer(para.text):
+            _verify_saving(audit, para, match.start(), match.end())
+
+
+def _verify_saving(audit: Audit, para: Paragraph, start: int, end: int) -> None:
+    after = [c for c in audit.claims.in_paragraph(para) if c.q.start >= end and c.kind == MONEY]
+    budget = after.pop(0) if after and after[0].q.start == end else None
+    position = budget.q.end if budget else end
+    word = _SAVING_WORD.match(para.text, position)
+    if word is None or not after or after[0].q.start != word.end() or after[0].q.approx:
+        return
+    saving = after[0]
+    current = _current_of(audit, para, start, saving)
+    if current is None:
+        return
+    over = word.group(1) in {"超支", "超出", "增加"}
+    candidates = [budget] if budget else budget_candidates(audit, current)
+    results = []
+    for base in candidates:
+        exact = (current.q.value - base.q.value) if over else (base.q.value - current.q.value)
+        results.append((base, judge_amount(saving.q, exact, slack(current, base)), exact))
+    if not results:
+        return
+    chosen = next((r for r in results if r[1].ok), results[0])
+    base, verdict, exact = chosen
+    audit.mark(current, base, saving)
+    if not verdict.ok:
+        audit.report(
+            "saving",
+            verdict.severity or E,
+            saving,
+            verdict.expected,
+            f"年初预算 {named(base)} 与实际 {show(current)} 相差 {plain(exact / saving.q.scale)} {saving.q.unit}",
+        )
