@@ -278,10 +278,12 @@ counts `info` (e.g. a total one cent off the sum of its parts, which rounding ca
 """
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
     pattern = re.compile(r"^## Audit\n.*?(?=^## |\Z)", re.S | re.M)
-    text = (
-        pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    )
-    DOC.write_text(text, encoding="utf-8")
+    section = section.rstrip("\n") + "\n\n"  # a blank line before the next section
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> None:
