@@ -182,7 +182,55 @@ def test_run_names_an_unknown_framework_and_still_completes(
     _write(Path("fw.yaml"), PROFILE + "self_evaluation: {framework: nope-2099}\n")
     run = runner.invoke(app, ["run", "fw.yaml", "-o", "out"], terminal_width=250)
     assert run.exit_code == 0, run.output
-    assert "未评分" in run.output and "nope-2099" in run.output
+    assert "未评分（nope-2099）：未知的评分框架“nope-2099”" in run.output
     score = runner.invoke(app, ["score", "fw.yaml"], terminal_width=250)
     assert score.exit_code == 2
     assert "未知的评分框架“nope-2099”" in score.output
+
+
+#: (command, the output in the way): a directory where a file goes, a file where a folder goes.
+UNWRITABLE: list[tuple[list[str], str]] = [
+    (["convert", "EXAMPLE", "out.yaml"], "out.yaml"),
+    (["score", "EXAMPLE", "-f", "gd-dept-2023", "--format", "json", "-o", "out.json"], "out.json"),
+    (["score", "EXAMPLE", "-f", "gd-dept-2023", "--format", "xlsx", "-o", "out.xlsx"], "out.xlsx"),
+    (["run", "EXAMPLE", "-o", "out"], "out/figures.json"),
+]
+
+
+@pytest.mark.parametrize(("command", "in_the_way"), UNWRITABLE)
+def test_an_output_that_cannot_be_written_is_named_with_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    example_yaml: Path,
+    command: list[str],
+    in_the_way: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path(in_the_way).mkdir(parents=True)
+    args = [str(example_yaml) if a == "EXAMPLE" else a for a in command]
+    result = runner.invoke(app, args, terminal_width=250)
+    assert result.exit_code == 2, result.output
+    assert f"无法写入“{in_the_way}”：已有同名目录" in result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.rglob("*.tmp"))  # no temporary file left behind
+
+
+def test_run_says_so_when_a_file_stands_where_the_output_folder_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_yaml: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("out").write_text("", "utf-8")
+    result = runner.invoke(app, ["run", str(example_yaml), "-o", "out"], terminal_width=250)
+    assert result.exit_code == 2
+    assert "无法写入“out”：已有同名文件，无法作为目录" in result.output
+
+
+def test_run_prints_no_total_when_the_scorecard_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(Path("blank.yaml"), PROFILE)
+    result = runner.invoke(app, ["run", "blank.yaml", "-o", "out"], terminal_width=250)
+    assert result.exit_code == 0, result.output
+    assert "评分（gd-dept-2023）：部分指标缺少数据，未得出总分和等级" in result.output
+    assert "None" not in result.output

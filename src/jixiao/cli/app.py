@@ -2,13 +2,15 @@
 
 Commands live in one module per area (``cli/dataset.py``, ``cli/figures.py`` …) and
 register themselves on :data:`app`; they parse options, call one engine function and
-print. Exit codes: 0 done, 1 the data has error findings (``check``), 2 unreadable input.
+print. Exit codes: 0 done, 1 the data has error findings (``check``), 2 unreadable input (or an output that cannot be written).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
@@ -52,6 +54,33 @@ def fail_input(error: DatasetError) -> NoReturn:
         table.add_row(escape(item.location), escape(item.message))
     err_console.print(table)
     raise typer.Exit(EXIT_INPUT)
+
+
+#: Why a write failed, in Chinese, by the kind of OSError (else the system's own words).
+_WRITE_FAILURES: tuple[tuple[type[OSError], str], ...] = (
+    (IsADirectoryError, "已有同名目录"),
+    (NotADirectoryError, "路径中有同名文件，无法作为目录"),
+    (FileExistsError, "已有同名文件，无法作为目录"),
+    (PermissionError, "没有写入权限"),
+    (FileNotFoundError, "所在目录不存在或无法创建"),
+)
+
+
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """Turn a failed write (a directory in the way, no permission, disk full) into a
+    Chinese message naming the path, and exit 2 — never a traceback."""
+    try:
+        yield
+    except OSError as error:
+        reason = next(
+            (text for kind, text in _WRITE_FAILURES if isinstance(error, kind)),
+            error.strerror or str(error),
+        )
+        # The file that failed (``out/figures.json`` inside ``out``), not our temporary name.
+        shown = str(error.filename2 or error.filename or path).removesuffix(".tmp")
+        err_console.print(f"[red]无法写入“{escape(shown)}”：{escape(reason)}[/red]")
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def load_or_exit(path: Path) -> Dataset:

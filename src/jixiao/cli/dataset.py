@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from jixiao.cli.app import EXIT_INPUT, app, console, err_console, fail_input, load_or_exit
+from jixiao.cli.app import (
+    EXIT_INPUT,
+    app,
+    console,
+    err_console,
+    fail_input,
+    load_or_exit,
+    output_errors,
+)
 from jixiao.dataset.build import DatasetError
 
 
@@ -27,7 +35,8 @@ def convert(
         raise typer.Exit(EXIT_INPUT)
     dataset = load_or_exit(source)
     try:
-        save_dataset(dataset, target)
+        with output_errors(target):
+            save_dataset(dataset, target)
     except DatasetError as error:  # a value the target format cannot hold
         fail_input(error)
     console.print(f"已写入 {escape(str(target))}")

@@ -17,7 +17,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jixiao.checks.findings import Finding, Severity
-from jixiao.cli.app import app, console, load_or_exit
+from jixiao.cli.app import app, console, load_or_exit, output_errors
+from jixiao.lib.files import write_atomically
+from jixiao.lib.money import format_number
+from jixiao.scoring import FrameworkError, Scorecard
 
 DEFAULT_FRAMEWORK = "gd-dept-2023"
 
@@ -42,10 +45,8 @@ KEY_FIGURES: tuple[str, ...] = (
 
 
 def _write_json(path: Path, document: Any) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    tmp.replace(path)
-    return path
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return write_atomically(path, lambda tmp: tmp.write_text(text, "utf-8"))
 
 
 def _print_key_figures(figures: Any) -> None:
@@ -77,6 +78,19 @@ def _print_findings(findings: list[Finding]) -> None:
         )
 
 
+def _problems(error: FrameworkError) -> str:
+    """The framework's problems; the place only where it is a file line, not the option."""
+    return "；".join(e.message if e.location == "--framework" else str(e) for e in error.errors)
+
+
+def _score_line(card: Scorecard) -> str:
+    if card.total is None:
+        return "部分指标缺少数据，未得出总分和等级"
+    grade = card.grade_label or "—"
+    partial = "（部分指标缺少数据，未计入）" if not card.complete else ""
+    return f"总分 {format_number(card.total)} 分，等级 {grade}{partial}"
+
+
 @app.command()
 def run(
     dataset_path: Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")],
@@ -89,14 +103,15 @@ def run(
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
     from jixiao.io.formats import save_dataset
-    from jixiao.scoring import OVERLAPS_CHECKS, FrameworkError, score_dataset
+    from jixiao.scoring import OVERLAPS_CHECKS, score_dataset
 
     dataset = load_or_exit(dataset_path)
-    out.mkdir(parents=True, exist_ok=True)
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
     framework_id = framework or dataset.self_evaluation.framework or DEFAULT_FRAMEWORK
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with output_errors(out), Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("计算", total=4)
         figures = compute_figures(dataset)
         written.append(_write_json(out / "figures.json", figures.to_json()))
@@ -106,7 +121,9 @@ def run(
         try:
             scorecard = score_dataset(dataset, framework_id, figures=figures)
         except FrameworkError as error:  # unknown id, or a project framework for a department
-            console.print(f"[yellow]未评分：{escape(str(error))}[/yellow]")
+            console.print(
+                f"[yellow]未评分（{escape(framework_id)}）：{escape(_problems(error))}[/yellow]"
+            )
             scorecard = None
         if scorecard is not None:
             # The scorecard contradictions the checks already report are listed once.
@@ -127,7 +144,6 @@ def run(
     )
     _print_key_figures(figures)
     if scorecard is not None:
-        grade = scorecard.grade_label or "—"
-        console.print(f"评分（{framework_id}）：总分 {scorecard.total} 分，等级 {grade}")
+        console.print(f"评分（{escape(framework_id)}）：{_score_line(scorecard)}")
     _print_findings(findings)
     console.print("已写入：" + escape("、".join(str(p) for p in written)))

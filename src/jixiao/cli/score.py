@@ -18,9 +18,11 @@ from jixiao.cli.app import (
     console,
     err_console,
     load_or_exit,
+    output_errors,
     print_json,
 )
 from jixiao.dataset.model import Dataset
+from jixiao.lib.files import write_atomically
 from jixiao.lib.money import format_number
 from jixiao.scoring import (
     Framework,
@@ -87,7 +89,8 @@ def score(
         from jixiao.scoring.export import write_scorecards_xlsx
 
         assert output is not None
-        write_scorecards_xlsx(cards, output)
+        with output_errors(output):
+            write_scorecards_xlsx(cards, output)
         console.print(f"已写入 {escape(str(output))}")
     elif output_format is ScoreFormat.json:
         _print_json(cards, framework, hints, output)
@@ -144,8 +147,10 @@ def _print_json(
         return
     import json
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    with output_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(output, lambda tmp: tmp.write_text(text, "utf-8"))
     console.print(f"已写入 {escape(str(output))}")
 
 

@@ -26,6 +26,7 @@ from jixiao.dataset.build import (
     table_values,
 )
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
+from jixiao.lib.files import write_atomically
 
 FORMAT_KEY = "format"
 #: libyaml's parser when PyYAML has it (3× faster, same nodes and line numbers). Writing
@@ -239,7 +240,5 @@ class TextFormat:
         return load_text_form(path)
 
     def write(self, dataset: Dataset, path: Path) -> None:
-        # Write to a temporary file first so a failed write never leaves half a file.
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(write_text_form(dataset), "utf-8")
-        tmp.replace(path)
+        text = write_text_form(dataset)
+        write_atomically(path, lambda tmp: tmp.write_text(text, "utf-8"))

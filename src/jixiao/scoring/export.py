@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from jixiao.lib.files import write_atomically
 from jixiao.lib.money import parse_decimal
 from jixiao.scoring.model import ItemScore, Scorecard
 
@@ -90,10 +91,8 @@ def write_scorecards_xlsx(cards: Sequence[Scorecard], path: Path) -> None:
             sheet.column_dimensions[column].width = width
         for row in sheet.iter_rows(min_row=3):
             row[-1].alignment = Alignment(wrap_text=True, vertical="top")
-    tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(tmp)
-    tmp.replace(path)
+    write_atomically(path, book.save)
 
 
 def _number(value: Decimal | None) -> float | str | None:
