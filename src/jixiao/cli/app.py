@@ -2,7 +2,8 @@
 
 Commands live in one module per area (``cli/dataset.py``, ``cli/figures.py`` …) and
 register themselves on :data:`app`; they parse options, call one engine function and
-print. Exit codes: 0 done, 1 the data has error findings (``check``), 2 unreadable input (or an output that cannot be written).
+print. Exit codes: 0 done, 1 the data has error findings (``check``), 2 unreadable input
+(or an output that cannot be written).
 """
 
 from __future__ import annotations

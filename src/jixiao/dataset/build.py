@@ -84,6 +84,9 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 
 
 def _shown(value: object) -> str:
+    """A cell as the person typed it: a workbook's -5.0 is “-5”, long text is cut."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        value = int(value)
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "…"
 
