@@ -9,7 +9,15 @@ is what registers them.
 
 from __future__ import annotations
 
-from jixiao.audit.rules import amounts, counts, formulas, restated, scores, tables  # noqa: F401
+from jixiao.audit.rules import (  # noqa: F401  (importing a module registers its rules)
+    amounts,
+    counts,
+    formulas,
+    restated,
+    scores,
+    tables,
+    text_tables,
+)
 from jixiao.audit.rules.base import RULES, rule
 
 __all__ = ["RULES", "rule"]
