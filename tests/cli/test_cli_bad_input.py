@@ -69,6 +69,17 @@ UNREADABLE: list[tuple[str, str, str, str]] = [
         "“2024-02-30”不是有效日期",
     ),
     ("binary.yaml", "\udcff", "binary.yaml", "不是 UTF-8 编码的文本文件"),
+    (  # aliases that would expand to 9^10 values: refused at once, not walked
+        "bomb.yaml",
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"a{i}: &a{i} [{', '.join(['*a' + ('' if i == 1 else str(i - 1))] * 9)}]\n"
+            for i in range(1, 11)
+        )
+        + "units: *a10\n",
+        "bomb.yaml:11",
+        "“预算单位”应为“字段: 值”的映射",
+    ),
     # Text that looks like Rich markup is shown as typed (it used to crash the error table).
     (
         "markup.yaml",

@@ -175,3 +175,16 @@ def test_every_figure_a_shipped_framework_reads_exists(
         b.removeprefix("figure:") for b in _bindings(framework_id) if b.startswith("figure:")
     }
     assert figures <= known, figures - known
+
+
+def _alias_bomb(levels: int = 10) -> str:
+    """YAML whose aliases expand to 9^levels values (the “billion laughs”)."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_it_refuses_aliases_that_expand_without_end() -> None:
+    with pytest.raises(FrameworkError) as info:
+        parse_framework(_alias_bomb(), "bomb.yaml")
+    assert "别名" in info.value.errors[0].message

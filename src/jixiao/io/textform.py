@@ -8,7 +8,6 @@ Every scalar is read as text and parsed by the same code as Excel cells, so
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -58,25 +57,37 @@ def yaml_error(exc: yaml.YAMLError, name: str) -> InputError:
     return InputError(where, f"YAML 格式错误：{problem}")
 
 
-def repeated_keys(node: yaml.Node, name: str) -> Iterator[InputError]:
-    """Every key given twice in one mapping, anywhere below ``node``.
+def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
+    """Every key given twice in one mapping, anywhere below ``root``.
 
     YAML would silently keep the last value; a person who typed a key twice meant
-    something by each. (``<<`` merge keys may repeat.)
+    something by each. (``<<`` merge keys may repeat.) Each node is visited once, so
+    aliases (``*a``) cannot make the walk explode.
     """
-    if isinstance(node, yaml.MappingNode):
-        first: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if key.value in first and key.value != "<<":
-                yield InputError(
-                    f"{name}:{line}", f"“{key.value}”重复出现（第 {first[key.value]} 行已有）"
-                )
-            first.setdefault(key.value, line)
-            yield from repeated_keys(value, name)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from repeated_keys(item, name)
+    errors: list[InputError] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if key.value in first and key.value != "<<":
+                    errors.append(
+                        InputError(
+                            f"{name}:{line}",
+                            f"“{key.value}”重复出现（第 {first[key.value]} 行已有）",
+                        )
+                    )
+                first.setdefault(key.value, line)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(errors, key=lambda e: int(e.location.rpartition(":")[2]))
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -58,20 +58,34 @@ class Located:
         return self.value.get(key) if isinstance(self.value, dict) else None
 
 
-def _located(node: yaml.Node) -> Located:
+#: The most values a framework may expand to. Real frameworks have a few thousand; YAML
+#: aliases nested in aliases (``*a`` nine times in each of ten levels) would otherwise
+#: expand to billions and never finish loading.
+MAX_VALUES = 200_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _located(node: yaml.Node, budget: list[int] | None = None) -> Located:
+    budget = [MAX_VALUES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         # ``<<: *anchor`` (YAML merge key) lets several rules share one set of bands.
         merged = {
-            str(k.value): _located(v)
+            str(k.value): _located(v, budget)
             for k, v in node.value
             if k.value == "<<" and isinstance(v, yaml.MappingNode)
         }
-        own = {str(k.value): _located(v) for k, v in node.value if k.value != "<<"}
+        own = {str(k.value): _located(v, budget) for k, v in node.value if k.value != "<<"}
         base = merged["<<"].value if merged else {}
         return Located({**base, **own}, line)
     if isinstance(node, yaml.SequenceNode):
-        return Located([_located(v) for v in node.value], line)
+        return Located([_located(v, budget) for v in node.value], line)
     if node.tag == "tag:yaml.org,2002:null":
         return Located(None, line)
     return Located(str(node.value), line)
@@ -569,7 +583,12 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
         raise FrameworkError([InputError(name, "框架文件为空")])
     parser = _Parser(name)
     parser.errors.extend(repeated_keys(root, name))
-    framework = parser.framework(_located(root), name)
+    try:
+        located = _located(root)
+    except _TooLarge:
+        message = f"框架文件展开后超过 {MAX_VALUES:,} 个值（别名 *引用 嵌套过多？）"
+        raise FrameworkError([InputError(name, message)]) from None
+    framework = parser.framework(located, name)
     if parser.errors:
         raise FrameworkError(parser.errors)
     return framework
