@@ -205,3 +205,13 @@ def test_the_html_renders_in_a_headless_browser(rendered: dict[str, Path], tmp_p
         [*args, "--window-size=1000,1400", rendered["html"].as_uri()], check=True, timeout=120
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_the_word_table_of_contents_is_a_field_word_updates_on_opening(
+    rendered: dict[str, Path],
+) -> None:
+    doc = Document(str(rendered["docx"]))
+    body = doc.element.body.xml
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
+    assert 'TOC \\o "1-3" \\h \\z \\u' in body
+    assert doc.settings.element.find(qn("w:updateFields")) is not None

@@ -118,6 +118,53 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(field)
 
 
+def _field_char(kind: str) -> Any:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+    return run
+
+
+def _wrap_in_field(first: Any, last: Any, instruction: str) -> None:
+    """Make the paragraphs from ``first`` to ``last`` the shown result of a complex field."""
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = f" {instruction} "
+    code = OxmlElement("w:r")
+    code.append(instr)
+    anchor = first._p.find(qn("w:r"))
+    for element in (_field_char("begin"), code, _field_char("separate")):
+        anchor.addprevious(element)
+    last._p.append(_field_char("end"))
+
+
+#: Children of ``w:settings`` that must come after ``w:updateFields`` (schema order).
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+)
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    """Ask Word to update fields (the TOC's page numbers) when the document is opened."""
+    settings = doc.settings.element
+    flag = OxmlElement("w:updateFields", {qn("w:val"): "true"})
+    following = next(
+        (
+            settings.find(qn(tag))
+            for tag in _AFTER_UPDATE_FIELDS
+            if settings.find(qn(tag)) is not None
+        ),
+        None,
+    )
+    if following is not None:
+        following.addprevious(flag)
+    else:
+        settings.append(flag)
+
+
 def _register_fallbacks(doc: Any) -> None:
     """Name a free stand-in for each official font in the font table (``w:altName``)."""
     part = next(
@@ -163,13 +210,24 @@ class _Writer:
         self._page_break()
 
     def _toc(self) -> None:
+        """目录: a Word TOC field whose shown result is the list of headings.
+
+        Word fills in the page numbers when it updates the field (it asks on opening,
+        see :func:`_update_fields_on_open`); until then, and in LibreOffice, the
+        headings are listed without them.
+        """
         heading = self.doc.add_paragraph("目　录", style="Title")
         heading.paragraph_format.space_after = Pt(12)
+        entries = []
         for section in self.model.sections:
             if section.in_toc:
                 p = self.doc.add_paragraph(section.title)
                 p.paragraph_format.first_line_indent = Pt(0)
                 p.paragraph_format.left_indent = Pt(16 * (section.level - 1))
+                entries.append(p)
+        if entries:
+            _wrap_in_field(entries[0], entries[-1], 'TOC \\o "1-3" \\h \\z \\u')
+            _update_fields_on_open(self.doc)
         self._page_break()
 
     def _page_break(self) -> None:
