@@ -82,6 +82,12 @@ def problems(text: str) -> list[str]:
         ("良, min: 80}", "良, min: 85, max: 95}", "bad.yaml:6", "不衔接，重叠"),
         ("良, min: 80}", "良, min: 80, max: 88}", "bad.yaml:6", "留有空档"),
         ("差, min: 0}", "差, min: 10}", "bad.yaml:8", "应从 0 开始"),
+        (
+            "良, min: 80}",
+            "良, min: 95}",
+            "bad.yaml:4",
+            "按下限从低到高为 差、中、优、良（应为 差、中、良、优）",
+        ),
         ("deduction: 0.3", "deduction: -0.3", "bad.yaml:20", "必须是大于 0 的数"),
         ("threshold: 0", "threshold: 零", "bad.yaml:21", "不是数字"),
         ("points: 40", "points: 1e999", "bad.yaml:18", "超出可处理的范围"),

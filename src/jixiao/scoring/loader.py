@@ -40,6 +40,10 @@ class FrameworkError(DatasetError):
     """A framework file could not be loaded; ``errors`` lists every problem with file:line."""
 
 
+#: The national grades, lowest first (财预〔2020〕10号: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差).
+GRADE_ORDER: tuple[str, ...] = ("差", "中", "良", "优")
+
+
 class UnknownFramework(FrameworkError):
     """No shipped framework has this id."""
 
@@ -243,6 +247,7 @@ class _Parser:
                 )
             )
         bands.sort(key=lambda pair: pair[1].minimum)
+        self._check_grade_order(item, [band.grade for _, band in bands])
         result = []
         for i, (entry, band) in enumerate(bands):
             upper = bands[i + 1][1].minimum if i + 1 < len(bands) else None
@@ -264,6 +269,17 @@ class _Parser:
                 f"最低等级的下限为 {num(bands[0][1].minimum)}，低于此分数的总分没有等级（应从 0 开始）",
             )
         return tuple(result)
+
+    def _check_grade_order(self, item: Located | None, ranked: list[str]) -> None:
+        """The national grades (差 < 中 < 良 < 优) must rank as their minimums do."""
+        if item is None or not all(g in GRADE_ORDER for g in ranked):
+            return
+        if ranked != sorted(ranked, key=GRADE_ORDER.index):
+            self.error(
+                item,
+                f"等级的下限与等级高低不符：按下限从低到高为 {'、'.join(ranked)}"
+                f"（应为 {'、'.join(g for g in GRADE_ORDER if g in ranked)}）",
+            )
 
     def over_achievement(self, item: Located | None) -> OverAchievement | None:
         if item is None or item.value is None:
