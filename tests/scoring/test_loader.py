@@ -85,7 +85,7 @@ def problems(text: str) -> list[str]:
         (
             "良, min: 80}",
             "良, min: 95}",
-            "bad.yaml:4",
+            "bad.yaml:5",
             "按下限从低到高为 差、中、优、良（应为 差、中、良、优）",
         ),
         ("deduction: 0.3", "deduction: -0.3", "bad.yaml:20", "必须是大于 0 的数"),
