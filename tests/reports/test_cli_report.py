@@ -113,3 +113,12 @@ def test_the_pdf_rendered_in_a_second_process_is_complete(tmp_path: Path) -> Non
         " ", ""
     )
     assert "决算收入合计1,350.00万元，为年初预算的112.50%" in text.replace("\n", "")
+
+
+def test_an_output_folder_that_is_a_file_exits_2_naming_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", "utf-8")
+    result = runner.invoke(app, ["report", str(MINI), "-o", str(blocker), "--format", "html"])
+    assert result.exit_code == 2, result.output
+    assert "无法写入" in result.output
+    assert blocker.read_text("utf-8") == "not a folder"

@@ -9,7 +9,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jixiao.checks.findings import Finding, Severity
-from jixiao.cli.app import EXIT_INPUT, app, console, err_console, fail_input, load_or_exit
+from jixiao.cli.app import (
+    EXIT_INPUT,
+    app,
+    console,
+    err_console,
+    fail_input,
+    load_or_exit,
+    output_errors,
+)
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
 
@@ -77,8 +85,7 @@ def report(
     except UnknownFramework as error:
         err_console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_INPUT) from None
-    out.mkdir(parents=True, exist_ok=True)
-    with console.status("正在生成报告…"):
+    with output_errors(out), console.status("正在生成报告…"):
         written = render_report(model, out, chosen, report_stem(dataset), parallel=True)
     _print_findings(findings)
     for path in written:
@@ -95,14 +102,13 @@ def _per_unit(dataset: Dataset, outdir: Path, formats: list[str], workers: int) 
     if not units:
         console.print("[yellow]数据集中没有分单位数据，未生成分单位报告[/yellow]")
         return
-    outdir.mkdir(parents=True, exist_ok=True)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console) as progress:
+    with output_errors(outdir), Progress(*columns, console=console) as progress:
         task = progress.add_task("分单位报告", total=len(units))
         written = write_unit_reports(
             dataset,

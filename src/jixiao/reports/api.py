@@ -57,6 +57,7 @@ def render_report(
     the PDF (most of the time: WeasyPrint's layout) is rendered in a forked process
     while this one writes the other formats.
     """
+    outdir.mkdir(parents=True, exist_ok=True)
     for chart in model.charts:
         render_chart(chart)
     if not (parallel and "pdf" in formats and len(formats) > 1 and _can_fork()):

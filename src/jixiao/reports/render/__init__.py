@@ -9,10 +9,10 @@ They write to a temporary file first, so a failed render never leaves half a fil
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from jixiao.lib.files import write_atomically
 from jixiao.reports.model import ReportModel
 
 
@@ -25,6 +25,8 @@ class Renderer(Protocol):
 
 
 #: identifier → "module:Class"; imported on first use (WeasyPrint and python-docx are slow to import).
+__all__ = ["RENDERERS", "Renderer", "get_renderer", "write_atomically"]
+
 RENDERERS: dict[str, str] = {
     "docx": "jixiao.reports.render.word:WordRenderer",
     "html": "jixiao.reports.render.html_page:HtmlRenderer",
@@ -37,14 +39,3 @@ def get_renderer(identifier: str) -> Renderer:
     module_name, _, class_name = RENDERERS[identifier].partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls()  # type: ignore[no-any-return]
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then move ``tmp`` over ``path``; nothing is left behind on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
