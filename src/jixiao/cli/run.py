@@ -8,6 +8,7 @@ findings, because findings are the job's *output*, not a failure of the job.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from jixiao.checks.findings import Finding, Severity
 from jixiao.cli.app import app, console, load_or_exit, output_errors
 from jixiao.lib.files import write_atomically
 from jixiao.lib.money import format_number
-from jixiao.scoring import FrameworkError, Scorecard
+from jixiao.scoring import OVERLAPS_CHECKS, FrameworkError, Scorecard
 
 DEFAULT_FRAMEWORK = "gd-dept-2023"
 
@@ -83,6 +84,22 @@ def _problems(error: FrameworkError) -> str:
     return "；".join(e.message if e.location == "--framework" else str(e) for e in error.errors)
 
 
+def _not_in_checks(card: Scorecard, checks: list[Finding]) -> list[Finding]:
+    """The scorecard's findings the checks have not already reported, so each is listed once.
+
+    :data:`OVERLAPS_CHECKS` names the fixed overlaps. The stated 总分 is compared by both
+    with a different total (the framework's, the self-scores' sum): the same finding only
+    when the two totals are equal, so that one is matched by its value.
+    """
+    checked = {Decimal(f.values["computed"]) for f in checks if f.code == "score.total_mismatch"}
+    return [
+        f
+        for f in card.findings
+        if f.code not in OVERLAPS_CHECKS
+        and not (f.code == "scoring.total_mismatch" and Decimal(f.values["computed"]) in checked)
+    ]
+
+
 def _score_line(card: Scorecard) -> str:
     if card.total is None:
         return "部分指标缺少数据，未得出总分和等级"
@@ -103,7 +120,7 @@ def run(
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
     from jixiao.io.formats import save_dataset
-    from jixiao.scoring import OVERLAPS_CHECKS, score_dataset
+    from jixiao.scoring import score_dataset
 
     dataset = load_or_exit(dataset_path)
     with output_errors(out):
@@ -126,8 +143,7 @@ def run(
             )
             scorecard = None
         if scorecard is not None:
-            # The scorecard contradictions the checks already report are listed once.
-            findings = findings + [f for f in scorecard.findings if f.code not in OVERLAPS_CHECKS]
+            findings = findings + _not_in_checks(scorecard, findings)
             written.append(_write_json(out / "scorecard.json", scorecard.to_json()))
         written.append(
             _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
