@@ -122,3 +122,18 @@ def test_an_output_folder_that_is_a_file_exits_2_naming_it(tmp_path: Path) -> No
     assert result.exit_code == 2, result.output
     assert "无法写入" in result.output
     assert blocker.read_text("utf-8") == "not a folder"
+
+
+def test_a_dataset_with_only_a_profile_still_gets_a_report_in_every_format(tmp_path: Path) -> None:
+    source = tmp_path / "empty.yaml"
+    source.write_text(
+        "format: jixiao-dataset/1\nprofile:\n  department_name: 空部门\n  year: 2024\n", "utf-8"
+    )
+    result = runner.invoke(app, ["report", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [
+        ".docx",
+        ".html",
+        ".pdf",
+        ".xlsx",
+    ]
