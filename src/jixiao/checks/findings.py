@@ -7,8 +7,9 @@ list them in an appendix. Only unreadable input is an error that stops a command
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
+
+from jixiao.lib.money import exact_text
 
 
 class Severity(StrEnum):
@@ -37,10 +38,5 @@ class Finding:
         }
 
 
-def value_text(value: Decimal | int | str | None) -> str:
-    """A number as it goes into ``Finding.values``: exact decimal text, no exponent."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+#: A number as it goes into ``Finding.values``: exact decimal text, no exponent.
+value_text = exact_text

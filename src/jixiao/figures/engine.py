@@ -15,7 +15,7 @@ from typing import Any
 from jixiao.dataset.model import Dataset
 from jixiao.figures.model import Figure, FigureSet, default_places
 from jixiao.figures.trees import Tree, by_unit, item_name
-from jixiao.lib.money import HUNDRED
+from jixiao.lib.money import HUNDRED, exact_text
 
 
 @dataclass
@@ -78,13 +78,8 @@ def compute_figures(dataset: Dataset) -> FigureSet:
 # --------------------------------------------------------------------------- helpers
 
 
-def text(value: Decimal | int | None) -> str:
-    """Exact value text for ``Figure.inputs`` (no exponent; ``""`` for none)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+#: Exact value text for ``Figure.inputs`` (no exponent; ``""`` for none).
+text = exact_text
 
 
 def inputs_of(*figures: Figure) -> dict[str, str]:

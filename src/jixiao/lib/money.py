@@ -99,6 +99,18 @@ _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋　", "0123456789.,-+ ")
 
 
+def exact_text(value: Decimal | int | str | None) -> str:
+    """A value as exact decimal text, no exponent (``Decimal("1E+3")`` → ``"1000"``); ``""`` for none.
+
+    For machine-readable outputs (figure inputs, finding values), not for display.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
 def in_range(value: Decimal) -> bool:
     """Whether an input number can be computed with (see :data:`MAX_MAGNITUDE`)."""
     return value.is_zero() or MIN_MAGNITUDE <= abs(value) < MAX_MAGNITUDE
