@@ -23,7 +23,6 @@ from jixiao.cli.app import (
 )
 from jixiao.dataset.model import Dataset
 from jixiao.lib.files import write_atomically
-from jixiao.lib.money import format_number
 from jixiao.scoring import (
     Framework,
     FrameworkError,
@@ -35,6 +34,7 @@ from jixiao.scoring import (
     what_if,
 )
 from jixiao.scoring.model import ItemScore, Status
+from jixiao.scoring.rules import num
 
 
 class ScoreFormat(StrEnum):
@@ -175,10 +175,7 @@ def _what_if_json(hint: WhatIf | None) -> object:
 
 def _shown(value: Decimal | None) -> str:
     """A number as the scorecard prints it: ``13.5``, ``50``, ``—`` when unknown."""
-    if value is None:
-        return "—"
-    text = format_number(value)
-    return text.rstrip("0").rstrip(".")
+    return "—" if value is None else num(value)
 
 
 def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> None:
