@@ -190,7 +190,8 @@ def _alias_bomb(levels: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_it_refuses_aliases_that_expand_without_end() -> None:
+@pytest.mark.parametrize("text", [_alias_bomb(), "items: &a\n  - *a\n"])
+def test_it_refuses_aliases_that_expand_without_end(text: str) -> None:
     with pytest.raises(FrameworkError) as info:
-        parse_framework(_alias_bomb(), "bomb.yaml")
+        parse_framework(text, "bomb.yaml")
     assert "别名" in info.value.errors[0].message

@@ -69,27 +69,30 @@ MAX_VALUES = 200_000
 
 
 class _TooLarge(Exception):
-    pass
+    """The YAML expands past :data:`MAX_VALUES`, or an alias refers to itself."""
 
 
-def _located(node: yaml.Node, budget: list[int] | None = None) -> Located:
+def _located(
+    node: yaml.Node, budget: list[int] | None = None, open_: frozenset[int] = frozenset()
+) -> Located:
     budget = [MAX_VALUES] if budget is None else budget
     budget[0] -= 1
-    if budget[0] < 0:
+    if budget[0] < 0 or id(node) in open_:  # ``a: &a [*a]`` would recurse without end
         raise _TooLarge
+    inner = open_ | {id(node)}
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         # ``<<: *anchor`` (YAML merge key) lets several rules share one set of bands.
         merged = {
-            str(k.value): _located(v, budget)
+            str(k.value): _located(v, budget, inner)
             for k, v in node.value
             if k.value == "<<" and isinstance(v, yaml.MappingNode)
         }
-        own = {str(k.value): _located(v, budget) for k, v in node.value if k.value != "<<"}
+        own = {str(k.value): _located(v, budget, inner) for k, v in node.value if k.value != "<<"}
         base = merged["<<"].value if merged else {}
         return Located({**base, **own}, line)
     if isinstance(node, yaml.SequenceNode):
-        return Located([_located(v, budget) for v in node.value], line)
+        return Located([_located(v, budget, inner) for v in node.value], line)
     if node.tag == "tag:yaml.org,2002:null":
         return Located(None, line)
     return Located(str(node.value), line)
@@ -602,7 +605,7 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     try:
         located = _located(root)
     except _TooLarge:
-        message = f"框架文件展开后超过 {MAX_VALUES:,} 个值（别名 *引用 嵌套过多？）"
+        message = f"框架文件的别名（*引用）循环引用自身，或展开后超过 {MAX_VALUES:,} 个值"
         raise FrameworkError([InputError(name, message)]) from None
     framework = parser.framework(located, name)
     if parser.errors:
