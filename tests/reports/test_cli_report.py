@@ -137,3 +137,30 @@ def test_a_dataset_with_only_a_profile_still_gets_a_report_in_every_format(tmp_p
         ".pdf",
         ".xlsx",
     ]
+
+
+def test_a_template_folder_replaces_the_shipped_css_in_html_and_pdf(tmp_path: Path) -> None:
+    from importlib import resources
+
+    folder = tmp_path / "template"
+    folder.mkdir()
+    shipped = resources.files("jixiao.reports").joinpath("templates/report.css").read_text("utf-8")
+    (folder / "report.css").write_text(
+        shipped + "\n/* 本单位样式 */\nh2 { color: #8b0000; }\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["report", str(MINI), "-o", str(out), "--format", "html,pdf", "--template", str(folder)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "/* 本单位样式 */" in (out / f"{STEM}.html").read_text("utf-8")
+    assert (out / f"{STEM}.pdf").stat().st_size > 0
+
+
+def test_a_missing_template_folder_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["report", str(MINI), "-o", str(tmp_path), "--template", str(tmp_path / "none")]
+    )
+    assert result.exit_code == 2
+    assert "模板目录" in result.output

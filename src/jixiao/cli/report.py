@@ -65,6 +65,13 @@ def report(
         Path | None,
         typer.Option("--wording", help="自定义措辞与大纲的 YAML 文件（见 docs/reports.md）"),
     ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="自定义 HTML/PDF 模板目录（report.html.j2、report.css，见 docs/reports.md）",
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", min=0, help="--per-unit 的并行进程数；默认为 CPU 核数")
     ] = 0,
@@ -75,6 +82,9 @@ def report(
     from jixiao.scoring import UnknownFramework
 
     chosen = _formats(formats)
+    if template is not None and not template.is_dir():
+        err_console.print(f"[red]模板目录“{template}”不存在[/red]")
+        raise typer.Exit(EXIT_INPUT)
     dataset = load_or_exit(dataset_path)
     try:
         custom = load_wording(wording) if wording else None
@@ -86,7 +96,8 @@ def report(
         err_console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_INPUT) from None
     with output_errors(out), console.status("正在生成报告…"):
-        written = render_report(model, out, chosen, report_stem(dataset), parallel=True)
+        stem = report_stem(dataset)
+        written = render_report(model, out, chosen, stem, parallel=True, template_dir=template)
     _print_findings(findings)
     for path in written:
         console.print(f"已写入 {path}")

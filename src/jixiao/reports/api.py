@@ -49,7 +49,12 @@ def report_stem(dataset: Dataset) -> str:
 
 
 def render_report(
-    model: ReportModel, outdir: Path, formats: Sequence[str], stem: str, parallel: bool = False
+    model: ReportModel,
+    outdir: Path,
+    formats: Sequence[str],
+    stem: str,
+    parallel: bool = False,
+    template_dir: Path | None = None,
 ) -> list[Path]:
     """Write ``model`` in each of ``formats`` into ``outdir``; returns the files written.
 
@@ -61,17 +66,21 @@ def render_report(
     for chart in model.charts:
         render_chart(chart)
     if not (parallel and "pdf" in formats and len(formats) > 1 and _can_fork()):
-        return [_render_one(identifier, model, outdir, stem) for identifier in formats]
+        return [_render_one(f, model, outdir, stem, template_dir) for f in formats]
     context = multiprocessing.get_context("fork")  # the child inherits the drawn charts
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pdf = pool.submit(_render_one, "pdf", model, outdir, stem)
-        paths = {f: _render_one(f, model, outdir, stem) for f in formats if f != "pdf"}
+        pdf = pool.submit(_render_one, "pdf", model, outdir, stem, template_dir)
+        paths = {
+            f: _render_one(f, model, outdir, stem, template_dir) for f in formats if f != "pdf"
+        }
         paths["pdf"] = pdf.result()
     return [paths[f] for f in formats]
 
 
-def _render_one(identifier: str, model: ReportModel, outdir: Path, stem: str) -> Path:
-    renderer = get_renderer(identifier)
+def _render_one(
+    identifier: str, model: ReportModel, outdir: Path, stem: str, template_dir: Path | None
+) -> Path:
+    renderer = get_renderer(identifier, template_dir)
     path = outdir / f"{stem}{renderer.suffix}"
     renderer.render(model, path)
     return path
@@ -92,10 +101,12 @@ def write_reports(
     formats: Sequence[str] = DEFAULT_FORMATS,
     framework_id: str | None = None,
     wording: Wording | None = None,
+    template_dir: Path | None = None,
 ) -> list[Path]:
     """Build the department's report and write it in ``formats``; returns the paths written."""
     model, _ = prepare_report(dataset, framework_id, wording)
-    return render_report(model, outdir, formats, report_stem(dataset), parallel=True)
+    stem = report_stem(dataset)
+    return render_report(model, outdir, formats, stem, parallel=True, template_dir=template_dir)
 
 
 # --------------------------------------------------------------------------- per unit

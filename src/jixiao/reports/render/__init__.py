@@ -35,7 +35,14 @@ RENDERERS: dict[str, str] = {
 }
 
 
-def get_renderer(identifier: str) -> Renderer:
+#: Renderers laid out from the HTML template, which take ``template_dir``.
+TEMPLATED: frozenset[str] = frozenset({"html", "pdf"})
+
+
+def get_renderer(identifier: str, template_dir: Path | None = None) -> Renderer:
+    """The renderer ``identifier``; ``template_dir`` customises the HTML (and so the PDF)."""
     module_name, _, class_name = RENDERERS[identifier].partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
+    if identifier in TEMPLATED:
+        return cls(template_dir)  # type: ignore[no-any-return]
     return cls()  # type: ignore[no-any-return]

@@ -84,8 +84,11 @@ class HtmlRenderer:
     verbose_name = "网页（HTML）"
     suffix = ".html"
 
+    def __init__(self, template_dir: Path | None = None) -> None:
+        self.template_dir = template_dir  #: a folder whose report.html.j2 / report.css win
+
     def render(self, model: ReportModel, path: Path) -> None:
-        html = render_html(model)
+        html = render_html(model, template_dir=self.template_dir)
 
         def write(tmp: Path) -> None:
             tmp.write_text(html, "utf-8")

@@ -24,14 +24,17 @@ class PdfRenderer:
     verbose_name = "PDF 文档"
     suffix = ".pdf"
 
+    def __init__(self, template_dir: Path | None = None) -> None:
+        self.template_dir = template_dir  #: as for the HTML report, which the PDF is made from
+
     def render(self, model: ReportModel, path: Path) -> None:
         import weasyprint
 
         with tempfile.TemporaryDirectory(prefix="jixiao-fonts-") as folder:
             # The fonts are subset to the document's own characters first (the page text
             # is a superset of what is printed), so WeasyPrint embeds them as they are.
-            text = render_html(model)
+            text = render_html(model, template_dir=self.template_dir)
             css = font_face_css(text, Path(folder)) + FONT_RULES
-            html = render_html(model, extra_css=css)
+            html = render_html(model, extra_css=css, template_dir=self.template_dir)
             document = weasyprint.HTML(string=html, base_url=str(path.parent))
             write_atomically(path, lambda tmp: document.write_pdf(str(tmp), full_fonts=True))
