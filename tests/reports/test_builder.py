@@ -113,6 +113,9 @@ def test_the_conclusion_follows_the_scorecard(example: Built) -> None:
     text = _text(example.model, "evaluation.conclusion")
     assert f"{'、'.join(full)}的自评得满分" in text
     assert f"{'、'.join(deducted)}方面有扣分" in text
+    unscored = [r.name for r in card.at_level(2) if r.status != "scored"]
+    assert unscored == ["整体效能", "专项效能"]  # 履职效能 was scored as a whole
+    assert "整体效能、专项效能因缺少数据未单独评分" in text
     assert "自评得分为 89.56 分" in text
     assert f"自评为{card.grade}等级" in text
     assert card.grade == "良好"  # 89.56 < 90 under the framework's bands, not the seed's 优秀

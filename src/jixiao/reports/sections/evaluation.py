@@ -43,6 +43,7 @@ def _conclusion(ctx: Context) -> list[Block]:
     level2 = [r for r in card.at_level(2) if r.status == "scored" and r.score is not None]
     full = [r.name for r in level2 if r.deduction == 0]
     deducted = [r.name for r in level2 if r.deduction and r.deduction > 0]
+    unscored = [r.name for r in card.at_level(2) if r.status != "scored"]
     runs = ctx.runs(
         "conclusion_total",
         total=Run(score_text(card.total), score="total"),
@@ -53,6 +54,8 @@ def _conclusion(ctx: Context) -> list[Block]:
         clauses.append(ctx.runs("conclusion_full", names="、".join(full)))
     if deducted:
         clauses.append(ctx.runs("conclusion_deducted", names="、".join(deducted)))
+    if unscored:
+        clauses.append(ctx.runs("conclusion_unscored", names="、".join(unscored)))
     runs += [*join_runs(clauses, "；"), Run("。")]
     blocks.append(Paragraph(tuple(merge_runs(runs))))
     if card.grade:
