@@ -17,12 +17,17 @@ PROFILE = "profile: {department_name: 示例厅, year: 2023}\n"
 
 #: (file name, content, place, what the error says). Every one must exit 2.
 UNREADABLE: list[tuple[str, str, str, str]] = [
-    ("tabs.yaml", "profile:\n\tdepartment_name: x\n", "tabs.yaml:2", "YAML 格式错误"),
+    (
+        "tabs.yaml",
+        "profile:\n\tdepartment_name: x\n",
+        "tabs.yaml:2",
+        "用制表符",
+    ),
     (
         "indent.yaml",
         "profile:\n  department_name: x\n year: 2023\n",
         "indent.yaml:3",
-        "YAML 格式错误",
+        "YAML 格式错误：缩进不一致",
     ),
     (
         "repeated.yaml",
@@ -36,6 +41,13 @@ UNREADABLE: list[tuple[str, str, str, str]] = [
         "table-twice.yaml:2",
         "“income”重复出现",
     ),
+    (
+        "unclosed.yaml",
+        "units: [{code: '1', name: 甲, kind: 行政机关}\n",
+        "unclosed.yaml",
+        "没有闭合",
+    ),
+    ("deep.yaml", "units: " + "[" * 3000 + "]" * 3000 + "\n", "deep.yaml:1", "嵌套层次过深"),
     ("list.yaml", "profile:\n  - department_name: x\n", "list.yaml:2", "应为“字段: 值”的映射"),
     ("map.yaml", "units: {code: '1'}\n", "map.yaml:1", "“预算单位”应为行的列表"),
     (

@@ -33,6 +33,7 @@ FORMAT_KEY = "format"
 #: for 𠮷), which names in Chinese do use.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FORMAT_VERSION = "jixiao-dataset/1"
+DEEP = "YAML 格式错误：嵌套层次过深"
 
 
 def read_text_form(text: str, name: str = "<text>") -> Dataset:
@@ -43,18 +44,46 @@ def read_text_form(text: str, name: str = "<text>") -> Dataset:
         raise DatasetError([InputError(name, "文本含有无效的 Unicode 字符")]) from None
     except yaml.YAMLError as exc:
         raise DatasetError([yaml_error(exc, name)]) from None
+    except RecursionError:  # the pure-Python parser, on lists nested thousands deep
+        raise DatasetError([InputError(name, DEEP)]) from None
     if root is None:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
     raw, errors = _raw_from_nodes(root, name)
     return build_dataset(raw, [*repeated_keys(root, name), *errors])
 
 
+#: What a YAML parser's problem text means, for the people who fill in the file: (a
+#: fragment of PyYAML's or libyaml's wording, the Chinese explanation). The parser's own
+#: words follow in parentheses for whoever knows YAML.
+YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (
+        "cannot start any token",
+        "此处有 YAML 不允许的字符（常见原因：用制表符 Tab 缩进，应改用空格）",
+    ),
+    ("expected <block end>", "缩进不一致（同一层的行应对齐）"),
+    ("did not find expected key", "缩进不一致（同一层的行应对齐）"),
+    ("mapping values are not allowed", "此处不能写“键: 值”（上一行缺少冒号，或缩进有误）"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("found undefined alias", "引用了未定义的别名（*名称）"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
+    ("',' or ']'", "方括号 [ ] 没有闭合，或缺少逗号"),
+    ("',' or '}'", "花括号 { } 没有闭合，或缺少逗号"),
+    ("exceeded maximum nesting depth", "嵌套层次过深"),
+    ("second occurrence", "锚点（&名称）重复定义"),
+    ("unacceptable character", "含有不允许的控制字符"),
+)
+
+
 def yaml_error(exc: yaml.YAMLError, name: str) -> InputError:
-    """A YAML syntax error at ``file:line`` (shared with the scoring framework loader)."""
+    """A YAML syntax error at ``file:line``, explained in Chinese where the problem is known
+    (shared with the scoring framework loader)."""
     mark = getattr(exc, "problem_mark", None)
     where = f"{name}:{mark.line + 1}" if mark else name
     problem = getattr(exc, "problem", None) or str(exc)
-    return InputError(where, f"YAML 格式错误：{problem}")
+    meaning = next((zh for fragment, zh in YAML_PROBLEMS if fragment in problem), "")
+    return InputError(
+        where, f"YAML 格式错误：{meaning}（{problem}）" if meaning else f"YAML 格式错误：{problem}"
+    )
 
 
 def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
@@ -93,12 +122,16 @@ def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
 def _compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
+    except yaml.YAMLError as error:
         if _LOADER is yaml.SafeLoader:
             raise
         # Say what is wrong the way the Python parser does: it points at the offending
-        # character, where libyaml sometimes names the next line.
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        # character, where libyaml sometimes names the next line. (Not for nesting too
+        # deep for libyaml, which the recursive Python parser cannot read either.)
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except RecursionError:
+            raise error from None
 
 
 def _loc(name: str, node: yaml.Node) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
-from jixiao.io.textform import repeated_keys, yaml_error
+from jixiao.io.textform import DEEP, repeated_keys, yaml_error
 from jixiao.lib.money import ZERO, in_range, parse_decimal
 from jixiao.scoring import bindings
 from jixiao.scoring.aggregate import AGGREGATIONS
@@ -598,12 +598,16 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise FrameworkError([yaml_error(exc, name)]) from None
+    except RecursionError:  # the recursive parser, on lists nested thousands deep
+        raise FrameworkError([InputError(name, DEEP)]) from None
     if root is None:
         raise FrameworkError([InputError(name, "框架文件为空")])
     parser = _Parser(name)
     parser.errors.extend(repeated_keys(root, name))
     try:
         located = _located(root)
+    except RecursionError:
+        raise FrameworkError([InputError(name, DEEP)]) from None
     except _TooLarge:
         message = f"框架文件的别名（*引用）循环引用自身，或展开后超过 {MAX_VALUES:,} 个值"
         raise FrameworkError([InputError(name, message)]) from None
