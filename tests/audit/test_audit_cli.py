@@ -27,9 +27,14 @@ def test_it_writes_the_json_shape_of_the_issue() -> None:
     document = json.loads(result.stdout)
     assert set(document) == {"file", "findings", "summary"}
     assert set(document["summary"]) == {"claims", "checked", "errors", "warnings"}
-    first = document["findings"][0]
-    assert set(first) == {"rule", "severity", "line", "claim", "stated", "expected", "message"}
-    assert (first["line"], first["stated"], first["expected"]) == (55, "10", "9")
+    [units] = [f for f in document["findings"] if f["rule"] == "unit-kinds"]
+    assert set(units) == {"rule", "severity", "line", "claim", "stated", "expected", "message"}
+    assert (units["line"], units["severity"], units["stated"], units["expected"]) == (
+        55,
+        "error",
+        "10",
+        "9",
+    )
 
 
 def test_it_exits_2_with_a_chinese_message_on_unreadable_input(tmp_path: Path) -> None:

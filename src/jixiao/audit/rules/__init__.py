@@ -13,6 +13,7 @@ from jixiao.audit.rules import (  # noqa: F401  (importing a module registers it
     amounts,
     counts,
     formulas,
+    numbering,
     restated,
     scores,
     tables,
