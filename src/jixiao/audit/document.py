@@ -209,7 +209,7 @@ def _new_paragraph(
     para = Paragraph(index, text, original, [0], [number], cells=cells)
     para.toc = bool(_TOC.search(text))
     if cells is None and not para.toc:
-        para.heading = _heading(text)
+        para.heading = parse_heading(text)
     return para
 
 
@@ -222,14 +222,15 @@ def _continues(current: Paragraph, text: str) -> bool:
     if current.text[-1] in _CONTINUE_BREAKERS or _is_heading_only(current):
         return False
     stripped = text.strip()
-    return not (_heading(stripped) or _CAPTION.match(stripped) or _TOC.search(stripped))
+    return not (parse_heading(stripped) or _CAPTION.match(stripped) or _TOC.search(stripped))
 
 
 def _is_heading_only(para: Paragraph) -> bool:
     return para.heading is not None and len(para.text) <= 40 and "，" not in para.text
 
 
-def _heading(text: str) -> Heading | None:
+def parse_heading(text: str) -> Heading | None:
+    """The heading a paragraph starts with ("（二）履职效能分析" → level 2), if any."""
     for level, pattern in _HEADING_MARKERS:
         match = pattern.match(text)
         if match:

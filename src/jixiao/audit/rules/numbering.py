@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.audit.document import _heading
+from jixiao.audit.document import parse_heading
 from jixiao.audit.engine import Audit
 from jixiao.audit.numbers import chinese_numeral
 from jixiao.audit.rules.base import W, rule
@@ -20,7 +20,7 @@ def check_numbering(audit: Audit) -> None:
         for para in audit.doc.paragraphs:
             if (para.cells is not None and not para.toc) or para.toc != contents:
                 continue
-            heading = para.heading if not contents else _heading(para.text)
+            heading = para.heading if not contents else parse_heading(para.text)
             if heading is None:
                 continue
             number = marker_number(heading.marker)
