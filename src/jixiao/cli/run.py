@@ -1,8 +1,9 @@
 """``jixiao run``: the main job — everything jixiao does for one dataset, into one folder.
 
 It calls the same engine functions as the single commands (figures, check, score,
-report) and writes what each produces; it exits 0 when the job completes, whatever the
-findings, because findings are the job's *output*, not a failure of the job.
+report, results) and writes what each produces, computing each thing once; it exits 0
+when the job completes, whatever the findings, because findings are the job's
+*output*, not a failure of the job.
 """
 
 from __future__ import annotations
@@ -120,6 +121,13 @@ def run(
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
     from jixiao.io.formats import save_dataset
+    from jixiao.monitoring.excel import write_tables_xlsx
+    from jixiao.monitoring.results import apply_results
+    from jixiao.monitoring.settings import load_result_rules
+    from jixiao.monitoring.tables import results_tables
+    from jixiao.reports.api import DEFAULT_FORMATS, render_report, report_stem
+    from jixiao.reports.builder import build_report
+    from jixiao.reports.scores import scorecard_from_dataset, scorecard_from_engine
     from jixiao.scoring import score_dataset
 
     dataset = load_or_exit(dataset_path)
@@ -129,7 +137,7 @@ def run(
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with output_errors(out), Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("计算", total=4)
+        task = progress.add_task("计算", total=6)
         figures = compute_figures(dataset)
         written.append(_write_json(out / "figures.json", figures.to_json()))
         progress.update(task, advance=1, description="检查")
@@ -148,6 +156,19 @@ def run(
         written.append(
             _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
         )
+        progress.update(task, advance=1, description="报告")
+        printed = (
+            scorecard_from_engine(scorecard, dataset)
+            if scorecard is not None
+            else scorecard_from_dataset(dataset)
+        )
+        model = build_report(dataset, figures, printed, findings)
+        written += render_report(model, out, DEFAULT_FORMATS, report_stem(dataset))
+        progress.update(task, advance=1, description="结果应用")
+        result = apply_results(dataset, load_result_rules(None))
+        results_path = out / "结果应用与整改清单.xlsx"
+        write_tables_xlsx(results_tables(result), results_path)
+        written.append(results_path)
         progress.update(task, advance=1, description="数据集")
         text_form = out / (dataset_path.stem + ".yaml")
         save_dataset(dataset, text_form)
