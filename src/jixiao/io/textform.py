@@ -104,6 +104,9 @@ def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
         if isinstance(node, yaml.MappingNode):
             first: dict[str, int] = {}
             for key, value in node.value:
+                stack.append(value)
+                if not isinstance(key, yaml.ScalarNode):  # ``? [a, b]``: reported elsewhere
+                    continue
                 line = key.start_mark.line + 1
                 if key.value in first and key.value != "<<":
                     errors.append(
@@ -113,7 +116,6 @@ def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
                         )
                     )
                 first.setdefault(key.value, line)
-                stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return sorted(errors, key=lambda e: int(e.location.rpartition(":")[2]))
@@ -149,8 +151,8 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     if not isinstance(root, yaml.MappingNode):
         return {}, [InputError(_loc(name, root), "顶层应为“表名: 内容”的映射")]
     raw: dict[str, Any] = {}
-    for key_node, value_node in root.value:
-        key = str(key_node.value)
+    for key_node, value_node in _text_keyed(root, name, errors):
+        key = key_node.value
         if key == FORMAT_KEY:
             if _scalar(value_node) != FORMAT_VERSION:
                 errors.append(
@@ -174,6 +176,19 @@ def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[In
     return raw, errors
 
 
+def _text_keyed(
+    node: yaml.MappingNode, name: str, errors: list[InputError]
+) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+    """The pairs whose key is text; a list or mapping used as a key (``? [a, b]``) is an error."""
+    pairs = []
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            pairs.append((key_node, value_node))
+        else:
+            errors.append(InputError(_loc(name, key_node), "键应为表名或字段名，不能是列表或映射"))
+    return pairs
+
+
 def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) -> RawForm | None:
     if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
         return {}
@@ -181,13 +196,13 @@ def _mapping(node: yaml.Node, name: str, what: str, errors: list[InputError]) ->
         errors.append(InputError(_loc(name, node), f"“{what}”应为“字段: 值”的映射"))
         return None
     cells: RawForm = {}
-    for key_node, value_node in node.value:
+    for key_node, value_node in _text_keyed(node, name, errors):
         if not isinstance(value_node, yaml.ScalarNode):
             errors.append(
                 InputError(_loc(name, value_node), f"“{key_node.value}”的值应为单个数值或文字")
             )
             continue
-        cells[str(key_node.value)] = RawCell(_scalar(value_node), _loc(name, value_node))
+        cells[key_node.value] = RawCell(_scalar(value_node), _loc(name, value_node))
     return cells
 
 
