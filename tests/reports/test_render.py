@@ -215,3 +215,15 @@ def test_the_word_table_of_contents_is_a_field_word_updates_on_opening(
     assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
     assert 'TOC \\o "1-3" \\h \\z \\u' in body
     assert doc.settings.element.find(qn("w:updateFields")) is not None
+
+
+def test_the_word_tables_fill_the_text_width_with_content_sized_columns(
+    rendered: dict[str, Path],
+) -> None:
+    doc = Document(str(rendered["docx"]))
+    for table in doc.tables:
+        widths = [cell.width.mm for cell in table.rows[0].cells]
+        assert abs(sum(widths) - (210 - 28 - 26)) < 1
+    scorecard = doc.tables[-3]  # 附表1, then the two appendix tables
+    code, _name, _points, _score, _deduction, reason = (c.width.mm for c in scorecard.rows[0].cells)
+    assert reason > 3 * code

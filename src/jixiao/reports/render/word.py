@@ -27,11 +27,13 @@ from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
 from jixiao.reports.render import write_atomically
+from jixiao.reports.render.widths import column_widths
 
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
 ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO = Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5)
 LINE = Pt(28)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 LATIN_FONT = "Times New Roman"
 
 
@@ -264,6 +266,7 @@ class _Writer:
         grid = self.doc.add_table(rows=1, cols=len(table.header))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = False
         header = grid.rows[0]
         _repeat_header(header)
         for cell, text in zip(header.cells, table.header, strict=True):
@@ -273,6 +276,7 @@ class _Writer:
             for cell, value in zip(cells, row, strict=True):
                 align = WD_ALIGN_PARAGRAPH.RIGHT if value.numeric else WD_ALIGN_PARAGRAPH.LEFT
                 _cell_text(cell, value.text, align=align)
+        _set_widths(grid, column_widths(table))
         self.doc.add_paragraph()
 
     def _chart(self, chart: Chart) -> None:
@@ -282,6 +286,16 @@ class _Writer:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         p.add_run().add_picture(io.BytesIO(render_chart(chart)), width=Cm(15))
         self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
+
+
+def _set_widths(grid: Any, percents: list[int]) -> None:
+    """Column widths as shares of the text width (Word reads each cell's ``w:tcW``)."""
+    widths = [Mm(TEXT_WIDTH_MM * p / sum(percents)) for p in percents]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def _repeat_header(row: Any) -> None:
