@@ -47,7 +47,7 @@ UNREADABLE: list[tuple[str, str, str, str]] = [
         "unclosed.yaml",
         "没有闭合",
     ),
-    ("deep.yaml", "units: " + "[" * 3000 + "]" * 3000 + "\n", "deep.yaml:1", "嵌套层次过深"),
+    ("deep.yaml", "units: " + "[" * 1100 + "]" * 1100 + "\n", "deep.yaml:1", "嵌套层次过深"),
     ("key.yaml", "? [a, b]\n: 1\n", "key.yaml:1", "键应为表名或字段名，不能是列表或映射"),
     ("list.yaml", "profile:\n  - department_name: x\n", "list.yaml:2", "应为“字段: 值”的映射"),
     ("map.yaml", "units: {code: '1'}\n", "map.yaml:1", "“预算单位”应为行的列表"),
