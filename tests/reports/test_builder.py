@@ -143,6 +143,8 @@ def test_it_numbers_tables_and_charts_in_order(example: Built) -> None:
 def test_it_lists_the_findings_in_the_appendix(example: Built) -> None:
     assert len(example.model.findings) == len(example.findings) > 0
     assert "数据一致性检查共发现" in _text(example.model, "appendix.findings")
+    messages = [f.message for f in example.model.findings]
+    assert len(set(messages)) == len(messages)  # a scoring finding the checks made is listed once
 
 
 def test_the_mini_report_matches_its_snapshot(mini: Built) -> None:
