@@ -25,6 +25,18 @@ def test_it_prints_the_scorecard_total_grade_and_findings(example_yaml: Path) ->
     assert "还差 0.44 分" in result.output
 
 
+def test_it_writes_the_text_scorecard_to_a_file_when_asked(
+    example_yaml: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "评分表.txt"
+    result = runner.invoke(app, ["score", str(example_yaml), "--what-if", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert "总分：89.56 分，等级：良好" in text and "还差 0.44 分" in text
+    assert "\x1b" not in text  # plain text, no terminal colours
+    assert "89.56" not in result.output  # the screen only says where it went
+
+
 def test_it_defaults_to_the_framework_the_dataset_names(example_yaml: Path) -> None:
     result = runner.invoke(app, ["score", str(example_yaml), "--format", "json"])
     assert result.exit_code == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -95,8 +96,28 @@ def score(
     elif output_format is ScoreFormat.json:
         _print_json(cards, framework, hints, output)
     else:
+        _print_text(cards, hints, output)
+
+
+def _print_text(
+    cards: list[Scorecard], hints: dict[str, WhatIf | None], output: Path | None
+) -> None:
+    """The scorecards as tables: on the screen, or as plain text into ``output``."""
+    if output is None:
         for card in cards:
-            _print_card(card, hints.get(card.subject))
+            _print_card(card, hints.get(card.subject), console)
+        return
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            to = Console(file=fh, width=160, highlight=False, force_terminal=False)
+            for card in cards:
+                _print_card(card, hints.get(card.subject), to)
+
+    with output_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(output, write)
+    console.print(f"已写入 {escape(str(output))}")
 
 
 def _framework(framework_id: str) -> Framework:
@@ -195,39 +216,37 @@ def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> Non
         _add_rows(table, item.children, depth + 1)
 
 
-def _print_card(card: Scorecard, hint: WhatIf | None) -> None:
+def _print_card(card: Scorecard, hint: WhatIf | None, to: Console) -> None:
     table = Table(title=escape(f"{card.framework_name}：{card.subject}"), show_lines=False)
     for name in ("编码", "指标", "分值", "得分", "评分说明"):
         table.add_column(name, overflow="fold")
     _add_rows(table, card.items)
-    console.print(table)
+    to.print(table)
     if card.total is not None:
         grade = f"，等级：{card.grade_label}" if card.grade_label else ""
         partial = "（部分指标缺少数据，未计入）" if not card.complete else ""
-        console.print(f"总分：{_shown(card.total)} 分{grade}{partial}")
+        to.print(f"总分：{_shown(card.total)} 分{grade}{partial}")
     for finding in card.findings:
         colour = {"error": "red", "warning": "yellow"}.get(finding.severity.value, "cyan")
-        console.print(
-            f"[{colour}]【{finding.severity.value}】[/{colour}] {escape(finding.message)}"
-        )
+        to.print(f"[{colour}]【{finding.severity.value}】[/{colour}] {escape(finding.message)}")
     if hint is not None:
-        _print_what_if(hint)
+        _print_what_if(hint, to)
 
 
-def _print_what_if(hint: WhatIf) -> None:
-    console.print(
+def _print_what_if(hint: WhatIf, to: Console) -> None:
+    to.print(
         f"达到“{hint.target.label}”（≥ {_shown(hint.target.minimum)} 分）还差 {_shown(hint.gap)} 分："
     )
     for change in hint.single:
-        console.print(
+        to.print(
             f"  · {escape(change.code)} {escape(change.name)}：{_shown(change.score)} → {_shown(change.new_score)}（+{_shown(change.increase)}）"
         )
     if hint.combined:
-        console.print(
+        to.print(
             "  需同时提高："
             + "；".join(
                 f"{escape(c.code)} {escape(c.name)} +{_shown(c.increase)}" for c in hint.combined
             )
         )
     if not hint.reachable:
-        console.print("  现有可提分的指标不足以达到该等级")
+        to.print("  现有可提分的指标不足以达到该等级")
