@@ -85,3 +85,21 @@ def test_a_number_cell_keeps_only_the_decimals_it_has(cell: object, expected: st
     )
     score = dataset.scores[0].score
     assert score is not None and str(score) == expected
+
+
+def test_money_has_its_cents_whichever_way_it_was_entered() -> None:
+    # A workbook gives 2000.00 as 2000 and 12268.70 as 12268.7; the text form as typed.
+    raw = {
+        "income": _table(
+            "收入",
+            {"item": "经营收入", "budget": 2000.0, "final": "2000", "prior": "3897.123"},
+            {"item": "事业收入", "budget": 12268.7, "final": "12268.70"},
+        )
+    }
+    rows = build_dataset(raw).income
+    assert [str(rows[0].budget), str(rows[0].final), str(rows[0].prior)] == [
+        "2000.00",
+        "2000.00",
+        "3897.123",  # finer than cents stays exact
+    ]
+    assert str(rows[1].budget) == str(rows[1].final) == "12268.70"

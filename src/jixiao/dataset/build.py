@@ -191,11 +191,23 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
     if number < 0 and not column.signed:
         return None, InputError(cell.loc, f"“{_shown(value)}”：{column.header}不能为负数")
     if kind is ColType.MONEY:
-        return to_canonical(number, amount_unit), None
+        return _cents(to_canonical(number, amount_unit)), None
     return number, None
 
 
 _TEXTUAL = (ColType.TEXT, ColType.LONGTEXT, ColType.CODE, ColType.CHOICE)
+_CENT = Decimal("0.01")
+
+
+def _cents(amount: Decimal) -> Decimal:
+    """Money with at least 2 decimals (exactly: only zeros are added), whatever the source.
+
+    A workbook holds 2000.00 as the number 2000 and 12268.70 as 12268.7; the text form
+    keeps what was typed. Either way the dataset (and every figure's inputs) reads
+    ``2000.00`` and ``12268.70``.
+    """
+    exponent = amount.as_tuple().exponent
+    return amount if isinstance(exponent, int) and exponent <= -2 else amount.quantize(_CENT)
 
 
 def _parse_date(cell: RawCell, column: Column) -> tuple[date | None, InputError | None]:
