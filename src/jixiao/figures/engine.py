@@ -15,7 +15,7 @@ from typing import Any
 from jixiao.dataset.model import Dataset
 from jixiao.figures.model import Figure, FigureSet, default_places
 from jixiao.figures.trees import Tree, by_unit, item_name
-from jixiao.lib.money import HUNDRED, exact_text
+from jixiao.lib.money import exact_text, ratio_percent
 
 
 @dataclass
@@ -130,7 +130,7 @@ def summed(id: str, label: str, parts: list[Figure], unit: str = "万元") -> Fi
 def ratio(id: str, label: str, numerator: Figure, denominator: Figure) -> Figure:
     """``numerator ÷ denominator × 100%``; ``None`` when an input is missing or the base is 0."""
     n, d = numerator.value, denominator.value
-    value = n / d * HUNDRED if n is not None and d is not None and d != 0 else None
+    value = ratio_percent(n, d) if n is not None and d is not None else None
     return Figure(
         id=id,
         label=label,
@@ -159,7 +159,7 @@ def difference(id: str, label: str, a: Figure, b: Figure) -> Figure:
 def growth(id: str, label: str, current: Figure, prior: Figure) -> Figure:
     """``(current − prior) ÷ prior × 100%``; ``None`` when prior is 0 or missing."""
     c, p = current.value, prior.value
-    value = (c - p) / p * HUNDRED if c is not None and p is not None and p != 0 else None
+    value = ratio_percent(c - p, p) if c is not None and p is not None else None
     return Figure(
         id=id,
         label=label,
