@@ -157,3 +157,71 @@ def test_the_mini_report_matches_its_snapshot(mini: Built) -> None:
     if UPDATE or not snapshot.exists():
         snapshot.write_text(current, "utf-8")
     assert current == snapshot.read_text("utf-8")
+
+
+def test_it_states_the_internal_divisions_and_the_unit_count_once(example: Built) -> None:
+    text = _text(example.model, "org.setup")
+    assert text.count("综合规划处") == 1  # the department's list, no generated repeat
+    assert text.count("纳入部门决算共") == 1  # the generated sentence, bound to 表1
+    assert text.count("撤销广东本部门机关服务中心") == 1  # the change note, once
+    # What is left of the department's paragraph still reads as a sentence.
+    assert "机关党委共17个业务处室。" in text
+
+
+def test_the_generated_divisions_paragraph_stands_in_when_the_text_does_not_list_them(
+    mini: Built,
+) -> None:
+    from dataclasses import replace
+
+    from jixiao.dataset.model import Division
+
+    names = ("办公室", "计划财务处", "人事处")
+    dataset = replace(mini.dataset, divisions=tuple(Division(name=n) for n in names))
+    model = build_report(dataset, mini.figures, report_scorecard(dataset)[0])
+    text = _text(model, "org.setup")
+    assert "本部门本级内设机构为：办公室、计划财务处、人事处，共 3 个处室。" in text
+    assert text.count("计划财务处") == 1
+
+
+def test_the_grade_comes_from_the_frameworks_bands(mini: Built) -> None:
+    """Without a framework the shipped national one grades; a framework's own bands win."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from jixiao.reports.scores import GRADING_FRAMEWORK, scorecard_from_dataset
+    from jixiao.scoring import load_framework
+    from jixiao.scoring.model import GradeBand
+
+    national = load_framework(GRADING_FRAMEWORK)
+    card = scorecard_from_dataset(mini.dataset)
+    assert card.total is not None
+    band = national.grade_for(card.total)
+    assert band is not None and card.grade == band.label
+    strict = replace(
+        national,
+        grade_bands=(GradeBand("差", "不达标", Decimal(0)), GradeBand("优", "达标", Decimal(99))),
+    )
+    assert scorecard_from_dataset(mini.dataset, strict).grade == "不达标"  # 95 < 99
+
+
+def test_a_unit_report_leaves_out_empty_headings_and_renumbers_the_rest(mini: Built) -> None:
+    from jixiao.reports.api import prepare_report, unit_dataset, units_with_rows
+
+    unit = unit_dataset(mini.dataset, units_with_rows(mini.dataset)[1])
+    model, _ = prepare_report(unit, omit_empty=True)
+    titles = [(s.level, s.title) for s in model.sections]
+    assert titles == [
+        (1, "一、部门基本情况"),
+        (2, "（一）机构设置及主要职能"),
+        (3, "1.机构设置"),
+        (2, "（二）部门整体支出情况"),
+        (3, "1.部门预算编制范围"),
+        (3, "2.部门预算编制情况"),
+        (3, "3.部门决算情况"),
+        (1, "附录1：数据一致性检查结果"),
+        (1, "附录2：数据来源"),
+    ]
+    for i, section in enumerate(model.sections):
+        below = model.sections[i + 1] if i + 1 < len(model.sections) else None
+        assert section.blocks or (below is not None and below.level > section.level)
+    assert "附表1" not in _text(model)  # nothing points to a scorecard it does not have

@@ -29,9 +29,15 @@ DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
 
 
 def prepare_report(
-    dataset: Dataset, framework_id: str | None = None, wording: Wording | None = None
+    dataset: Dataset,
+    framework_id: str | None = None,
+    wording: Wording | None = None,
+    omit_empty: bool = False,
 ) -> tuple[ReportModel, list[Finding]]:
-    """The report model of ``dataset`` and every finding (checks + scoring) it lists."""
+    """The report model of ``dataset`` and every finding (checks + scoring) it lists.
+
+    ``omit_empty`` leaves out headings with nothing under them (a budget unit's report).
+    """
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
 
@@ -39,7 +45,8 @@ def prepare_report(
     findings = run_checks(dataset, figures)
     scorecard, score_findings = report_scorecard(dataset, framework_id)
     findings += not_in_checks(score_findings, findings)
-    return build_report(dataset, figures, scorecard, findings, wording), findings
+    model = build_report(dataset, figures, scorecard, findings, wording, omit_empty=omit_empty)
+    return model, findings
 
 
 def not_in_checks(score_findings: Sequence[Finding], checks: Sequence[Finding]) -> list[Finding]:
@@ -146,7 +153,8 @@ def unit_dataset(dataset: Dataset, unit: Unit) -> Dataset:
     """The dataset of one budget unit: its rows become the (department) rows of a report.
 
     Free text, goals and scores are the department's and are not carried over; the unit
-    report states the unit's money, with its own figures, checks and charts.
+    report states the unit's money, with its own figures, checks and charts, and leaves
+    out the headings it has nothing to say under.
     """
     values: dict[str, Any] = {}
     for spec in TABLES:
@@ -166,7 +174,7 @@ def unit_dataset(dataset: Dataset, unit: Unit) -> Dataset:
 
 
 def _write_unit(dataset: Dataset, outdir: Path, formats: Sequence[str]) -> list[Path]:
-    model, _ = prepare_report(dataset, framework_id=None)
+    model, _ = prepare_report(dataset, framework_id=None, omit_empty=True)
     return render_report(model, outdir, formats, f"{dataset.units[0].code}-{report_stem(dataset)}")
 
 

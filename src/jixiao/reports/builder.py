@@ -8,7 +8,9 @@ has a section builder (``jixiao.reports.sections``, registered in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from jixiao.checks.findings import Finding
 from jixiao.dataset.model import Dataset
@@ -108,14 +110,62 @@ def _finding_rows(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
     )
 
 
+_NUMERALS = "一二三四五六七八九十"
+#: The numbering of a heading at each level (1 = 一、, 2 = （一）, 3 = 1.) and how to write it.
+_NUMBERING: dict[int, tuple[re.Pattern[str], Callable[[int], str]]] = {
+    1: (re.compile(rf"^[{_NUMERALS}]+、"), lambda n: f"{_chinese(n)}、"),
+    2: (re.compile(rf"^（[{_NUMERALS}]+）"), lambda n: f"（{_chinese(n)}）"),
+    3: (re.compile(r"^\d+[.．]"), lambda n: f"{n}."),
+}
+
+
+def _chinese(n: int) -> str:
+    """1–99 in Chinese numerals (一, 十, 十一, 二十三)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_NUMERALS[tens - 1]}十")
+    return head + (_NUMERALS[ones - 1] if ones else "")
+
+
+def without_empty_sections(sections: Sequence[Section]) -> list[Section]:
+    """``sections`` without the headings that have nothing under them, renumbered.
+
+    A section is kept when it has blocks or a kept section below it; the numbered
+    headings that remain run 一、二、…, （一）（二）…, 1. 2. … again under each parent.
+    """
+    kept: list[Section] = []
+    for i, s in enumerate(sections):
+        below = []
+        for t in sections[i + 1 :]:
+            if t.level <= s.level:
+                break
+            below.append(t)
+        if s.blocks or any(t.blocks for t in below):
+            kept.append(s)
+    counters: dict[int, int] = {}
+    result = []
+    for s in kept:
+        counters = {level: n for level, n in counters.items() if level <= s.level}
+        title = s.title
+        if s.level in _NUMBERING and (match := _NUMBERING[s.level][0].match(title)):
+            counters[s.level] = counters.get(s.level, 0) + 1
+            title = _NUMBERING[s.level][1](counters[s.level]) + title[match.end() :]
+        result.append(dataclasses.replace(s, title=title))
+    return result
+
+
 def build_report(
     dataset: Dataset,
     figures: Mapping[str, FigureLike],
     scorecard: Scorecard,
     findings: Sequence[Finding] = (),
     wording: Wording | None = None,
+    omit_empty: bool = False,
 ) -> ReportModel:
-    """The report model of ``dataset``: pure, deterministic, every number bound to a figure."""
+    """The report model of ``dataset``: pure, deterministic, every number bound to a figure.
+
+    With ``omit_empty`` (a budget unit's report, which has no free text, goals or scores
+    of its own), headings with nothing under them are left out and the rest renumbered.
+    """
     import jixiao.reports.sections  # noqa: F401  (registers the section builders)
 
     ctx = Context(dataset, Figures(figures), scorecard, findings, wording or load_wording())
@@ -135,6 +185,8 @@ def build_report(
         else s
         for s in sections
     ]
+    if omit_empty:
+        sections = without_empty_sections(sections)
     cover = _cover(ctx)
     return ReportModel(
         title=f"{dataset.profile.department_name}{cover.title}",

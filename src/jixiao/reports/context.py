@@ -206,15 +206,35 @@ def section(section_id: str) -> Callable[[SectionBuilder], SectionBuilder]:
     return register
 
 
-def texts(ctx: Context, key: str) -> list[Block]:
-    """The department's paragraphs under ``key``, minus those the report generates itself."""
-    patterns = [re.compile(p) for p in ctx.wording.data.get("superseded", {}).get(key, [])]
-    return [
-        Paragraph((Run(text),))
-        for block in ctx.dataset.text(key)
-        for p in paragraphs(block)
-        if (text := without_scores(ctx, p)) and not any(pattern.search(p) for pattern in patterns)
-    ]
+def texts(ctx: Context, key: str, restated: str = "") -> list[Block]:
+    """The department's paragraphs under ``key``, minus what the report generates itself.
+
+    A paragraph matching a ``superseded`` pattern is left out; so is a sentence matching a
+    ``superseded_sentences`` pattern or found word for word in ``restated`` (text the
+    report prints next to it), so that each fact is stated once.
+    """
+    data = ctx.wording.data
+    patterns = [re.compile(p) for p in data.get("superseded", {}).get(key, [])]
+    sentence_patterns = [re.compile(p) for p in data.get("superseded_sentences", {}).get(key, [])]
+    result: list[Block] = []
+    for block in ctx.dataset.text(key):
+        for p in paragraphs(block):
+            if any(pattern.search(p) for pattern in patterns):
+                continue
+            kept = [
+                s
+                for s in sentences(p)
+                if not any(pattern.search(s) for pattern in sentence_patterns)
+                and not (restated and s.strip() in restated)
+            ]
+            if text := without_scores(ctx, "".join(kept)):
+                result.append(Paragraph((Run(text),)))
+    return result
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut after each full stop (。！？), the stops kept: joined, they are ``text``."""
+    return [s for s in re.split(r"(?<=[。！？])", text) if s]
 
 
 def without_scores(ctx: Context, text: str) -> str:

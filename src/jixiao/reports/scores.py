@@ -15,28 +15,30 @@ from jixiao.dataset.model import Dataset, ScoreItem
 from jixiao.reports.model import Scorecard, ScoreRow
 
 if TYPE_CHECKING:
-    from jixiao.scoring import ItemScore
+    from jixiao.scoring import Framework, ItemScore
     from jixiao.scoring import Scorecard as EngineScorecard
 
 SCORECARD_TITLE = "部门整体支出绩效自评指标评分表"
 
-#: Grade bands of 财预〔2020〕10号 (lower bound inclusive), used when no framework says otherwise.
-NATIONAL_BANDS: tuple[tuple[Decimal, str], ...] = (
-    (Decimal(90), "优秀"),
-    (Decimal(80), "良好"),
-    (Decimal(60), "中"),
-    (Decimal(0), "差"),
-)
+#: The framework whose grade bands grade a department's own 自评评分 when no framework
+#: is named: the national department framework (财预〔2013〕53号; the bands are those of
+#: 财预〔2020〕10号). The bands live in the framework file, not in a second copy here.
+GRADING_FRAMEWORK = "mof-dept-2013"
 
 
-def grade_for(total: Decimal | None, bands: Sequence[tuple[Decimal, str]] = NATIONAL_BANDS) -> str:
-    """The grade of ``total`` under ``bands`` (highest lower bound first); ``""`` if no total."""
+def grading_framework(framework: Framework | None = None) -> Framework:
+    """``framework``, or the shipped :data:`GRADING_FRAMEWORK` whose bands grade a total."""
+    from jixiao.scoring import load_framework
+
+    return framework if framework is not None else load_framework(GRADING_FRAMEWORK)
+
+
+def grade_label(total: Decimal | None, framework: Framework | None = None) -> str:
+    """The grade of ``total`` as the framework's bands label it; ``""`` if no total or band."""
     if total is None:
         return ""
-    for lower, grade in bands:
-        if total >= lower:
-            return grade
-    return bands[-1][1] if bands else ""
+    band = grading_framework(framework).grade_for(total)
+    return band.label if band else ""
 
 
 def _row(item: ScoreItem) -> ScoreRow:
@@ -60,10 +62,11 @@ def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
-def scorecard_from_dataset(
-    dataset: Dataset, bands: Sequence[tuple[Decimal, str]] = NATIONAL_BANDS
-) -> Scorecard:
-    """The scorecard as the department filled it (自评评分), totalled over the 一级 lines."""
+def scorecard_from_dataset(dataset: Dataset, framework: Framework | None = None) -> Scorecard:
+    """The scorecard as the department filled it (自评评分), totalled over the 一级 lines.
+
+    The total is graded by ``framework``'s bands (default :data:`GRADING_FRAMEWORK`).
+    """
     rows = tuple(_row(item) for item in dataset.scores)
     top = [r for r in rows if r.level == 1]
     total = _sum([r.score for r in top])
@@ -72,7 +75,7 @@ def scorecard_from_dataset(
         rows=rows,
         points=_sum([r.points for r in top]),
         total=total,
-        grade=grade_for(total, bands),
+        grade=grade_label(total, framework),
         framework=dataset.self_evaluation.framework,
     )
 
@@ -120,7 +123,8 @@ def report_scorecard(
     """The scorecard the report prints, and the scoring engine's findings.
 
     ``framework_id`` defaults to the dataset's own (自评结论.评分框架). Without any
-    framework the department's own 自评评分 is printed, graded with the national bands.
+    framework the department's own 自评评分 is printed, graded by the bands of
+    :data:`GRADING_FRAMEWORK`.
     Raises :class:`jixiao.scoring.UnknownFramework` for an unknown framework id.
     """
     from jixiao.scoring import score_dataset

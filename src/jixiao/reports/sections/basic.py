@@ -24,9 +24,12 @@ from jixiao.reports.wording import merge_runs
 
 @section("org.setup")
 def _org_setup(ctx: Context) -> list[Block]:
-    blocks = texts(ctx, "org_setup")
     ds = ctx.dataset
-    if ds.divisions:
+    # The department's text keeps its own wording; a sentence of it that the paragraph
+    # generated below states too (the unit count, the change note) is left out of it.
+    blocks = texts(ctx, "org_setup", restated=ds.profile.unit_change_note if ds.units else "")
+    written = "".join(run.text for b in blocks if isinstance(b, Paragraph) for run in b.runs)
+    if ds.divisions and not all(d.name in written for d in ds.divisions):
         names = "、".join(d.name for d in ds.divisions)
         blocks.append(ctx.para("divisions", names=names, count=str(len(ds.divisions))))
     if ds.units:

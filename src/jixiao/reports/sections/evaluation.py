@@ -301,4 +301,5 @@ def _carryover(ctx: Context) -> list[Block]:
 
 @section("other")
 def _other(ctx: Context) -> list[Block]:
-    return texts(ctx, "other") or [ctx.para("other_default")]
+    # The default sentence points to 附表1, so it is written only when there are scores.
+    return texts(ctx, "other") or ([ctx.para("other_default")] if ctx.scorecard.rows else [])
