@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from jixiao.audit.rules import (  # noqa: F401  (importing a module registers its rules)
     amounts,
+    appendix,
     counts,
     formulas,
     numbering,
