@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from jixiao.reports.model import Table
 
 #: A table spans about this many CJK characters at the table font size (156 mm, 10.5 pt).
 TABLE_EMS = 40.0
+#: The shortest line a text column is wrapped to, in CJK characters.
+READABLE_EMS = 6.0
 _TOKEN = re.compile(r"[!-~]+")  # a run of printable ASCII: a number, a code, an id
 
 
@@ -16,24 +19,70 @@ def _ems(text: str) -> float:
     return sum(0.55 if ord(c) < 0x2E80 else 1.0 for c in text)
 
 
+@cache
 def column_widths(table: Table) -> list[int]:
-    """Column widths in % from the text lengths, for ``table-layout: fixed``.
+    """Column widths in % that keep the table short, for ``table-layout: fixed``.
 
     A fixed layout spares the browser (and WeasyPrint, where it is most of the time spent)
     from measuring every cell's content to size the columns. Every column is at least as
     wide as its longest number or code (“1.1.12”, “617,056.54”) and its short words
-    (“万元”), which must not break.
+    (“万元”), which must not break, and as :data:`READABLE_EMS` characters. The rest of the width goes, one per cent at a time, to
+    the column where it saves the most printed lines (a row is as tall as its tallest
+    cell), so a column of long paragraphs (取得成效) gets the room and a column of short
+    titles next to it is not squeezed into one character per line. What no column needs
+    is shared by the text lengths.
     """
-    weights, floors = [], []
-    for i, header in enumerate(table.header):
+    columns = range(len(table.header))
+    texts = [list(table.header), *([cell.text for cell in row] for row in table.rows)]
+    lengths = [[_ems(t) for t in row] for row in texts]
+    floors, weights = [], []
+    for i in columns:
         cells = [row[i].text for row in table.rows]
-        lengths = [_ems(c) for c in cells] or [0.0]
-        typical = max(_ems(header) / 2, min(max(lengths), 40), sum(lengths) / len(lengths))
-        weights.append(max(typical, 2.0))
+        column = [row[i] for row in lengths[1:]] or [0.0]
+        weights.append(max(_ems(table.header[i]) / 2, min(max(column), 40), 2.0))
         tokens = [_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
         tokens += [_ems(c) for c in cells if _ems(c) <= 3]  # short words (万元, 良好) stay whole
+        # A text column keeps room for a readable line: a short title stays on one line,
+        # a longer one wraps after READABLE_EMS characters, not after one or two.
+        tokens.append(min(max(column), READABLE_EMS))
         floors.append(min(40.0, (max(tokens, default=0.0) + 1.2) / TABLE_EMS * 100))
-    total = sum(weights)
-    widths = [max(f, w / total * 100) for w, f in zip(weights, floors, strict=True)]
+    widths = list(floors)
+    if sum(widths) < 100:
+        _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths))
+        spare = 100 - sum(widths)
+        widths = [
+            w + spare * weight / sum(weights) for w, weight in zip(widths, weights, strict=True)
+        ]
     scale = 100 / sum(widths)
     return [max(4, round(w * scale)) for w in widths]
+
+
+def _lines(length: float, width: float) -> float:
+    """Printed lines of a cell ``length`` ems long in a column ``width`` % wide (at least one)."""
+    return max(1.0, length / (width / 100 * TABLE_EMS))
+
+
+def _grow_where_lines_are_saved(
+    widths: list[float], lengths: list[list[float]], room: float
+) -> None:
+    """Give ``room`` (%) a step at a time to the column whose widening saves most lines."""
+    step = 1.0
+    heights = [[_lines(n, w) for n, w in zip(row, widths, strict=True)] for row in lengths]
+    while room >= step:
+        tallest = [max(row) for row in heights]
+        best, best_saving = -1, 0.0
+        for i, width in enumerate(widths):
+            saving = 0.0
+            for row, height, top in zip(lengths, heights, tallest, strict=True):
+                if height[i] < top:
+                    continue  # another cell makes this row as tall: widening i saves nothing here
+                others = max((h for k, h in enumerate(height) if k != i), default=1.0)
+                saving += top - max(others, _lines(row[i], width + step))
+            if saving > best_saving + 1e-9:
+                best, best_saving = i, saving
+        if best < 0:
+            return
+        widths[best] += step
+        room -= step
+        for row, height in zip(lengths, heights, strict=True):
+            height[best] = _lines(row[best], widths[best])
