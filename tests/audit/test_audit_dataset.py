@@ -8,14 +8,21 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import SEED
-from jixiao.audit import audit_file
+from jixiao.audit import audit_file, audit_lines
+from jixiao.audit.document import build_document
+from jixiao.audit.extract import extract_file
+from jixiao.audit.numbers import MONEY, PERCENT, Quantity, find_quantities, normalize
 from jixiao.figures import compute_figures
 from jixiao.io.formats import load_dataset
+from jixiao.lib.money import round_half_up
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "gdstc-2023.yaml"
 
@@ -62,3 +69,53 @@ def test_the_report_jixiao_renders_audits_with_no_error(
         (f.line, f.rule, f.message) for f in crossed.findings if f.severity.value == "error"
     ] == []
     assert alone.checked > 100
+
+
+def test_the_rendered_report_names_no_unscored_item_as_an_omitted_deduction(
+    rendered_report: Path,
+) -> None:
+    # 整体效能 and 专项效能 "因缺少数据未单独评分": not deductions the 自评结论 leaves out.
+    assert [f.message for f in audit_file(rendered_report).findings if f.rule == "conclusion"] == []
+
+
+def _figure_sites(lines: list[str], figures: Mapping[str, Any]) -> list[tuple[int, Quantity]]:
+    """Numbers of the body (not the appendices) equal, as printed, to one of jixiao's figures."""
+    body = {n for p in build_document(lines).body() for n in p.line_numbers}
+    printed = {(f.unit, round_half_up(f.value, 2)) for f in figures.values() if f.value is not None}
+    unit_of = {MONEY: "万元", PERCENT: "%"}
+    return [
+        (number, q)
+        for number in sorted(body)
+        for q in find_quantities(normalize(lines[number - 1]))
+        if not q.approx
+        and normalize(lines[number - 1])[q.start].isdigit()
+        and (unit_of.get(q.kind, q.unit), round_half_up(q.value, 2)) in printed
+    ]
+
+
+def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_95_percent(
+    rendered_report: Path, example_figures: Mapping[str, Any]
+) -> None:
+    # One digit of one computed figure changed in the body: the 数据来源 appendix (and the
+    # relations the text states) must disagree. benchmarks/bench_audit.py measures more.
+    lines = extract_file(rendered_report).lines
+    base = {(f.line, f.rule, f.stated, f.expected) for f in audit_lines(lines).findings}
+    sites = _figure_sites(lines, example_figures)
+    rng = random.Random(11)
+    caught = 0
+    for _ in range(100):
+        line, q = rng.choice(sites)
+        mutated = list(lines)
+        text = lines[line - 1]
+        digits = [i for i in range(q.start, q.end) if text[i].isdigit()]
+        at = rng.choice(digits)
+        mutated[line - 1] = (
+            text[:at] + rng.choice([d for d in "0123456789" if d != text[at]]) + text[at + 1 :]
+        )
+        new = [
+            f
+            for f in audit_lines(mutated).findings
+            if (f.line, f.rule, f.stated, f.expected) not in base and f.severity.value != "info"
+        ]
+        caught += bool(new)
+    assert caught >= 95, caught

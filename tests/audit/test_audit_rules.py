@@ -32,6 +32,16 @@ SCORE_TABLE = [
     "2.3\t信息公开\t1\t0\t1",
 ]
 
+APPENDIX = [
+    "附录2：数据来源",
+    "附录表2　数据来源",
+    "编号\t名称\t数值\t单位\t计算公式\t所依据的数据",
+    "three_public.trips.groups\t因公出国（境）团组数\t19\t个\t填报数\t基本信息.因公出国（境）团组数 = 19",
+    "three_public.trips.persons\t因公出国（境）人次\t48\t人次\t填报数\t基本信息.因公出国（境）人次 = 48",
+    "income.final.share.财政拨款收入\t财政拨款收入占决算收入合计的比例\t96.02\t%\t\t",
+    "income.final.财政拨款收入\t财政拨款收入决算数\t592,519.16\t万元\t填报数\t",
+]
+
 #: (rule, wrong text, corrected text, severity, stated, expected)
 CASES = [
     (
@@ -105,6 +115,30 @@ CASES = [
         [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制的自评得满分；预算执行等方面有扣分。"],
         [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制和预算执行等方面有扣分。"],
         "error", "5", "4",
+    ),
+    (
+        "conclusion",  # an item the text says was not scored is not left out of the deductions
+        [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制等方面有扣分。"],
+        [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制等方面有扣分；预算执行因缺少数据未单独评分。"],
+        "warning", None, None,
+    ),
+    (
+        "appendix",  # a body figure against the report's own 数据来源 row
+        ["2023年度因公出国（境）团组 18 个、48 人次。", *APPENDIX],
+        ["2023年度因公出国（境）团组 19 个、48 人次。", *APPENDIX],
+        "error", "18", "19",
+    ),
+    (
+        "appendix",  # the unnamed count is the appendix's only 人次 row
+        ["2023年度因公出国（境）团组 19 个、84 人次。", *APPENDIX],
+        ["2023年度因公出国（境）团组 19 个、48 人次。", *APPENDIX],
+        "warning", "84", "48",
+    ),
+    (
+        "appendix",  # a number changed in the appendix no longer agrees with the body
+        ["本部门财政拨款收入 592,519.16 万元，占总收入 96.02%。", *APPENDIX[:-1], "income.final.财政拨款收入\t财政拨款收入决算数\t592,519.61\t万元\t填报数\t"],
+        ["本部门财政拨款收入 592,519.16 万元，占总收入 96.02%。", *APPENDIX],
+        "error", "592519.16", "592519.61",
     ),
     (
         "grade",

@@ -228,7 +228,11 @@ def _check_children(
 #: The list a conclusion names sits right before these words, after the last clause break.
 _FULL_MARKS = re.compile(r"(?:的)?(?:自评)?(?:均|都|全部)?(?:为|得|获得|取得)?满分")
 _DEDUCTED = re.compile(r"等?(?:方面|指标)?(?:均)?(?:有|存在|出现)(?:所)?扣分")
-_LIST_START = {_FULL_MARKS: "。；;：:", _DEDUCTED: "。；;：:，,"}
+#: "整体效能、专项效能因缺少数据未单独评分": items the text itself says were not scored.
+_NOT_SCORED = re.compile(
+    r"(?:因[^，,。；;]*?)?(?:未单独评分|未能单独评分|未评分|未予评分|不予评分|暂不评分|无法评分|未单独打分|评分不完整)"
+)
+_LIST_START = {_FULL_MARKS: "。；;：:", _DEDUCTED: "。；;：:，,", _NOT_SCORED: "。；;：:，,"}
 _LIST_SPLIT = re.compile(r"[、，,及和与]")
 
 
@@ -245,14 +249,16 @@ def check_conclusions(audit: Audit) -> None:
             _full_marks_claim(audit, item, para, start, end)
         _contradictions(audit, para, full, deducted)
         if deducted:
-            _omissions(audit, para, full, deducted, card)
+            # An item the text says was not scored is no deduction the conclusion leaves out.
+            not_scored = _named_items(card, para, _NOT_SCORED)
+            _omissions(audit, para, full + not_scored, deducted, card)
 
 
 def _named_items(
     card: Scorecard, para: Paragraph, pattern: re.Pattern[str]
 ) -> list[tuple[ScoreItem, int, int]]:
     found: list[tuple[ScoreItem, int, int]] = []
-    word = "满分" if pattern is _FULL_MARKS else "扣分"
+    word = {_FULL_MARKS: "满分", _DEDUCTED: "扣分"}.get(pattern, "评分")
     if word not in para.text:
         return found
     for match in pattern.finditer(para.text):
