@@ -225,3 +225,13 @@ def test_a_unit_report_leaves_out_empty_headings_and_renumbers_the_rest(mini: Bu
         below = model.sections[i + 1] if i + 1 < len(model.sections) else None
         assert section.blocks or (below is not None and below.level > section.level)
     assert "附表1" not in _text(model)  # nothing points to a scorecard it does not have
+
+
+def test_an_item_not_scored_in_full_shows_no_partial_sum_in_the_narrative(example: Built) -> None:
+    """整体效能 has 11 of its 三级 items without data: its partial sum is no score."""
+    text = _text(example.model, "evaluation.performance")
+    assert (
+        "1. 整体效能情况。该指标分值 25 分，部分下级指标缺少数据，未计算得分（详见附表1）。" in text
+    )
+    assert "2. 专项效能情况。该指标分值 25 分，因缺少评分所需数据未能评分（详见附表1）。" in text
+    assert "dataset:" not in text and "扣 23.84 分" not in text

@@ -71,7 +71,14 @@ def _top_row(card: Scorecard, keyword: str, index: int) -> ScoreRow | None:
     return top[index] if len(top) > index else None
 
 
+#: The phrase of an item the framework did not score in full, by status.
+_UNSCORED_PHRASES = {"partial": "item_partial", "missing": "item_missing"}
+
+
 def _item_score(ctx: Context, row: ScoreRow) -> list[Run]:
+    unscored = _UNSCORED_PHRASES.get(row.status)
+    if unscored:
+        return ctx.runs(unscored, points=score_run(row, "points"))
     return ctx.runs("item_score", points=score_run(row, "points"), score=score_run(row, "score"))
 
 
@@ -114,6 +121,9 @@ def _management(ctx: Context) -> list[Block]:
 def _score_item_paragraph(ctx: Context, n: int, row: ScoreRow) -> Paragraph:
     name = row.name.removesuffix("情况")
     runs = [Run(f"{n}. {name}情况。", bold=True), *_item_score(ctx, row)]
+    if row.status in _UNSCORED_PHRASES:
+        # What is missing is listed item by item in 附表1; the partial sum is no score.
+        return Paragraph(tuple(merge_runs(runs)))
     reason = without_scores(ctx, row.reason)
     if reason:
         runs.append(Run(reason if reason.endswith("。") else reason + "。"))
