@@ -30,6 +30,7 @@ PALETTE: tuple[str, ...] = (
 )
 DPI = 150
 SIZE = (6.4, 3.8)
+BAR_LABEL_SIZE = 8  #: points, the values printed on grouped bars
 
 Drawer = Callable[[Any, Chart], None]
 #: kind → drawing function; the builder picks a kind per chart.
@@ -93,13 +94,20 @@ def _grouped(ax: Any, chart: Chart) -> None:
     count = len(chart.series)
     width = 0.8 / count
     positions = range(len(chart.categories))
+    labels = [_labels(series.values) for series in chart.series]
+    # Level labels read best; they stand upright only where they would be wider than
+    # their bar's slot and run into the neighbour's value.
+    slot = SIZE[0] * 0.8 * 72 / max(1, len(chart.categories) * count)  # points per bar
+    longest = max((len(t) for row in labels for t in row), default=0)
+    level = longest * BAR_LABEL_SIZE * 0.6 <= slot
     for i, series in enumerate(chart.series):
         xs = [p - 0.4 + width * (i + 0.5) for p in positions]
         bars = ax.bar(
             xs, _floats(series.values), width, label=series.name, color=PALETTE[i % len(PALETTE)]
         )
-        # Upright labels, so neighbouring bars' values never overlap.
-        ax.bar_label(bars, labels=_labels(series.values), padding=2, fontsize=7, rotation=90)
+        ax.bar_label(
+            bars, labels=labels[i], padding=2, fontsize=BAR_LABEL_SIZE, rotation=0 if level else 90
+        )
     ax.set_xticks(list(positions), chart.categories, fontsize=8)
     ax.set_ylabel(f"金额（{chart.unit}）")
     # Above the plot, under the title: never on top of a bar or its value.
