@@ -54,7 +54,8 @@ def _scores_appendix(ctx: Context) -> list[Block]:
     )
     lead = ctx.para(
         "scores_lead",
-        framework=card.framework or "—",
+        # A reader knows the framework by its name; the id (gd-dept-2023) is for --framework.
+        framework=f"{card.title}（{card.framework}）" if card.framework else "—",
         total=Run(score_text(card.total), score="total"),
         grade=Run(card.grade or "—", score="grade"),
     )
