@@ -227,3 +227,37 @@ def test_the_word_tables_fill_the_text_width_with_content_sized_columns(
     scorecard = doc.tables[-3]  # 附表1, then the two appendix tables
     code, _name, _points, _score, _deduction, reason = (c.width.mm for c in scorecard.rows[0].cells)
     assert reason > 3 * code
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="environment-dependent: needs LibreOffice (soffice)")
+def test_libreoffice_lays_the_word_file_out_on_a4_with_its_chinese_text(
+    mini: Built, tmp_path: Path
+) -> None:
+    """A manual check made automatic where LibreOffice exists: it opens the .docx as Word would."""
+    import subprocess
+
+    from jixiao.reports.api import render_report
+
+    (docx,) = render_report(mini.model, tmp_path, ["docx"], "report")
+    profile = (tmp_path / "lo-profile").as_uri()
+    command = [str(SOFFICE), "--headless", "--norestore", f"-env:UserInstallation={profile}"]
+    done = subprocess.run(
+        [*command, "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(docx)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "pdf" / "report.pdf"
+    if not pdf.exists() and "could not be loaded" in done.stdout + done.stderr:
+        pytest.skip("environment-dependent: LibreOffice is installed without Writer")
+    reader = PdfReader(str(pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    text = _squash("".join(page.extract_text() for page in reader.pages))
+    assert "示例科技厅" in text and "部门整体支出绩效自评报告" in text
+    assert "决算收入合计" in text
