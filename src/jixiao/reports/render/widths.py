@@ -11,6 +11,8 @@ from jixiao.reports.model import Table
 TABLE_EMS = 40.0
 #: The shortest line a text column is wrapped to, in CJK characters.
 READABLE_EMS = 6.0
+#: A cell's left and right padding (and the rule between cells), in characters.
+PADDING_EMS = 1.2
 _TOKEN = re.compile(r"[!-~]+")  # a run of printable ASCII: a number, a code, an id
 
 
@@ -64,7 +66,7 @@ def column_widths(table: Table) -> list[int]:
 
 def _percent(ems: float) -> float:
     """The column width in % that holds ``ems`` characters and the cell padding."""
-    return min(40.0, (ems + 1.2) / TABLE_EMS * 100)
+    return min(40.0, (ems + PADDING_EMS) / TABLE_EMS * 100)
 
 
 def _within_the_page(hard: list[float], soft: list[float]) -> list[float]:
@@ -79,7 +81,7 @@ def _within_the_page(hard: list[float], soft: list[float]) -> list[float]:
 
 def _lines(length: float, width: float) -> float:
     """Printed lines of a cell ``length`` ems long in a column ``width`` % wide (at least one)."""
-    return max(1.0, length / (width / 100 * TABLE_EMS))
+    return max(1.0, length / max(0.5, width / 100 * TABLE_EMS - PADDING_EMS))
 
 
 def _grow_where_lines_are_saved(
