@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -143,22 +144,81 @@ def rendered_rates(workdir: Path, count: int) -> dict[str, Any]:
 
     dataset = load_dataset(EXAMPLE)
     figures = compute_figures(dataset)
-    [path] = write_reports(dataset, workdir / "rendered", ("docx",))
+    paths = write_reports(dataset, workdir / "rendered", ("docx", "html"))
+    [path] = [p for p in paths if p.suffix == ".docx"]
+    [html_path] = [p for p in paths if p.suffix == ".html"]
     lines = extract_file(path).lines
     base = audit_lines(lines, figures=figures)
     sites = _sites(lines)
     figure_sites = [s for s in sites if _is_figure(s[1], figures)]
+    computed_sites = _computed_sites(lines, sites, html_path)
     result: dict[str, Any] = {
         "report": "examples/gdstc-2023.yaml rendered to .docx",
+        "lines": len(lines),
+        "audit_seconds": round(best_of(lambda: audit_lines(lines)), 4),
         "errors_in_rendered_report": audit_lines(lines).errors,
         "errors_with_dataset": base.errors,
         "number_sites": len(sites),
         "figure_sites": len(figure_sites),
+        "computed_sites": len(computed_sites),
     }
-    for label, chosen in (("all_numbers", sites), ("figures_only", figure_sites)):
+    for label, chosen in (
+        ("computed", computed_sites),
+        ("figures_only", figure_sites),
+        ("all_numbers", sites),
+    ):
         for mode, figs in (("text", None), ("with_dataset", figures)):
             result[f"{label}.{mode}"] = _mutation_rate(lines, chosen, figs, count)
     return result
+
+
+class _FigureSpans(HTMLParser):
+    """The rendered HTML's blocks (paragraphs, headings, table rows with tab-joined cells),
+    each with the offsets of the numbers the renderer printed from a figure (``data-figure``)."""
+
+    _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "tr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: dict[str, set[int]] = {}
+        self._open: list[tuple[list[str], set[int], list[bool]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self._open.append(([], set(), [False]))
+        elif tag in ("td", "th") and self._open:
+            parts, _, started = self._open[-1]
+            if started[0]:
+                parts.append("\t")
+            started[0] = True
+        if self._open and any(name == "data-figure" for name, _ in attrs):
+            parts, spans, _ = self._open[-1]
+            spans.add(len("".join(parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS and self._open:
+            parts, spans, _ = self._open.pop()
+            self.blocks.setdefault("".join(parts).strip(), spans)
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1][0].append(data)
+
+
+def _computed_sites(
+    lines: Sequence[str], sites: list[tuple[int, Quantity]], html_path: Path
+) -> list[tuple[int, Quantity]]:
+    """The numbers jixiao computed: those the HTML rendering of the same report marks with
+    ``data-figure`` (the docx line and the HTML block have the same text)."""
+    parser = _FigureSpans()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    chosen = []
+    for number, q in sites:
+        line = lines[number - 1]
+        spans = parser.blocks.get(line.strip())
+        if spans is not None and q.start - (len(line) - len(line.lstrip())) in spans:
+            chosen.append((number, q))
+    return chosen
 
 
 def _sites(lines: Sequence[str]) -> list[tuple[int, Quantity]]:
@@ -241,7 +301,7 @@ def write_doc(results: dict[str, Any]) -> None:
     rate_rows = "\n".join(
         f"| rendered example, {label.replace('_', ' ')}, {'text only' if mode == 'text' else '`--dataset`'} | "
         f"{rend[f'{label}.{mode}']['mutations']} | {rend[f'{label}.{mode}']['strict']:.1%} | {rend[f'{label}.{mode}']['any']:.1%} |"
-        for label in ("figures_only", "all_numbers")
+        for label in ("computed", "figures_only", "all_numbers")
         for mode in ("text", "with_dataset")
     )
     section = f"""## Audit
@@ -266,15 +326,23 @@ counts `info` (e.g. a total one cent off the sum of its parts, which rounding ca
 | generated genre reports (`tests/audit/genre.py`, every number in a stated relation) | {gen["mutations"]} | {gen["strict"]:.1%} | {gen["any"]:.1%} |
 {rate_rows}
 
-- The rendered example (`examples/gdstc-2023.yaml` → Word) audits with
-  {rend["errors_in_rendered_report"]} errors ({rend["errors_with_dataset"]} with `--dataset`).
-- *figures only* = the {rend["figure_sites"]} numbers that equal one of the dataset's figures (what jixiao
-  computed); *all numbers* = all {rend["number_sites"]} numbers with a unit, including the department's
-  free text that the report copies (target values, "新增两院院士 13 人"…): a standalone fact that no
-  other sentence relates to cannot be checked from the text alone, and only some of them are
-  dataset figures. The ≥ 95 % target holds on generated reports, where every number takes
-  part in a relation; on the rendered example it is reached only with `--dataset` and only
-  when counting `info`; the copied free text keeps the all-numbers rate far lower.
+- The rendered example (`examples/gdstc-2023.yaml` → Word, {rend["lines"]} lines) audits with
+  {rend["errors_in_rendered_report"]} errors ({rend["errors_with_dataset"]} with `--dataset`) in {rend["audit_seconds"]:.3f} s.
+- Three populations of the rendered example's body numbers (the appendices are not mutated):
+  - *computed* = the {rend["computed_sites"]} numbers jixiao computed and printed from a figure: those
+    the HTML rendering of the same report marks with `data-figure` (amounts, shares, ratios,
+    changes, counts). **This is the population the ≥ 95 % target is measured on**: each of them is
+    also a row of the report's 附录 数据来源, which the `appendix` rule checks the body against.
+  - *figures only* = the {rend["figure_sites"]} numbers whose value equals one of the dataset's figures
+    as printed, plus the scorecard's points (computed by the scoring engine, not marked
+    `data-figure`); it also holds a few of the department's own words that happen to equal a
+    figure ("核心总部4个直属创新平台").
+  - *all numbers* = all {rend["number_sites"]} numbers with a unit, including the department's free text
+    that the report copies (target values, "新增两院院士 13 人"…): a standalone fact that no other
+    sentence relates to cannot be checked from the text alone, and only some of them are
+    dataset figures, so this rate stays far lower.
+- Before the `appendix` rule (commit 3020deb) the same measurement gave figures only 92.3 %
+  (94.3 % with `--dataset`) and all numbers 65.0 % (66.3 %).
 - Machine: {results["machine"]["cpus"]} cores, Python {results["machine"]["python"]}; shared with other work while measured.
 """
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
