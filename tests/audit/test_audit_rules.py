@@ -42,6 +42,24 @@ APPENDIX = [
     "income.final.财政拨款收入\t财政拨款收入决算数\t592,519.16\t万元\t填报数\t",
 ]
 
+#: The same appendix as a PDF text layer: cells broken over lines and run together, a page break.
+APPENDIX_PDF = [
+    "附录2：数据来源",
+    "附录表2　数据来源",
+    "编号 名称 数值 单位 计算公式 所依据的数据",
+    "headcount.active 在职人员 590 人 填报数 基本信息.在职人员 =",
+    "590",
+    "— 47 —",
+    "编号 名称 数值 单位 计算公式 所依据的数据",
+    "three_public.trips.g",
+    "roups",
+    "因公出国",
+    "（境）团",
+    "组数",
+    "19 个 填报数 基本信息.因公出",
+    "国（境）团组数 = 19",
+]
+
 #: (rule, wrong text, corrected text, severity, stated, expected)
 CASES = [
     (
@@ -126,6 +144,12 @@ CASES = [
         "appendix",  # a body figure against the report's own 数据来源 row
         ["2023年度因公出国（境）团组 18 个、48 人次。", *APPENDIX],
         ["2023年度因公出国（境）团组 19 个、48 人次。", *APPENDIX],
+        "error", "18", "19",
+    ),
+    (
+        "appendix",  # the appendix as a PDF text layer lays it out
+        ["2023年度因公出国（境）团组 18 个、48 人次。", *APPENDIX_PDF],
+        ["2023年度因公出国（境）团组 19 个、48 人次。", *APPENDIX_PDF],
         "error", "18", "19",
     ),
     (

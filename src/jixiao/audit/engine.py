@@ -114,6 +114,7 @@ def audit_lines(
 
     doc = build_document(lines)
     audit = Audit(doc, extract_claims(doc))
+    audit.cache["lines"] = lines  # rules that read a layout paragraphs do not keep (PDF tables)
     for rule in RULES if rules is None else rules:
         rule.check(audit)
     if figures is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -70,6 +70,7 @@ def source_rows(doc: Document) -> list[SourceRow]:
     """The rows of every 数据来源 table (header ``编号 名称 数值 单位 …``) of the document."""
     rows: list[SourceRow] = []
     inside = False
+    # (a PDF's rows come from its text lines instead: see text_rows)
     for para in doc.paragraphs:
         cells = para.cells
         if cells is None:
@@ -81,6 +82,71 @@ def source_rows(doc: Document) -> list[SourceRow]:
         elif inside and len(stripped) >= len(_HEADER) and _ID.match(stripped[0]):
             rows.append(SourceRow(stripped[0], stripped[1], _value(stripped[2]), stripped[3]))
     return rows
+
+
+#: A PDF text layer breaks every cell over several lines and runs the cells of a row together.
+#: A row starts on a line that starts with a figure id not followed by "=" (an input of the
+#: 所依据的数据 column, "income.final.total = 617056.54", starts with an id too).
+_PDF_ROW_START = re.compile(r"^[a-z][a-z_0-9]*\.\S*(?!\S)(?!\s*=)")
+_PDF_HEADER = re.compile(r"^编号\s+名称\s+数值\s+单位")
+_PDF_NOISE = re.compile(r"^(?:[—-]\s*\d+\s*[—-]|编号\s+名称\s+数值.*)$")
+_PDF_END = re.compile(r"^附录")
+#: The figure's value and unit: the first number of the row followed by a unit.
+_PDF_VALUE = re.compile(
+    r"(?<![\d.,])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)\s*(万元|%|人次|个|人|项|家|分|元)(?=\s|$)"
+)
+_ASCII_ID = re.compile(r"^[A-Za-z0-9_.\u0400-\u04ff]+")  # Cyrillic: a PDF font's "fi" ligature
+#: The Chinese part inside an id: "….项目支出.30299".
+_INNER_ID = re.compile(r"^[\u4e00-\u9fff（）()]+\.[A-Za-z0-9_.]+")
+_ID_PART = re.compile(r"[A-Za-z0-9_.\u0400-\u04ff]+")
+
+
+def text_rows(lines: Sequence[str]) -> list[SourceRow]:
+    """The 数据来源 rows of a PDF text layer (no cells): rebuilt from the lines between ids.
+
+    A row's text before its value is the id run into the name ("income.budget.财" "政拨款收入"
+    "财政拨款" "收入年初" "预算数"); the ASCII part of the id says the relation and phase, and
+    the name is what follows it, without the id's own Chinese tail when the name repeats it.
+    """
+    start = next((i for i, line in enumerate(lines) if _PDF_HEADER.match(line.strip())), None)
+    if start is None:
+        return []
+    chunks: list[list[str]] = []
+    for line in lines[start + 1 :]:
+        text = line.strip()
+        if _PDF_END.match(text):
+            break
+        if not text or _PDF_NOISE.match(text):
+            continue
+        # A wrapped id ("expenditure.functi" "on.budget.206") goes on until the name starts.
+        wrapped_id = bool(chunks) and all(_ID_PART.fullmatch(part) for part in chunks[-1])
+        if not chunks or (_PDF_ROW_START.match(text) and not wrapped_id):
+            chunks.append([])
+        chunks[-1].append(text)
+    return [row for chunk in chunks if (row := _text_row(" ".join(chunk))) is not None]
+
+
+def _text_row(text: str) -> SourceRow | None:
+    value = _PDF_VALUE.search(text)
+    if value is None:
+        return None
+    head = re.sub(r"\s+", "", text[: value.start()])
+    ident = _ASCII_ID.match(head)
+    if ident is None:
+        return None
+    key = ident.group(0)
+    name = head[ident.end() :]
+    inner = _INNER_ID.match(name)
+    if inner is not None:
+        key += inner.group(0)
+        name = name[inner.end() :]
+    name = name.replace("“", "").replace("”", "")
+    # "财政拨款收入财政拨款收入年初预算数": the id's tail, then the name that starts with it.
+    for size in range(len(name) // 2, 1, -1):
+        if name[:size] == name[size : 2 * size]:
+            name = name[size:]
+            break
+    return SourceRow(key.rstrip("."), name, _value(value.group(1)), value.group(2))
 
 
 def _value(cell: str) -> Decimal | None:
@@ -111,7 +177,11 @@ def _targets(rows: list[SourceRow]) -> list[tuple[Target, tuple[str, ...]]]:
 @rule("appendix", "正文与附录数据来源")
 def check_against_appendix(audit: Audit) -> None:
     """Every body figure that names a row of the report's 数据来源 appendix equals that row."""
-    targets = _targets(source_rows(audit.doc))
+    lines = audit.cache.get("lines")
+    rows = source_rows(audit.doc)
+    if not rows and isinstance(lines, Sequence):
+        rows = text_rows(lines)
+    targets = _targets(rows)
     if not targets:
         return
     for claim in audit.claims.claims:
