@@ -141,6 +141,12 @@ CASES = [
         "warning", None, None,
     ),
     (
+        "formula",  # a total of points with its parts in brackets (a scorecard's 评分说明)
+        ["1.1\t整体效能\t25\t—\t\t未完整评分：下级指标得分合计 1.36 分（新增上市科技型企业数 1.16）"],
+        ["1.1\t整体效能\t25\t—\t\t未完整评分：下级指标得分合计 1.16 分（新增上市科技型企业数 1.16）"],
+        "error", "1.36", "1.16",
+    ),
+    (
         "appendix",  # a body figure against the report's own 数据来源 row
         ["2023年度因公出国（境）团组 18 个、48 人次。", *APPENDIX],
         ["2023年度因公出国（境）团组 19 个、48 人次。", *APPENDIX],

@@ -30,6 +30,11 @@ _RATE_OF = re.compile(
 )
 
 
+#: "下级指标得分合计 1.16 分（新增上市科技型企业数 1.16）": a total with its parts in brackets.
+_NOTE_SUM = re.compile(r"合计\s*(?P<total>\d+(?:\.\d+)?)\s*分\s*[（(](?P<parts>[^（()）]+)[)）]")
+_NOTE_PART = re.compile(r"^\s*[\u4e00-\u9fff“”]+[^\d]*?(?P<value>\d+(?:\.\d+)?)\s*分?\s*$")
+
+
 @rule("formula", "文中算式")
 def check_formulas(audit: Audit) -> None:
     """ "得分 = 55.56% × 2.08 = 1.16 分", "完成值 50，指标值 90，完成率 55.56%": the arithmetic written out."""
@@ -50,6 +55,34 @@ def check_formulas(audit: Audit) -> None:
             exact = actual / target * HUNDRED
             text = f"{match.group('actual')} ÷ {match.group('target')} × 100%"
             _judge_written(audit, para, match.start("rate"), match.group("rate") + "%", exact, text)
+        for match in _NOTE_SUM.finditer(para.text):
+            _check_note_sum(audit, para, match)
+
+
+def _check_note_sum(audit: Audit, para: Paragraph, match: re.Match[str]) -> None:
+    """A total of points and its parts in brackets: the parts add up to it (within their rounding)."""
+    items = [_NOTE_PART.match(item) for item in re.split(r"[、，,；;]", match.group("parts"))]
+    if not items or any(item is None for item in items):
+        return
+    values = [item.group("value") for item in items if item is not None]
+    exact = sum((Decimal(v) for v in values), Decimal(0))
+    stated = Decimal(match.group("total"))
+    places = max(len(v.partition(".")[2]) for v in [*values, match.group("total")])
+    # Parts printed to the hundredth may each have been rounded by half a unit.
+    slack = sum((Decimal(5).scaleb(-len(v.partition(".")[2]) - 1) for v in values), Decimal(0))
+    audit.mark(audit.claims.at(para, match.start("total")))
+    if abs(exact - stated) <= (slack if places >= 2 else 0):
+        return
+    audit.report_at(
+        "formula",
+        E,
+        para,
+        match.start("total"),
+        match.end("total"),
+        format(normalize(stated), "f"),
+        format(normalize(round_half_up(exact, places)), "f"),
+        f"括注各项相加为 {' + '.join(values)} = {plain(exact)} 分，与所写合计 {match.group('total')} 分不符",
+    )
 
 
 def _judge_written(
