@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import AMOUNT_UNIT_CHOICES, TABLES, Dataset
-from jixiao.dataset.schema import ColType, Column, TableSpec
+from jixiao.dataset.schema import YEARS, ColType, Column, TableSpec
 from jixiao.lib.money import to_canonical
 
 #: (table key, column key) → (table key, column key) it must refer to. A row is only
@@ -112,7 +112,7 @@ def column_values(column: Column, amount_unit: str, form: bool = False) -> st.Se
     elif kind is ColType.DATE:
         value = st.dates(date(1990, 1, 1), date(2100, 12, 31))
     elif kind is ColType.INT:
-        value = st.integers(0, 10**6)
+        value = st.integers(*YEARS) if column.year else st.integers(0, 10**6)
     elif kind is ColType.MONEY:
         value = amounts(amount_unit, column.signed)
     else:

@@ -103,3 +103,17 @@ def test_money_has_its_cents_whichever_way_it_was_entered() -> None:
         "3897.123",  # finer than cents stays exact
     ]
     assert str(rows[1].budget) == str(rows[1].final) == "12268.70"
+
+
+@pytest.mark.parametrize(("year", "ok"), [(2023, True), (2100, True), (10235, False), (0, False)])
+def test_a_year_is_four_digits(year: int, ok: bool) -> None:
+    # 10235 used to load and crash the main job when it made the 整改 deadline (year + 1).
+    raw = {"profile": {"year": RawCell(year, "基本信息!B3")}}
+    if ok:
+        assert build_dataset(raw).profile.year == year
+        return
+    with pytest.raises(DatasetError) as info:
+        build_dataset(raw)
+    assert (
+        str(info.value.errors[0]) == f"基本信息!B3: “{year}”不是有效的年度（应为四位年份，如 2023）"
+    )

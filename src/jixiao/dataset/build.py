@@ -18,7 +18,7 @@ from typing import Any
 
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
-from jixiao.dataset.schema import ColType, Column, TableSpec
+from jixiao.dataset.schema import YEARS, ColType, Column, TableSpec
 from jixiao.lib.money import AMOUNT_UNITS, in_range, parse_decimal, to_canonical
 
 
@@ -181,6 +181,10 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
         if number is None or number != number.to_integral_value() or number < 0:
             return None, InputError(
                 cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为不小于 0 的整数）"
+            )
+        if column.year and not YEARS[0] <= number <= YEARS[1]:
+            return None, InputError(
+                cell.loc, f"“{_shown(value)}”不是有效的{column.header}（应为四位年份，如 2023）"
             )
         return int(number), None
     what = "金额" if kind is ColType.MONEY else "数值"

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from jixiao.dataset.build import _CODE_LIST_NAMES
 from jixiao.dataset.model import TABLES, Dataset, Goal, Indicator, KeyTask, MoneyLine, Profile, Unit
-from jixiao.dataset.schema import ColType, Column, TableSpec
+from jixiao.dataset.schema import YEARS, ColType, Column, TableSpec
 
 #: Code list → its Chinese name (as build.py names it in messages).
 CODE_LIST_NAMES: dict[str, str] = _CODE_LIST_NAMES
@@ -46,6 +46,8 @@ def column_note(column: Column) -> str:
         parts.append("可为负数")
     if column.type is ColType.DATE:
         parts.append("如 2024-05-11")
+    if column.year:
+        parts.append("四位年份，如 2023")
     if column.choices:
         parts.append("可选：" + "、".join(column.choices))
     if column.ref:
@@ -66,6 +68,8 @@ def _values(column: Column) -> str:
         return f"代码表 `{column.ref}`"
     if column.type is ColType.BOOL:
         return "是、否"
+    if column.year:
+        return f"{YEARS[0]}–{YEARS[1]}"
     return ""
 
 

@@ -77,7 +77,7 @@ class Profile:
     """基本信息: who, which year, headcount and the counts the report states."""
 
     department_name: str = col("部门名称", T.TEXT, required=True)
-    year: int | None = col("年度", T.INT, required=True, help="预算年度，如 2023")
+    year: int | None = col("年度", T.INT, required=True, year=True, help="预算年度，如 2023")
     fill_date: date | None = col("填报日期", T.DATE)
     preparer: str = col("填报人", T.TEXT)
     phone: str = col("联系电话", T.TEXT)
@@ -361,7 +361,7 @@ class ExecutionLine:
 class Rectification:
     """整改事项: a deduction or an unmet target to be rectified, carried into the next year."""
 
-    source_year: int | None = col("来源年度", T.INT, help="产生该整改事项的评价年度")
+    source_year: int | None = col("来源年度", T.INT, year=True, help="产生该整改事项的评价年度")
     kind: str = col("类型", T.TEXT, required=True, help="如 扣分项、未完成指标")
     subject: str = col("事项", T.TEXT, required=True)
     detail: str = col("问题说明", T.LONGTEXT)

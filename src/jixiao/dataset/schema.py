@@ -30,6 +30,11 @@ class ColType(StrEnum):
     BOOL = "bool"  #: 是/否
 
 
+#: The years a 年度 may be: any budget year, and far enough inside ``date``'s range that
+#: the year after (a 整改 deadline) and the one before (上年) are dates too.
+YEARS: tuple[int, int] = (1900, 2100)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a table (or one field of a key/value form)."""
@@ -43,6 +48,7 @@ class Column:
     ref: str = ""  #: code list name for CODE columns
     signed: bool = False  #: MONEY/NUMBER: negative values allowed
     unit: str = ""  #: unit shown in docs (万元, 平方米, 人, %)
+    year: bool = False  #: INT: a four-digit year (:data:`YEARS`)
 
 
 def col(
@@ -55,6 +61,7 @@ def col(
     ref: str = "",
     signed: bool = False,
     unit: str = "",
+    year: bool = False,
     default: Any = None,
 ) -> Any:
     """Declare a dataclass field that is also a dataset column."""
@@ -68,6 +75,7 @@ def col(
             "ref": ref,
             "signed": signed,
             "unit": unit or ("万元" if type is ColType.MONEY else ""),
+            "year": year,
         }
     }
     if type in (ColType.TEXT, ColType.LONGTEXT, ColType.CODE, ColType.CHOICE) and default is None:
