@@ -53,7 +53,7 @@ _CHANGE_WORDS = re.compile(r"增加|减少|节约|节省|超支|增长|下降|�
 _DIGITS = re.compile(r"[\d.,%]+")
 #: Words that introduce a figure without naming it ("主要是商品和服务支出").
 _LEAD_NOISE = re.compile(r"^(主要是|主要为|主要有|主要用于|主要|其中|包括)")
-_LIGHT_NOISE = re.compile(r"（\d+）|\(\d+\)|数量|数|“|”|（|）")
+_LIGHT_NOISE = re.compile(r"（\d+）|\(\d+\)|数量|数|“|”|（|）|的")
 
 
 @dataclass(frozen=True)
@@ -168,8 +168,10 @@ def _targets(rows: list[SourceRow]) -> list[tuple[Target, tuple[str, ...]]]:
         target = _target(row.id, row)
         if target is None:
             continue
+        # Labels of claims lose 的 (claims._LABEL_NOISE); so do the names.
         bare = _RELATION_NOISE.sub("", row.label)
-        forms = (_CLAIM_NOISE.sub("", _FIGURE_NOISE.sub("", bare)), _LIGHT_NOISE.sub("", bare))
+        heavy = _CLAIM_NOISE.sub("", _FIGURE_NOISE.sub("", bare)).replace("的", "")
+        forms = (heavy, _LIGHT_NOISE.sub("", bare))
         targets.append((target, tuple(dict.fromkeys(f for f in forms if len(f) >= 3))))
     return targets
 
@@ -196,7 +198,8 @@ def check_against_appendix(audit: Audit) -> None:
         audit.mark(claim)
         if any(_printed(claim, t) == claim.q.printed for _, _, t in matches):
             continue
-        whole, _, target = max(matches, key=lambda m: (m[0], m[1]))
+        # The row the words name best (both ways), not merely one whose short name they contain.
+        whole, _, target = max(matches, key=lambda m: (m[1], m[0]))
         expected = _printed(claim, target)
         audit.report(
             "appendix",
