@@ -259,3 +259,26 @@ def test_run_prints_no_total_when_the_scorecard_has_none(
     assert result.exit_code == 0, result.output
     assert "评分（gd-dept-2023）：部分指标缺少数据，未得出总分和等级" in result.output
     assert "None" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["check", "LONG.yaml"], "无法读取文件：文件名过长"),
+        (["convert", "EXAMPLE", "LONG.yaml"], "文件名过长"),
+        (["score", "EXAMPLE", "-f", "LONG.yaml"], "无法读取框架文件（文件名过长）"),
+    ],
+)
+def test_a_file_name_too_long_for_the_system_is_a_message_not_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    example_yaml: Path,
+    command: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = {"LONG.yaml": "长" * 300 + ".yaml", "EXAMPLE": str(example_yaml)}
+    result = runner.invoke(app, [names.get(a, a) for a in command], terminal_width=250)
+    assert result.exit_code == 2, result.output
+    assert message in "".join(result.output.split())  # the long name wraps the table cell
+    assert "Traceback" not in result.output

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
+from jixiao.lib.files import failure_reason
 
 app = typer.Typer(
     name="jixiao",
@@ -48,23 +49,14 @@ class OutputFormat(StrEnum):
 def fail_input(error: DatasetError) -> NoReturn:
     """Print every input problem with its place, then exit 2."""
     table = Table(title=f"无法读取输入：共 {len(error.errors)} 处问题", show_lines=False)
-    table.add_column("位置", style="cyan", no_wrap=True)
+    # A long path must not squeeze out the message: the place folds past 40 columns.
+    table.add_column("位置", style="cyan", overflow="fold", max_width=40)
     table.add_column("问题")
     for item in error.errors:
         # Cells hold the user's own text (“[/x]” in a cell must not be read as Rich markup).
         table.add_row(escape(item.location), escape(item.message))
     err_console.print(table)
     raise typer.Exit(EXIT_INPUT)
-
-
-#: Why a write failed, in Chinese, by the kind of OSError (else the system's own words).
-_WRITE_FAILURES: tuple[tuple[type[OSError], str], ...] = (
-    (IsADirectoryError, "已有同名目录"),
-    (NotADirectoryError, "路径中有同名文件，无法作为目录"),
-    (FileExistsError, "已有同名文件，无法作为目录"),
-    (PermissionError, "没有写入权限"),
-    (FileNotFoundError, "所在目录不存在或无法创建"),
-)
 
 
 @contextmanager
@@ -74,10 +66,7 @@ def output_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        reason = next(
-            (text for kind, text in _WRITE_FAILURES if isinstance(error, kind)),
-            error.strerror or str(error),
-        )
+        reason = failure_reason(error)
         # The file that failed (``out/figures.json`` inside ``out``), not our temporary name.
         shown = str(error.filename2 or error.filename or path).removesuffix(".tmp")
         err_console.print(f"[red]无法写入“{escape(shown)}”：{escape(reason)}[/red]")

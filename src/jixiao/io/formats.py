@@ -17,6 +17,7 @@ from typing import ClassVar, Protocol
 
 from jixiao.dataset.build import DatasetError, InputError
 from jixiao.dataset.model import Dataset
+from jixiao.lib.files import failure_reason
 
 
 class DatasetFormat(Protocol):
@@ -65,6 +66,15 @@ def load_dataset(path: Path) -> Dataset:
     Raises :class:`DatasetError` (never anything else) for missing, empty, unreadable or
     invalid files, with every problem and where it is.
     """
+    try:
+        return _load(path)
+    except OSError as error:  # a name too long, no permission, a disk error …
+        raise DatasetError(
+            [InputError(str(path), f"无法读取文件：{failure_reason(error)}")]
+        ) from None
+
+
+def _load(path: Path) -> Dataset:
     if not path.exists():
         raise DatasetError([InputError(str(path), "文件不存在")])
     if path.is_dir():

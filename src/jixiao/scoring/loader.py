@@ -19,6 +19,7 @@ import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
 from jixiao.io.textform import DEEP, repeated_keys, yaml_error
+from jixiao.lib.files import failure_reason
 from jixiao.lib.money import ZERO, in_range, parse_decimal
 from jixiao.scoring import bindings
 from jixiao.scoring.aggregate import AGGREGATIONS
@@ -629,7 +630,7 @@ def load_framework_file(path: Path) -> Framework:
         raise FrameworkError([InputError(str(path), "这是一个目录，不是框架文件")]) from None
     except OSError as error:
         raise FrameworkError(
-            [InputError(str(path), f"无法读取框架文件（{error.strerror}）")]
+            [InputError(str(path), f"无法读取框架文件（{failure_reason(error)}）")]
         ) from None
     return parse_framework(text, str(path))
 
