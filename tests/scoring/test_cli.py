@@ -114,7 +114,8 @@ def test_it_exits_2_for_a_broken_framework_file(example_yaml: Path, tmp_path: Pa
     )
     result = runner.invoke(app, ["score", str(example_yaml), "-f", str(framework)])
     assert result.exit_code == 2
-    assert "broken.yaml:5" in result.output
+    # The console wraps at its width; a long temporary path may break the line anywhere.
+    assert "broken.yaml:5" in result.output.replace("\n", "")
 
 
 def test_it_needs_an_output_file_for_xlsx(example_yaml: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jixiao.checks.findings import Finding
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
 from jixiao.lib.files import failure_reason
@@ -90,3 +91,24 @@ def print_json(document: Any) -> None:
 @app.callback()
 def main() -> None:
     """jixiao（绩效）：预算绩效管理——数据集、指标计算、一致性检查、评分、报告与审核。"""
+
+
+_SEVERITY_STYLES = {
+    "error": ("错误", "red"),
+    "warning": ("警告", "yellow"),
+    "info": ("提示", "cyan"),
+}
+
+
+def print_findings(findings: Sequence[Finding], title: str, note: str = "") -> None:
+    """One summary line of counts by severity, then every error and warning with its place."""
+    counts = {key: sum(1 for f in findings if f.severity.value == key) for key in _SEVERITY_STYLES}
+    summary = "，".join(f"{label} {counts[key]} 项" for key, (label, _) in _SEVERITY_STYLES.items())
+    console.print(f"{title}：{summary}{note}")
+    for finding in findings:
+        if finding.severity.value == "info":
+            continue
+        style = _SEVERITY_STYLES[finding.severity.value][1]
+        console.print(
+            f"  [{style}]●[/{style}] {escape(finding.message)} [dim]{escape(finding.location)}[/dim]"
+        )

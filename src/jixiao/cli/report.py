@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jixiao.checks.findings import Finding, Severity
 from jixiao.cli.app import (
     EXIT_INPUT,
     app,
@@ -17,12 +16,10 @@ from jixiao.cli.app import (
     fail_input,
     load_or_exit,
     output_errors,
+    print_findings,
 )
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
-
-_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
 def _formats(value: str) -> list[str]:
@@ -35,16 +32,6 @@ def _formats(value: str) -> list[str]:
         err_console.print(f"[red]不支持的报告格式：{shown}（可选：docx、html、pdf、xlsx）[/red]")
         raise typer.Exit(EXIT_INPUT)
     return formats
-
-
-def _print_findings(findings: list[Finding]) -> None:
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    summary = "，".join(f"{_LABELS[s]} {counts[s]} 项" for s in Severity)
-    console.print(f"数据一致性检查：{summary}（详见报告附录）")
-    for finding in findings:
-        if finding.severity is not Severity.INFO:
-            style = _STYLES[finding.severity]
-            console.print(f"  [{style}]●[/{style}] {finding.message} [dim]{finding.location}[/dim]")
 
 
 @app.command()
@@ -98,7 +85,7 @@ def report(
     with output_errors(out), console.status("正在生成报告…"):
         stem = report_stem(dataset)
         written = render_report(model, out, chosen, stem, parallel=True, template_dir=template)
-    _print_findings(findings)
+    print_findings(findings, "数据一致性检查", "（详见报告附录）")
     for path in written:
         console.print(f"已写入 {path}")
     if per_unit:

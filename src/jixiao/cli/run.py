@@ -9,7 +9,6 @@ when the job completes, whatever the findings, because findings are the job's
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,11 +17,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jixiao.checks.findings import Finding, Severity
-from jixiao.cli.app import app, console, load_or_exit, output_errors
+from jixiao.cli.app import app, console, load_or_exit, output_errors, print_findings
 from jixiao.lib.files import write_atomically
 from jixiao.lib.money import format_number
-from jixiao.scoring import OVERLAPS_CHECKS, FrameworkError, Scorecard
+from jixiao.scoring import FrameworkError, Scorecard, not_in_checks
 
 DEFAULT_FRAMEWORK = "gd-dept-2023"
 
@@ -64,41 +62,9 @@ def _print_key_figures(figures: Any) -> None:
     console.print(table)
 
 
-def _print_findings(findings: list[Finding]) -> None:
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    console.print(
-        f"一致性检查：错误 {counts[Severity.ERROR]} 项，警告 {counts[Severity.WARNING]} 项，"
-        f"提示 {counts[Severity.INFO]} 项"
-    )
-    styles = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    for finding in findings:
-        if finding.severity is Severity.INFO:
-            continue
-        style = styles[finding.severity]
-        console.print(
-            f"  [{style}]●[/{style}] {escape(finding.message)} [dim]{escape(finding.location)}[/dim]"
-        )
-
-
 def _problems(error: FrameworkError) -> str:
     """The framework's problems; the place only where it is a file line, not the option."""
     return "；".join(e.message if e.location == "--framework" else str(e) for e in error.errors)
-
-
-def _not_in_checks(card: Scorecard, checks: list[Finding]) -> list[Finding]:
-    """The scorecard's findings the checks have not already reported, so each is listed once.
-
-    :data:`OVERLAPS_CHECKS` names the fixed overlaps. The stated 总分 is compared by both
-    with a different total (the framework's, the self-scores' sum): the same finding only
-    when the two totals are equal, so that one is matched by its value.
-    """
-    checked = {Decimal(f.values["computed"]) for f in checks if f.code == "score.total_mismatch"}
-    return [
-        f
-        for f in card.findings
-        if f.code not in OVERLAPS_CHECKS
-        and not (f.code == "scoring.total_mismatch" and Decimal(f.values["computed"]) in checked)
-    ]
 
 
 def _score_line(card: Scorecard) -> str:
@@ -151,7 +117,7 @@ def run(
             )
             scorecard = None
         if scorecard is not None:
-            findings = findings + _not_in_checks(scorecard, findings)
+            findings = findings + not_in_checks(scorecard.findings, findings)
             written.append(_write_json(out / "scorecard.json", scorecard.to_json()))
         written.append(
             _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
@@ -182,5 +148,5 @@ def run(
     _print_key_figures(figures)
     if scorecard is not None:
         console.print(f"评分（{escape(framework_id)}）：{_score_line(scorecard)}")
-    _print_findings(findings)
+    print_findings(findings, "一致性检查")
     console.print("已写入：" + escape("、".join(str(p) for p in written)))

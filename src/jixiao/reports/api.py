@@ -12,7 +12,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,30 +39,14 @@ def prepare_report(
     """
     from jixiao.checks import run_checks
     from jixiao.figures import compute_figures
+    from jixiao.scoring import not_in_checks
 
     figures = compute_figures(dataset)
     findings = run_checks(dataset, figures)
-    scorecard, score_findings = report_scorecard(dataset, framework_id)
+    scorecard, score_findings = report_scorecard(dataset, framework_id, figures)
     findings += not_in_checks(score_findings, findings)
     model = build_report(dataset, figures, scorecard, findings, wording, omit_empty=omit_empty)
     return model, findings
-
-
-def not_in_checks(score_findings: Sequence[Finding], checks: Sequence[Finding]) -> list[Finding]:
-    """The scoring findings the checks have not already reported, so each is listed once.
-
-    The same rule as ``jixiao run``: :data:`jixiao.scoring.OVERLAPS_CHECKS` names the fixed
-    overlaps; a wrong stated 总分 is the same finding only when both computed the same total.
-    """
-    from jixiao.scoring import OVERLAPS_CHECKS
-
-    checked = {Decimal(f.values["computed"]) for f in checks if f.code == "score.total_mismatch"}
-    return [
-        f
-        for f in score_findings
-        if f.code not in OVERLAPS_CHECKS
-        and not (f.code == "scoring.total_mismatch" and Decimal(f.values["computed"]) in checked)
-    ]
 
 
 def report_stem(dataset: Dataset) -> str:

@@ -6,7 +6,7 @@ is the one place that decides where the scores come from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -118,13 +118,16 @@ def _walk(items: Sequence[ItemScore], level: int) -> Iterator[tuple[ItemScore, i
 
 
 def report_scorecard(
-    dataset: Dataset, framework_id: str | None = None
+    dataset: Dataset,
+    framework_id: str | None = None,
+    figures: Mapping[str, object] | None = None,
 ) -> tuple[Scorecard, list[Finding]]:
     """The scorecard the report prints, and the scoring engine's findings.
 
     ``framework_id`` defaults to the dataset's own (自评结论.评分框架). Without any
     framework the department's own 自评评分 is printed, graded by the bands of
     :data:`GRADING_FRAMEWORK`.
+    ``figures`` are passed to the scoring engine so they are not computed twice.
     Raises :class:`jixiao.scoring.UnknownFramework` for an unknown framework id.
     """
     from jixiao.scoring import score_dataset
@@ -132,5 +135,5 @@ def report_scorecard(
     framework = framework_id or dataset.self_evaluation.framework
     if not framework:
         return scorecard_from_dataset(dataset), []
-    card = score_dataset(dataset, framework)
+    card = score_dataset(dataset, framework, figures=figures)
     return scorecard_from_engine(card, dataset), list(card.findings)

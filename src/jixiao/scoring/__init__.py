@@ -13,7 +13,13 @@ The stable API (see ``docs/scoring.md``):
 
 from __future__ import annotations
 
-from jixiao.scoring.engine import OVERLAPS_CHECKS, score_dataset, score_project, score_projects
+from jixiao.scoring.engine import (
+    OVERLAPS_CHECKS,
+    not_in_checks,
+    score_dataset,
+    score_project,
+    score_projects,
+)
 from jixiao.scoring.loader import (
     FrameworkError,
     UnknownFramework,
@@ -35,6 +41,7 @@ __all__ = [
     "WhatIf",
     "known_frameworks",
     "load_framework",
+    "not_in_checks",
     "parse_framework",
     "score_dataset",
     "score_project",

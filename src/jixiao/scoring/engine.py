@@ -53,6 +53,22 @@ OVERLAPS_CHECKS: frozenset[str] = frozenset(
 )
 
 
+def not_in_checks(score_findings: Sequence[Finding], checks: Sequence[Finding]) -> list[Finding]:
+    """The scoring findings the checks have not already reported, so each is listed once.
+
+    :data:`OVERLAPS_CHECKS` names the fixed overlaps. The stated 总分 is compared by both
+    with a different total (the framework's, the self-scores' sum): it is the same finding
+    only when the two totals are equal, so that one is matched by its value.
+    """
+    checked = {Decimal(f.values["computed"]) for f in checks if f.code == "score.total_mismatch"}
+    return [
+        f
+        for f in score_findings
+        if f.code not in OVERLAPS_CHECKS
+        and not (f.code == "scoring.total_mismatch" and Decimal(f.values["computed"]) in checked)
+    ]
+
+
 @dataclass
 class _Run:
     """State of one scoring run: the framework, where values come from, what was found."""
