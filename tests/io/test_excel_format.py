@@ -298,3 +298,16 @@ def test_cli_template_and_convert(tmp_path: Path) -> None:
     back = tmp_path / "back.xlsx"
     assert runner.invoke(app, ["convert", str(yaml_path), str(back)]).exit_code == 0
     assert load_dataset(back) == Dataset()
+
+
+def test_a_stated_value_keeps_its_printed_decimals_through_the_workbook(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from jixiao.dataset.model import Dataset, StatedFigure
+    from jixiao.io.excel import ExcelFormat
+
+    stated = (StatedFigure(figure="expenditure.final.ratio_to_budget", value=Decimal("241.70")),)
+    path = tmp_path / "stated.xlsx"
+    ExcelFormat().write(Dataset(stated=stated), path)
+    value = ExcelFormat().read(path).stated[0].value
+    assert value is not None and str(value) == "241.70"  # a statement to 2 places, not 241.7

@@ -333,7 +333,14 @@ class StatedFigure:
     """声明数: a figure as the department's own report states it, checked against ours."""
 
     figure: str = col("数据编号", T.TEXT, required=True, help="figures 输出中的 id")
-    value: Decimal | None = col("声明值", T.NUMBER, required=True, signed=True)
+    value: Decimal | None = col(
+        "声明值",
+        T.NUMBER,
+        required=True,
+        signed=True,
+        keep_places=True,
+        help="按报告原文填写，保留末尾的 0",
+    )
     source: str = col("出处", T.TEXT, help="报告中的位置或原文")
     loc: str = loc_field()
 

@@ -48,6 +48,9 @@ class Column:
     ref: str = ""  #: code list name for CODE columns
     signed: bool = False  #: MONEY/NUMBER: negative values allowed
     unit: str = ""  #: unit shown in docs (万元, 平方米, 人, %)
+    #: NUMBER: the printed decimal places are part of the value (a report's "94.10" is a
+    #: statement to 2 places), so formats must keep trailing zeros, not only the number.
+    keep_places: bool = False
     year: bool = False  #: INT: a four-digit year (:data:`YEARS`)
 
 
@@ -62,6 +65,7 @@ def col(
     signed: bool = False,
     unit: str = "",
     year: bool = False,
+    keep_places: bool = False,
     default: Any = None,
 ) -> Any:
     """Declare a dataclass field that is also a dataset column."""
@@ -75,6 +79,7 @@ def col(
             "ref": ref,
             "signed": signed,
             "unit": unit or ("万元" if type is ColType.MONEY else ""),
+            "keep_places": keep_places,
             "year": year,
         }
     }

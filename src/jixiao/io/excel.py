@@ -464,7 +464,10 @@ def cell_value(column: Column, value: Any) -> Any:
         number = float(value)
         # Write a number when the float reads back (via repr, as the importer does) as the
         # same Decimal; otherwise text, which the importer parses exactly.
-        if Decimal(repr(number)) == value:
+        read_back = Decimal(repr(number))
+        if read_back == value and not (
+            column.keep_places and read_back.as_tuple().exponent != value.as_tuple().exponent
+        ):
             return number
         return format(value, "f")
     if kind is ColType.INT:
