@@ -24,7 +24,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from jixiao.dataset.codes import load_codes
-from jixiao.dataset.model import AMOUNT_UNIT_CHOICES, TABLES, Dataset
+from jixiao.dataset.model import AMOUNT_UNIT_CHOICES, TABLES, CarryOver, Dataset, MoneyLine, Profile
 from jixiao.dataset.schema import YEARS, ColType, Column, TableSpec
 from jixiao.lib.money import to_canonical
 
@@ -184,3 +184,47 @@ def datasets(
                 getattr(r, column.key) for r in rows if getattr(r, column.key)
             ]
     return Dataset(**values)
+
+
+# ---------------------------------------------------------------- money-only datasets
+
+#: Department money tables only (收入, 支出性质, “三公”, 结转结余) with blanks, zeros and large
+#: amounts: what the report and audit properties render.
+_REPORT_AMOUNT = st.one_of(
+    st.none(),
+    st.just(Decimal(0)),
+    st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+def _money_lines(items: list[str]) -> st.SearchStrategy[tuple[MoneyLine, ...]]:
+    line = st.builds(
+        lambda item, b, f, p: MoneyLine(item=item, budget=b, final=f, prior=p),
+        st.sampled_from(items),
+        _REPORT_AMOUNT,
+        _REPORT_AMOUNT,
+        _REPORT_AMOUNT,
+    )
+    return st.lists(line, max_size=len(items), unique_by=lambda m: m.item).map(tuple)
+
+
+money_datasets = st.builds(
+    lambda income, nature, three, carry: Dataset(
+        profile=Profile(department_name="测试部门", year=2023),
+        income=income,
+        expenditure_nature=nature,
+        three_public=three,
+        carryover=carry,
+    ),
+    _money_lines(["财政拨款收入", "一般公共预算财政拨款收入", "事业收入", "经营收入", "其他收入"]),
+    _money_lines(["基本支出", "人员经费", "日常公用经费", "项目支出", "经营支出"]),
+    _money_lines(["三公经费合计", "因公出国（境）费", "公务用车运行维护费", "公务接待费"]),
+    st.lists(
+        st.builds(
+            lambda o, c: CarryOver(fund="合计", opening=o, closing=c),
+            _REPORT_AMOUNT,
+            _REPORT_AMOUNT,
+        ),
+        max_size=1,
+    ).map(tuple),
+)
