@@ -43,6 +43,35 @@ def split(binding: str) -> tuple[str, str]:
     return namespace.strip(), path.strip()
 
 
+def describe(binding: str) -> str:
+    """A binding in words a finance officer reads: ``“项目”表中专项资金项目的“自评得分”``.
+
+    Messages about missing data use this instead of the raw ``namespace:path``.
+    """
+    namespace, path = split(binding)
+    if namespace == "self_score":
+        return f"自评评分表“{path}”的自评得分"
+    if namespace == "figure":
+        return f"计算数据“{path}”"
+    if namespace == "project":
+        return f"项目的“{_header(Project, path)}”"
+    match = _ROWS_PATH.match(path) if namespace == "dataset" else None
+    spec = TABLES_BY_KEY.get(match["table"]) if match else None
+    if match is None or spec is None:
+        return binding
+    column = _header(spec.row_type, match["column"])
+    which = ""
+    if match["field"]:
+        which = _header(spec.row_type, match["field"])
+        which = f"{which}为“{match['value']}”的行" if match["value"] else f"{which}的行"
+        which = which.replace(f"{_header(Project, 'special')}的行", "专项资金项目")
+    return f"“{spec.sheet}”表中{which}的“{column}”" if which else f"“{spec.sheet}”表的“{column}”"
+
+
+def _header(row_type: type, key: str) -> str:
+    return next((c.header for c in columns_of(row_type) if c.key == key), key)
+
+
 def validate(binding: str, subject: str) -> str | None:
     """Why ``binding`` cannot work in a ``subject`` framework, in Chinese; ``None`` if fine."""
     namespace, path = split(binding)

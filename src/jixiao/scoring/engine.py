@@ -20,7 +20,7 @@ from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem, split_names
 from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.scoring.aggregate import AGGREGATIONS
-from jixiao.scoring.bindings import Resolver, with_project
+from jixiao.scoring.bindings import Resolver, describe, with_project
 from jixiao.scoring.loader import FrameworkError, load_framework
 from jixiao.scoring.model import Framework, ItemScore, Node, RuleSpec, Scorecard, Status
 from jixiao.scoring.rules import (
@@ -426,10 +426,10 @@ def _inputs(
             if source.is_binding
             else source.constant
         )
-        where = source.binding or "常数"
+        where = describe(source.binding) if source.binding else "常数"
         if value is None or value == []:
             if name in impl.required:
-                missing.append(f"{name}（{where} 无数据）")
+                missing.append(f"{where}无数据（规则参数 {name}）")
             values[name] = None
             continue
         typed = impl.any_inputs or name in impl.list_inputs + impl.text_inputs
