@@ -204,20 +204,20 @@ def test_the_grade_comes_from_the_frameworks_bands(mini: Built) -> None:
     assert scorecard_from_dataset(mini.dataset, strict).grade == "不达标"  # 95 < 99
 
 
-def test_a_unit_report_leaves_out_empty_headings_and_renumbers_the_rest(mini: Built) -> None:
-    from jixiao.reports.api import prepare_report, unit_dataset, units_with_rows
+def _unit_report(mini: Built, index: int) -> ReportModel:
+    from jixiao.reports.api import prepare_unit_report, unit_dataset, units_with_rows
 
-    unit = unit_dataset(mini.dataset, units_with_rows(mini.dataset)[1])
-    model, _ = prepare_report(unit, omit_empty=True)
+    unit = unit_dataset(mini.dataset, units_with_rows(mini.dataset)[index])
+    return prepare_unit_report(unit)[0]
+
+
+def test_a_unit_report_leaves_out_empty_headings_and_renumbers_the_rest(mini: Built) -> None:
+    model = _unit_report(mini, 1)
     titles = [(s.level, s.title) for s in model.sections]
     assert titles == [
-        (1, "一、部门基本情况"),
-        (2, "（一）机构设置及主要职能"),
-        (3, "1.机构设置"),
-        (2, "（二）部门整体支出情况"),
-        (3, "1.部门预算编制范围"),
-        (3, "2.部门预算编制情况"),
-        (3, "3.部门决算情况"),
+        (1, "一、单位整体支出情况"),
+        (2, "（一）单位预算编制情况"),
+        (2, "（二）单位决算情况"),
         (1, "附录1：数据一致性检查结果"),
         (1, "附录2：数据来源"),
     ]
@@ -225,6 +225,62 @@ def test_a_unit_report_leaves_out_empty_headings_and_renumbers_the_rest(mini: Bu
         below = model.sections[i + 1] if i + 1 < len(model.sections) else None
         assert section.blocks or (below is not None and below.level > section.level)
     assert "附表1" not in _text(model)  # nothing points to a scorecard it does not have
+
+
+def test_a_unit_report_reads_as_the_units_own(mini: Built) -> None:
+    model = _unit_report(mini, 1)
+    assert model.title == "示例科技服务中心2023年度单位整体支出绩效自评报告"
+    text = _text(model)
+    assert "本单位2023年决算收入合计 650.00 万元" in text
+    assert "本单位2023年决算支出合计 540.00 万元" in text
+    assert "部门" not in text + "".join(s.title for s in model.sections)
+
+
+def test_a_unit_reports_cover_names_the_unit_and_its_budget_code(mini: Built) -> None:
+    cover = _unit_report(mini, 0).cover
+    assert [(f.label, f.value) for f in cover.fields] == [
+        ("单位名称（公章）", "示例科技厅（本级）"),
+        ("预算编码", "100001"),
+        ("填报人", ""),
+        ("联系电话", ""),
+        ("填报日期", "2024 年 05 月 11 日"),
+    ]
+    assert not any("下属二级预算单位数量" in f.value for f in cover.fields)
+
+
+def test_a_unit_report_has_none_of_the_departments_sections(mini: Built) -> None:
+    department_only = {"org", "org.setup", "work", "goals", "spending.scope", "evaluation"}
+    department_only |= {"evaluation.conclusion", "other", "appendix.scores"}
+    assert not department_only & {s.id for s in _unit_report(mini, 0).sections}
+
+
+def test_a_unit_with_its_own_three_public_and_carryover_rows_reports_them(mini: Built) -> None:
+    from dataclasses import replace
+
+    from jixiao.reports.api import prepare_unit_report, unit_dataset, units_with_rows
+
+    # The mini dataset's 三公 and 结转结余 rows are the department's; give them to 100002.
+    dataset = replace(
+        mini.dataset,
+        three_public=tuple(replace(r, unit="100002") for r in mini.dataset.three_public),
+        carryover=tuple(replace(r, unit="100002") for r in mini.dataset.carryover),
+    )
+    model, _ = prepare_unit_report(unit_dataset(dataset, units_with_rows(dataset)[1]))
+    titles = [s.title for s in model.sections]
+    assert titles[3:5] == ["（三）“三公”经费支出情况", "（四）结转结余情况"]
+    text = _text(model)
+    assert "2023年“三公”经费支出合计 15.00 万元" in text
+    assert "2023年年末结转结余 520.00 万元" in text
+
+
+def test_the_department_report_keeps_its_own_cover(mini: Built) -> None:
+    assert [f.label for f in mini.model.cover.fields] == [
+        "部门名称（公章）",
+        "预算单位数量",
+        "填报人",
+        "联系电话",
+        "填报日期",
+    ]
 
 
 def test_an_item_not_scored_in_full_shows_no_partial_sum_in_the_narrative(example: Built) -> None:

@@ -42,8 +42,8 @@ def test_per_unit_writes_one_report_per_budget_unit_in_parallel(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     units = sorted(p.name for p in (tmp_path / "units").iterdir())
     assert units == [
-        "100001-示例科技厅（本级）2023年度部门整体支出绩效自评报告.html",
-        "100002-示例科技服务中心2023年度部门整体支出绩效自评报告.html",
+        "100001-示例科技厅（本级）2023年度单位整体支出绩效自评报告.html",
+        "100002-示例科技服务中心2023年度单位整体支出绩效自评报告.html",
     ]
     html = (tmp_path / "units" / units[1]).read_text("utf-8")
     # 100002's own rows: 财政拨款 500.00 + 事业收入 150.00

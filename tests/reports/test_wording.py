@@ -12,8 +12,9 @@ from report_fixtures import MINI
 from jixiao.dataset.build import DatasetError
 from jixiao.io.formats import load_dataset
 from jixiao.reports.api import prepare_report
+from jixiao.reports.builder import COVER_VALUES
 from jixiao.reports.model import Paragraph, Run
-from jixiao.reports.wording import load_wording
+from jixiao.reports.wording import COVER_FIELDS, VARIANTS, load_wording, placeholders
 
 
 def test_a_figure_keeps_its_id_wherever_the_phrase_places_it() -> None:
@@ -75,6 +76,7 @@ def test_an_override_file_rewords_and_reorders(tmp_path: Path) -> None:
         ('phrases:\n  final_income: "合计 {total} 万元"\n', "占位符与默认措辞不一致"),
         ('phrases:\n  no_such_phrase: "x"\n', "未知的措辞项"),
         ("outline:\n  - {id: basic}\n", "大纲每项应有 id、title、level"),
+        ("cover_fields: [department, seal]\n", "未知的封面项：seal"),
         ("- 不是映射\n", "措辞文件顶层应为映射"),
         ("phrases: [\n", "YAML 格式错误"),
     ],
@@ -89,3 +91,31 @@ def test_a_bad_override_is_reported_with_its_place(
     assert any(
         message in e.message and e.location.startswith(str(custom)) for e in info.value.errors
     )
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_shipped_variant_keeps_every_phrases_placeholders(variant: str) -> None:
+    department, varied = load_wording(), load_wording(variant=variant)
+    for key, template in varied.data["phrases"].items():
+        assert placeholders(template) == placeholders(department.data["phrases"][key]), key
+    assert set(varied.data["cover_fields"]) <= set(COVER_FIELDS)
+
+
+def test_the_unit_wording_says_unit_where_the_department_says_department() -> None:
+    unit = load_wording(variant="unit")
+    assert unit.text("cover", "department") == "单位名称（公章）"
+    assert "unit_count" not in unit.data["cover_fields"]
+    assert "单位整体支出绩效自评报告" in unit.data["title"]
+    assert not [k for k, v in unit.data["phrases"].items() if "本部门" in v]
+
+
+def test_an_override_file_lays_over_the_unit_wording(tmp_path: Path) -> None:
+    custom = tmp_path / "wording.yaml"
+    custom.write_text('title: "{year}年度单位自评报告（送审稿）"\n', "utf-8")
+    wording = load_wording(custom, variant="unit")
+    assert wording.data["title"] == "{year}年度单位自评报告（送审稿）"
+    assert wording.text("cover", "department") == "单位名称（公章）"
+
+
+def test_every_cover_field_has_a_value_in_the_builder() -> None:
+    assert set(COVER_VALUES) == set(COVER_FIELDS)

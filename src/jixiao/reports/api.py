@@ -22,7 +22,7 @@ from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
 from jixiao.reports.render import RENDERERS, get_renderer
 from jixiao.reports.scores import report_scorecard
-from jixiao.reports.wording import Wording
+from jixiao.reports.wording import Wording, load_wording
 
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
 
@@ -156,9 +156,23 @@ def unit_dataset(dataset: Dataset, unit: Unit) -> Dataset:
     return Dataset(profile=profile, units=(unit,), **values)
 
 
+def prepare_unit_report(dataset: Dataset) -> tuple[ReportModel, list[Finding]]:
+    """The report of one budget unit (a dataset from :func:`unit_dataset`) and its findings.
+
+    It uses the ``unit`` wording (单位整体支出绩效自评报告, 本单位, a cover with the 预算编码,
+    only the sections a unit has data for) and leaves out the headings with nothing under them.
+    """
+    return prepare_report(dataset, None, load_wording(variant="unit"), omit_empty=True)
+
+
+def unit_report_stem(dataset: Dataset, model: ReportModel) -> str:
+    """A unit report's file name: ``100002-示例科技服务中心2023年度单位整体支出绩效自评报告``."""
+    return f"{dataset.units[0].code}-{model.title}".replace("/", "／")
+
+
 def _write_unit(dataset: Dataset, outdir: Path, formats: Sequence[str]) -> list[Path]:
-    model, _ = prepare_report(dataset, framework_id=None, omit_empty=True)
-    return render_report(model, outdir, formats, f"{dataset.units[0].code}-{report_stem(dataset)}")
+    model, _ = prepare_unit_report(dataset)
+    return render_report(model, outdir, formats, unit_report_stem(dataset, model))
 
 
 def write_unit_reports(

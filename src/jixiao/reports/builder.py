@@ -63,28 +63,48 @@ def _sources_blocks(ctx: Context, sources: Sequence[Source]) -> list[Block]:
     return [ctx.para("sources_lead"), table]
 
 
-def _cover(ctx: Context) -> Cover:
+def _unit_count(ctx: Context) -> str | None:
     p = ctx.dataset.profile
-    w = ctx.wording
-    fields = [CoverField(w.text("cover", "department"), p.department_name)]
     count = (
         p.stated_unit_count if p.stated_unit_count is not None else (len(ctx.dataset.units) or None)
     )
-    if count is not None:
-        fields.append(
-            CoverField(
-                w.text("cover", "unit_count"), w.text("cover", "unit_count_value", count=count)
-            )
-        )
-    fields.append(CoverField(w.text("cover", "preparer"), p.preparer))
-    fields.append(CoverField(w.text("cover", "phone"), p.phone))
-    day = p.fill_date
-    date_text = (
-        w.text("cover", "date_format", year=day.year, month=day.month, day=day.day) if day else ""
-    )
-    fields.append(CoverField(w.text("cover", "fill_date"), date_text))
+    return None if count is None else ctx.wording.text("cover", "unit_count_value", count=count)
+
+
+def _budget_code(ctx: Context) -> str | None:
+    # Only a one-unit report (a budget unit's own) has one 预算编码 to print.
+    units = ctx.dataset.units
+    return units[0].code if len(units) == 1 else None
+
+
+def _fill_date(ctx: Context) -> str:
+    day = ctx.dataset.profile.fill_date
+    if day is None:
+        return ""
+    return ctx.wording.text("cover", "date_format", year=day.year, month=day.month, day=day.day)
+
+
+#: The value of each cover line (``cover_fields`` of the wording); ``None`` leaves it out.
+COVER_VALUES: dict[str, Callable[[Context], str | None]] = {
+    "department": lambda ctx: ctx.dataset.profile.department_name,
+    "unit_count": _unit_count,
+    "budget_code": _budget_code,
+    "preparer": lambda ctx: ctx.dataset.profile.preparer,
+    "phone": lambda ctx: ctx.dataset.profile.phone,
+    "fill_date": _fill_date,
+}
+
+
+def _cover(ctx: Context) -> Cover:
+    w = ctx.wording
+    fields = []
+    for key in w.data["cover_fields"]:
+        value = COVER_VALUES[key](ctx)
+        if value is not None:
+            fields.append(CoverField(w.text("cover", key), value))
     title = str(w.data["title"]).format(year=ctx.year)
-    return Cover(department=p.department_name, title=title, fields=tuple(fields))
+    name = ctx.dataset.profile.department_name
+    return Cover(department=name, title=title, fields=tuple(fields))
 
 
 def _sources(figs: Figures) -> tuple[Source, ...]:

@@ -94,28 +94,50 @@ def join_runs(parts: Sequence[Sequence[Run]], separator: str) -> list[Run]:
     return merge_runs(result)
 
 
+#: Wording variants shipped with jixiao, each an overlay of ``wording.yaml`` (same keys,
+#: merged the same way as a ``--wording`` file): ``unit`` is a budget unit's own report.
+VARIANTS: dict[str, str] = {"unit": "templates/wording-unit.yaml"}
+
+#: The lines a cover can have (``cover_fields``); the report builder has a value for each.
+COVER_FIELDS = ("department", "unit_count", "budget_code", "preparer", "phone", "fill_date")
+
+
 @cache
-def default_wording_data() -> dict[str, Any]:
-    text = resources.files("jixiao.reports").joinpath("templates/wording.yaml").read_text("utf-8")
+def _shipped(resource: str) -> dict[str, Any]:
+    text = resources.files("jixiao.reports").joinpath(resource).read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
 
-def load_wording(path: Path | None = None) -> Wording:
+def default_wording_data() -> dict[str, Any]:
+    """The department's wording as shipped (``templates/wording.yaml``)."""
+    return _shipped("templates/wording.yaml")
+
+
+def _merged(data: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` with the groups of ``override`` merged in key by key (other values replaced)."""
+    result = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for group, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(group), dict):
+            result[group] = {**result[group], **value}
+        else:
+            result[group] = value
+    return result
+
+
+def load_wording(path: Path | None = None, variant: str | None = None) -> Wording:
     """The shipped wording, with the groups and keys of ``path`` (a YAML file) replacing it.
 
+    ``variant`` (a key of :data:`VARIANTS`, e.g. ``"unit"``) lays a shipped overlay over
+    the department's wording first; ``path`` then overrides that.
     Raises :class:`DatasetError` naming the file and the key when the override is unusable.
     """
-    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in default_wording_data().items()}
+    data = _merged(default_wording_data(), {})
+    if variant is not None:
+        data = _merged(data, _shipped(VARIANTS[variant]))
     if path is None:
         return Wording(data)
-    override = _read_override(path)
-    for group, value in override.items():
-        if isinstance(value, dict) and isinstance(data.get(group), dict):
-            data[group] = {**data[group], **value}
-        else:
-            data[group] = value
-    wording = Wording(data)
+    wording = Wording(_merged(data, _read_override(path)))
     _validate(wording, path)
     return wording
 
@@ -141,12 +163,15 @@ def _validate(wording: Wording, path: Path) -> None:
         if key not in known:
             errors.append(InputError(f"{path}:phrases.{key}", "未知的措辞项"))
             continue
-        wanted = _fields(default_wording_data()["phrases"][key])
-        missing = wanted - _fields(str(template))
-        extra = _fields(str(template)) - wanted
+        wanted = placeholders(default_wording_data()["phrases"][key])
+        missing = wanted - placeholders(str(template))
+        extra = placeholders(str(template)) - wanted
         if missing or extra:
             detail = "、".join(f"{{{f}}}" for f in sorted(missing | extra))
             errors.append(InputError(f"{path}:phrases.{key}", f"占位符与默认措辞不一致：{detail}"))
+    for field in wording.data.get("cover_fields") or []:
+        if field not in COVER_FIELDS:
+            errors.append(InputError(f"{path}:cover_fields", f"未知的封面项：{field}"))
     for i, entry in enumerate(wording.data.get("outline") or []):
         if not isinstance(entry, dict) or not {"id", "title", "level"} <= set(entry):
             errors.append(InputError(f"{path}:outline[{i}]", "大纲每项应有 id、title、level"))
@@ -154,7 +179,8 @@ def _validate(wording: Wording, path: Path) -> None:
         raise DatasetError(errors)
 
 
-def _fields(template: str) -> set[str]:
+def placeholders(template: str) -> set[str]:
+    """The ``{name}`` placeholders of a phrase template (a broken template: ``<格式错误>``)."""
     try:
         return {f for _, f, _, _ in string.Formatter().parse(template) if f}
     except ValueError:
