@@ -44,7 +44,7 @@ def split(binding: str) -> tuple[str, str]:
 
 
 def describe(binding: str) -> str:
-    """A binding in words a finance officer reads: ``“项目”表中专项资金项目的“自评得分”``.
+    """A binding in words a finance officer reads: ``“项目”表中是否专项资金为“是”的行的“自评得分”``.
 
     Messages about missing data use this instead of the raw ``namespace:path``.
     """
@@ -63,8 +63,8 @@ def describe(binding: str) -> str:
     which = ""
     if match["field"]:
         which = _header(spec.row_type, match["field"])
-        which = f"{which}为“{match['value']}”的行" if match["value"] else f"{which}的行"
-        which = which.replace(f"{_header(Project, 'special')}的行", "专项资金项目")
+        # A filter without a value selects the rows where that (是/否) column is 是.
+        which = f"{which}为“{match['value'] or '是'}”的行"
     return f"“{spec.sheet}”表中{which}的“{column}”" if which else f"“{spec.sheet}”表的“{column}”"
 
 
