@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# One console width for every test process: Rich fixes a console's width when it is
+# created, from COLUMNS or the terminal, so without this the CLI's tables wrap
+# differently under ``pytest -n 2`` (no terminal) than in a serial run.
+os.environ["COLUMNS"] = "200"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
