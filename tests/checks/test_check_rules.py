@@ -486,7 +486,7 @@ def test_findings_carry_the_numbers_as_exact_text() -> None:
     (found,) = [f for f in check(FIRES[7][2]) if f.code == "income.total_mismatch"]
     # money carries its cents whatever was typed (592500 → 592500.00), as from a workbook
     assert found.values == {"stated": "592519.16", "computed": "592500.00", "difference": "19.16"}
-    assert found.location == "收入（t.yaml:3）"
+    assert found.place == "收入（t.yaml:3）"
     assert found.to_json()["severity"] == "error"
 
 

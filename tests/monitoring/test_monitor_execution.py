@@ -105,7 +105,7 @@ def test_bad_lines_are_findings_with_their_place(
     found = [f for f in report.findings if f.code == code]
     assert found, [f.message for f in report.findings]
     assert words in found[0].message
-    assert found[0].location == ("执行进度" if code == "monitor.after_period" else "执行进度!A99")
+    assert found[0].place == ("执行进度" if code == "monitor.after_period" else "执行进度!A99")
 
 
 def test_unknown_project_codes_stop_the_load_with_the_place() -> None:

@@ -58,7 +58,7 @@ def test_each_reason_gives_the_numbers(
     (finding,) = [f for f in review.findings if f.code == code]
     for word in words:
         assert word in finding.message
-    assert finding.location.startswith(("tests/", "/")) and ".yaml:" in finding.location
+    assert finding.place.startswith(("tests/", "/")) and ".yaml:" in finding.place
 
 
 def test_it_ignores_history_of_the_review_year_itself(
@@ -76,7 +76,7 @@ def test_it_reports_history_rows_of_unknown_indicators(
     unknown = [
         f
         for f in review.findings
-        if f.code == "target.unknown_code" and "history.csv:10" in f.location
+        if f.code == "target.unknown_code" and "history.csv:10" in f.place
     ]
     assert unknown and "不存在的指标" in unknown[0].message
 
@@ -84,7 +84,7 @@ def test_it_reports_history_rows_of_unknown_indicators(
 def test_it_lists_missing_categories_per_owner(targets_dataset: Dataset) -> None:
     review = review_targets(targets_dataset, shipped_library())
     incomplete = {
-        f.location: f.values["missing"] for f in review.findings if f.code == "target.incomplete"
+        f.place: f.values["missing"] for f in review.findings if f.code == "target.incomplete"
     }
     assert incomplete == {"项目 P2": "效益指标、产出指标/数量指标"}
 
@@ -93,7 +93,7 @@ def test_a_stricter_rule_file_changes_the_result(targets_dataset: Dataset) -> No
     strict = ReviewSettings(required_level1=("产出指标", "效益指标", "满意度指标"))
     review = review_targets(targets_dataset, shipped_library(), strict)
     missing = {
-        f.location: f.values["missing"] for f in review.findings if f.code == "target.incomplete"
+        f.place: f.values["missing"] for f in review.findings if f.code == "target.incomplete"
     }
     assert missing["项目 P1"] == "满意度指标"
     assert missing["项目 P2"] == "效益指标、满意度指标、产出指标/数量指标"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jixiao.checks.findings import Finding
 from jixiao.dataset.model import Dataset
 from jixiao.figures import compute_figures
 from jixiao.figures.model import FigureSet
+from jixiao.findings import Finding
 from jixiao.io.formats import load_dataset
 from jixiao.reports.api import prepare_report
 from jixiao.reports.model import ReportModel

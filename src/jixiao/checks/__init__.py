@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from jixiao.checks.findings import Finding, Severity
 from jixiao.checks.registry import CHECKS, CheckSettings, check, run_checks
+from jixiao.findings import Finding, Severity
 
 __all__ = ["CHECKS", "CheckSettings", "Finding", "Severity", "check", "run_checks"]

@@ -15,9 +15,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding, Severity
 from jixiao.dataset.model import Dataset
 from jixiao.figures import FigureSet, compute_figures
+from jixiao.findings import Finding, Location, Severity
 from jixiao.lib.money import format_amount, format_number
 
 CheckFn = Callable[[Dataset, FigureSet], list[Finding]]
@@ -109,9 +109,15 @@ def finding(
     code: str, severity: Severity, message: str, location: str, **values: Decimal | int | str | None
 ) -> Finding:
     """A :class:`Finding` with ``values`` as exact strings (blank when missing)."""
-    from jixiao.checks.findings import value_text
+    from jixiao.findings import value_text
 
-    return Finding(code, severity, message, location, {k: value_text(v) for k, v in values.items()})
+    return Finding(
+        code,
+        severity,
+        message,
+        Location(source=location),
+        {k: value_text(v) for k, v in values.items()},
+    )
 
 
 ERROR = Severity.ERROR

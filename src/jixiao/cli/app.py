@@ -21,9 +21,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao.checks.findings import Finding
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
+from jixiao.findings import Finding
 from jixiao.lib.files import failure_reason
 
 app = typer.Typer(
@@ -110,5 +110,5 @@ def print_findings(findings: Sequence[Finding], title: str, note: str = "") -> N
             continue
         style = _SEVERITY_STYLES[finding.severity.value][1]
         console.print(
-            f"  [{style}]●[/{style}] {escape(finding.message)} [dim]{escape(finding.location)}[/dim]"
+            f"  [{style}]●[/{style}] {escape(finding.message)} [dim]{escape(finding.place)}[/dim]"
         )

@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao.checks.findings import Finding, Severity
 from jixiao.cli.app import EXIT_FINDINGS, OutputFormat, app, console, load_or_exit, print_json
 from jixiao.figures.model import Figure
+from jixiao.findings import Finding, Severity
 
 DatasetArg = Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")]
@@ -106,7 +106,7 @@ def _print_findings(findings: list[Finding]) -> None:
         table.add_column("代码", style="dim", overflow="fold")
         table.add_column("说明", overflow="fold")
         for item in group:
-            table.add_row(escape(item.location), item.code, escape(item.message))
+            table.add_row(escape(item.place), item.code, escape(item.message))
         console.print(table)
 
 

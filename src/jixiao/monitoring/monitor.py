@@ -25,8 +25,8 @@ from typing import Any
 
 import polars as pl
 
-from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset
+from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.frames import DECIMAL, bulk_work, decimal_series
 from jixiao.monitoring.settings import WarningLines
@@ -249,12 +249,16 @@ class _Findings:
             plain = {k: _plain(v) for k, v in values.items()}
             shown = {k: str(plain[k]) for k in columns}
             where = self.lines[values["row"]].loc
-            self.items.append(Finding(code, severity, message.format(**plain), where, shown))
+            self.items.append(
+                Finding(code, severity, message.format(**plain), Location(source=where), shown)
+            )
         if frame.height > _MAX_LISTED:
             rest = frame.height - _MAX_LISTED
             what = message.split("：")[0].format(**dict.fromkeys(frame.columns, "…"))
             self.items.append(
-                Finding(code, severity, f"另有 {rest} 行同类问题（{what}）", "执行进度")
+                Finding(
+                    code, severity, f"另有 {rest} 行同类问题（{what}）", Location(source="执行进度")
+                )
             )
 
 
@@ -311,7 +315,7 @@ def _clean(
                 "monitor.after_period",
                 Severity.INFO,
                 f"{later} 行执行数据的月份晚于监控期 {year}-{month:02d}，未计入本期监控",
-                "执行进度",
+                Location(source="执行进度"),
                 {"lines": str(later)},
             )
         )
@@ -594,7 +598,7 @@ def monitor_execution(
                 "monitor.period_year",
                 Severity.WARNING,
                 f"监控期 {period} 与数据集年度 {dataset.profile.year} 不一致",
-                "基本信息",
+                Location(source="基本信息"),
             )
         )
     frame = _clean(dataset, year, month, today, out)
@@ -604,7 +608,7 @@ def monitor_execution(
                 "monitor.no_lines",
                 Severity.WARNING,
                 f"没有 {period} 及以前的可用执行数据",
-                "执行进度",
+                Location(source="执行进度"),
             )
         )
         return MonitoringReport(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
+from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.settings import ResultRules
 
@@ -117,7 +117,7 @@ def _recommendations(
                 "results.no_score",
                 Severity.WARNING,
                 "数据集没有自评得分，无法确定部门整体评价等级",
-                "自评评分",
+                Location(source="自评评分"),
             )
         )
     else:
@@ -132,7 +132,7 @@ def _recommendations(
                     "results.grade_differs",
                     Severity.INFO,
                     f"报告自评等级为“{stated}”，按等级线 {_n(total)} 分为“{grade}”",
-                    "自评结论",
+                    Location(source="自评结论"),
                     {"score": value_text(total), "stated_grade": stated, "grade": grade},
                 )
             )
@@ -247,7 +247,7 @@ def _unmet_targets(
                     "results.no_actual",
                     Severity.INFO,
                     f"“{ind.name}”没有完成值，未判断是否完成",
-                    ind.loc,
+                    Location(source=ind.loc),
                 )
             )
         reason = unmet(ind)

@@ -2,7 +2,7 @@
 
 :func:`review_targets` takes a dataset, the indicator library (with history and
 allocations) and the review settings, and returns one :class:`ReviewRow` per target
-plus findings. Each flag is a :class:`~jixiao.checks.findings.Finding` whose Chinese
+plus findings. Each flag is a :class:`~jixiao.findings.Finding` whose Chinese
 message carries the numbers behind it. The per-indicator checks are a registry of
 small functions (:data:`INDICATOR_CHECKS`); the group checks (every 一级/二级 category
 present) run once per 目标 owner.
@@ -20,9 +20,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
+from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import HUNDRED, round_half_up
 from jixiao.monitoring.frames import bulk_work, decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
@@ -158,7 +158,11 @@ class TargetContext:
         where = self.indicator.loc or f"{self.indicator.owner}/{self.indicator.name}"
         text = f"“{self.indicator.name}”（{self.owner_key}）：{message}"
         return Finding(
-            code, Severity.WARNING, text, where, {k: _value(v) for k, v in values.items()}
+            code,
+            Severity.WARNING,
+            text,
+            Location(source=where),
+            {k: _value(v) for k, v in values.items()},
         )
 
 
@@ -384,7 +388,7 @@ def _history_frame(library: IndicatorLibrary) -> tuple[pl.DataFrame, list[Findin
                 "target.unknown_code",
                 Severity.WARNING,
                 f"历史值中的{what}不在核心指标库中，已忽略",
-                rec.loc,
+                Location(source=rec.loc),
             )
         )
     return frame.filter(known), findings
@@ -465,7 +469,7 @@ def _resolve(
                     "target.unknown_code",
                     Severity.WARNING,
                     f"“{ind.name}”的指标编码“{ind.code}”不在核心指标库中",
-                    ind.loc,
+                    Location(source=ind.loc),
                     {"code": ind.code},
                 ),
             )
@@ -479,7 +483,7 @@ def _resolve(
                 "target.not_in_library",
                 Severity.INFO,
                 f"“{ind.name}”未在核心指标库中找到（可申请纳入指标库）",
-                ind.loc,
+                Location(source=ind.loc),
             ),
         )
     return code, library.by_code[code], None
@@ -506,7 +510,7 @@ def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Findi
                     "target.incomplete",
                     Severity.WARNING,
                     f"{owner} 的绩效指标缺少：{text}",
-                    owner,
+                    Location(source=owner),
                     {"missing": text},
                 )
             )
@@ -539,7 +543,7 @@ def review_targets(
                     "target.no_history",
                     Severity.INFO,
                     f"“{ind.name}”（{owner_key}）没有往年历史值，无法与历史比较",
-                    ind.loc,
+                    Location(source=ind.loc),
                 )
             )
         ctx = TargetContext(

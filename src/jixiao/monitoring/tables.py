@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding
+from jixiao.findings import Finding
 from jixiao.lib.money import round_half_up
 from jixiao.monitoring.monitor import MonitoringReport
 from jixiao.monitoring.results import ResultApplication
@@ -38,7 +38,7 @@ def findings_table(findings: tuple[Finding, ...], title: str = "问题清单") -
     return Table(
         title,
         ("级别", "位置", "说明"),
-        tuple((severity[f.severity.value], f.location, f.message) for f in findings),
+        tuple((severity[f.severity.value], f.place, f.message) for f in findings),
     )
 
 

@@ -15,8 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from jixiao.checks.findings import Finding
 from jixiao.dataset.model import TABLES, Dataset, Profile, Unit
+from jixiao.findings import Finding
 from jixiao.reports.builder import build_report
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel

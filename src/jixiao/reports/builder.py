@@ -12,8 +12,8 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from jixiao.checks.findings import Finding
 from jixiao.dataset.model import Dataset
+from jixiao.findings import Finding
 from jixiao.reports.context import (
     SECTIONS,
     SEVERITY_LABELS,
@@ -126,7 +126,7 @@ def _sources(figs: Figures) -> tuple[Source, ...]:
 
 def _finding_rows(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
     return tuple(
-        FindingRow(SEVERITY_LABELS[f.severity], f.code, f.message, f.location) for f in findings
+        FindingRow(SEVERITY_LABELS[f.severity], f.code, f.message, f.place) for f in findings
     )
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from jixiao.checks.findings import Finding, Severity
 from jixiao.dataset.model import Dataset, MoneyLine
+from jixiao.findings import Finding, Severity
 from jixiao.lib.money import format_number
 from jixiao.reports.model import (
     Block,

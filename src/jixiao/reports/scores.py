@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from jixiao.checks.findings import Finding
 from jixiao.dataset.model import Dataset, ScoreItem
+from jixiao.findings import Finding
 from jixiao.reports.model import Scorecard, ScoreRow
 
 if TYPE_CHECKING:

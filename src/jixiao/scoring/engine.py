@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding, Severity, value_text
 from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem, split_names
+from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.bindings import Resolver, describe, with_project
@@ -85,7 +85,7 @@ class _Run:
             k: value_text(v) if isinstance(v, Decimal | int | str | None) else str(v)
             for k, v in values.items()
         }
-        self.findings.append(Finding(code, severity, message, location, texts))
+        self.findings.append(Finding(code, severity, message, Location(source=location), texts))
 
 
 # --------------------------------------------------------------------------- public API

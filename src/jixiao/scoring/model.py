@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from jixiao.checks.findings import Finding
+from jixiao.findings import Finding
 
 # --------------------------------------------------------------------------- framework
 

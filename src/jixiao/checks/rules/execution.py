@@ -3,13 +3,13 @@ carry-over flow and "三公"经费 above budget."""
 
 from __future__ import annotations
 
-from jixiao.checks.findings import Finding
 from jixiao.checks.registry import INFO, WARNING, check, finding, money, pct, plain, settings, where
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.money import MONEY_AREAS
 from jixiao.figures.areas.targets import execution_base, numbered
 from jixiao.figures.trees import item_name, name_of
+from jixiao.findings import Finding
 from jixiao.lib.money import HUNDRED
 
 #: Money tables whose 决算 is compared with 年初预算 (not "三公": see three_public_over_budget).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, WARNING, check, finding, plain, where
 from jixiao.dataset.model import Dataset, Profile
 from jixiao.figures import FigureSet
+from jixiao.findings import Finding
 
 #: Profile fields a report cannot do without: field → Chinese name.
 REQUIRED_PROFILE: dict[str, str] = {"department_name": "部门名称", "year": "年度"}

@@ -10,10 +10,10 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
 from jixiao.dataset.model import Dataset, ScoreItem, split_names
 from jixiao.figures import FigureSet
+from jixiao.findings import Finding
 
 SHEET = "自评评分"
 FIELDS: dict[str, str] = {"points": "分值", "score": "自评得分"}

@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.checks.findings import Finding, value_text
 from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
 from jixiao.checks.rules.facts import UNIT_COUNTS
 from jixiao.dataset.model import Dataset, StatedFigure
 from jixiao.figures import Figure, FigureSet
+from jixiao.findings import Finding, value_text
 from jixiao.lib.money import HUNDRED, parse_decimal, quantum, round_half_up, truncate
 
 SHEET = "声明数"

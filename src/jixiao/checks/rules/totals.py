@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from jixiao.checks.findings import Finding
 from jixiao.checks.registry import ERROR, INFO, check, finding, money, where
 from jixiao.dataset.model import Dataset
 from jixiao.figures import FigureSet
@@ -21,6 +20,7 @@ from jixiao.figures.trees import (
     column_values,
     item_name,
 )
+from jixiao.findings import Finding
 
 
 def _scope_name(unit: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jixiao.checks.findings import Severity
+from jixiao.findings import Severity
 from jixiao.reports.context import (
     SEVERITY_LABELS,
     Context,
@@ -94,7 +94,7 @@ def _findings_appendix(ctx: Context) -> list[Block]:
             Cell(str(i)),
             Cell(SEVERITY_LABELS[f.severity]),
             Cell(f.code),
-            Cell(f.location),
+            Cell(f.place),
             Cell(f.message),
         )
         for i, f in enumerate(findings, start=1)
