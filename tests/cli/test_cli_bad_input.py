@@ -207,7 +207,7 @@ def test_run_names_an_unknown_framework_and_still_completes(
     _write(Path("fw.yaml"), PROFILE + "self_evaluation: {framework: nope-2099}\n")
     run = runner.invoke(app, ["run", "fw.yaml", "-o", "out"], terminal_width=250)
     assert run.exit_code == 0, run.output
-    assert "未评分（nope-2099）：未知的评分框架“nope-2099”" in run.output
+    assert "评分：“自评结论”中的评分框架“nope-2099”不是可用的评分框架" in run.output
     score = runner.invoke(app, ["score", "fw.yaml"], terminal_width=250)
     assert score.exit_code == 2
     assert "未知的评分框架“nope-2099”" in score.output
@@ -250,14 +250,15 @@ def test_run_says_so_when_a_file_stands_where_the_output_folder_goes(
     assert "无法写入“out”：已有同名文件，无法作为目录" in result.output
 
 
-def test_run_prints_no_total_when_the_scorecard_has_none(
+def test_run_scores_nothing_when_the_dataset_names_no_framework(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     _write(Path("blank.yaml"), PROFILE)
     result = runner.invoke(app, ["run", "blank.yaml", "-o", "out"], terminal_width=250)
     assert result.exit_code == 0, result.output
-    assert "评分（gd-dept-2023）：部分指标缺少数据，未得出总分和等级" in result.output
+    # No framework named: no silent default, a clear message instead of a score.
+    assert "评分：数据集未指定评分框架" in result.output
     assert "None" not in result.output
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.dataset.model import Dataset, Indicator
+from jixiao.evaluation import evaluate
 from jixiao.io.formats import load_dataset, save_dataset
 from jixiao.monitoring.results import apply_results, carry_forward, unmet
 from jixiao.monitoring.settings import load_result_rules
@@ -35,7 +36,7 @@ def test_grades_follow_the_national_bands(score: str, grade: str, recommendation
 
 
 def test_projects_and_department_get_recommendations(targets_dataset: Dataset) -> None:
-    result = apply_results(targets_dataset, RULES)
+    result = apply_results(evaluate(targets_dataset), RULES)
     assert [
         (r.level, r.code, r.score, r.grade, r.recommendation) for r in result.recommendations
     ] == [
@@ -47,7 +48,7 @@ def test_projects_and_department_get_recommendations(targets_dataset: Dataset) -
 
 
 def test_every_deduction_and_unmet_target_is_a_rectification(targets_dataset: Dataset) -> None:
-    items = apply_results(targets_dataset, RULES).rectifications
+    items = apply_results(evaluate(targets_dataset), RULES).rectifications
     assert [(i.kind, i.subject.split("：")[0], i.owner) for i in items] == [
         ("扣分项", "1.1 整体效能", "测试科技厅"),
         ("扣分项", "2.2 预算执行", "测试科技厅"),
@@ -86,7 +87,7 @@ def test_unmet_follows_the_sign(sign: str, target: str, actual: str, met: bool) 
 
 
 def test_the_seed_unmet_listed_companies_target_is_on_the_list(example_yaml: Path) -> None:
-    result = apply_results(load_dataset(example_yaml), RULES)
+    result = apply_results(evaluate(load_dataset(example_yaml)), RULES)
     subjects = [i.subject for i in result.rectifications if i.kind == "未完成指标"]
     assert subjects == ["新增上市科技型企业数：指标值 ≥90家，完成值 50家，完成率 55.56%"]
     # The total comes from the scoring engine with the framework the dataset names.
@@ -104,7 +105,7 @@ def test_the_seed_unmet_listed_companies_target_is_on_the_list(example_yaml: Pat
 def test_items_carry_into_next_years_dataset_and_round_trip(
     targets_dataset: Dataset, tmp_path: Path
 ) -> None:
-    items = apply_results(targets_dataset, RULES).rectifications
+    items = apply_results(evaluate(targets_dataset), RULES).rectifications
     path = tmp_path / "next.yaml"
     save_dataset(carry_forward(targets_dataset, items), path)
     next_year = load_dataset(path)
@@ -116,12 +117,12 @@ def test_items_carry_into_next_years_dataset_and_round_trip(
 
 
 def test_open_items_of_earlier_years_stay_on_the_list(targets_dataset: Dataset) -> None:
-    items = apply_results(targets_dataset, RULES).rectifications
+    items = apply_results(evaluate(targets_dataset), RULES).rectifications
     next_year = carry_forward(targets_dataset, items)
     done = next_year.rectifications[0].__class__(
         **{**next_year.rectifications[0].__dict__, "status": "已整改"}
     )
     next_year = carry_forward(targets_dataset, (done, *next_year.rectifications[1:]), next_year)
-    still_open = apply_results(next_year, RULES).rectifications
+    still_open = apply_results(evaluate(next_year), RULES).rectifications
     assert len(still_open) == len(items) - 1
     assert all(i.kind.startswith("往年未完成整改") for i in still_open)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from report_fixtures import Built
 
+from jixiao.evaluation import evaluate
 from jixiao.reports.builder import build_report
 from jixiao.reports.model import Paragraph, ReportModel
-from jixiao.reports.scores import report_scorecard
 from jixiao.reports.wording import default_wording_data
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -151,7 +151,7 @@ def test_the_mini_report_matches_its_snapshot(mini: Built) -> None:
     """The whole model as JSON; rerun with JIXIAO_UPDATE_SNAPSHOTS=1 after an intended change."""
     snapshot = SNAPSHOTS / "reports-mini.json"
     # Without findings: their wording belongs to the checks and is tested there.
-    scorecard, _ = report_scorecard(mini.dataset)
+    scorecard = evaluate(mini.dataset).report_scorecard
     model = build_report(mini.dataset, mini.figures, scorecard, findings=())
     current = json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n"
     if UPDATE or not snapshot.exists():
@@ -177,7 +177,7 @@ def test_the_generated_divisions_paragraph_stands_in_when_the_text_does_not_list
 
     names = ("办公室", "计划财务处", "人事处")
     dataset = replace(mini.dataset, divisions=tuple(Division(name=n) for n in names))
-    model = build_report(dataset, mini.figures, report_scorecard(dataset)[0])
+    model = build_report(dataset, mini.figures, evaluate(dataset).report_scorecard)
     text = _text(model, "org.setup")
     assert "本部门本级内设机构为：办公室、计划财务处、人事处，共 3 个处室。" in text
     assert text.count("计划财务处") == 1

@@ -146,8 +146,16 @@ def test_it_lists_the_known_ids_for_an_unknown_framework() -> None:
 def test_it_says_a_directory_is_not_a_framework_file(tmp_path: Path) -> None:
     (tmp_path / "dir.yaml").mkdir()
     with pytest.raises(FrameworkError) as info:
-        load_framework(str(tmp_path / "dir.yaml"))
+        load_framework_file(tmp_path / "dir.yaml")
     assert "这是一个目录" in info.value.errors[0].message
+
+
+def test_an_id_is_never_a_path(tmp_path: Path) -> None:
+    """A framework id names a shipped framework only: a path is an unknown id, not a file."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD, "utf-8")
+    with pytest.raises(UnknownFramework):
+        load_framework(str(path))
 
 
 def test_it_loads_a_framework_file_from_disk(tmp_path: Path) -> None:

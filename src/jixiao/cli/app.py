@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
 from jixiao.findings import Finding
 from jixiao.lib.files import failure_reason
+
+if TYPE_CHECKING:
+    from jixiao.scoring import Framework
 
 app = typer.Typer(
     name="jixiao",
@@ -81,6 +84,34 @@ def load_or_exit(path: Path) -> Dataset:
         return load_dataset(path)
     except DatasetError as error:
         fail_input(error)
+
+
+def framework_or_exit(value: str) -> str | Framework | None:
+    """The ``--framework`` option: a shipped id, or a framework file the user named.
+
+    Only the command line reads a framework file: the person typing the command chose
+    it. An id that comes with the data is looked up among the shipped frameworks only
+    (:func:`jixiao.evaluation.choose_framework`). Exits 2 for a file with problems.
+    """
+    from jixiao.scoring.loader import FrameworkError, load_framework_file
+
+    value = value.strip()
+    if not value:
+        return None
+    if not value.lower().endswith((".yaml", ".yml")):
+        return value
+    try:
+        return load_framework_file(Path(value))
+    except FrameworkError as error:
+        fail_framework([(e.location, e.message) for e in error.errors])
+
+
+def fail_framework(problems: Sequence[tuple[str, str]]) -> NoReturn:
+    """Every framework problem on its own line (long messages wrap instead of being cut)."""
+    err_console.print(f"[red]无法使用评分框架：共 {len(problems)} 处问题[/red]")
+    for location, message in problems:
+        err_console.print(f"  {escape(location)}：{escape(message)}")
+    raise typer.Exit(EXIT_INPUT)
 
 
 def print_json(document: Any) -> None:

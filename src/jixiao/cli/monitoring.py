@@ -23,6 +23,7 @@ from jixiao.cli.app import (
     console,
     err_console,
     fail_input,
+    framework_or_exit,
     load_or_exit,
     print_json,
 )
@@ -254,14 +255,23 @@ def results(
             help="把整改清单写入下一年度数据集（.yaml/.xlsx；文件已存在则更新其“整改事项”表）",
         ),
     ] = None,
+    framework: Annotated[
+        str,
+        typer.Option(
+            "--framework",
+            help="评分框架编号，或框架 YAML 文件；默认取数据集“自评结论”中的评分框架（须为内置编号）",
+        ),
+    ] = "",
     fmt: FormatOption = Output.text,
     output: OutOption = None,
 ) -> None:
     """评价结果应用：按等级给出预算安排建议（优先保障/保障/压缩/取消），列出整改清单。"""
+    from jixiao.evaluation import evaluate
     from jixiao.io.formats import format_for, save_dataset
     from jixiao.monitoring.results import apply_results, carry_forward
     from jixiao.monitoring.settings import load_result_rules
     from jixiao.monitoring.tables import results_tables
+    from jixiao.scoring import UnknownFramework
 
     _check_output(fmt, output)
     if carry_to is not None and format_for(carry_to) is None:
@@ -269,7 +279,11 @@ def results(
         raise typer.Exit(EXIT_INPUT)
     data = load_or_exit(dataset)
     rule_set = _load(lambda: load_result_rules(rules))
-    result = apply_results(data, rule_set)
+    try:
+        evaluation = evaluate(data, framework=framework_or_exit(framework))
+    except UnknownFramework as error:
+        fail_input(error)
+    result = apply_results(evaluation, rule_set)
     if carry_to is not None:
         existing = load_or_exit(carry_to) if carry_to.exists() else None
         save_dataset(carry_forward(data, result.rectifications, existing), carry_to)

@@ -14,6 +14,7 @@ from jixiao.cli.app import (
     console,
     err_console,
     fail_input,
+    framework_or_exit,
     load_or_exit,
     output_errors,
     print_findings,
@@ -39,7 +40,11 @@ def report(
     dataset_path: Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("out"),
     framework: Annotated[
-        str, typer.Option("--framework", help="评分框架；默认取数据集“自评结论”中的评分框架")
+        str,
+        typer.Option(
+            "--framework",
+            help="评分框架编号，或框架 YAML 文件；默认取数据集“自评结论”中的评分框架（须为内置编号）",
+        ),
     ] = "",
     formats: Annotated[
         str, typer.Option("--format", help="报告格式，逗号分隔：docx,html,pdf,xlsx")
@@ -69,6 +74,7 @@ def report(
     from jixiao.scoring import UnknownFramework
 
     chosen = _formats(formats)
+    chosen_framework = framework_or_exit(framework)
     if template is not None and not template.is_dir():
         err_console.print(f"[red]模板目录“{template}”不存在[/red]")
         raise typer.Exit(EXIT_INPUT)
@@ -78,7 +84,7 @@ def report(
     except DatasetError as error:
         fail_input(error)
     try:
-        model, findings = prepare_report(dataset, framework or None, custom)
+        model, findings = prepare_report(dataset, chosen_framework, custom)
     except UnknownFramework as error:
         err_console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_INPUT) from None

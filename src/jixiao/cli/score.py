@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,8 @@ from jixiao.cli.app import (
     app,
     console,
     err_console,
+    fail_framework,
+    framework_or_exit,
     load_or_exit,
     output_errors,
     print_json,
@@ -30,7 +32,6 @@ from jixiao.scoring import (
     Scorecard,
     WhatIf,
     load_framework,
-    score_dataset,
     score_projects,
     what_if,
 )
@@ -77,8 +78,9 @@ def score(
     if output_format is ScoreFormat.xlsx and output is None:
         err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 评分表.xlsx[/red]")
         raise typer.Exit(EXIT_INPUT)
+    chosen = framework_or_exit(framework_id)
     dataset = load_or_exit(dataset_path)
-    framework = _framework(framework_id or dataset.self_evaluation.framework)
+    framework = _framework(chosen or dataset.self_evaluation.framework)
     cards = _score(dataset, framework)
     if not cards:
         err_console.print(
@@ -120,30 +122,28 @@ def _print_text(
     console.print(f"已写入 {escape(str(output))}")
 
 
-def _framework(framework_id: str) -> Framework:
+def _framework(framework_id: str | Framework) -> Framework:
+    if isinstance(framework_id, Framework):
+        return framework_id
     if not framework_id:
         from jixiao.scoring import known_frameworks
 
         known = "、".join(known_frameworks())
-        _fail_framework([("--framework", f"未指定评分框架，数据集也未写明（可用：{known}）")])
+        fail_framework([("--framework", f"未指定评分框架，数据集也未写明（可用：{known}）")])
     try:
         return load_framework(framework_id)
     except FrameworkError as error:
-        _fail_framework([(e.location, e.message) for e in error.errors])
-
-
-def _fail_framework(problems: list[tuple[str, str]]) -> NoReturn:
-    """Every framework problem on its own line (long messages wrap instead of being cut)."""
-    err_console.print(f"[red]无法使用评分框架：共 {len(problems)} 处问题[/red]")
-    for location, message in problems:
-        err_console.print(f"  {escape(location)}：{escape(message)}")
-    raise typer.Exit(EXIT_INPUT)
+        fail_framework([(e.location, e.message) for e in error.errors])
 
 
 def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
+    """Each project's scorecard, or the department's from the one evaluation service."""
+    from jixiao.evaluation import evaluate
+
     if framework.subject == "project":
         return score_projects(dataset, framework)
-    return [score_dataset(dataset, framework)]
+    card = evaluate(dataset, framework=framework).scorecard
+    return [card] if card is not None else []
 
 
 def _print_json(

@@ -13,11 +13,15 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
 from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.settings import ResultRules
+
+if TYPE_CHECKING:
+    from jixiao.evaluation import Evaluation
 
 _UP = frozenset({"≥", "＞"})
 _DOWN = frozenset({"≤", "＜"})
@@ -77,51 +81,50 @@ def rectification_json(item: Rectification) -> dict[str, object]:
     }
 
 
-def department_score(dataset: Dataset) -> tuple[Decimal | None, str]:
-    """The department's total score and its source.
+def department_score(evaluation: Evaluation) -> tuple[Decimal | None, str, str]:
+    """The department's total score, its grade (``""`` when the rules grade it) and its basis.
 
-    The scoring engine computes it with the framework the dataset names (自评结论 →
-    评分框架); without one, or when the framework cannot total the data, the total is
-    the sum of the top-level lines of the scorecard the department filled, else the
-    total its report states.
+    The evaluation's score comes first: the framework the evaluation used, so the
+    recommendation shows the same total as the report and the scorecard of the same run.
+    A framework that could not total the data gives no score (a lower bound would
+    understate the grade). Only an evaluation without a framework falls back to the
+    department's own scorecard (the sum of its 一级 lines), else the total its report states.
     """
-    framework = dataset.self_evaluation.framework
-    if framework:
-        from jixiao.scoring.engine import score_dataset
-        from jixiao.scoring.loader import FrameworkError
-
-        try:
-            total = score_dataset(dataset, framework).total
-        except FrameworkError:
-            total = None
-        if total is not None:
-            return total, f"评分框架 {framework} 计算得分"
+    card = evaluation.scorecard
+    if card is not None:
+        if card.total is None or not card.complete:
+            return None, "", f"评分框架 {card.framework} 评分不完整"
+        return card.total, card.grade, f"评分框架 {card.framework} 计算得分"
+    dataset = evaluation.dataset
     top = [s.score for s in dataset.scores if "." not in s.code and s.score is not None]
     if top:
-        return sum(top, ZERO), "自评评分表一级指标得分合计"
+        return sum(top, ZERO), "", "自评评分表一级指标得分合计"
     if dataset.self_evaluation.stated_total is not None:
-        return dataset.self_evaluation.stated_total, "报告声明的自评总分"
-    return None, ""
+        return dataset.self_evaluation.stated_total, "", "报告声明的自评总分"
+    return None, "", ""
 
 
 def _recommendations(
-    dataset: Dataset, rules: ResultRules
+    evaluation: Evaluation, rules: ResultRules
 ) -> tuple[list[Recommendation], list[Finding]]:
+    dataset = evaluation.dataset
     findings = []
     result = []
-    total, basis = department_score(dataset)
+    total, graded, basis = department_score(evaluation)
     name = dataset.profile.department_name or "部门整体"
     if total is None:
         findings.append(
             Finding(
                 "results.no_score",
                 Severity.WARNING,
-                "数据集没有自评得分，无法确定部门整体评价等级",
+                f"{basis}，无法确定部门整体评价等级"
+                if basis
+                else "数据集没有自评得分，无法确定部门整体评价等级",
                 Location(source="自评评分"),
             )
         )
     else:
-        grade = rules.grade_of(total)
+        grade = graded or rules.grade_of(total)
         result.append(
             Recommendation("部门整体", "", name, total, grade, rules.recommendation(grade), basis)
         )
@@ -277,9 +280,10 @@ def _still_open(dataset: Dataset) -> list[Rectification]:
     ]
 
 
-def apply_results(dataset: Dataset, rules: ResultRules) -> ResultApplication:
+def apply_results(evaluation: Evaluation, rules: ResultRules) -> ResultApplication:
     """Recommendations from the grades, and the 整改 list of deductions and unmet targets."""
-    recommendations, findings = _recommendations(dataset, rules)
+    dataset = evaluation.dataset
+    recommendations, findings = _recommendations(evaluation, rules)
     deadline = _deadline(dataset.profile.year, rules)
     unmet_items, unmet_findings = _unmet_targets(dataset, deadline)
     items = _deductions(dataset, deadline) + unmet_items + _still_open(dataset)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.dataset.model import TABLES, Dataset, Profile, Unit
 from jixiao.findings import Finding
@@ -21,15 +21,18 @@ from jixiao.reports.builder import build_report
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
 from jixiao.reports.render import RENDERERS, get_renderer
-from jixiao.reports.scores import report_scorecard
 from jixiao.reports.wording import Wording, load_wording
+
+if TYPE_CHECKING:
+    from jixiao.evaluation import Evaluation
+    from jixiao.scoring import Framework
 
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
 
 
 def prepare_report(
     dataset: Dataset,
-    framework_id: str | None = None,
+    framework_id: str | Framework | None = None,
     wording: Wording | None = None,
     omit_empty: bool = False,
 ) -> tuple[ReportModel, list[Finding]]:
@@ -37,16 +40,24 @@ def prepare_report(
 
     ``omit_empty`` leaves out headings with nothing under them (a budget unit's report).
     """
-    from jixiao.checks import run_checks
-    from jixiao.figures import compute_figures
-    from jixiao.scoring import not_in_checks
+    from jixiao.evaluation import evaluate
 
-    figures = compute_figures(dataset)
-    findings = run_checks(dataset, figures)
-    scorecard, score_findings = report_scorecard(dataset, framework_id, figures)
-    findings += not_in_checks(score_findings, findings)
-    model = build_report(dataset, figures, scorecard, findings, wording, omit_empty=omit_empty)
-    return model, findings
+    evaluation = evaluate(dataset, framework=framework_id)
+    return report_model(evaluation, wording, omit_empty), list(evaluation.findings)
+
+
+def report_model(
+    evaluation: Evaluation, wording: Wording | None = None, omit_empty: bool = False
+) -> ReportModel:
+    """The report of one evaluation: it prints the evaluation's figures, scores and findings."""
+    return build_report(
+        evaluation.dataset,
+        evaluation.figures,
+        evaluation.report_scorecard,
+        list(evaluation.findings),
+        wording,
+        omit_empty=omit_empty,
+    )
 
 
 def report_stem(dataset: Dataset) -> str:

@@ -6,12 +6,11 @@ is the one place that decides where the scores come from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jixiao.dataset.model import Dataset, ScoreItem
-from jixiao.findings import Finding
 from jixiao.reports.model import Scorecard, ScoreRow
 
 if TYPE_CHECKING:
@@ -62,10 +61,13 @@ def _sum(values: Sequence[Decimal | None]) -> Decimal | None:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
-def scorecard_from_dataset(dataset: Dataset, framework: Framework | None = None) -> Scorecard:
+def scorecard_from_dataset(
+    dataset: Dataset, framework: Framework | None = None, *, graded: bool = True
+) -> Scorecard:
     """The scorecard as the department filled it (自评评分), totalled over the 一级 lines.
 
-    The total is graded by ``framework``'s bands (default :data:`GRADING_FRAMEWORK`).
+    The total is graded by ``framework``'s bands (default :data:`GRADING_FRAMEWORK`);
+    with ``graded=False`` (an evaluation without a framework) it carries no grade.
     """
     rows = tuple(_row(item) for item in dataset.scores)
     top = [r for r in rows if r.level == 1]
@@ -75,7 +77,7 @@ def scorecard_from_dataset(dataset: Dataset, framework: Framework | None = None)
         rows=rows,
         points=_sum([r.points for r in top]),
         total=total,
-        grade=grade_label(total, framework),
+        grade=grade_label(total, framework) if graded else "",
         framework=dataset.self_evaluation.framework,
     )
 
@@ -115,25 +117,3 @@ def _walk(items: Sequence[ItemScore], level: int) -> Iterator[tuple[ItemScore, i
     for item in items:
         yield item, level
         yield from _walk(item.children, level + 1)
-
-
-def report_scorecard(
-    dataset: Dataset,
-    framework_id: str | None = None,
-    figures: Mapping[str, object] | None = None,
-) -> tuple[Scorecard, list[Finding]]:
-    """The scorecard the report prints, and the scoring engine's findings.
-
-    ``framework_id`` defaults to the dataset's own (自评结论.评分框架). Without any
-    framework the department's own 自评评分 is printed, graded by the bands of
-    :data:`GRADING_FRAMEWORK`.
-    ``figures`` are passed to the scoring engine so they are not computed twice.
-    Raises :class:`jixiao.scoring.UnknownFramework` for an unknown framework id.
-    """
-    from jixiao.scoring import score_dataset
-
-    framework = framework_id or dataset.self_evaluation.framework
-    if not framework:
-        return scorecard_from_dataset(dataset), []
-    card = score_dataset(dataset, framework, figures=figures)
-    return scorecard_from_engine(card, dataset), list(card.findings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -641,28 +641,64 @@ def _shipped() -> Iterator[tuple[str, Any]]:
             yield entry.name.removesuffix(".yaml"), entry
 
 
+class FrameworkSource(Protocol):
+    """Where frameworks come from, by id: the shipped files now, a database table later.
+
+    An id is only ever looked up among the source's own frameworks: it never names a
+    file. A framework file on disk is read by the command line (``--framework-file``),
+    which passes the parsed :class:`Framework`; an id that arrives with the data
+    (自评结论.评分框架, an uploaded workbook) can therefore not make the program open,
+    or probe for, a file of the server's.
+    """
+
+    def ids(self) -> list[str]:
+        """The ids this source can give, sorted."""
+        ...
+
+    def get(self, framework_id: str) -> Framework:
+        """The framework with this id; raises :class:`UnknownFramework`."""
+        ...
+
+
+class ShippedFrameworks:
+    """The frameworks shipped with jixiao (``scoring/frameworks/*.yaml``), parsed once each."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, Framework] = {}
+
+    def ids(self) -> list[str]:
+        return sorted(name for name, _ in _shipped())
+
+    def get(self, framework_id: str) -> Framework:
+        if framework_id in self._parsed:
+            return self._parsed[framework_id]
+        entry = dict(_shipped()).get(framework_id)
+        if entry is None:
+            known = "、".join(self.ids())
+            raise UnknownFramework(
+                [
+                    InputError(
+                        "--framework", f"未知的评分框架“{_shown(framework_id)}”（可用：{known}）"
+                    )
+                ]
+            )
+        framework = parse_framework(
+            entry.read_text("utf-8"), f"{FRAMEWORK_PACKAGE.replace('.', '/')}/{entry.name}"
+        )
+        self._parsed[framework_id] = framework
+        return framework
+
+
+#: The shipped frameworks; the parsed files are immutable data, so one instance serves
+#: every caller of the process.
+SHIPPED = ShippedFrameworks()
+
+
 def known_frameworks() -> list[str]:
     """Ids of the frameworks shipped with jixiao (one YAML file per framework and version)."""
-    return sorted(name for name, _ in _shipped())
-
-
-_CACHE: dict[str, Framework] = {}
+    return SHIPPED.ids()
 
 
 def load_framework(framework_id: str) -> Framework:
-    """A shipped framework by id, or a YAML file by path; raises :class:`FrameworkError`."""
-    if framework_id in _CACHE:
-        return _CACHE[framework_id]
-    if framework_id.endswith((".yaml", ".yml")):
-        return load_framework_file(Path(framework_id))
-    entry = dict(_shipped()).get(framework_id)
-    if entry is None:
-        known = "、".join(known_frameworks())
-        raise UnknownFramework(
-            [InputError("--framework", f"未知的评分框架“{framework_id}”（可用：{known}）")]
-        )
-    framework = parse_framework(
-        entry.read_text("utf-8"), f"{FRAMEWORK_PACKAGE.replace('.', '/')}/{entry.name}"
-    )
-    _CACHE[framework_id] = framework
-    return framework
+    """A shipped framework by id (never a path); raises :class:`UnknownFramework`."""
+    return SHIPPED.get(framework_id)
