@@ -31,8 +31,8 @@ from typing import Any
 from jixiao.audit import audit_lines
 from jixiao.audit.document import build_document
 from jixiao.audit.extract import extract_file
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.numbers import Quantity, find_quantities, normalize
+from jixiao.findings import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "audit"))
@@ -46,7 +46,7 @@ SEED_PAGES = 32  #: the seed report's own page count (its table of contents ends
 LIMIT_SECONDS = 1.0
 LIMIT_PAGES = 60
 RUNS = 5
-CAUGHT = {AuditSeverity.ERROR, AuditSeverity.WARNING, AuditSeverity.ROUNDING}
+CAUGHT = {Severity.ERROR, Severity.WARNING, Severity.ROUNDING}
 
 
 def best_of(fn: Callable[[], Any], runs: int = RUNS) -> float:
@@ -307,7 +307,8 @@ def _mutation_rate(
 ) -> dict[str, Any]:
     rng = random.Random(7)
     base = {
-        (f.line, f.rule, f.stated, f.expected) for f in audit_lines(lines, figures=figures).findings
+        (f.location.line, f.code, f.stated, f.expected)
+        for f in audit_lines(lines, figures=figures).findings
     }
     strict = anything = 0
     for _ in range(count):
@@ -317,7 +318,7 @@ def _mutation_rate(
         new = [
             f
             for f in audit_lines(mutated, figures=figures).findings
-            if (f.line, f.rule, f.stated, f.expected) not in base
+            if (f.location.line, f.code, f.stated, f.expected) not in base
         ]
         strict += any(f.severity in CAUGHT for f in new)
         anything += bool(new)

@@ -14,7 +14,7 @@ from jixiao.audit import audit_file
 @pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
 def test_it_finds_nothing_wrong_in_a_clean_report(path: Path) -> None:
     result = audit_file(path)
-    assert [(f.line, f.rule, f.message) for f in result.findings] == []
+    assert [(f.location.line, f.code, f.message) for f in result.findings] == []
     assert result.checked >= result.claims // 2  # most of its figures were actually verified
 
 

@@ -35,9 +35,9 @@ def example_figures() -> object:
 def test_it_compares_the_seed_with_the_example_dataset(example_figures: object) -> None:
     result = audit_file(SEED, example_figures)  # type: ignore[arg-type]
     crosschecked = [
-        (f.line, f.severity.value, f.stated, f.expected)
+        (f.location.line, f.severity.value, f.stated, f.expected)
         for f in result.findings
-        if f.rule == "dataset"
+        if f.code == "dataset"
     ]
     errors = [
         (line, stated, expected)
@@ -63,10 +63,12 @@ def test_the_report_jixiao_renders_audits_with_no_error(
     alone = audit_file(rendered_report)
     crossed = audit_file(rendered_report, example_figures)  # type: ignore[arg-type]
     assert [
-        (f.line, f.rule, f.message) for f in alone.findings if f.severity.value == "error"
+        (f.location.line, f.code, f.message) for f in alone.findings if f.severity.value == "error"
     ] == []
     assert [
-        (f.line, f.rule, f.message) for f in crossed.findings if f.severity.value == "error"
+        (f.location.line, f.code, f.message)
+        for f in crossed.findings
+        if f.severity.value == "error"
     ] == []
     assert alone.checked > 100
 
@@ -75,7 +77,7 @@ def test_the_rendered_report_names_no_unscored_item_as_an_omitted_deduction(
     rendered_report: Path,
 ) -> None:
     # 整体效能 and 专项效能 "因缺少数据未单独评分": not deductions the 自评结论 leaves out.
-    assert [f.message for f in audit_file(rendered_report).findings if f.rule == "conclusion"] == []
+    assert [f.message for f in audit_file(rendered_report).findings if f.code == "conclusion"] == []
 
 
 def _figure_sites(lines: list[str], figures: Mapping[str, Any]) -> list[tuple[int, Quantity]]:
@@ -99,7 +101,7 @@ def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_95_p
     # One digit of one computed figure changed in the body: the 数据来源 appendix (and the
     # relations the text states) must disagree. benchmarks/bench_audit.py measures more.
     lines = extract_file(rendered_report).lines
-    base = {(f.line, f.rule, f.stated, f.expected) for f in audit_lines(lines).findings}
+    base = {(f.location.line, f.code, f.stated, f.expected) for f in audit_lines(lines).findings}
     sites = _figure_sites(lines, example_figures)
     rng = random.Random(11)
     caught = 0
@@ -115,7 +117,8 @@ def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_95_p
         new = [
             f
             for f in audit_lines(mutated).findings
-            if (f.line, f.rule, f.stated, f.expected) not in base and f.severity.value != "info"
+            if (f.location.line, f.code, f.stated, f.expected) not in base
+            and f.severity.value != "info"
         ]
         caught += bool(new)
     assert caught >= 95, caught

@@ -29,7 +29,7 @@ def test_it_reads_text_in_the_encodings_offices_use(tmp_path: Path, encoding: st
     path = tmp_path / "report.txt"
     path.write_bytes(f"标题\n{WRONG_SUM}\n".encode(encoding))
     [finding] = audit_file(path).findings
-    assert (finding.line, finding.rule, finding.expected) == (2, "sum", "160.84")
+    assert (finding.location.line, finding.code, finding.expected) == (2, "sum", "160.84")
 
 
 def _docx(tmp_path: Path) -> Path:
@@ -52,7 +52,7 @@ def _docx(tmp_path: Path) -> Path:
 def test_it_reads_docx_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
     findings = audit_file(_docx(tmp_path)).findings
     # line = paragraph or table row: 2 is the sentence, 4–7 the table, 8 the sum
-    assert [(f.line, f.rule, f.stated, f.expected) for f in findings] == [
+    assert [(f.location.line, f.code, f.stated, f.expected) for f in findings] == [
         (2, "unit-kinds", "3", "2"),
         (8, "sum", "160.66", "160.84"),
     ]
@@ -73,7 +73,7 @@ def test_it_reads_the_text_layer_of_a_pdf_and_joins_wrapped_lines(tmp_path: Path
     path = tmp_path / "report.pdf"
     path.write_bytes(_pdf(f"<p>{WRONG_SUM}</p>"))
     [finding] = audit_file(path).findings
-    assert (finding.rule, finding.stated, finding.expected) == ("sum", "160.66", "160.84")
+    assert (finding.code, finding.stated, finding.expected) == ("sum", "160.66", "160.84")
 
 
 def _blank_pdf(encrypt: bool = False) -> bytes:

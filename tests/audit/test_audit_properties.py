@@ -15,11 +15,12 @@ from genre import generate, mutate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.audit import AuditSeverity, audit_lines
+from jixiao.audit import audit_lines
+from jixiao.findings import Severity
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 #: Severities that count as "caught": a reviewer is told the number is wrong or suspect.
-CAUGHT = {AuditSeverity.ERROR, AuditSeverity.WARNING, AuditSeverity.ROUNDING}
+CAUGHT = {Severity.ERROR, Severity.WARNING, Severity.ROUNDING}
 
 
 @settings(max_examples=60, deadline=None)
@@ -27,7 +28,7 @@ CAUGHT = {AuditSeverity.ERROR, AuditSeverity.WARNING, AuditSeverity.ROUNDING}
 def test_a_consistent_report_audits_clean(seed: int) -> None:
     text = generate(seed)
     findings = audit_lines(text.lines).findings
-    assert [(f.line, f.rule, f.message) for f in findings] == []
+    assert [(f.location.line, f.code, f.message) for f in findings] == []
 
 
 @settings(max_examples=60, deadline=None)
@@ -64,9 +65,9 @@ def test_a_caught_mutation_is_named_in_its_finding(seed: int, choice: int) -> No
             Decimal(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", finding.message)
         }
         if (
-            finding.line == line_index + 1
+            finding.location.line == line_index + 1
             or changed in numbers
             or finding.stated == format(changed, "f")
         ):
             return
-    assert not findings, [(f.line, f.message) for f in findings]
+    assert not findings, [(f.location.line, f.message) for f in findings]

@@ -25,4 +25,6 @@ def test_the_body_of_a_rendered_report_agrees_with_its_appendix(dataset: Dataset
     with tempfile.TemporaryDirectory() as tmp:
         [path] = write_reports(dataset, Path(tmp), ("docx",))
         result = audit_file(path)
-    assert [(f.line, f.claim, f.message) for f in result.findings if f.rule == "appendix"] == []
+    assert [
+        (f.location.line, f.claim, f.message) for f in result.findings if f.code == "appendix"
+    ] == []

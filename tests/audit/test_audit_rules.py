@@ -297,7 +297,7 @@ def test_it_catches_the_wrong_number_and_passes_the_corrected_one(
     expected: str | None,
 ) -> None:
     findings = audit_lines(wrong).findings
-    assert [(f.rule, f.severity.value, f.stated, f.expected) for f in findings] == [
+    assert [(f.code, f.severity.value, f.stated, f.expected) for f in findings] == [
         (rule, severity, stated, expected)
     ]
     assert audit_lines(right).findings == []
@@ -312,11 +312,11 @@ def test_it_names_the_line_of_the_number_after_a_page_break() -> None:
     lines = ["主要是商品和服务支出 554,632.54 万元，占项目支出 95.95%，", *lines]
     lines = ["② 项目支出决算支出合计 578,025.85 万元，", *lines]
     findings = audit_lines(lines).findings
-    assert [(f.line, f.expected) for f in findings] == [(5, "94.07")]
+    assert [(f.location.line, f.expected) for f in findings] == [(5, "94.07")]
 
 
 def test_a_very_long_line_is_cut_into_paragraphs_and_still_points_at_its_line() -> None:
     filler = "本年度持续推进各项工作，取得积极成效；" * 600  # about 11,000 characters, one line
     wrong = "“三公”经费支出合计60.00万元，较上年增加10.00万元，增幅25.00%。"
     findings = audit_lines(["标题", filler + wrong + filler]).findings
-    assert [(f.line, f.rule, f.expected) for f in findings] == [(2, "change", "20.00")]
+    assert [(f.location.line, f.code, f.expected) for f in findings] == [(2, "change", "20.00")]

@@ -1,7 +1,8 @@
 """Audit: read anyone's report and flag every number that does not add up.
 
 ``extract`` (edge: file → text lines) → :func:`audit_lines` (pure: lines → claims →
-findings). :func:`audit_file` is the two together, for the CLI and benchmarks.
+findings, each a :class:`jixiao.findings.Finding` whose ``code`` is the rule). :func:`audit_file`
+is the two together, for the CLI and benchmarks; :func:`audit_files` audits many files.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from jixiao.audit.batch import FileAudit, audit_files, report_files
 from jixiao.audit.engine import audit_lines
 from jixiao.audit.extract import AuditInputError, extract_file
-from jixiao.audit.findings import AuditFinding, AuditResult, AuditSeverity
+from jixiao.audit.findings import AuditResult
 
 __all__ = [
-    "AuditFinding",
     "AuditInputError",
     "AuditResult",
-    "AuditSeverity",
+    "FileAudit",
     "audit_file",
+    "audit_files",
     "audit_lines",
+    "report_files",
 ]
 
 

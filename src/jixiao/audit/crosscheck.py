@@ -19,8 +19,8 @@ from typing import Protocol
 
 from jixiao.audit.claims import BUDGET, FINAL, PRIOR, Claim, lcs
 from jixiao.audit.engine import Audit
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.numbers import COUNT, MONEY, PERCENT
+from jixiao.findings import Severity
 from jixiao.lib.money import round_half_up
 
 RULE = "dataset"
@@ -114,7 +114,7 @@ def _check_claim(audit: Audit, claim: Claim, targets: list[Target]) -> None:
     exact = core == target.core
     audit.report(
         RULE,
-        AuditSeverity.ERROR if exact else AuditSeverity.WARNING,
+        Severity.ERROR if exact else Severity.WARNING,
         claim,
         _printed(claim, target),
         f"数据集中“{target.label}”（{target.id}）为 {_printed(claim, target)}，报告写 {claim.q.text}",

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from jixiao.audit.claims import Claim, ClaimSet, extract_claims
 from jixiao.audit.document import Document, Paragraph, build_document
-from jixiao.audit.findings import AuditFinding, AuditResult, AuditSeverity, decimal_text
+from jixiao.audit.findings import AuditResult, decimal_text, report_location
+from jixiao.findings import Finding, Severity
 
 _CLAIM_WIDTH = 60  #: characters of context kept around a claim in a finding
 
@@ -24,7 +25,8 @@ class Audit:
 
     doc: Document
     claims: ClaimSet
-    findings: list[AuditFinding] = field(default_factory=list)
+    file: str = ""  #: the report's name, for the findings' ``source`` (``report.pdf:12``)
+    findings: list[Finding] = field(default_factory=list)
     checked: set[int] = field(default_factory=set)  #: ids of claims some rule verified
     extra_claims: int = 0  #: statements that are claims without a number (结论、等级)
     extra_checked: int = 0  #: how many of those could be verified
@@ -37,7 +39,7 @@ class Audit:
     def report(
         self,
         rule: str,
-        severity: AuditSeverity,
+        severity: Severity,
         claim: Claim,
         expected: Decimal | int | None,
         message: str,
@@ -64,7 +66,7 @@ class Audit:
     def report_at(
         self,
         rule: str,
-        severity: AuditSeverity,
+        severity: Severity,
         para: Paragraph,
         start: int,
         end: int,
@@ -74,18 +76,21 @@ class Audit:
     ) -> None:
         """A finding about the text ``para.original[start:end]``."""
         claim, span = _excerpt(para, start, end)
-        finding = AuditFinding(
+        line = para.line_at(start)
+        values = {k: v for k, v in (("stated", stated), ("expected", expected)) if v is not None}
+        finding = Finding(
             rule,
             severity,
-            para.line_at(start),
-            claim,
-            stated,
-            expected,
             message,
-            para.section,
-            span,
+            report_location(line, self.file),
+            values,
+            claim=claim,
+            stated=stated,
+            expected=expected,
+            span=span,
+            section=para.section,
         )
-        key = (finding.rule, finding.line, finding.span, finding.stated, finding.message)
+        key = (finding.code, line, finding.span, finding.stated, finding.message)
         if key not in self.seen:
             self.seen.add(key)
             self.findings.append(finding)
@@ -113,7 +118,7 @@ def audit_lines(
     from jixiao.audit.rules import RULES
 
     doc = build_document(lines)
-    audit = Audit(doc, extract_claims(doc))
+    audit = Audit(doc, extract_claims(doc), file)
     audit.cache["lines"] = lines  # rules that read a layout paragraphs do not keep (PDF tables)
     for rule in RULES if rules is None else rules:
         rule.check(audit)
@@ -121,7 +126,7 @@ def audit_lines(
         from jixiao.audit.crosscheck import crosscheck
 
         crosscheck(audit, figures)  # type: ignore[arg-type]
-    findings = sorted(audit.findings, key=lambda f: (f.line, f.rule))
+    findings = sorted(audit.findings, key=lambda f: (f.location.line, f.code))
     claims = len(audit.claims.claims) + audit.extra_claims
     return AuditResult(file, findings, claims, len(audit.checked) + audit.extra_checked)
 

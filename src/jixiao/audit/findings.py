@@ -1,43 +1,45 @@
-"""What the audit says about a report: findings and the summary, and their JSON shape."""
+"""What the audit says about a report: the summary of one audit, and the JSON shape.
+
+Each finding is a :class:`jixiao.findings.Finding` like every other area's: its ``code`` is
+the audit rule's identifier (``sum``, ``budget-ratio``…), its location
+``Location(table="report", line=n, source="report.pdf:n")``, and the audit's extras hold
+the sentence (``claim``), the number as stated and as it should be (``stated``,
+``expected``), where the number sits in the claim (``span``) and the headings above it
+(``section``). :class:`AuditResult` adds how many claims were read and checked.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
+
+from jixiao.findings import Finding, Location, Severity
+
+#: ``Location.table`` of every audit finding: the audited report itself.
+REPORT_TABLE = "report"
 
 
-class AuditSeverity(StrEnum):
-    ERROR = "error"  #: the numbers contradict each other
-    WARNING = "warning"  #: probably wrong (or a convention we cannot confirm); a person should look
-    ROUNDING = "rounding"  #: the value is the truncation of the right one, not its rounding
-    INFO = "info"  #: explainable by rounding of the parts, or worth knowing
+def report_location(line: int, file: str = "") -> Location:
+    """Where an audit finding points: line ``line`` of the extracted text of ``file``."""
+    return Location(table=REPORT_TABLE, line=line, source=f"{file}:{line}" if file else "")
 
 
-@dataclass(frozen=True)
-class AuditFinding:
-    """One number (or statement) of the report that does not add up."""
-
-    rule: str  #: identifier of the rule in :data:`jixiao.audit.rules.RULES`
-    severity: AuditSeverity
-    line: int  #: 1-based line of the extracted text
-    claim: str  #: the sentence fragment that states it
-    stated: str | None  #: the number as stated, plain decimal text, or None
-    expected: str | None  #: what it should be, plain decimal text, or None
-    message: str  #: Chinese: what was recomputed from what
-    section: tuple[str, ...] = ()  #: the headings above the claim (for grouping)
-    span: tuple[int, int] | None = None  #: where ``stated`` sits inside ``claim``
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "line": self.line,
-            "claim": self.claim,
-            "stated": self.stated,
-            "expected": self.expected,
-            "message": self.message,
-        }
+def finding_json(finding: Finding) -> dict[str, object]:
+    """One audit finding as JSON: the shared shape plus the rule id and the line, flat."""
+    document = finding.to_json()
+    return {
+        "rule": finding.code,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "line": finding.location.line,
+        "claim": finding.claim,
+        "stated": finding.stated,
+        "expected": finding.expected,
+        "message": finding.message,
+        "section": list(finding.section),
+        "location": document["location"],
+        "where": document["where"],
+    }
 
 
 @dataclass
@@ -45,27 +47,36 @@ class AuditResult:
     """Findings plus how many claims were extracted and how many could be checked."""
 
     file: str
-    findings: list[AuditFinding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     claims: int = 0
     checked: int = 0
 
-    def count(self, severity: AuditSeverity) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 
     @property
     def errors(self) -> int:
-        return self.count(AuditSeverity.ERROR)
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "claims": self.claims,
+            "checked": self.checked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "rounding": self.count(Severity.ROUNDING),
+            "info": self.count(Severity.INFO),
+        }
 
     def to_json(self) -> dict[str, object]:
         return {
             "file": self.file,
-            "findings": [f.to_json() for f in self.findings],
-            "summary": {
-                "claims": self.claims,
-                "checked": self.checked,
-                "errors": self.errors,
-                "warnings": self.count(AuditSeverity.WARNING),
-            },
+            "findings": [finding_json(f) for f in self.findings],
+            "summary": self.summary(),
         }
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.numbers import Quantity
+from jixiao.findings import Severity
 from jixiao.lib.money import HUNDRED, quantum, round_half_up, truncate
 
 TWO = Decimal(2)
@@ -22,7 +22,7 @@ TWO = Decimal(2)
 class Verdict:
     """``severity`` is None when the stated value is right; ``expected`` as the text would print it."""
 
-    severity: AuditSeverity | None
+    severity: Severity | None
     expected: Decimal
 
     @property
@@ -39,11 +39,11 @@ def judge(stated: Quantity, exact: Decimal, low: Decimal, high: Decimal) -> Verd
     if stated.printed == expected:
         return Verdict(None, expected)
     if stated.printed == truncate(exact, stated.places):
-        return Verdict(AuditSeverity.ROUNDING, expected)
+        return Verdict(Severity.ROUNDING, expected)
     half = quantum(stated.places) / TWO if stated.ulp else Decimal(0)  # whole counts are exact
     if low - half <= stated.printed <= high + half:
-        return Verdict(AuditSeverity.INFO, expected)
-    return Verdict(AuditSeverity.ERROR, expected)
+        return Verdict(Severity.INFO, expected)
+    return Verdict(Severity.ERROR, expected)
 
 
 def judge_percent(stated: Quantity, numerator: Quantity, base: Quantity) -> Verdict | None:
@@ -80,8 +80,8 @@ def judge_amount(stated: Quantity, exact: Decimal, slack: Decimal) -> Verdict:
         stated, exact_printed, exact_printed - slack_printed, exact_printed + slack_printed
     )
     one_unit = abs(stated.printed - exact_printed) <= quantum(stated.places)
-    if verdict.severity is AuditSeverity.ERROR and slack > 0 and one_unit:
-        return Verdict(AuditSeverity.INFO, verdict.expected)
+    if verdict.severity is Severity.ERROR and slack > 0 and one_unit:
+        return Verdict(Severity.INFO, verdict.expected)
     return verdict
 
 

@@ -1,89 +1,232 @@
-"""``jixiao audit REPORT``: flag every number of a report that does not add up."""
+"""``jixiao audit REPORT|FOLDER``: flag every number of a report that does not add up.
+
+Exit codes: 0 no error finding (warnings and notes may remain), 1 at least one error
+finding, 2 the report (or, for a folder, any of its reports) cannot be read or the
+output cannot be written. A folder is audited report by report into one summary table.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 
-from jixiao.audit.findings import AuditFinding, AuditResult, AuditSeverity
 from jixiao.cli.app import (
+    EXIT_FINDINGS,
     EXIT_INPUT,
-    OutputFormat,
+    EXIT_OK,
     app,
     console,
     err_console,
     load_or_exit,
+    output_errors,
     print_json,
 )
+from jixiao.findings import SEVERITY_LABELS, Finding, Severity
 
-ReportArg = Annotated[Path, typer.Argument(help="报告文件：.txt、.md、.docx 或 .pdf（文字层）")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jixiao.audit import AuditResult
+    from jixiao.audit.batch import FileAudit
+
+
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
+ReportArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="REPORT", help="报告文件（.txt、.md、.docx 或 .pdf 文字层），或含多份报告的文件夹"
+    ),
+]
+FormatOpt = Annotated[
+    AuditFormat,
+    typer.Option("--format", "-f", help="输出格式：text、json 或 xlsx（汇总表与问题清单）"),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="输出文件（xlsx 必填；text/json 默认输出到屏幕）"),
+]
 DatasetOpt = Annotated[
     Path | None,
     typer.Option("--dataset", "-d", help="同时与该数据集（.xlsx/.yaml）计算出的数据逐项核对"),
 ]
 
-#: severity → (Chinese name, Rich style), in the order a reader cares about.
-SEVERITY_STYLES: dict[AuditSeverity, tuple[str, str]] = {
-    AuditSeverity.ERROR: ("错误", "bold red"),
-    AuditSeverity.WARNING: ("警告", "yellow"),
-    AuditSeverity.ROUNDING: ("舍入", "magenta"),
-    AuditSeverity.INFO: ("提示", "cyan"),
+#: severity → Rich style, in the order a reader cares about.
+SEVERITY_STYLES: dict[Severity, str] = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.ROUNDING: "magenta",
+    Severity.INFO: "cyan",
 }
 
 
 @app.command()
 def audit(
-    report: ReportArg, format: FormatOpt = OutputFormat.text, dataset: DatasetOpt = None
+    report: ReportArg,
+    output_format: FormatOpt = AuditFormat.text,
+    output: OutputOpt = None,
+    dataset: DatasetOpt = None,
 ) -> None:
-    """审核报告中的数字：合计与分项、占比、与预算之比、同比增减、分值与扣分、结论与得分、计数等。"""
-    from jixiao.audit import AuditInputError, audit_file
+    """审核报告中的数字：合计与分项、占比、与预算之比、同比增减、分值与扣分、结论与得分、计数等。
 
+    发现错误时退出码为 1，未发现错误为 0，文件无法读取为 2；给出文件夹时逐份审核并汇总成一张表。
+    """
+    from jixiao.audit.batch import audit_files, report_files
+
+    if output_format is AuditFormat.xlsx and output is None:
+        err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 审核汇总.xlsx[/red]")
+        raise typer.Exit(EXIT_INPUT)
     figures = None
     if dataset is not None:
         from jixiao.figures import compute_figures
 
         figures = compute_figures(load_or_exit(dataset))
-    try:
-        result = audit_file(report, figures)
-    except AuditInputError as error:
-        err_console.print(
-            f"[red]无法审核 {escape(error.location)}：{escape(error.message)}[/red]", soft_wrap=True
-        )
-        raise typer.Exit(EXIT_INPUT) from None
-    if format is OutputFormat.json:
-        print_json(result.to_json())
+    folder = report.is_dir()
+    if folder:
+        try:
+            paths = report_files(report)
+        except OSError as error:
+            _refuse(str(report), f"无法读取文件夹：{error.strerror or error}")
+        if not paths:
+            _refuse(str(report), "文件夹中没有可审核的报告（.txt、.md、.docx、.pdf）")
     else:
-        print_text(result)
+        paths = [report]
+    audits = audit_files(paths, figures)
+    if not folder and audits[0].result is None:
+        _refuse(str(report), audits[0].problem)
+    _write(audits, folder, output_format, output)
+    raise typer.Exit(exit_code(audits))
 
 
-def print_text(result: AuditResult) -> None:
+def exit_code(audits: list[FileAudit]) -> int:
+    """2 when a report could not be read, else 1 when any has an error finding, else 0."""
+    if any(a.result is None for a in audits):
+        return EXIT_INPUT
+    return EXIT_FINDINGS if any(a.result and a.result.errors for a in audits) else EXIT_OK
+
+
+def _refuse(location: str, message: str) -> NoReturn:
+    err_console.print(f"[red]无法审核 {escape(location)}：{escape(message)}[/red]", soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _write(
+    audits: list[FileAudit], folder: bool, output_format: AuditFormat, output: Path | None
+) -> None:
+    from jixiao.lib.files import write_atomically
+
+    if output_format is AuditFormat.xlsx:
+        from jixiao.audit.export import workbook_bytes
+
+        assert output is not None
+        data = workbook_bytes(audits)
+        with output_errors(output):
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(output, lambda tmp: tmp.write_bytes(data))
+        console.print(f"已写入 {escape(str(output))}")
+        return
+    if output_format is AuditFormat.json:
+        document = _json(audits, folder)
+        if output is None:
+            print_json(document)
+            return
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        if output is None:
+            _print_all(audits, folder, console)
+            return
+        import io
+
+        from rich.console import Console
+
+        buffer = io.StringIO()
+        _print_all(audits, folder, Console(file=buffer, width=160, highlight=False))
+        text = buffer.getvalue()
+    with output_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(output, lambda tmp: tmp.write_text(text, "utf-8"))
+    console.print(f"已写入 {escape(str(output))}")
+
+
+def _json(audits: list[FileAudit], folder: bool) -> dict[str, object]:
+    if not folder:
+        assert audits[0].result is not None
+        return audits[0].result.to_json()
+    from jixiao.audit.export import status
+
+    reports: list[dict[str, object]] = []
+    for item in audits:
+        if item.result is None:
+            reports.append({"file": str(item.path), "status": status(item), "error": item.problem})
+        else:
+            reports.append({**item.result.to_json(), "status": status(item)})
+    readable = [a.result for a in audits if a.result is not None]
+    totals = {
+        key: sum(r.summary()[key] for r in readable)
+        for key in ("claims", "checked", "errors", "warnings", "rounding", "info")
+    }
+    return {
+        "reports": reports,
+        "summary": {"files": len(audits), "unreadable": len(audits) - len(readable), **totals},
+    }
+
+
+def _print_all(audits: list[FileAudit], folder: bool, to: Console) -> None:
+    if not folder:
+        assert audits[0].result is not None
+        print_text(audits[0].result, to)
+        return
+    from jixiao.audit.export import SUMMARY_HEADERS, summary_row
+
+    table = Table(title=f"审核汇总：共 {len(audits)} 份报告")
+    for header in SUMMARY_HEADERS:
+        table.add_column(header, overflow="fold")
+    for item in audits:
+        table.add_row(*(escape(str(v)) for v in summary_row(item)))
+    to.print(table)
+    for item in audits:
+        if item.result is not None and item.result.findings:
+            to.print()
+            print_text(item.result, to, notes=False)
+
+
+def print_text(result: AuditResult, to: Console | None = None, *, notes: bool = True) -> None:
     """Findings grouped by the section they are in, the stated number highlighted."""
-    console.print(f"[bold]审核：{escape(result.file)}[/bold]")
-    for section, findings in groupby(result.findings, key=lambda f: f.section[:2]):
-        console.print(
+    to = to or console
+    to.print(f"[bold]审核：{escape(result.file)}[/bold]")
+    shown = [f for f in result.findings if notes or f.severity is not Severity.INFO]
+    for section, findings in groupby(shown, key=lambda f: f.section[:2]):
+        to.print(
             f"\n[bold underline]{escape(' › '.join(section) or '（正文开头）')}[/bold underline]"
         )
         for finding in findings:
-            _print_finding(finding)
-    _print_summary(result)
+            _print_finding(finding, to)
+    _print_summary(result, to)
 
 
-def _print_finding(finding: AuditFinding) -> None:
-    name, style = SEVERITY_STYLES[finding.severity]
-    console.print(f"  [{style}]{name}[/{style}] 第 {finding.line} 行 · {escape(finding.rule)}")
-    console.print(f"    “{_highlight(finding)}”")
+def _print_finding(finding: Finding, to: Console) -> None:
+    style = SEVERITY_STYLES[finding.severity]
+    name = SEVERITY_LABELS[finding.severity]
+    to.print(f"  [{style}]{name}[/{style}] 第 {finding.location.line} 行 · {escape(finding.code)}")
+    to.print(f"    “{_highlight(finding)}”")
     numbers = ""
     if finding.stated is not None or finding.expected is not None:
         numbers = f"（文中 {finding.stated or '—'}，应为 {finding.expected or '—'}）"
-    console.print(f"    {escape(finding.message)}{numbers}")
+    to.print(f"    {escape(finding.message)}{numbers}")
 
 
-def _highlight(finding: AuditFinding) -> str:
+def _highlight(finding: Finding) -> str:
     if finding.span is None:
         return escape(finding.claim)
     start, end = finding.span
@@ -93,11 +236,11 @@ def _highlight(finding: AuditFinding) -> str:
     )
 
 
-def _print_summary(result: AuditResult) -> None:
+def _print_summary(result: AuditResult, to: Console) -> None:
     counts = "，".join(
-        f"{name} {result.count(severity)} 处" for severity, (name, _) in SEVERITY_STYLES.items()
+        f"{SEVERITY_LABELS[severity]} {result.count(severity)} 处" for severity in SEVERITY_STYLES
     )
-    console.print(
+    to.print(
         f"\n共提取 {result.claims} 项数据陈述，核对 {result.checked} 项；{counts}。"
         if result.findings
         else f"\n共提取 {result.claims} 项数据陈述，核对 {result.checked} 项；未发现问题。"

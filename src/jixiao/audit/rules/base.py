@@ -7,18 +7,18 @@ from decimal import Decimal
 
 from jixiao.audit.claims import Claim
 from jixiao.audit.engine import Audit, Rule
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.groups import SumGroup, find_groups
 from jixiao.audit.numbers import COUNT, MONEY, PERCENT, Quantity
 from jixiao.audit.verify import Verdict, rounding_slack
+from jixiao.findings import Severity
 from jixiao.lib.money import (
     format_amount,
     normalize,
     round_half_up,
 )
 
-E = AuditSeverity.ERROR
-W = AuditSeverity.WARNING
+E = Severity.ERROR
+W = Severity.WARNING
 
 RULES: list[Rule] = []
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from jixiao.audit.document import Paragraph
 from jixiao.audit.engine import Audit
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.rules.base import E, plain, rule
+from jixiao.findings import Severity
 from jixiao.lib.money import (
     HUNDRED,
     normalize,
@@ -101,7 +101,7 @@ def _judge_written(
     if Decimal(number.group(0).replace(",", "")) == expected:
         return
     severity = (
-        AuditSeverity.ROUNDING
+        Severity.ROUNDING
         if Decimal(number.group(0).replace(",", "")) == truncate(exact, places)
         else E
     )

@@ -9,10 +9,10 @@ from decimal import Decimal
 from jixiao.audit.claims import Claim
 from jixiao.audit.document import Heading, Paragraph
 from jixiao.audit.engine import Audit
-from jixiao.audit.findings import AuditSeverity
 from jixiao.audit.numbers import SCORE
 from jixiao.audit.rules.base import E, W, plain, rule, score_slack, show
 from jixiao.audit.verify import Verdict, judge_amount
+from jixiao.findings import Severity
 from jixiao.lib.money import (
     normalize,
 )
@@ -210,7 +210,7 @@ def _check_children(
     # Scores are exact (an evaluator's points), unless printed rounded (25 / 12 = 2.08);
     # a one-unit gap is only a rounding matter when scores are printed to the hundredth.
     verdict = judge_amount(parent.q, exact, score_slack(*(c.q for c in present)))
-    if verdict.severity is AuditSeverity.INFO and parent.q.places < 2:
+    if verdict.severity is Severity.INFO and parent.q.places < 2:
         verdict = Verdict(E, verdict.expected)
     if not verdict.ok:
         terms = " + ".join(plain(c.q.value) for c in present)
