@@ -27,7 +27,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from jixiao.lib.money import exact_text, format_amount, format_number
+from jixiao.lib.money import exact_text, format_amount, format_number, plain_number
 
 
 class Severity(StrEnum):
@@ -138,7 +138,7 @@ value_text = exact_text
 class _MessageFormatter(string.Formatter):
     """``str.format`` with the project's number formats as format specs.
 
-    ``{x:万元}`` → ``617,056.54 万元``; ``{x:%}`` → ``341.7%``; ``{x:n}`` → ``13.5`` (a
+    ``{x:万元}`` → ``617,056.54 万元``; ``{x:%}`` → ``341.70%``; ``{x:n}`` → ``13.5`` (a
     count or score without trailing zeros); a blank value prints ``—``. The values are
     the finding's exact texts, so the message and the values can never disagree.
     """
@@ -152,7 +152,7 @@ class _MessageFormatter(string.Formatter):
                 return f"{format_amount(number)} 万元"
             if format_spec == "%":
                 return f"{format_number(number)}%"
-            return format_number(number)
+            return plain_number(number)
         return str(super().format_field(value, format_spec))
 
 

@@ -485,9 +485,40 @@ def test_variance_thresholds_are_configurable() -> None:
 def test_findings_carry_the_numbers_as_exact_text() -> None:
     (found,) = [f for f in check(FIRES[7][2]) if f.code == "income.total_mismatch"]
     # money carries its cents whatever was typed (592500 → 592500.00), as from a workbook
-    assert found.values == {"stated": "592519.16", "computed": "592500.00", "difference": "19.16"}
+    numbers = {k: found.values[k] for k in ("stated", "computed", "difference")}
+    assert numbers == {"stated": "592519.16", "computed": "592500.00", "difference": "19.16"}
+    # ... and the words the message was made from, so it can be rendered again
+    assert found.values["item"] == "财政拨款收入" and found.values["column"] == "决算"
     assert found.place == "收入（t.yaml:3）"
     assert found.to_json()["severity"] == "error"
+
+
+def test_findings_point_at_the_table_row_and_column() -> None:
+    """A structured location: the web system links a finding to the stored row and field."""
+    (found,) = [f for f in check(FIRES[7][2]) if f.code == "income.total_mismatch"]
+    assert (found.location.table, found.location.row, found.location.column) == (
+        "income",
+        "|财政拨款收入",
+        "final",
+    )
+
+
+def test_run_checks_runs_a_chosen_subset_in_registry_order(example_yaml: Path) -> None:
+    from jixiao.checks import CHECKS, run_checks
+    from jixiao.io.formats import load_dataset
+    from jixiao.lib.registry import UnknownEntry
+
+    dataset = load_dataset(example_yaml)
+    assert {f.code for f in run_checks(dataset, checks=["headcount"])} <= {
+        "headcount.total_mismatch",
+        "headcount.pension_exceeds_retired",
+        "headcount.over_authorised",
+    }
+    assert run_checks(dataset, checks=[]) == []
+    every = run_checks(dataset)
+    assert run_checks(dataset, checks=CHECKS.ids()) == every
+    with pytest.raises(UnknownEntry, match="未知的检查“nope”"):
+        run_checks(dataset, checks=["nope"])
 
 
 def test_checks_never_crash_on_an_empty_dataset() -> None:

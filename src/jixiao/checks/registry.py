@@ -1,35 +1,25 @@
 """The consistency-checks registry and the helpers checks share.
 
-A check is a small function ``(dataset, figures) -> list[Finding]`` registered with
-:func:`check`. :func:`run_checks` runs every check in registration order; a check never
-raises on partial data (missing values are skipped or reported, never taken as 0).
-Thresholds live in :class:`CheckSettings`; :func:`run_checks` makes the settings it is
-given visible to the checks through :func:`settings`.
+A check is a small function ``(dataset, figures, settings) -> list[Finding]`` registered
+with ``@check("id", "中文名")`` in :data:`CHECKS` (a :class:`~jixiao.lib.registry.Registry`).
+:func:`run_checks` runs every check, or a chosen subset, in registration order; a check
+never raises on partial data (missing values are skipped or reported, never taken as 0).
+Thresholds live in :class:`CheckSettings`, passed explicitly to every check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from jixiao.dataset.model import Dataset
+from jixiao.dataset.keys import row_key
+from jixiao.dataset.model import TABLES_BY_KEY, Dataset
 from jixiao.figures import FigureSet, compute_figures
 from jixiao.findings import Finding, Location, Severity
-from jixiao.lib.money import format_amount, format_number
-
-CheckFn = Callable[[Dataset, FigureSet], list[Finding]]
-
-#: Every registered check, in the order they run.
-CHECKS: list[CheckFn] = []
-
-
-def check(fn: CheckFn) -> CheckFn:
-    """Register a check: ``@check`` on a ``(dataset, figures) -> list[Finding]`` function."""
-    CHECKS.append(fn)
-    return fn
+from jixiao.lib.money import format_amount, format_number, plain_number
+from jixiao.lib.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -44,34 +34,35 @@ class CheckSettings:
     execution_min: Decimal = Decimal(90)
 
 
-_SETTINGS: ContextVar[CheckSettings | None] = ContextVar("jixiao_check_settings", default=None)
+CheckFn = Callable[[Dataset, FigureSet, CheckSettings], list[Finding]]
+
+#: Every registered check, in the order they run.
+CHECKS: Registry[CheckFn] = Registry("检查")
 
 
-def settings() -> CheckSettings:
-    """The settings of the current :func:`run_checks` call."""
-    return _SETTINGS.get() or CheckSettings()
-
-
-@contextmanager
-def _using(value: CheckSettings) -> Iterator[None]:
-    token = _SETTINGS.set(value)
-    try:
-        yield
-    finally:
-        _SETTINGS.reset(token)
+def check(identifier: str, name: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check: ``@check("income_tree", "收入明细之和")`` on a check function."""
+    return CHECKS.register(identifier, name)
 
 
 def run_checks(
-    dataset: Dataset, figures: FigureSet | None = None, config: CheckSettings | None = None
+    dataset: Dataset,
+    figures: FigureSet | None = None,
+    config: CheckSettings | None = None,
+    *,
+    checks: Iterable[str] | None = None,
 ) -> list[Finding]:
-    """Run every check; returns all findings (errors, warnings, infos), in check order."""
+    """Run every check (or the ``checks`` chosen by id); all findings, in check order.
+
+    Raises :class:`~jixiao.lib.registry.UnknownEntry` for an unknown check id.
+    """
     import jixiao.checks.rules  # noqa: F401  (registers the checks)
 
     figs = compute_figures(dataset) if figures is None else figures
+    settings = config or CheckSettings()
     findings: list[Finding] = []
-    with _using(config or CheckSettings()):
-        for fn in CHECKS:
-            findings.extend(fn(dataset, figs))
+    for entry in CHECKS.select(checks):
+        findings.extend(entry.item(dataset, figs, settings))
     return findings
 
 
@@ -96,28 +87,38 @@ def pct(value: Decimal | None) -> str:
 
 def plain(value: Decimal | int | None) -> str:
     """A count or score for messages: ``898``, ``13.5``."""
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return str(value)
-    return (
-        format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    )
+    return "—" if value is None else plain_number(value)
 
 
 def finding(
-    code: str, severity: Severity, message: str, location: str, **values: Decimal | int | str | None
+    code: str,
+    severity: Severity,
+    message: str,
+    location: Location | str,
+    **values: Decimal | int | str | None,
 ) -> Finding:
-    """A :class:`Finding` with ``values`` as exact strings (blank when missing)."""
+    """A :class:`Finding` with ``values`` as exact strings (blank when missing).
+
+    For checks whose message is composed case by case; a check with one wording
+    declares a :class:`~jixiao.findings.FindingKind` instead.
+    """
     from jixiao.findings import value_text
 
-    return Finding(
-        code,
-        severity,
-        message,
-        Location(source=location),
-        {k: value_text(v) for k, v in values.items()},
-    )
+    where_ = location if isinstance(location, Location) else Location(source=location)
+    return Finding(code, severity, message, where_, {k: value_text(v) for k, v in values.items()})
+
+
+def at(table: str, row: Any = None, *, item: str = "", column: str = "") -> Location:
+    """Where a finding about ``table`` points: the row's stable key, the column, and the
+    place as a person finds it (``收入!C7``, ``收入（a.yaml:12）``, ``基本信息.年度``).
+
+    ``row`` is the dataset row the finding is about (its ``loc`` is where it was read);
+    ``item`` names the subject when there is no row (a total, a form field).
+    """
+    sheet = TABLES_BY_KEY[table].sheet
+    loc = getattr(row, "loc", "") if row is not None else ""
+    key = row_key(table, row) if row is not None else ""
+    return Location(table=table, row=key, column=column, source=where(sheet, loc, item))
 
 
 ERROR = Severity.ERROR

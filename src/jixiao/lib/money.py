@@ -124,3 +124,14 @@ def format_amount(value: Decimal, places: int = 2) -> str:
 def format_number(value: Decimal, places: int = 2) -> str:
     """Format a ratio or plain number without thousands separators: ``"342.35"``."""
     return f"{round_half_up(value, places):.{places}f}"
+
+
+def plain_number(value: Decimal | int) -> str:
+    """A count or score as a sentence states it: ``898``, ``13.5``, ``100`` (no exponent).
+
+    A whole number loses its decimals (``100.00`` → ``100``); other values keep the
+    places they were entered with (``13.50`` stays ``13.50``).
+    """
+    if isinstance(value, int):
+        return str(value)
+    return format(normalize(value) if value == value.to_integral_value() else value, "f")

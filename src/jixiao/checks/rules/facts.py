@@ -5,25 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jixiao.checks.registry import ERROR, WARNING, check, finding, plain, where
+from jixiao.checks.registry import CheckSettings, at, check
 from jixiao.dataset.model import Dataset, Profile
 from jixiao.figures import FigureSet
-from jixiao.findings import Finding
+from jixiao.findings import Finding, FindingKind, Severity, kind
+
+PROFILE_MISSING = kind(
+    "profile.missing", Severity.ERROR, "基本信息缺少“{name}”", "基本信息必填项缺失"
+)
+UNITS_TABLE_MISSING = kind(
+    "units.table_missing",
+    Severity.WARNING,
+    "报告声明{what} {stated} 个，但“预算单位”表为空，无法核对",
+    "预算单位表为空",
+)
 
 #: Profile fields a report cannot do without: field → Chinese name.
 REQUIRED_PROFILE: dict[str, str] = {"department_name": "部门名称", "year": "年度"}
 
 
-@check
-def profile_required(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("profile_required", "基本信息必填项")
+def profile_required(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """部门名称 and 年度 must be filled (the workbook loads without them; the report cannot)."""
     result = []
     for key, name in REQUIRED_PROFILE.items():
         if getattr(dataset.profile, key) in (None, ""):
-            loc = where("基本信息", item=name)
-            result.append(
-                finding("profile.missing", ERROR, f"基本信息缺少“{name}”", loc, field=key)
-            )
+            location = at("profile", item=name, column=key)
+            result.append(PROFILE_MISSING.at(location, name=name, field=key))
     return result
 
 
@@ -35,6 +45,10 @@ class StatedCount:
     field: str
     figure: str
     what: str
+
+    @property
+    def kind(self) -> FindingKind:
+        return _COUNT_KINDS[self.code]
 
 
 UNIT_COUNTS: tuple[StatedCount, ...] = (
@@ -51,8 +65,19 @@ UNIT_COUNTS: tuple[StatedCount, ...] = (
 )
 
 
-@check
-def unit_counts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+_COUNT_KINDS: dict[str, FindingKind] = {
+    rule.code: kind(
+        rule.code,
+        Severity.ERROR,
+        "报告声明{what} {stated} 个 ≠ “预算单位”表按单位性质统计的 {computed:n} 个",
+        f"{rule.what}与预算单位表不一致",
+    )
+    for rule in UNIT_COUNTS
+}
+
+
+@check("unit_counts", "声明的单位数与预算单位表一致")
+def unit_counts(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """Stated unit counts (封面、“包括N个行政单位和M个事业单位”) vs the 预算单位 table."""
     result = []
     for rule in UNIT_COUNTS:
@@ -60,15 +85,11 @@ def unit_counts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
         counted = figures.value(rule.figure)
         if stated is None or counted is None or stated == counted:
             continue
-        loc = where("基本信息", item=f"{rule.what}（声明）")
+        location = at("profile", item=f"{rule.what}（声明）", column=rule.field)
         if not dataset.units:
-            message = f"报告声明{rule.what} {stated} 个，但“预算单位”表为空，无法核对"
-            result.append(finding("units.table_missing", WARNING, message, loc, stated=stated))
+            result.append(UNITS_TABLE_MISSING.at(location, what=rule.what, stated=stated))
             continue
-        message = (
-            f"报告声明{rule.what} {stated} 个 ≠ “预算单位”表按单位性质统计的 {plain(counted)} 个"
-        )
-        result.append(finding(rule.code, ERROR, message, loc, stated=stated, computed=counted))
+        result.append(rule.kind.at(location, what=rule.what, stated=stated, computed=counted))
     return result
 
 
@@ -76,10 +97,9 @@ def unit_counts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
 class HeadcountRule:
     """A relation between headcount fields; ``holds(profile)`` is None when inputs are missing."""
 
-    code: str
-    severity_error: bool
+    kind: FindingKind
     holds: Callable[[Profile], bool | None]
-    message: Callable[[Profile], str]
+    column: str  #: the field the finding points at
 
 
 def _total_holds(p: Profile) -> bool | None:
@@ -102,49 +122,54 @@ def _authorised_holds(p: Profile) -> bool | None:
 
 HEADCOUNT_RULES: tuple[HeadcountRule, ...] = (
     HeadcountRule(
-        "headcount.total_mismatch",
-        True,
+        kind(
+            "headcount.total_mismatch",
+            Severity.ERROR,
+            "年末实有人数 {total} 人 ≠ 在职人员 {active} 人 + 离退休人员 {retired} 人 = {sum} 人",
+            "年末实有人数不等于在职与离退休之和",
+        ),
         _total_holds,
-        lambda p: (
-            f"年末实有人数 {p.headcount_total} 人 ≠ 在职人员 {p.headcount_active} 人 + 离退休人员 {p.headcount_retired} 人"
-            f" = {(p.headcount_active or 0) + (p.headcount_retired or 0)} 人"
-        ),
+        "headcount_total",
     ),
     HeadcountRule(
-        "headcount.pension_exceeds_retired",
-        True,
+        kind(
+            "headcount.pension_exceeds_retired",
+            Severity.ERROR,
+            "由养老保险基金发放养老金的离退休人员 {retired_pension_fund} 人，多于离退休人员 {retired} 人",
+            "养老保险基金发放人数多于离退休人员",
+        ),
         _pension_holds,
-        lambda p: (
-            f"由养老保险基金发放养老金的离退休人员 {p.headcount_retired_pension_fund} 人，多于离退休人员 {p.headcount_retired} 人"
-        ),
+        "headcount_retired_pension_fund",
     ),
     HeadcountRule(
-        "headcount.over_authorised",
-        False,
+        kind(
+            "headcount.over_authorised",
+            Severity.WARNING,
+            "在职人员 {active} 人，超过编制数 {authorised} 人",
+            "在职人员超编",
+        ),
         _authorised_holds,
-        lambda p: f"在职人员 {p.headcount_active} 人，超过编制数 {p.headcount_authorised} 人",
+        "headcount_active",
     ),
 )
 
 
-@check
-def headcount(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("headcount", "人员数关系")
+def headcount(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """在职 + 离退休 = 实有; 养老保险基金发放 ≤ 离退休; 在职 ≤ 编制."""
     p = dataset.profile
     result = []
     for rule in HEADCOUNT_RULES:
         if rule.holds(p) is False:
-            severity = ERROR if rule.severity_error else WARNING
-            values = {
-                "total": p.headcount_total,
-                "active": p.headcount_active,
-                "retired": p.headcount_retired,
-                "retired_pension_fund": p.headcount_retired_pension_fund,
-                "authorised": p.headcount_authorised,
-            }
             result.append(
-                finding(
-                    rule.code, severity, rule.message(p), where("基本信息", item="人员"), **values
+                rule.kind.at(
+                    at("profile", item="人员", column=rule.column),
+                    total=p.headcount_total,
+                    active=p.headcount_active,
+                    retired=p.headcount_retired,
+                    sum=(p.headcount_active or 0) + (p.headcount_retired or 0),
+                    retired_pension_fund=p.headcount_retired_pension_fund,
+                    authorised=p.headcount_authorised,
                 )
             )
     return result

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
+from jixiao.checks.registry import ERROR, INFO, WARNING, CheckSettings, check, finding, plain, where
 from jixiao.dataset.model import Dataset, ScoreItem, split_names
 from jixiao.figures import FigureSet
 from jixiao.findings import Finding
@@ -35,8 +35,8 @@ def _sum_of(kids: list[ScoreItem], field: str) -> Decimal | None:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
-@check
-def score_parts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("score_parts", "评分表：上级等于下级之和")
+def score_parts(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """A parent's points and score equal the sums over its children.
 
     The scorecard has no code list, so the points tell whether the children listed are
@@ -83,8 +83,8 @@ def score_parts(dataset: Dataset, figures: FigureSet) -> list[Finding]:
 _CODE = re.compile(r"^[^.\s]+(\.[^.\s]+)*$")
 
 
-@check
-def score_codes(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("score_codes", "评分表：编码层级完整")
+def score_codes(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """Codes are hierarchical (2, 2.1, 2.1.3) and every parent is listed.
 
     An orphan (2.1 without 2) has nothing to add up into: 自评得分合计 counts it with the
@@ -115,8 +115,8 @@ def score_codes(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     return result
 
 
-@check
-def score_bounds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("score_bounds", "评分表：得分在 0 至分值之间")
+def score_bounds(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """0 ≤ 自评得分 ≤ 分值."""
     result = []
     for item in dataset.scores:
@@ -143,8 +143,10 @@ def score_bounds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     return result
 
 
-@check
-def stated_deductions(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("stated_deductions", "评分说明所写扣分与得分一致")
+def stated_deductions(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """The text's “扣N分” equals 分值 − 自评得分."""
     result = []
     for item in dataset.scores:
@@ -170,8 +172,8 @@ def stated_deductions(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     return result
 
 
-@check
-def stated_total(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("stated_total", "声明的自评总分与评分表一致")
+def stated_total(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """The stated 自评总分 equals the sum of the top-level self-scores."""
     stated = dataset.self_evaluation.stated_total
     computed = figures.value("score.score_total")
@@ -192,8 +194,8 @@ def stated_total(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     ]
 
 
-@check
-def stated_lists(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("stated_lists", "自评结论所列满分项、扣分项与评分表一致")
+def stated_lists(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """自评结论's full-mark and deducted lists against the scorecard."""
     conclusion = dataset.self_evaluation
     full, deducted = (

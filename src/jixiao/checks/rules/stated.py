@@ -14,14 +14,51 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.checks.registry import ERROR, INFO, WARNING, check, finding, plain, where
+from jixiao.checks.registry import CheckSettings, at, check
 from jixiao.checks.rules.facts import UNIT_COUNTS
 from jixiao.dataset.model import Dataset, StatedFigure
 from jixiao.figures import Figure, FigureSet
-from jixiao.findings import Finding, value_text
+from jixiao.findings import Finding, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, parse_decimal, quantum, round_half_up, truncate
 
-SHEET = "声明数"
+TABLE = "stated"
+
+STATED_LESS_PRECISE = kind(
+    "stated.less_precise",
+    Severity.WARNING,
+    "{said}，按数据计算为 {ours}：报告精度不足（若原文末位有 0 被省略，则二者不符）",
+    "声明数精度不足",
+)
+STATED_TRUNCATED = kind(
+    "stated.truncated",
+    Severity.WARNING,
+    "{said}，按四舍五入应为 {ours}（报告为截尾）",
+    "声明数为截尾",
+)
+STATED_MISMATCH = kind(
+    "stated.mismatch",
+    Severity.ERROR,
+    "{said}，按数据计算为 {ours}（{formula}）",
+    "声明数与计算结果不一致",
+)
+STATED_UNKNOWN = kind(
+    "stated.unknown_figure",
+    Severity.WARNING,
+    "声明数的数据编号“{figure}”不是已知的计算指标（见 jixiao figures 的输出）",
+    "声明数编号未知",
+)
+STATED_NOT_COMPUTABLE = kind(
+    "stated.not_computable",
+    Severity.INFO,
+    "{label}：报告写 {printed}，但数据不足以计算（{formula}）",
+    "声明数无法计算",
+)
+IMPLIED_PRIOR = kind(
+    "yoy.implied_prior_mismatch",
+    Severity.ERROR,
+    "{label}：报告写增减 {change}、幅度 {growth}%，隐含上年数 {implied:n}；但本年数 {current:n} 减去增减额得上年数 {prior:n}，两者不一致",
+    "增减额与增幅隐含的上年数不一致",
+)
 #: Figure id fragments whose sign a report may drop (“减少 x”, “减幅 y%”).
 MAGNITUDE_IDS: tuple[str, ...] = ("change", "growth", "saving")
 
@@ -74,18 +111,20 @@ def _compare(row: StatedFigure, figure: Figure) -> Finding | None:
     ours = round_half_up(figure.value, max(places, figure.places))
     if _agrees(figure, ours, row.value):
         return None
-    loc = where(SHEET, row.loc, row.figure)
     source = f"（{row.source}）" if row.source else ""
-    values = {"stated": row.value, "computed": figure.value, "rounded": ours}
-    said = f"{figure.label}：报告写 {_shown(figure, printed(row))}{source}"
+    values = {
+        "said": f"{figure.label}：报告写 {_shown(figure, printed(row))}{source}",
+        "ours": _shown(figure, ours),
+        "stated": row.value,
+        "computed": figure.value,
+        "rounded": ours,
+    }
+    location = at(TABLE, row, item=row.figure, column="value")
     if places < figure.places and _agrees(figure, round_half_up(figure.value, places), row.value):
-        message = f"{said}，按数据计算为 {_shown(figure, ours)}：报告精度不足（若原文末位有 0 被省略，则二者不符）"
-        return finding("stated.less_precise", WARNING, message, loc, **values)
+        return STATED_LESS_PRECISE.at(location, **values)
     if places >= figure.places and truncate(figure.value, places) == row.value:
-        message = f"{said}，按四舍五入应为 {_shown(figure, ours)}（报告为截尾）"
-        return finding("stated.truncated", WARNING, message, loc, **values)
-    message = f"{said}，按数据计算为 {_shown(figure, ours)}（{figure.formula}）"
-    return finding("stated.mismatch", ERROR, message, loc, **values)
+        return STATED_TRUNCATED.at(location, **values)
+    return STATED_MISMATCH.at(location, formula=figure.formula, **values)
 
 
 def _agrees(figure: Figure, ours: Decimal, stated: Decimal) -> bool:
@@ -108,8 +147,8 @@ def _stated_elsewhere(dataset: Dataset) -> dict[str, Decimal | int]:
     return {key: value for key, value in elsewhere.items() if value is not None}
 
 
-@check
-def stated_figures(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("stated_figures", "声明数与计算结果一致")
+def stated_figures(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """Every 声明数 row against the figure it names, at the stated precision.
 
     Rows that repeat a statement already checked elsewhere (same figure, same value) are
@@ -118,20 +157,22 @@ def stated_figures(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     result = []
     elsewhere = _stated_elsewhere(dataset)
     for row in dataset.stated:
-        loc = where(SHEET, row.loc, row.figure)
         figure = figures.get(row.figure)
         if row.value is None or elsewhere.get(row.figure) == row.value:
             continue
         if figure is None:
-            message = (
-                f"声明数的数据编号“{row.figure}”不是已知的计算指标（见 jixiao figures 的输出）"
-            )
-            result.append(
-                finding("stated.unknown_figure", WARNING, message, loc, figure=row.figure)
-            )
+            location = at(TABLE, row, item=row.figure, column="figure")
+            result.append(STATED_UNKNOWN.at(location, figure=row.figure))
         elif figure.value is None:
-            message = f"{figure.label}：报告写 {value_text(printed(row))}，但数据不足以计算（{figure.formula}）"
-            result.append(finding("stated.not_computable", INFO, message, loc, stated=row.value))
+            result.append(
+                STATED_NOT_COMPUTABLE.at(
+                    at(TABLE, row, item=row.figure, column="value"),
+                    label=figure.label,
+                    printed=value_text(printed(row)),
+                    formula=figure.formula,
+                    stated=row.value,
+                )
+            )
         elif (found := _compare(row, figure)) is not None:
             result.append(found)
     return result
@@ -162,8 +203,8 @@ def _half(value: Decimal) -> Decimal:
     return quantum(places_of(value)) / 2
 
 
-@check
-def implied_prior(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("implied_prior", "声明的增减额与增幅相互一致")
+def implied_prior(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """A stated change and growth imply the prior value: change ÷ growth must equal current − change."""
     stated = {s.figure: s for s in dataset.stated if s.value is not None}
     result = []
@@ -198,16 +239,11 @@ def _implied_prior_finding(
     if any(p + ch >= low and p - ch <= high for p in candidates):
         return None
     implied = c / g * HUNDRED
-    message = (
-        f"{current_fig.label}：报告写增减 {value_text(c)}、幅度 {value_text(g)}%，隐含上年数 {plain(round_half_up(implied))}；"
-        f"但本年数 {plain(current)} 减去增减额得上年数 {plain(current - c)}，两者不一致"
-    )
-    loc = where(SHEET, growth_row.loc, growth_row.figure)
-    return finding(
-        "yoy.implied_prior_mismatch",
-        ERROR,
-        message,
-        loc,
+    return IMPLIED_PRIOR.at(
+        at(TABLE, growth_row, item=growth_row.figure, column="value"),
+        label=current_fig.label,
+        implied=round_half_up(implied),
+        prior=current - c,
         change=c,
         growth=g,
         current=current,

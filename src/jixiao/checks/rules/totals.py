@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from jixiao.checks.registry import ERROR, INFO, check, finding, money, where
-from jixiao.dataset.model import Dataset
+from jixiao.checks.registry import CheckSettings, at, check
+from jixiao.dataset.model import TABLES_BY_KEY, Dataset
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.economic import ECONOMIC_COLUMNS
 from jixiao.figures.areas.facts import CARRYOVER_VALUES
@@ -20,16 +20,74 @@ from jixiao.figures.trees import (
     column_values,
     item_name,
 )
-from jixiao.findings import Finding
+from jixiao.findings import Finding, Severity, kind
 
 
 def _scope_name(unit: str) -> str:
     return f"单位 {unit} " if unit else ""
 
 
+#: Each table's tree check has its own codes (``income.total_mismatch`` …): one kind per code.
+_TREE_CODES: tuple[str, ...] = (
+    "income",
+    "expenditure.function",
+    "expenditure.nature",
+    "three_public",
+    "expenditure.economic",
+)
+TREE_MISMATCH = {
+    code: kind(
+        f"{code}.total_mismatch",
+        Severity.ERROR,
+        "{scope}{item} {column}数 {stated:万元} ≠ 其明细之和 {computed:万元}（{parts}），相差 {difference:万元}",
+        "合计不等于明细之和",
+    )
+    for code in _TREE_CODES
+}
+TREE_INCOMPLETE = {
+    code: kind(
+        f"{code}.children_incomplete",
+        Severity.INFO,
+        "{scope}{item} {column}数 {stated:万元}，已填明细之和 {computed:万元}（{parts}），其余 {difference:万元} 未列明细",
+        "明细未列全",
+    )
+    for code in _TREE_CODES
+}
+FUNCTION_NATURE = kind(
+    "expenditure.function_nature_mismatch",
+    Severity.ERROR,
+    "{scope}{column}支出按功能分类合计 {function:万元} ≠ 按支出性质合计 {nature:万元}（基本支出 + 项目支出 + 经营支出等），相差 {difference:万元}",
+    "功能分类与支出性质合计不一致",
+)
+ECONOMIC_EXCEEDS = kind(
+    "expenditure.economic_exceeds_nature",
+    Severity.ERROR,
+    "{nature_name}经济分类{column}数合计 {economic:万元} 超过支出性质表中{nature_name}{column}数 {nature:万元}，多 {difference:万元}",
+    "经济分类超过支出性质",
+)
+ECONOMIC_INCOMPLETE = kind(
+    "expenditure.economic_incomplete",
+    Severity.INFO,
+    "{nature_name}经济分类{column}数合计 {economic:万元}，少于{nature_name}{column}数 {nature:万元}：其余 {difference:万元} 未列经济分类",
+    "经济分类未列全",
+)
+CARRYOVER_TOTAL = kind(
+    "carryover.total_mismatch",
+    Severity.ERROR,
+    "{scope}结转结余合计{column} {stated:万元} ≠ 财政拨款与非财政拨款之和 {computed:万元}",
+    "结转结余合计不一致",
+)
+CONSOLIDATION = kind(
+    "consolidation.mismatch",
+    Severity.ERROR,
+    "部门{item}{column} {stated:万元} ≠ 各单位之和 {computed:万元}，相差 {difference:万元}",
+    "部门数不等于各单位之和",
+)
+
+
 def tree_findings(
     code: str,
-    sheet: str,
+    table: str,
     list_name: str,
     rows: Sequence[Any],
     columns: Sequence[str],
@@ -51,64 +109,56 @@ def tree_findings(
             if stated == total:
                 continue
             complete = set(all_children.get(parent, ())) <= set(kids)
-            names = "、".join(item_name(k, list_name) for k in kids)
-            label = f"{scope}{item_name(parent, list_name)} {COLUMNS[column]}数 {money(stated)}"
-            loc = where(sheet, row_of[parent].loc, parent)
-            if complete or total > stated:
-                message = (
-                    f"{label} ≠ 其明细之和 {money(total)}（{names}），相差 {money(stated - total)}"
-                )
-                yield finding(
-                    f"{code}.total_mismatch",
-                    ERROR,
-                    message,
-                    loc,
-                    stated=stated,
-                    computed=total,
-                    difference=stated - total,
-                )
-            else:
-                message = f"{label}，已填明细之和 {money(total)}（{names}），其余 {money(stated - total)} 未列明细"
-                yield finding(
-                    f"{code}.children_incomplete", INFO, message, loc, stated=stated, computed=total
-                )
+            found = TREE_MISMATCH if complete or total > stated else TREE_INCOMPLETE
+            yield found[code].at(
+                at(table, row_of[parent], item=parent, column=column),
+                scope=scope,
+                item=item_name(parent, list_name),
+                column=COLUMNS[column],
+                parts="、".join(item_name(k, list_name) for k in kids),
+                stated=stated,
+                computed=total,
+                difference=stated - total,
+            )
 
 
 def _money_area_findings(dataset: Dataset, spec: MoneyArea) -> list[Finding]:
     result: list[Finding] = []
     for unit, rows in by_unit(getattr(dataset, spec.table)).items():
         result.extend(
-            tree_findings(spec.key, spec.sheet, spec.codes, rows, tuple(COLUMNS), _scope_name(unit))
+            tree_findings(spec.key, spec.table, spec.codes, rows, tuple(COLUMNS), _scope_name(unit))
         )
     return result
 
 
-@check
-def income_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("income_tree", "收入：合计等于明细之和")
+def income_tree(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """收入: 财政拨款收入 = its three children (and any parent line = its details)."""
     return _money_area_findings(dataset, MONEY_AREAS[0])
 
 
-@check
-def function_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("function_tree", "支出功能分类：类、款等于下级之和")
+def function_tree(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """支出功能分类: 类 = Σ 款, 款 = Σ 项."""
     return _money_area_findings(dataset, MONEY_AREAS[1])
 
 
-@check
-def nature_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("nature_tree", "支出性质：基本支出等于人员经费与日常公用经费之和")
+def nature_tree(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """支出性质: 基本支出 = 人员经费 + 日常公用经费."""
     return _money_area_findings(dataset, MONEY_AREAS[2])
 
 
-@check
-def three_public_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("three_public_tree", "“三公”经费：合计等于各项之和")
+def three_public_tree(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """“三公”经费合计 = 出国 + 公务用车 + 接待; 公务用车 = 购置 + 运行维护."""
     return _money_area_findings(dataset, MONEY_AREAS[3])
 
 
-@check
-def economic_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("economic_tree", "经济分类：类等于款之和")
+def economic_tree(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """经济分类: 类 = Σ 款, within each unit and nature."""
     groups: dict[tuple[str, str], list[Any]] = {}
     for row in dataset.expenditure_economic:
@@ -118,7 +168,12 @@ def economic_tree(dataset: Dataset, figures: FigureSet) -> list[Finding]:
         scope = f"{_scope_name(unit)}{nature} "
         result.extend(
             tree_findings(
-                "expenditure.economic", "经济分类", "economic", rows, ECONOMIC_COLUMNS, scope
+                "expenditure.economic",
+                "expenditure_economic",
+                "economic",
+                rows,
+                ECONOMIC_COLUMNS,
+                scope,
             )
         )
     return result
@@ -129,8 +184,10 @@ def _scopes(figures: FigureSet, dataset: Dataset) -> list[tuple[str, str]]:
     return [("", ""), *((f"unit.{u.code}.", f"单位 {u.code} ") for u in dataset.units)]
 
 
-@check
-def function_equals_nature(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("function_equals_nature", "功能分类合计等于支出性质合计")
+def function_equals_nature(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """Expenditure by 功能分类 total = by 支出性质 total (基本 + 项目 + 经营 + …), per column."""
     result = []
     for prefix, scope in _scopes(figures, dataset):
@@ -139,26 +196,24 @@ def function_equals_nature(dataset: Dataset, figures: FigureSet) -> list[Finding
             by_nature = figures.value(f"{prefix}expenditure.nature.{column}.total")
             if by_function is None or by_nature is None or by_function == by_nature:
                 continue
-            message = (
-                f"{scope}{col}支出按功能分类合计 {money(by_function)} ≠ 按支出性质合计 {money(by_nature)}"
-                f"（基本支出 + 项目支出 + 经营支出等），相差 {money(by_function - by_nature)}"
-            )
-            loc = where("支出功能分类", item=f"{scope.strip() or '部门'}.{HEADERS[column]}")
+            item = f"{scope.strip() or '部门'}.{HEADERS[column]}"
             result.append(
-                finding(
-                    "expenditure.function_nature_mismatch",
-                    ERROR,
-                    message,
-                    loc,
+                FUNCTION_NATURE.at(
+                    at("expenditure_function", item=item, column=column),
+                    scope=scope,
+                    column=col,
                     function=by_function,
                     nature=by_nature,
+                    difference=by_function - by_nature,
                 )
             )
     return result
 
 
-@check
-def economic_within_nature(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("economic_within_nature", "经济分类不超过支出性质")
+def economic_within_nature(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """Σ 经济分类 within a nature ≤ that nature's amount in the 支出性质 table."""
     result = []
     for column in ECONOMIC_COLUMNS:
@@ -167,37 +222,22 @@ def economic_within_nature(dataset: Dataset, figures: FigureSet) -> list[Finding
             total = figures.value(f"expenditure.nature.{column}.{nature}")
             if economic is None or total is None or economic == total:
                 continue
-            col = COLUMNS[column]
-            loc = where("经济分类", item=f"{nature}.{HEADERS[column]}")
-            if economic > total:
-                message = f"{nature}经济分类{col}数合计 {money(economic)} 超过支出性质表中{nature}{col}数 {money(total)}，多 {money(economic - total)}"
-                result.append(
-                    finding(
-                        "expenditure.economic_exceeds_nature",
-                        ERROR,
-                        message,
-                        loc,
-                        economic=economic,
-                        nature=total,
-                    )
+            found = ECONOMIC_EXCEEDS if economic > total else ECONOMIC_INCOMPLETE
+            result.append(
+                found.at(
+                    at("expenditure_economic", item=f"{nature}.{HEADERS[column]}", column=column),
+                    nature_name=nature,
+                    column=COLUMNS[column],
+                    economic=economic,
+                    nature=total,
+                    difference=abs(economic - total),
                 )
-            else:
-                message = f"{nature}经济分类{col}数合计 {money(economic)}，少于{nature}{col}数 {money(total)}：其余 {money(total - economic)} 未列经济分类"
-                result.append(
-                    finding(
-                        "expenditure.economic_incomplete",
-                        INFO,
-                        message,
-                        loc,
-                        economic=economic,
-                        nature=total,
-                    )
-                )
+            )
     return result
 
 
-@check
-def carryover_funds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("carryover_funds", "结转结余：合计等于财政拨款与非财政拨款之和")
+def carryover_funds(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """结转结余 合计 = 财政拨款 + 非财政拨款, per unit and column."""
     result = []
     for unit, rows in by_unit(dataset.carryover).items():
@@ -211,14 +251,11 @@ def carryover_funds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
                 continue
             computed = sum((p for p in parts if p is not None), Decimal(0))
             if computed != total:
-                message = f"{_scope_name(unit)}结转结余合计{label} {money(total)} ≠ 财政拨款与非财政拨款之和 {money(computed)}"
-                loc = where("结转结余", funds["合计"].loc, "合计")
                 result.append(
-                    finding(
-                        "carryover.total_mismatch",
-                        ERROR,
-                        message,
-                        loc,
+                    CARRYOVER_TOTAL.at(
+                        at("carryover", funds["合计"], item="合计", column=key),
+                        scope=_scope_name(unit),
+                        column=label,
                         stated=total,
                         computed=computed,
                     )
@@ -226,8 +263,8 @@ def carryover_funds(dataset: Dataset, figures: FigureSet) -> list[Finding]:
     return result
 
 
-@check
-def consolidation(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("consolidation", "部门数等于各单位之和（汇总）")
+def consolidation(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -> list[Finding]:
     """Where both are given, the department rows equal the sum of the unit rows (汇总)."""
     result: list[Finding] = []
     for spec in MONEY_AREAS:
@@ -241,11 +278,14 @@ def consolidation(dataset: Dataset, figures: FigureSet) -> list[Finding]:
                 total = figures.value(f"consolidated.{spec.key}.{column}.{row.item}")
                 if stated is None or total is None or total == stated:
                     continue
-                message = f"部门{item_name(row.item, spec.codes)} {col}数 {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
-                loc = where(spec.sheet, row.loc, row.item)
                 result.append(
-                    finding(
-                        "consolidation.mismatch", ERROR, message, loc, stated=stated, computed=total
+                    CONSOLIDATION.at(
+                        at(spec.table, row, item=row.item, column=column),
+                        item=item_name(row.item, spec.codes),
+                        column=f" {col}数",
+                        stated=stated,
+                        computed=total,
+                        difference=stated - total,
                     )
                 )
     return result
@@ -263,13 +303,17 @@ def _sums_by_key(
     return totals
 
 
-@check
-def consolidation_detail(dataset: Dataset, figures: FigureSet) -> list[Finding]:
+@check("consolidation_detail", "经济分类、结转结余的部门数等于各单位之和")
+def consolidation_detail(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
     """The same 汇总 check for 经济分类 (per nature and code) and 结转结余 (per fund)."""
     economic = {c: COLUMNS[c] for c in ECONOMIC_COLUMNS}
     return [
-        *_detail_findings("经济分类", dataset.expenditure_economic, _economic_key, economic),
-        *_detail_findings("结转结余", dataset.carryover, _fund_key, CARRYOVER_VALUES),
+        *_detail_findings(
+            "expenditure_economic", dataset.expenditure_economic, _economic_key, economic
+        ),
+        *_detail_findings("carryover", dataset.carryover, _fund_key, CARRYOVER_VALUES),
     ]
 
 
@@ -282,7 +326,7 @@ def _fund_key(row: Any) -> tuple[str, ...]:
 
 
 def _detail_findings(
-    sheet: str, rows: Sequence[Any], key: Callable[[Any], tuple[str, ...]], columns: dict[str, str]
+    table: str, rows: Sequence[Any], key: Callable[[Any], tuple[str, ...]], columns: dict[str, str]
 ) -> Iterator[Finding]:
     groups = by_unit(rows)
     own = groups.get("", [])
@@ -295,8 +339,11 @@ def _detail_findings(
             if stated is None or total is None or stated == total:
                 continue
             what = "/".join(key(row))
-            message = f"部门{sheet}“{what}”{label} {money(stated)} ≠ 各单位之和 {money(total)}，相差 {money(stated - total)}"
-            loc = where(sheet, row.loc, what)
-            yield finding(
-                "consolidation.mismatch", ERROR, message, loc, stated=stated, computed=total
+            yield CONSOLIDATION.at(
+                at(table, row, item=what, column=column),
+                item=f"{TABLES_BY_KEY[table].sheet}“{what}”",
+                column=label,
+                stated=stated,
+                computed=total,
+                difference=stated - total,
             )
