@@ -187,19 +187,15 @@ def evaluate(
             findings += refused
         else:
             scorecard = score_dataset(dataset, chosen, figures=figures)
-            findings += _not_in_checks(scorecard.findings, findings)
+            # scoring reports only what depends on the framework; the department's own
+            # scorecard is checked by the checks alone, so nothing is listed twice
+            findings += scorecard.findings
     printed = (
         scorecard_from_engine(scorecard, dataset)
         if scorecard is not None
         else scorecard_from_dataset(dataset, graded=False)
     )
     return Evaluation(dataset, figures, tuple(findings), scorecard, printed, choice)
-
-
-def _not_in_checks(score_findings: tuple[Finding, ...], checks: list[Finding]) -> list[Finding]:
-    from jixiao.scoring import not_in_checks
-
-    return not_in_checks(score_findings, checks)
 
 
 __all__ = [

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.evaluation import evaluate
 from jixiao.io.formats import load_dataset, save_dataset
 from jixiao.monitoring.results import apply_results, carry_forward, unmet
 from jixiao.monitoring.settings import load_result_rules
+from jixiao.scoring.grading import grade_total
 
 RULES = load_result_rules()
 
@@ -31,8 +33,22 @@ RULES = load_result_rules()
     ],
 )
 def test_grades_follow_the_national_bands(score: str, grade: str, recommendation: str) -> None:
-    assert RULES.grade_of(Decimal(score)) == grade
+    band = grade_total(Decimal(score))
+    assert band is not None and band.grade == grade
     assert RULES.recommendation(grade) == recommendation
+    assert RULES.recommendation(band.label) == recommendation  # 优秀 reads as 优
+
+
+def test_the_rule_file_holds_no_bands_of_its_own(tmp_path: Path) -> None:
+    rules = tmp_path / "results.yaml"
+    rules.write_text(
+        "grade_bands: [{grade: 优, min: 95}]\nrecommendations: {优: 优先保障}\n", "utf-8"
+    )
+    with pytest.raises(DatasetError, match="评分框架的 grade_bands"):
+        load_result_rules(rules)
+    rules.write_text("recommendations: {优秀: 优先保障, 甲: 保障}\n", "utf-8")
+    with pytest.raises(DatasetError, match="“甲”不是优、良、中、差之一"):
+        load_result_rules(rules)
 
 
 def test_projects_and_department_get_recommendations(targets_dataset: Dataset) -> None:

@@ -53,10 +53,20 @@ def test_it_scores_a_positive_indicator_in_proportion(
     assert "完成值" in text
 
 
-def test_it_reports_a_zero_target_as_missing_not_zero() -> None:
-    result, text, _ = run("proportional_positive", "10", {"actual": D(5), "target": D(0)})
-    assert result is None
-    assert "无法按比例计分" in text
+@pytest.mark.parametrize(
+    ("actual", "score"),
+    [
+        ("5", "10.00"),  # ≥ 0 met by 5: met is met, full points (jixiao.domain.signs)
+        ("-5", None),  # ≥ 0 missed: 完成值 ÷ 0 is no proportion, so no score (not 0)
+    ],
+)
+def test_a_zero_target_scores_full_when_met_and_is_missing_when_not(
+    actual: str, score: str | None
+) -> None:
+    result, text, _ = run("proportional_positive", "10", {"actual": D(actual), "target": D(0)})
+    assert result == (D(score) if score else None)
+    if score is None:
+        assert "无法按比例计分" in text
 
 
 def test_it_flags_a_target_set_too_low_and_deducts_the_framework_share() -> None:

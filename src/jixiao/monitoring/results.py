@@ -2,7 +2,7 @@
 
 :func:`apply_results` grades the department and each project from their scores and
 maps the grade to the recommendation a finance bureau applies (优 → 优先保障 … 差 →
-取消, from the rule file); every deduction in the scorecard and every unmet target
+取消, from the rule file; the grade is the scoring framework's, never a copy of its bands); every deduction in the scorecard and every unmet target
 becomes a rectification item with owner, deadline and status. :func:`carry_forward`
 puts the items into next year's dataset (table 整改事项), so they are tracked there.
 """
@@ -16,15 +16,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
+from jixiao.domain.grades import same_grade
+from jixiao.domain.signs import completion_rate, is_met
 from jixiao.findings import Finding, Location, Severity, value_text
-from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
+from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.monitoring.settings import ResultRules
 
 if TYPE_CHECKING:
     from jixiao.evaluation import Evaluation
-
-_UP = frozenset({"≥", "＞"})
-_DOWN = frozenset({"≤", "＜"})
 
 
 def _n(value: Decimal) -> str:
@@ -82,14 +81,18 @@ def rectification_json(item: Rectification) -> dict[str, object]:
 
 
 def department_score(evaluation: Evaluation) -> tuple[Decimal | None, str, str]:
-    """The department's total score, its grade (``""`` when the rules grade it) and its basis.
+    """The department's total score, its grade and its basis.
 
     The evaluation's score comes first: the framework the evaluation used, so the
-    recommendation shows the same total as the report and the scorecard of the same run.
-    A framework that could not total the data gives no score (a lower bound would
-    understate the grade). Only an evaluation without a framework falls back to the
-    department's own scorecard (the sum of its 一级 lines), else the total its report states.
+    recommendation shows the same total and grade as the report and the scorecard of the
+    same run (the grade is the framework's own). A framework that could not total the data
+    gives no score (a lower bound would understate the grade). Only an evaluation without
+    a framework falls back to the department's own scorecard (the sum of its 一级 lines),
+    else the total its report states, graded by the national bands
+    (:mod:`jixiao.scoring.grading`; result rules keep no bands of their own).
     """
+    from jixiao.scoring.grading import grade_total
+
     card = evaluation.scorecard
     if card is not None:
         if card.total is None or not card.complete:
@@ -98,19 +101,24 @@ def department_score(evaluation: Evaluation) -> tuple[Decimal | None, str, str]:
     dataset = evaluation.dataset
     top = [s.score for s in dataset.scores if "." not in s.code and s.score is not None]
     if top:
-        return sum(top, ZERO), "", "自评评分表一级指标得分合计"
-    if dataset.self_evaluation.stated_total is not None:
-        return dataset.self_evaluation.stated_total, "", "报告声明的自评总分"
-    return None, "", ""
+        total, basis = sum(top, ZERO), "自评评分表一级指标得分合计"
+    elif dataset.self_evaluation.stated_total is not None:
+        total, basis = dataset.self_evaluation.stated_total, "报告声明的自评总分"
+    else:
+        return None, "", ""
+    band = grade_total(total)
+    return total, band.grade if band else "", basis
 
 
 def _recommendations(
     evaluation: Evaluation, rules: ResultRules
 ) -> tuple[list[Recommendation], list[Finding]]:
+    from jixiao.scoring.grading import grade_total
+
     dataset = evaluation.dataset
     findings = []
     result = []
-    total, graded, basis = department_score(evaluation)
+    total, grade, basis = department_score(evaluation)
     name = dataset.profile.department_name or "部门整体"
     if total is None:
         findings.append(
@@ -124,12 +132,11 @@ def _recommendations(
             )
         )
     else:
-        grade = graded or rules.grade_of(total)
         result.append(
             Recommendation("部门整体", "", name, total, grade, rules.recommendation(grade), basis)
         )
         stated = dataset.self_evaluation.stated_grade
-        if stated and not stated.startswith(grade):
+        if stated and grade and not same_grade(stated, grade):
             findings.append(
                 Finding(
                     "results.grade_differs",
@@ -142,7 +149,8 @@ def _recommendations(
     for project in dataset.projects:
         if project.self_score is None:
             continue
-        grade = rules.grade_of(project.self_score)
+        band = grade_total(project.self_score)
+        grade = band.grade if band else ""
         result.append(
             Recommendation(
                 "项目",
@@ -194,31 +202,18 @@ def _deductions(dataset: Dataset, deadline: date | None) -> list[Rectification]:
 
 
 def unmet(ind: Indicator) -> str:
-    """Why ``ind`` is not met (Chinese), or ``""`` when it is met or cannot be judged."""
+    """Why ``ind`` is not met (Chinese), or ``""`` when it is met or cannot be judged.
+
+    Met and 完成率 are :mod:`jixiao.domain.signs`'s: ``＞ 10`` with 完成值 10 is not met.
+    """
+    if is_met(ind.sign, ind.actual, ind.target, ind.qual_grade) is not False:
+        return ""
     if not ind.quantitative:
-        return (
-            f"定性指标完成档次为“{ind.qual_grade}”"
-            if ind.qual_grade in ("部分达成", "未达成")
-            else ""
-        )
-    if ind.target is None or ind.actual is None:
-        return ""
-    target, actual = ind.target, ind.actual
-    missed = (
-        (ind.sign == "≥" and actual < target)
-        or (ind.sign == "＞" and actual <= target)
-        or (ind.sign == "≤" and actual > target)
-        or (ind.sign == "＜" and actual >= target)
-        or (ind.sign == "＝" and actual != target)
-    )
-    if not missed:
-        return ""
-    rate = (
-        f"，完成率 {_n(round_half_up(actual / target * HUNDRED, 2))}%"
-        if ind.sign in _UP and target
-        else ""
-    )
-    return f"指标值 {ind.sign}{_n(target)}{ind.unit}，完成值 {_n(actual)}{ind.unit}{rate}"
+        return f"定性指标完成档次为“{ind.qual_grade}”"
+    assert ind.target is not None and ind.actual is not None
+    rate = completion_rate(ind.sign, ind.actual, ind.target)
+    shown = f"，完成率 {_n(round_half_up(rate, 2))}%" if rate is not None else ""
+    return f"指标值 {ind.sign}{_n(ind.target)}{ind.unit}，完成值 {_n(ind.actual)}{ind.unit}{shown}"
 
 
 def _unmet_targets(

@@ -22,6 +22,8 @@ import polars as pl
 
 from jixiao.dataset.codes import load_codes
 from jixiao.dataset.model import Dataset, Indicator
+from jixiao.domain.over_achievement import exceeds, over_rate
+from jixiao.domain.signs import Direction, direction
 from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import HUNDRED, round_half_up
 from jixiao.monitoring.frames import bulk_work, decimal_series
@@ -44,8 +46,6 @@ FLAG_LABELS: dict[str, str] = {
     "target.no_history": "无历史数据",
     "target.not_in_library": "未入库",
 }
-_UP = frozenset({"≥", "＞"})
-_DOWN = frozenset({"≤", "＜"})
 _D = Decimal
 
 
@@ -176,7 +176,8 @@ def indicator_check(func: IndicatorCheck) -> IndicatorCheck:
 
 
 def _direction(sign: str) -> int:
-    return 1 if sign in _UP else -1 if sign in _DOWN else 0
+    """+1 for 正向, −1 for 反向, 0 otherwise (:mod:`jixiao.domain.signs`)."""
+    return {Direction.HIGHER: 1, Direction.LOWER: -1}.get(direction(sign), 0)
 
 
 @indicator_check
@@ -215,11 +216,16 @@ def check_direction(ctx: TargetContext) -> Iterable[Finding]:
             sign=ind.sign,
             library_sign=d.sign,
         )
-    if ind.level1 == "满意度指标" and ind.sign in _DOWN:
+    if ind.level1 == "满意度指标" and _direction(ind.sign) < 0:
         yield ctx.finding(
             "target.direction", f"满意度指标不应使用“{ind.sign}”（满意度越高越好）", sign=ind.sign
         )
-    if ind.unit == "%" and ind.sign in _UP and ind.target is not None and ind.target > HUNDRED:
+    if (
+        ind.unit == "%"
+        and _direction(ind.sign) > 0
+        and ind.target is not None
+        and ind.target > HUNDRED
+    ):
         yield ctx.finding(
             "target.direction", f"比率指标值 {_n(ind.target)}% 超过 100%", target=ind.target
         )
@@ -268,7 +274,7 @@ def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
     if ind.target is None or h is None:
         return
     if (
-        ind.sign in _UP
+        _direction(ind.sign) > 0
         and h.max_actual is not None
         and h.max_actual > 0
         and ind.target > k * h.max_actual
@@ -280,7 +286,7 @@ def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
             max_actual=h.max_actual,
             factor=k,
         )
-    if ind.sign in _DOWN and h.min_actual is not None and ind.target * k < h.min_actual:
+    if _direction(ind.sign) < 0 and h.min_actual is not None and ind.target * k < h.min_actual:
         yield ctx.finding(
             "target.high",
             f"指标值 {_n(ind.target)}{ind.unit} 不到历史最低完成值 {_n(h.min_actual)}{ind.unit} 的 1/{_n(k)}，目标偏高",
@@ -331,27 +337,30 @@ def check_money(ctx: TargetContext) -> Iterable[Finding]:
 
 @indicator_check
 def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding]:
-    """财预〔2020〕10号: an actual far above its target means the target was set too low."""
+    """财预〔2020〕10号: an actual far beyond its target means the target was set too low.
+
+    The policy is :mod:`jixiao.domain.over_achievement`'s (the same test scoring deducts
+    by), with ``review.yaml``'s threshold.
+    """
     if not ctx.annual:
         return
-    ind, limit = ctx.indicator, ctx.settings.self_eval_low_ratio
-    if ind.target is None or ind.actual is None or ind.target <= 0 or ind.actual <= 0:
+    ind, policy = ctx.indicator, ctx.settings.over_achievement
+    if not exceeds(policy, ind.sign, ind.actual, ind.target):
         return
-    ratio = (
-        ind.actual / ind.target
-        if ind.sign in _UP
-        else ind.target / ind.actual
-        if ind.sign in _DOWN
-        else None
+    rate = over_rate(ind.sign, ind.actual, ind.target)
+    assert rate is not None and ind.actual is not None and ind.target is not None
+    actual, target, shown = _n(ind.actual), _n(ind.target), _n(round_half_up(rate, 2))
+    if _direction(ind.sign) < 0:
+        measured = f"指标值 {target}{ind.unit} 为完成值 {actual}{ind.unit} 的 {shown}%（反向指标）"
+    else:
+        measured = f"完成值 {actual}{ind.unit} 为指标值 {target}{ind.unit} 的 {shown}%"
+    yield ctx.finding(
+        "target.set_too_low",
+        f"{measured}，超过 {_n(policy.threshold)}%，目标设定偏低",
+        target=ind.target,
+        actual=ind.actual,
+        ratio=round_half_up(rate / HUNDRED, 4),
     )
-    if ratio is not None and ratio > limit:
-        yield ctx.finding(
-            "target.set_too_low",
-            f"完成值 {_n(ind.actual)}{ind.unit} 为指标值 {_n(ind.target)}{ind.unit} 的 {_n(round_half_up(ratio * HUNDRED, 2))}%，超过 {_n(limit * HUNDRED)}%，目标设定偏低",
-            target=ind.target,
-            actual=ind.actual,
-            ratio=round_half_up(ratio, 4),
-        )
 
 
 # --------------------------------------------------------------------------- history

@@ -6,7 +6,7 @@ its own file. Numbers are quoted in the files and read as ``Decimal``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
+from jixiao.domain.grades import GRADE_ORDER, canonical
+from jixiao.domain.over_achievement import OverAchievement
 from jixiao.lib.money import parse_decimal
 
 
@@ -25,7 +27,9 @@ class ReviewSettings:
     required_level1: tuple[str, ...] = ("产出指标", "效益指标")
     required_level2: tuple[tuple[str, tuple[str, ...]], ...] = (("产出指标", ("数量指标",)),)
     high_factor: Decimal = Decimal("1.5")
-    self_eval_low_ratio: Decimal = Decimal("1.2")
+    #: 目标设定偏低 at self-evaluation (:mod:`jixiao.domain.over_achievement`): 完成率 above
+    #: this many percent of the target; the review flags, it does not deduct
+    over_achievement: OverAchievement = field(default_factory=lambda: OverAchievement(Decimal(120)))
     money_change_pct: Decimal = Decimal("5")
 
 
@@ -49,27 +53,19 @@ class WarningLines:
 
 
 @dataclass(frozen=True)
-class GradeBand:
-    grade: str
-    min: Decimal
-
-
-@dataclass(frozen=True)
 class ResultRules:
-    """Grade bands, grade → recommendation, and the 整改 deadline (MM-DD of next year)."""
+    """Grade → recommendation, and the 整改 deadline (MM-DD of next year).
 
-    grade_bands: tuple[GradeBand, ...]
+    The grade itself is the evaluation's (the scoring framework's bands); this file only
+    says what each grade means for next year's budget.
+    """
+
     recommendations: tuple[tuple[str, str], ...]
     deadline: str = "06-30"
 
-    def grade_of(self, total: Decimal) -> str:
-        for band in sorted(self.grade_bands, key=lambda b: b.min, reverse=True):
-            if total >= band.min:
-                return band.grade
-        return ""
-
     def recommendation(self, grade: str) -> str:
-        return dict(self.recommendations).get(grade, "")
+        """What ``grade`` (any spelling: 优 or 优秀) means for next year's budget."""
+        return dict(self.recommendations).get(canonical(grade), "") if grade else ""
 
 
 def _read(path: Path | None, shipped: str) -> tuple[Any, str]:
@@ -93,6 +89,31 @@ def _decimal(value: object, where: str, what: str) -> Decimal:
     return number
 
 
+def _over_achievement(data: dict[str, Any], name: str, default: OverAchievement) -> OverAchievement:
+    if "self_eval_low_ratio" in data:
+        raise DatasetError(
+            [
+                InputError(
+                    name,
+                    "self_eval_low_ratio 已改为 over_achievement.threshold（百分比，"
+                    '如 1.2 写作 over_achievement: {threshold: "120"}），与评分框架的写法一致',
+                )
+            ]
+        )
+    spec = data.get("over_achievement")
+    if spec is None:
+        return default
+    if not isinstance(spec, dict) or "threshold" not in spec:
+        raise DatasetError(
+            [InputError(name, "over_achievement 应为映射，并给出 threshold（完成率百分比）")]
+        )
+    policy = OverAchievement(_decimal(spec["threshold"], name, "over_achievement.threshold"))
+    problems = policy.problems()
+    if problems:
+        raise DatasetError([InputError(name, f"over_achievement：{p}") for p in problems])
+    return policy
+
+
 def load_review_settings(path: Path | None = None) -> ReviewSettings:
     data, name = _read(path, "review.yaml")
     if not isinstance(data, dict):
@@ -103,9 +124,7 @@ def load_review_settings(path: Path | None = None) -> ReviewSettings:
         required_level1=tuple(data.get("required_level1") or base.required_level1),
         required_level2=tuple((k, tuple(v or ())) for k, v in level2.items()),
         high_factor=_decimal(data.get("high_factor", base.high_factor), name, "high_factor"),
-        self_eval_low_ratio=_decimal(
-            data.get("self_eval_low_ratio", base.self_eval_low_ratio), name, "self_eval_low_ratio"
-        ),
+        over_achievement=_over_achievement(data, name, base.over_achievement),
         money_change_pct=_decimal(
             data.get("money_change_pct", base.money_change_pct), name, "money_change_pct"
         ),
@@ -142,11 +161,25 @@ def load_warning_lines(rule_set: str | None = None, path: Path | None = None) ->
 
 def load_result_rules(path: Path | None = None) -> ResultRules:
     data, name = _read(path, "results.yaml")
-    if not isinstance(data, dict) or not data.get("grade_bands"):
-        raise DatasetError([InputError(name, "结果应用规则应包含 grade_bands")])
-    bands = tuple(
-        GradeBand(str(b["grade"]), _decimal(b["min"], name, "grade_bands.min"))
-        for b in data["grade_bands"]
-    )
-    recs = tuple((str(k), str(v)) for k, v in (data.get("recommendations") or {}).items())
-    return ResultRules(bands, recs, str(data.get("deadline", "06-30")))
+    if not isinstance(data, dict) or not isinstance(data.get("recommendations"), dict):
+        raise DatasetError([InputError(name, "结果应用规则应包含 recommendations（等级 → 建议）")])
+    if "grade_bands" in data:
+        raise DatasetError(
+            [
+                InputError(
+                    name,
+                    "结果应用规则不再包含 grade_bands：等级按评分框架的 grade_bands 评定，"
+                    "请删去此项（要改等级线，请改评分框架）",
+                )
+            ]
+        )
+    recs = tuple((canonical(str(k)), str(v)) for k, v in data["recommendations"].items())
+    unknown = [k for k, _ in recs if k not in GRADE_ORDER]
+    if unknown:
+        raise DatasetError(
+            [
+                InputError(name, f"recommendations 中的等级“{k}”不是优、良、中、差之一")
+                for k in unknown
+            ]
+        )
+    return ResultRules(recs, str(data.get("deadline", "06-30")))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.dataset.model import Dataset, ScoreItem
 from jixiao.reports.model import Scorecard, ScoreRow
+from jixiao.scoring.grading import GRADING_FRAMEWORK as GRADING_FRAMEWORK
 
 if TYPE_CHECKING:
     from jixiao.scoring import Framework, ItemScore
@@ -19,24 +20,15 @@ if TYPE_CHECKING:
 
 SCORECARD_TITLE = "部门整体支出绩效自评指标评分表"
 
-#: The framework whose grade bands grade a department's own 自评评分 when no framework
-#: is named: the national department framework (财预〔2013〕53号; the bands are those of
-#: 财预〔2020〕10号). The bands live in the framework file, not in a second copy here.
-GRADING_FRAMEWORK = "mof-dept-2013"
-
-
-def grading_framework(framework: Framework | None = None) -> Framework:
-    """``framework``, or the shipped :data:`GRADING_FRAMEWORK` whose bands grade a total."""
-    from jixiao.scoring import load_framework
-
-    return framework if framework is not None else load_framework(GRADING_FRAMEWORK)
-
 
 def grade_label(total: Decimal | None, framework: Framework | None = None) -> str:
-    """The grade of ``total`` as the framework's bands label it; ``""`` if no total or band."""
-    if total is None:
-        return ""
-    band = grading_framework(framework).grade_for(total)
+    """The grade of ``total`` as the framework's bands label it; ``""`` if no total or band.
+
+    Without ``framework``, the national bands (:mod:`jixiao.scoring.grading`).
+    """
+    from jixiao.scoring.grading import grade_total
+
+    band = grade_total(total, framework)
     return band.label if band else ""
 
 
@@ -66,8 +58,9 @@ def scorecard_from_dataset(
 ) -> Scorecard:
     """The scorecard as the department filled it (自评评分), totalled over the 一级 lines.
 
-    The total is graded by ``framework``'s bands (default :data:`GRADING_FRAMEWORK`);
-    with ``graded=False`` (an evaluation without a framework) it carries no grade.
+    The total is graded by ``framework``'s bands (default: the national bands of
+    :data:`jixiao.scoring.grading.GRADING_FRAMEWORK`); with ``graded=False`` (an
+    evaluation without a framework) it carries no grade.
     """
     rows = tuple(_row(item) for item in dataset.scores)
     top = [r for r in rows if r.level == 1]

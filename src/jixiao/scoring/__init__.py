@@ -13,13 +13,7 @@ The stable API (see ``docs/scoring.md``):
 
 from __future__ import annotations
 
-from jixiao.scoring.engine import (
-    OVERLAPS_CHECKS,
-    not_in_checks,
-    score_dataset,
-    score_project,
-    score_projects,
-)
+from jixiao.scoring.engine import score_dataset, score_project, score_projects
 from jixiao.scoring.loader import (
     FrameworkError,
     UnknownFramework,
@@ -31,7 +25,6 @@ from jixiao.scoring.model import Framework, ItemScore, Scorecard, Status
 from jixiao.scoring.whatif import WhatIf, what_if
 
 __all__ = [
-    "OVERLAPS_CHECKS",
     "Framework",
     "FrameworkError",
     "ItemScore",
@@ -41,7 +34,6 @@ __all__ = [
     "WhatIf",
     "known_frameworks",
     "load_framework",
-    "not_in_checks",
     "parse_framework",
     "score_dataset",
     "score_project",

@@ -26,8 +26,8 @@ from math import lcm
 import polars as pl
 
 from jixiao.dataset.model import Indicator, Project
+from jixiao.domain.signs import QUALITATIVE_GRADES, SIGNS, Direction, Sign
 from jixiao.scoring.model import Framework, Node
-from jixiao.scoring.rules import QUALITATIVE_BANDS
 
 SCALE = 6
 UNIT = 10**SCALE
@@ -35,8 +35,6 @@ LIMIT = 10**9 * UNIT  #: largest |value| (scaled) the integer arithmetic stays e
 WEIGHT_LIMIT = 10**4 * UNIT
 I128 = pl.Int128
 
-POSITIVE = ("≥", "＞")
-NEGATIVE = ("≤", "＜")
 INDICATOR_COLUMNS = ("project", "level1", "sign", "target", "actual", "qual_grade", "weight")
 PROJECT_COLUMNS = ("project", "budget", "adjusted", "executed")
 
@@ -199,59 +197,60 @@ def _indicator_scores(
     rows = rows.with_columns(W=pl.col("w").sum().over("project", "group"))
     n0 = pl.col("gn") * pl.col("w") * places
     d0 = pl.col("gd") * pl.col("W")
+    score = pl.lit(None, I128)
+    for sign in SIGNS.values():
+        score = (
+            pl.when(pl.col("sign") == sign.symbol)
+            .then(_sign_score(framework, sign, n0, d0))
+            .otherwise(score)
+        )
+    return rows.select("project", "group", score=score).collect()
+
+
+def _sign_score(framework: Framework, sign: Sign, n0: pl.Expr, d0: pl.Expr) -> pl.Expr:
+    """The score of one 计算符号 in integers: :func:`jixiao.scoring.rules.sign_score`, vectorised.
+
+    Met is ``sign.compare`` applied to the columns (the domain's own comparison), the
+    proportions are :func:`jixiao.domain.signs.score_share`'s and the 目标设定偏低 test
+    :func:`jixiao.domain.over_achievement.exceeds`'s; the property test holds them equal.
+    """
     t, a = pl.col("t"), pl.col("a")
     full = _rounded(n0, d0)
+    zero = pl.lit(0, I128)
+    if sign.compare is None:  # 定性: the framework's percent for the 档次
+        qualitative = pl.lit(None, I128)
+        for grade in QUALITATIVE_GRADES.values():
+            pn, pd = _fraction(framework.qualitative.get(grade.name, grade.default))
+            qualitative = (
+                pl.when(pl.col("qual_grade") == grade.name)
+                .then(_rounded(n0 * pn, d0 * pd * 100))
+                .otherwise(qualitative)
+            )
+        return qualitative
+    met = sign.compare(a, t)  # type: ignore[arg-type]  # operator.ge & co. on expressions
+    reached = full
     over = framework.over_achievement
-    if over is not None:
+    if over is not None and sign.direction in (Direction.HIGHER, Direction.LOWER):
         on, od = _fraction(1 - over.deduction)
         tn, td = _fraction(over.threshold)
-        too_low = a * 100 * td > t * tn
+        n, d = (a, t) if sign.direction is Direction.HIGHER else (t, a)
+        too_low = (a > 0) & (t > 0) & (n * 100 * td > d * tn)
         reached = pl.when(too_low).then(_rounded(n0 * on, d0 * od)).otherwise(full)
+    done = pl.max_horizontal(a, zero)
+    unmet: pl.Expr
+    if sign.direction is Direction.HIGHER:
+        unmet = pl.when(t > 0).then(_rounded(n0 * done, d0 * t))
+    elif sign.direction is Direction.LOWER:
+        unmet = pl.when((t >= 0) & (a > 0)).then(_rounded(n0 * t, d0 * a))
     else:
-        reached = full
-    positive = (
-        pl.when(a.is_null() | t.is_null() | (t <= 0))
-        .then(None)
-        .when(a >= t)
-        .then(reached)
-        .otherwise(_rounded(n0 * pl.max_horizontal(a, pl.lit(0, I128)), d0 * t))
-    )
-    negative = (
-        pl.when(a.is_null() | t.is_null() | (t < 0))
-        .then(None)
-        .when(a <= t)
-        .then(full)
-        .otherwise(_rounded(n0 * t, d0 * a))
-    )
-    equal = (
-        pl.when(a.is_null() | t.is_null() | (t <= 0))
-        .then(None)
-        .when(a == t)
-        .then(full)
-        .when(a < t)
-        .then(_rounded(n0 * pl.max_horizontal(a, pl.lit(0, I128)), d0 * t))
-        .otherwise(_rounded(n0 * t, d0 * a))
-    )
-    qualitative = pl.lit(None, I128)
-    for grade, (_, _, default) in QUALITATIVE_BANDS.items():
-        pn, pd = _fraction(framework.qualitative.get(grade, default))
-        qualitative = (
-            pl.when(pl.col("qual_grade") == grade)
-            .then(_rounded(n0 * pn, d0 * pd * 100))
-            .otherwise(qualitative)
+        unmet = (
+            pl.when(t <= 0)
+            .then(None)
+            .when(a < t)
+            .then(_rounded(n0 * done, d0 * t))
+            .otherwise(_rounded(n0 * t, d0 * a))
         )
-    score = (
-        pl.when(pl.col("sign").is_in(POSITIVE))
-        .then(positive)
-        .when(pl.col("sign").is_in(NEGATIVE))
-        .then(negative)
-        .when(pl.col("sign") == "＝")
-        .then(equal)
-        .when(pl.col("sign") == "定性")
-        .then(qualitative)
-        .otherwise(None)
-    )
-    return rows.select("project", "group", score=score).collect()
+    return pl.when(a.is_null() | t.is_null()).then(None).when(met).then(reached).otherwise(unmet)
 
 
 def _rate_scores(framework: Framework, item: _Item, projects: pl.DataFrame) -> pl.Expr:

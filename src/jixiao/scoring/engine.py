@@ -4,9 +4,9 @@
 bindings and calls its rule; a parent combines its children by its aggregation; the
 total is graded by the framework's bands. Missing data is a state of its own, carried
 up the tree (``partial``) and reported as a finding, never silently taken as zero.
-The findings also compare the department's own scorecard with itself and with the
-result: 扣分 sentences that disagree with the scores, 满分项 that are not full, a stated
-total or grade that the bands do not give.
+The findings also compare the department's own scorecard with the framework: 分值 that
+differ from the framework's, a stated total or grade that the framework does not give.
+Whether that scorecard agrees with itself is the checks' business, not scoring's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jixiao.dataset.build import InputError
-from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem, split_names
+from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
+from jixiao.domain.grades import same_grade
 from jixiao.findings import Finding, Location, Severity, value_text
 from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.scoring.aggregate import AGGREGATIONS
@@ -38,35 +39,6 @@ from jixiao.scoring.rules import (
     exact,
     num,
 )
-
-#: Findings about the department's own scorecard that :mod:`jixiao.checks` also reports
-#: (as ``score.deduction_mismatch``, ``score.children_mismatch``, ``score.full_marks_mismatch``,
-#: ``score.deducted_mismatch``, ``score.total_mismatch``). A caller that runs both (the main
-#: job) can drop these from the scorecard's findings to list each contradiction once.
-OVERLAPS_CHECKS: frozenset[str] = frozenset(
-    {
-        "scoring.stated_deduction_mismatch",
-        "scoring.self_score_sum",
-        "scoring.full_marks_mismatch",
-        "scoring.deducted_mismatch",
-    }
-)
-
-
-def not_in_checks(score_findings: Sequence[Finding], checks: Sequence[Finding]) -> list[Finding]:
-    """The scoring findings the checks have not already reported, so each is listed once.
-
-    :data:`OVERLAPS_CHECKS` names the fixed overlaps. The stated 总分 is compared by both
-    with a different total (the framework's, the self-scores' sum): it is the same finding
-    only when the two totals are equal, so that one is matched by its value.
-    """
-    checked = {Decimal(f.values["computed"]) for f in checks if f.code == "score.total_mismatch"}
-    return [
-        f
-        for f in score_findings
-        if f.code not in OVERLAPS_CHECKS
-        and not (f.code == "scoring.total_mismatch" and Decimal(f.values["computed"]) in checked)
-    ]
 
 
 @dataclass
@@ -498,10 +470,13 @@ def _reference(run: _Run, node: Node, spec: RuleSpec, scored: RuleResult) -> str
 
 
 def _with_dataset_findings(card: Scorecard, run: _Run, dataset: Dataset) -> Scorecard:
-    _check_stated_deductions(run, dataset.scores)
-    _check_self_sums(run, dataset.scores)
+    """What depends on the framework: its points, and the stated total and grade against it.
+
+    Whether the department's own scorecard agrees with itself (parts add up, 扣N分, the
+    lists of 满分项 and 扣分项, the stated total against its own sum) is the checks'
+    (:mod:`jixiao.checks.rules.scorecard`), listed there once.
+    """
     _check_points(run, dataset.scores)
-    _check_stated_lists(run, dataset)
     _check_stated_total(run, card, dataset)
     return _replace_findings(card, run)
 
@@ -527,43 +502,6 @@ def _replace_findings(card: Scorecard, run: _Run) -> Scorecard:
     return replace(card, findings=tuple(run.findings))
 
 
-def _check_stated_deductions(run: _Run, scores: Sequence[ScoreItem]) -> None:
-    """“扣N分” in the report's words against 分值 − 自评得分 in its own scorecard."""
-    for item in scores:
-        if item.stated_deduction is None or item.points is None or item.score is None:
-            continue
-        deducted = item.points - item.score
-        if deducted != item.stated_deduction:
-            run.finding(
-                "scoring.stated_deduction_mismatch",
-                Severity.WARNING,
-                f"“{item.name}”分值 {num(item.points)} 分、自评得分 {num(item.score)} 分，即扣 {num(deducted)} 分，"
-                f"但评分说明写“扣 {num(item.stated_deduction)} 分”",
-                item.loc or item.code,
-                points=item.points,
-                score=item.score,
-                stated_deduction=item.stated_deduction,
-            )
-
-
-def _check_self_sums(run: _Run, scores: Sequence[ScoreItem]) -> None:
-    """A parent row of the department's scorecard against the sum of its children."""
-    for parent in scores:
-        children = [s for s in scores if s.parent_code == parent.code and s.code != parent.code]
-        if not children or parent.score is None or any(c.score is None for c in children):
-            continue
-        total = sum((c.score for c in children if c.score is not None), ZERO)
-        if total != parent.score:
-            run.finding(
-                "scoring.self_score_sum",
-                Severity.WARNING,
-                f"“{parent.name}”自评得分 {num(parent.score)} 分，但下级指标自评得分合计 {num(total)} 分",
-                parent.loc or parent.code,
-                stated=parent.score,
-                children=total,
-            )
-
-
 def _check_points(run: _Run, scores: Sequence[ScoreItem]) -> None:
     """The 分值 the department's scorecard gives an indicator against the framework's."""
     nodes = {n.code: n for n in run.framework.walk()}
@@ -587,61 +525,17 @@ def _check_points(run: _Run, scores: Sequence[ScoreItem]) -> None:
         )
 
 
-def _check_stated_lists(run: _Run, dataset: Dataset) -> None:
-    """The 自评结论's lists of 满分项 and 扣分项 against the scores."""
-    by_name = {s.name: s for s in dataset.scores}
-    evaluation = dataset.self_evaluation
-    for name in split_names(evaluation.stated_full_marks):
-        item = by_name.get(name)
-        if (
-            item is not None
-            and item.points is not None
-            and item.score is not None
-            and item.score < item.points
-        ):
-            run.finding(
-                "scoring.full_marks_mismatch",
-                Severity.WARNING,
-                f"自评结论称“{name}”得满分，但评分表中为 {num(item.score)} 分（满分 {num(item.points)} 分）",
-                evaluation.loc or "self_evaluation.stated_full_marks",
-                score=item.score,
-                points=item.points,
-            )
-    for name in split_names(evaluation.stated_deducted):
-        item = by_name.get(name)
-        if (
-            item is not None
-            and item.points is not None
-            and item.score is not None
-            and item.score >= item.points
-        ):
-            run.finding(
-                "scoring.deducted_mismatch",
-                Severity.WARNING,
-                f"自评结论称“{name}”有扣分，但评分表中为满分 {num(item.score)} 分",
-                evaluation.loc or "self_evaluation.stated_deducted",
-                score=item.score,
-                points=item.points,
-            )
-
-
-_GRADE_ALIASES: dict[str, str] = {
-    "优秀": "优",
-    "良好": "良",
-    "中等": "中",
-    "合格": "中",
-    "较差": "差",
-    "不合格": "差",
-}
-
-
 def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
     evaluation = dataset.self_evaluation
     where = evaluation.loc or "self_evaluation"
+    # When the framework's total is the scorecard's own sum, a stated total that differs
+    # is the checks' score.total_mismatch (the same contradiction): listed there only.
+    own_sum = run.resolver.figures.get("score.score_total")
     if (
         evaluation.stated_total is not None
         and card.total is not None
         and evaluation.stated_total != card.total
+        and card.total != own_sum
     ):
         run.finding(
             "scoring.total_mismatch",
@@ -654,10 +548,7 @@ def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
     stated = evaluation.stated_grade.strip()
     if not stated or not card.grade:
         return
-    if _GRADE_ALIASES.get(stated, stated) not in (
-        card.grade,
-        _GRADE_ALIASES.get(card.grade_label, card.grade_label),
-    ):
+    if not same_grade(stated, card.grade) and not same_grade(stated, card.grade_label):
         bands = "，".join(
             f"{b.label} ≥ {num(b.minimum)}" for b in reversed(run.framework.grade_bands)
         )

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 import yaml
 
 from jixiao.dataset.build import DatasetError, InputError
+from jixiao.domain.grades import GRADE_ORDER
+from jixiao.domain.signs import QUALITATIVE_GRADES
 from jixiao.io.textform import DEEP, repeated_keys, yaml_error
 from jixiao.lib.files import failure_reason
 from jixiao.lib.money import ZERO, in_range, parse_decimal
@@ -39,10 +41,6 @@ FRAMEWORK_PACKAGE = "jixiao.scoring.frameworks"
 
 class FrameworkError(DatasetError):
     """A framework file could not be loaded; ``errors`` lists every problem with file:line."""
-
-
-#: The national grades, lowest first (财预〔2020〕10号: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差).
-GRADE_ORDER: tuple[str, ...] = ("差", "中", "良", "优")
 
 
 class UnknownFramework(FrameworkError):
@@ -304,20 +302,18 @@ class _Parser:
         return OverAchievement(threshold, deduction)
 
     def qualitative(self, item: Located | None) -> dict[str, Decimal]:
-        from jixiao.scoring.rules import QUALITATIVE_BANDS
-
         result = {}
         for grade, value in self.mapping(item, "qualitative").items():
-            band = QUALITATIVE_BANDS.get(grade)
+            band = QUALITATIVE_GRADES.get(grade)
             percent = self.number(value, f"qualitative.{grade}")
             if band is None:
                 self.error(
-                    value, f"未知的定性档次“{grade}”（应为：{'、'.join(QUALITATIVE_BANDS)}）"
+                    value, f"未知的定性档次“{grade}”（应为：{'、'.join(QUALITATIVE_GRADES)}）"
                 )
-            elif percent is not None and not band[0] <= percent <= band[1]:
+            elif percent is not None and not band.low <= percent <= band.high:
                 self.error(
                     value,
-                    f"“{grade}”的得分比例 {num(percent)}% 不在 {num(band[0])}%–{num(band[1])}% 之间",
+                    f"“{grade}”的得分比例 {num(percent)}% 不在 {num(band.low)}%–{num(band.high)}% 之间",
                 )
             elif percent is not None:
                 result[grade] = percent

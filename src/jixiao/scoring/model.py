@@ -14,6 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+# GradeBand and OverAchievement are the domain's (one definition); frameworks hold them.
+from jixiao.domain.grades import GradeBand as GradeBand
+from jixiao.domain.grades import grade_for
+from jixiao.domain.over_achievement import OverAchievement as OverAchievement
 from jixiao.findings import Finding
 
 # --------------------------------------------------------------------------- framework
@@ -87,27 +91,6 @@ class Node:
 
 
 @dataclass(frozen=True)
-class GradeBand:
-    """A grade (等级) for totals in ``[minimum, maximum)``; ``maximum`` None means no cap."""
-
-    grade: str  #: short form, e.g. 优
-    label: str  #: as reports write it, e.g. 优秀
-    minimum: Decimal
-    maximum: Decimal | None = None
-
-    def contains(self, value: Decimal) -> bool:
-        return value >= self.minimum and (self.maximum is None or value < self.maximum)
-
-
-@dataclass(frozen=True)
-class OverAchievement:
-    """目标值设定偏低: completion above ``threshold`` % of the target loses ``deduction`` of the points."""
-
-    threshold: Decimal  #: percent of the target, e.g. 200
-    deduction: Decimal  #: share of the indicator's points, e.g. 0.1
-
-
-@dataclass(frozen=True)
 class Framework:
     """A versioned indicator framework (指标体系), as loaded from its YAML file."""
 
@@ -139,7 +122,7 @@ class Framework:
         return next((n for n in self.walk() if n.code == code), None)
 
     def grade_for(self, total: Decimal) -> GradeBand | None:
-        return next((b for b in self.grade_bands if b.contains(total)), None)
+        return grade_for(self.grade_bands, total)
 
 
 # --------------------------------------------------------------------------- results

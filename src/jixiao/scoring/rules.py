@@ -12,24 +12,18 @@ the same values in integers and must agree to the last digit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from itertools import pairwise
 from typing import Any, ClassVar
 
 from jixiao.dataset.model import Indicator
+from jixiao.domain.over_achievement import OverAchievement, exceeds, over_rate
+from jixiao.domain.signs import QUALITATIVE_GRADES, Direction, is_met, score_share, sign_of
 from jixiao.lib.money import HUNDRED, ZERO, format_number, round_half_up
-from jixiao.scoring.model import OverAchievement
 
 ONE = Decimal(1)
-
-#: The national qualitative bands (财预〔2020〕10号): 档次 → (lower %, upper %, default %).
-QUALITATIVE_BANDS: dict[str, tuple[Decimal, Decimal, Decimal]] = {
-    "达成": (Decimal(80), Decimal(100), Decimal(100)),
-    "部分达成": (Decimal(60), Decimal(80), Decimal(70)),
-    "未达成": (ZERO, Decimal(60), Decimal(30)),
-}
 FLAG_TARGET_TOO_LOW = "目标值设定偏低"
 FLAG_VETO = "一票否决"
 FLAG_NO_REASON = "缺少评分说明"
@@ -140,17 +134,24 @@ def _positive_constant(inputs: Mapping[str, Any], name: str, label: str) -> list
     return []
 
 
-def _target_too_low(ctx: RuleContext, actual: Decimal, target: Decimal) -> RuleResult | None:
-    """目标值设定偏低: completion far beyond the target loses the framework's deduction."""
+def _target_too_low(
+    ctx: RuleContext, symbol: str, actual: Decimal, target: Decimal
+) -> RuleResult | None:
+    """目标值设定偏低 (:mod:`jixiao.domain.over_achievement`): the framework's deduction."""
     rule_over = ctx.params.get("over_achievement")
     over = rule_over if isinstance(rule_over, OverAchievement) else ctx.over_achievement
-    if over is None or actual * HUNDRED <= target * over.threshold:
+    if over is None or not exceeds(over, symbol, actual, target):
         return None
     score = ctx.share(ONE - over.deduction)
-    rate = exact(actual * HUNDRED, target)
+    rate = over_rate(symbol, actual, target)
+    assert rate is not None
+    if sign_of(symbol).direction is Direction.LOWER:
+        measured = f"指标值 {num(target)} 为完成值 {num(actual)} 的 {num(rate)}%（反向指标）"
+    else:
+        measured = f"完成值 {num(actual)} 为指标值 {num(target)} 的 {num(rate)}%"
     return RuleResult(
         score,
-        f"完成值 {num(actual)} 为指标值 {num(target)} 的 {num(rate)}%，超过 {num(over.threshold)}%，"
+        f"{measured}，超过 {num(over.threshold)}%，"
         f"视为{FLAG_TARGET_TOO_LOW}，扣减 {num(over.deduction * HUNDRED)}% 分值，得 {num(score)} 分",
         flags=(FLAG_TARGET_TOO_LOW,),
     )
@@ -176,21 +177,56 @@ class ProportionalPositive(Rule):
 
 
 def positive_score(ctx: RuleContext, actual: Decimal, target: Decimal) -> RuleResult:
-    if target <= 0:
-        return RuleResult(None, f"指标值为 {num(target)}，无法按比例计分")
-    if actual >= target:
-        too_low = _target_too_low(ctx, actual, target)
+    """正向 (≥): :func:`sign_score` with ``≥``."""
+    return sign_score(ctx, "≥", actual, target)
+
+
+def sign_score(ctx: RuleContext, symbol: str, actual: Decimal, target: Decimal) -> RuleResult:
+    """A quantitative target scored by its 计算符号 (:mod:`jixiao.domain.signs`).
+
+    Met: full points (less the framework's 目标值设定偏低 deduction). Not met: the
+    national proportion (正向 完成值 ÷ 指标值, 反向 指标值 ÷ 完成值, ``＝`` the smaller).
+    """
+    sign = sign_of(symbol)
+    share = score_share(symbol, actual, target)
+    if share is None:
+        return RuleResult(None, f"指标值为 {num(target)}，未达成时无法按比例计分")
+    if is_met(symbol, actual, target):
+        too_low = _target_too_low(ctx, symbol, actual, target)
         if too_low is not None:
             return too_low
+        full = num(ctx.full())
+        if sign.direction is Direction.LOWER:
+            return RuleResult(
+                ctx.full(), f"完成值 {num(actual)} 未超过指标值 {num(target)}，得满分 {full} 分"
+            )
+        if sign.direction is Direction.EQUAL:
+            return RuleResult(ctx.full(), f"完成值等于指标值 {num(target)}，得满分 {full} 分")
         return RuleResult(
-            ctx.full(),
-            f"完成值 {num(actual)} 达到指标值 {num(target)}，得满分 {num(ctx.full())} 分",
+            ctx.full(), f"完成值 {num(actual)} 达到指标值 {num(target)}，得满分 {full} 分"
         )
-    score = ctx.share(max(actual, ZERO), target)
-    rate = exact(max(actual, ZERO) * HUNDRED, target)
+    score = ctx.share(*share)
+    if actual == target:
+        # the boundary of a strict sign (＞ 10 with 10): not met, yet the proportion is 1
+        return RuleResult(
+            score,
+            f"完成值 {num(actual)} 未{sign.words}指标值 {num(target)}（计算符号“{symbol}”），未达成；"
+            f"按比例计分：完成率 100%，得分 = 100% × {num(ctx.points)} = {num(score)} 分",
+        )
+    if share[1] == target:  # 完成值 ÷ 指标值 (正向, or ＝ below the value)
+        rate = exact(share[0] * HUNDRED, target)
+        return RuleResult(
+            score,
+            f"完成值 {num(actual)}，指标值 {num(target)}，完成率 {num(rate)}%，得分 = {num(rate)}% × {num(ctx.points)} = {num(score)} 分",
+        )
+    if sign.direction is Direction.EQUAL:
+        return RuleResult(
+            score,
+            f"完成值 {num(actual)} 偏离指标值 {num(target)}，得分 = {num(target)} / {num(actual)} × {num(ctx.points)} = {num(score)} 分",
+        )
     return RuleResult(
         score,
-        f"完成值 {num(actual)}，指标值 {num(target)}，完成率 {num(rate)}%，得分 = {num(rate)}% × {num(ctx.points)} = {num(score)} 分",
+        f"完成值 {num(actual)} 超过指标值 {num(target)}，得分 = {num(target)} / {num(actual)} × {num(ctx.points)} = {num(score)} 分",
     )
 
 
@@ -213,18 +249,8 @@ class ProportionalNegative(Rule):
 
 
 def negative_score(ctx: RuleContext, actual: Decimal, target: Decimal) -> RuleResult:
-    if target < 0:
-        return RuleResult(None, f"指标值为 {num(target)}，无法按比例计分")
-    if actual <= target:
-        return RuleResult(
-            ctx.full(),
-            f"完成值 {num(actual)} 未超过指标值 {num(target)}，得满分 {num(ctx.full())} 分",
-        )
-    score = ctx.share(target, actual)
-    return RuleResult(
-        score,
-        f"完成值 {num(actual)} 超过指标值 {num(target)}，得分 = {num(target)} / {num(actual)} × {num(ctx.points)} = {num(score)} 分",
-    )
+    """反向 (≤): :func:`sign_score` with ``≤``."""
+    return sign_score(ctx, "≤", actual, target)
 
 
 @rule
@@ -449,22 +475,21 @@ class Qualitative(Rule):
 
 
 def qualitative_score(ctx: RuleContext, grade: str, percent: Decimal | None) -> RuleResult:
-    band = QUALITATIVE_BANDS.get(grade)
+    band = QUALITATIVE_GRADES.get(grade)
     if band is None:
         return RuleResult(
-            None, f"定性完成档次“{grade}”无法识别（应为：{'、'.join(QUALITATIVE_BANDS)}）"
+            None, f"定性完成档次“{grade}”无法识别（应为：{'、'.join(QUALITATIVE_GRADES)}）"
         )
-    low, high, default = band
     flags: tuple[str, ...] = ()
     if percent is None:
-        percent = ctx.qualitative.get(grade, default)
-    elif not low <= percent <= high:
+        percent = ctx.qualitative.get(grade, band.default)
+    elif not band.low <= percent <= band.high:
         flags = ("评分比例超出档次范围",)
-        percent = min(max(percent, low), high)
+        percent = band.clamp(percent)
     score = ctx.share(percent, HUNDRED)
     return RuleResult(
         score,
-        f"定性评价为“{grade}”（{num(low)}%–{num(high)}%档），按 {num(percent)}% 计，得 {num(score)} 分",
+        f"定性评价为“{grade}”（{num(band.low)}%–{num(band.high)}%档），按 {num(percent)}% 计，得 {num(score)} 分",
         flags=flags,
     )
 
@@ -565,56 +590,14 @@ class Completion(Rule):
     required = ("indicator",)
 
     def score(self, ctx: RuleContext) -> RuleResult:
-        indicator: Indicator = ctx.value("indicator")
-        scorer = SIGN_SCORERS[indicator.sign]
-        return scorer(ctx, indicator)
-
-
-def _by_positive(ctx: RuleContext, ind: Indicator) -> RuleResult:
-    if ind.actual is None or ind.target is None:
-        return RuleResult(None, "缺少完成值或指标值")
-    return positive_score(ctx, ind.actual, ind.target)
-
-
-def _by_negative(ctx: RuleContext, ind: Indicator) -> RuleResult:
-    if ind.actual is None or ind.target is None:
-        return RuleResult(None, "缺少完成值或指标值")
-    return negative_score(ctx, ind.actual, ind.target)
-
-
-def _by_equal(ctx: RuleContext, ind: Indicator) -> RuleResult:
-    if ind.actual is None or ind.target is None:
-        return RuleResult(None, "缺少完成值或指标值")
-    actual, target = ind.actual, ind.target
-    if target <= 0:
-        return RuleResult(None, f"指标值为 {num(target)}，无法按比例计分")
-    if actual == target:
-        return RuleResult(
-            ctx.full(), f"完成值等于指标值 {num(target)}，得满分 {num(ctx.full())} 分"
-        )
-    if actual < target:
-        return positive_score(ctx, actual, target)
-    score = ctx.share(target, actual)
-    return RuleResult(
-        score,
-        f"完成值 {num(actual)} 偏离指标值 {num(target)}，得分 = {num(target)} / {num(actual)} × {num(ctx.points)} = {num(score)} 分",
-    )
-
-
-def _by_grade(ctx: RuleContext, ind: Indicator) -> RuleResult:
-    if not ind.qual_grade:
-        return RuleResult(None, "定性指标缺少完成档次（达成/部分达成/未达成）")
-    return qualitative_score(ctx, ind.qual_grade, None)
-
-
-SIGN_SCORERS: dict[str, Callable[[RuleContext, Indicator], RuleResult]] = {
-    "≥": _by_positive,
-    "＞": _by_positive,
-    "≤": _by_negative,
-    "＜": _by_negative,
-    "＝": _by_equal,
-    "定性": _by_grade,
-}
+        ind: Indicator = ctx.value("indicator")
+        if not ind.quantitative:
+            if not ind.qual_grade:
+                return RuleResult(None, "定性指标缺少完成档次（达成/部分达成/未达成）")
+            return qualitative_score(ctx, ind.qual_grade, None)
+        if ind.actual is None or ind.target is None:
+            return RuleResult(None, "缺少完成值或指标值")
+        return sign_score(ctx, ind.sign, ind.actual, ind.target)
 
 
 # --------------------------------------------------------------------------- PEFA ratings

@@ -2,38 +2,22 @@
 
 Indicators are numbered within their owner (a 目标编号 or a 项目编码) in table order:
 ``indicator.<owner>.<n>.<target|actual|completion_rate|met>`` and
-``project_indicator.<project>.<n>.…``. Completion honours the direction of 计算符号:
-≥/＞ rate = 完成值 ÷ 指标值; ≤/＜ rate = 指标值 ÷ 完成值 (none when either is negative); ＝
-met only if equal; 定性 uses the 定性完成档次. ``met`` is 1 or 0; a missing 完成值 gives ``None`` for both.
+``project_indicator.<project>.<n>.…``. Completion and met follow the 计算符号 as
+:mod:`jixiao.domain.signs` defines it (正向 rate = 完成值 ÷ 指标值, 反向 指标值 ÷ 完成值,
+none with a negative value or a zero base; ＞/＜ strict; 定性 by the 定性完成档次).
+``met`` is 1 or 0; a missing 完成值 gives ``None`` for both.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.dataset.model import Indicator, Project, ScoreItem
+from jixiao.domain.signs import Direction, completion_rate, is_met, sign_of
 from jixiao.figures.engine import Context, area, difference, ratio, stated, summed
 from jixiao.figures.model import Figure
-
-
-@dataclass(frozen=True)
-class SignRule:
-    """How one 计算符号 turns 指标值 and 完成值 into a completion rate and met/not met."""
-
-    inverse: bool  #: rate = target ÷ actual (smaller is better)
-    met: Callable[[Decimal, Decimal], bool]  #: (actual, target) → met
-
-
-SIGN_RULES: dict[str, SignRule] = {
-    "≥": SignRule(False, operator.ge),
-    "＞": SignRule(False, operator.gt),
-    "＝": SignRule(False, operator.eq),
-    "≤": SignRule(True, operator.le),
-    "＜": SignRule(True, operator.lt),
-}
 
 
 def numbered(indicators: Sequence[Indicator], prefix: str) -> list[tuple[str, Indicator]]:
@@ -63,7 +47,8 @@ def indicator_figures(base: str, ind: Indicator, source: str) -> Iterator[Figure
     yield target
     yield actual
     if not ind.quantitative:
-        met = None if not ind.qual_grade else Decimal(ind.qual_grade == "达成")
+        qual_met = is_met(ind.sign, None, None, ind.qual_grade)
+        met = None if qual_met is None else Decimal(qual_met)
         inputs = {f"{source}.定性完成档次": ind.qual_grade}
         yield Figure(
             f"{base}.completion_rate",
@@ -84,19 +69,17 @@ def indicator_figures(base: str, ind: Indicator, source: str) -> Iterator[Figure
             inputs,
         )
         return
-    rule = SIGN_RULES[ind.sign]
-    if rule.inverse:
+    if sign_of(ind.sign).direction is Direction.LOWER:
         rate = ratio(f"{base}.completion_rate", f"{ind.name}完成率", target, actual)
     else:
         rate = ratio(f"{base}.completion_rate", f"{ind.name}完成率", actual, target)
-    if any(v is not None and v < 0 for v in (ind.target, ind.actual)):
-        # A ratio of negative values reads backwards (−5 ÷ −3 = 166.67% for an unmet “＞ −3”):
-        # no rate, as scoring gives no proportional score for a target ≤ 0.
+    value = completion_rate(ind.sign, ind.actual, ind.target)
+    if value is None and rate.value is not None:
+        # A ratio of negative values reads backwards (−5 ÷ −3 = 166.67% for an unmet “＞ −3”).
         rate = replace(rate, value=None, formula=f"{rate.formula}（有负数时不计算完成率）")
-    yield rate
-    met_value = None
-    if ind.actual is not None and ind.target is not None:
-        met_value = Decimal(rule.met(ind.actual, ind.target))
+    yield replace(rate, value=value)
+    judged = is_met(ind.sign, ind.actual, ind.target)
+    met_value = None if judged is None else Decimal(judged)
     formula = f"{actual.label} {ind.sign} {target.label} 时记 1，否则记 0"
     yield Figure(
         f"{base}.met",
