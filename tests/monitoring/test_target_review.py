@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.dataset.model import Dataset
+from jixiao.dataset.build import DatasetError
+from jixiao.dataset.model import Dataset, Indicator
 from jixiao.monitoring.library import IndicatorLibrary, shipped_library
 from jixiao.monitoring.review import review_targets
 from jixiao.monitoring.settings import ReviewSettings, load_review_settings
@@ -175,3 +179,44 @@ def test_low_and_high_follow_their_definitions(target: int, actuals: list[int]) 
     (row,) = review_targets(dataset, shipped_library().with_history(history)).rows
     assert ("偏低" in row.flags) == (target < actuals[-1])
     assert ("偏高" in row.flags) == (Decimal(target) > Decimal("1.5") * max(actuals))
+
+
+def test_the_set_too_low_threshold_is_read_as_a_percent_and_the_old_key_is_refused(
+    tmp_path: Path,
+) -> None:
+    rules = tmp_path / "review.yaml"
+    rules.write_text('over_achievement: {threshold: "150"}\n', "utf-8")
+    assert load_review_settings(rules).over_achievement.threshold == Decimal(150)
+    rules.write_text('self_eval_low_ratio: "1.2"\n', "utf-8")
+    with pytest.raises(DatasetError, match=r"over_achievement\.threshold"):
+        load_review_settings(rules)
+    rules.write_text('over_achievement: {threshold: "90"}\n', "utf-8")
+    with pytest.raises(DatasetError, match="应不小于 100"):
+        load_review_settings(rules)
+
+
+@pytest.mark.parametrize(
+    ("sign", "target", "actual", "flagged"),
+    [
+        ("≥", "100", "121", True),  # 121% > 120%
+        ("≥", "100", "120", False),  # exactly 120%: not above
+        ("≤", "10", "8", True),  # 反向: 10 ÷ 8 = 125%
+        ("≤", "10", "0", False),  # none at all is the ideal, not a lax target
+        ("＝", "100", "300", False),  # ＝ never over-achieves: any deviation is a miss
+    ],
+)
+def test_set_too_low_follows_the_domain_policy(
+    sign: str, target: str, actual: str, flagged: bool
+) -> None:
+    indicator = Indicator(
+        owner="G1",
+        level1="产出指标",
+        level2="数量指标",
+        name="甲",
+        sign=sign,
+        target=Decimal(target),
+        actual=Decimal(actual),
+        unit="个",
+    )
+    review = review_targets(Dataset(indicators=(indicator,)), IndicatorLibrary())
+    assert any(f.code == "target.set_too_low" for f in review.findings) is flagged

@@ -253,7 +253,10 @@ def indicator(sign: str, target: str | None, actual: str | None, grade: str = ""
     ("ind", "score"),
     [
         (indicator("≥", "100", "90"), "9.00"),
-        (indicator("＞", "100", "100"), "10.00"),
+        (indicator("＞", "100", "100"), "10.00"),  # not met, but 100 ÷ 100 of the points
+        (indicator("≥", "0", "3"), "10.00"),  # met: full, though 3 ÷ 0 is no rate
+        (indicator("≤", "-5", "-8"), "10.00"),  # met with a negative target
+        (indicator("≤", "-5", "-2"), None),  # missed: no proportion to score by
         (indicator("≤", "5", "10"), "5.00"),
         (indicator("＜", "5", "4"), "10.00"),
         (indicator("＝", "100", "100"), "10.00"),
@@ -266,6 +269,38 @@ def indicator(sign: str, target: str | None, actual: str | None, grade: str = ""
 def test_it_scores_completion_by_the_indicator_sign(ind: Indicator, score: str | None) -> None:
     result, _, _ = run("completion", "10", {"indicator": ind})
     assert result == (D(score) if score else None)
+
+
+def test_the_boundary_of_a_strict_sign_is_explained_as_a_miss() -> None:
+    """＞ 10 with 10: not met (as the figures and the 整改 list say), proportion 10 ÷ 10."""
+    result, text, flags = run("completion", "10", {"indicator": indicator("＞", "10", "10")})
+    assert result == D("10.00")
+    assert "未高于指标值 10" in text and "未达成" in text and "达到指标值" not in text
+    assert not flags
+
+
+@pytest.mark.parametrize(
+    ("sign", "target", "actual", "score", "flagged"),
+    [
+        ("≥", "100", "300", "9.00", True),  # 300% > 200%: loses 10%
+        ("≥", "100", "200", "10.00", False),  # exactly 200%: not above
+        ("≤", "10", "4", "9.00", True),  # 反向: 10 ÷ 4 = 250%
+        ("≤", "10", "0", "10.00", False),  # none at all: the ideal, full points
+        ("＝", "100", "100", "10.00", False),
+    ],
+)
+def test_target_set_too_low_is_one_policy_in_both_directions(
+    sign: str, target: str, actual: str, score: str, flagged: bool
+) -> None:
+    ctx = RuleContext(
+        name="指标",
+        points_num=D(10),
+        values={"indicator": indicator(sign, target, actual)},
+        over_achievement=OverAchievement(D(200), D("0.1")),
+    )
+    result = RULES["completion"].score(ctx)
+    assert result.score == D(score)
+    assert (FLAG_TARGET_TOO_LOW in result.flags) is flagged
 
 
 def test_every_rule_has_a_chinese_name_and_a_docstring() -> None:
