@@ -78,7 +78,8 @@ class Evaluation:
 
     @property
     def total(self) -> Decimal | None:
-        """The score under the framework (None when not scored or incomplete)."""
+        """The framework's total (None when not scored); a lower bound when some item
+        lacks data (``scorecard.complete`` is False), and then it has no grade."""
         return self.scorecard.total if self.scorecard is not None else None
 
     @property
