@@ -11,6 +11,7 @@ from jixiao.cli import (
     run,  # noqa: F401  (run: the main job)
     score,  # noqa: F401  (score)
     template,  # noqa: F401  (template)
+    web,  # noqa: F401  (serve, manage: the web system)
 )
 from jixiao.cli.app import app
 

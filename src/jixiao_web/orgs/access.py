@@ -1,0 +1,216 @@
+"""Who may see and do what: the one place where object-level isolation is decided.
+
+Every view gets its objects through an :class:`Access` (``request.access``), never through
+a bare ``Model.objects`` query:
+
+- :meth:`Access.datasets` is the queryset of the datasets a user may see at all; anything
+  outside it answers **404** (its existence is not revealed);
+- :meth:`Access.require` refuses an action the user's role does not have on a dataset it
+  can see with **403**;
+- :meth:`Access.rows` limits a table's rows to those the user may see (a unit's clerk sees
+  only its unit's rows), and :meth:`Access.can_edit_row` decides each row.
+
+The rights of each role are the table :data:`RIGHTS`; ``docs/web.md`` prints it, and
+``tests/web/test_permissions.py`` checks every view × every persona against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jixiao_web.orgs.models import Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from jixiao_web.datasets.models import Dataset, DatasetRow
+
+
+class Action(StrEnum):
+    VIEW = "view"  #: open the dataset (a clerk: its own unit's rows only)
+    VIEW_ALL = "view_all"  #: every row, the findings, the evaluation, the reports, the workbook
+    EDIT = "edit"  #: change rows (which rows: :meth:`Access.can_edit_row`)
+    UPLOAD = "upload"  #: replace the whole dataset from a workbook
+    EVALUATE = "evaluate"  #: run the engine's evaluation and store it
+    REPORT = "report"  #: generate the reports
+    HISTORY = "history"  #: the change history of the whole dataset
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.VIEW: "查看",
+    Action.VIEW_ALL: "查看全部数据与结果",
+    Action.EDIT: "修改数据",
+    Action.UPLOAD: "上传工作簿",
+    Action.EVALUATE: "评价",
+    Action.REPORT: "生成报告",
+    Action.HISTORY: "查看修改记录",
+}
+
+#: What each role may do on a dataset it can see.
+RIGHTS: dict[Role, frozenset[Action]] = {
+    Role.BUREAU_ADMIN: frozenset(
+        {Action.VIEW, Action.VIEW_ALL, Action.EVALUATE, Action.REPORT, Action.HISTORY}
+    ),
+    Role.BUREAU_REVIEWER: frozenset({Action.VIEW, Action.VIEW_ALL, Action.HISTORY}),
+    Role.DEPT_ADMIN: frozenset(Action),
+    Role.DIVISION: frozenset({Action.VIEW, Action.VIEW_ALL, Action.EDIT}),
+    Role.UNIT_CLERK: frozenset({Action.VIEW, Action.EDIT}),
+    Role.EVALUATOR: frozenset({Action.VIEW, Action.VIEW_ALL, Action.EVALUATE, Action.REPORT}),
+}
+
+#: Tables a 业务处室 may edit: its own projects (主管处室 = its name) and their indicators.
+DIVISION_TABLES = frozenset({"projects", "project_indicators"})
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's memberships and everything derived from them (built once per request)."""
+
+    user_id: int | None
+    memberships: tuple[Membership, ...]
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | AnonymousUser) -> Access:
+        if not user.is_authenticated:
+            return cls(None, ())
+        memberships = tuple(
+            Membership.objects.filter(user_id=user.pk).select_related(
+                "region", "department", "division", "unit"
+            )
+        )
+        return cls(int(user.pk), memberships)
+
+    # ------------------------------------------------------------------ datasets
+
+    def datasets(self) -> QuerySet[Dataset]:
+        """Every dataset the user may open; the only way views list or fetch datasets."""
+        from jixiao_web.datasets.models import Dataset
+
+        condition = Q(pk__in=[])
+        for m in self.memberships:
+            if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+                condition |= Q(region_id=m.region_id)
+            elif m.role == Role.EVALUATOR and self.user_id is not None:
+                condition |= Q(region_id=m.region_id, assignments__user_id=self.user_id)
+            else:
+                condition |= Q(department_id=m.department_id)
+        return Dataset.objects.filter(condition).distinct().select_related("department", "region")
+
+    def dataset(self, pk: Any) -> Dataset:
+        """The dataset ``pk`` if the user may see it; 404 otherwise (also for a bad id)."""
+        try:
+            return self.datasets().get(pk=int(pk))
+        except (ValueError, TypeError, OverflowError):
+            raise Http404("数据集不存在") from None
+        except Exception as error:
+            if error.__class__.__name__ == "DoesNotExist":
+                raise Http404("数据集不存在") from None
+            raise
+
+    def roles_for(self, dataset: Dataset) -> list[Membership]:
+        """The memberships that give the user access to ``dataset``."""
+        found = []
+        for m in self.memberships:
+            if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+                ok = m.region_id == dataset.region_id
+            elif m.role == Role.EVALUATOR:
+                ok = (
+                    self.user_id is not None
+                    and m.region_id == dataset.region_id
+                    and dataset.assignments.filter(user_id=self.user_id).exists()
+                )
+            else:
+                ok = m.department_id == dataset.department_id
+            if ok:
+                found.append(m)
+        return found
+
+    def allows(self, action: Action, dataset: Dataset) -> bool:
+        return any(action in RIGHTS[Role(m.role)] for m in self.roles_for(dataset))
+
+    def allowed(self, dataset: Dataset) -> set[Action]:
+        return {a for m in self.roles_for(dataset) for a in RIGHTS[Role(m.role)]}
+
+    def require(self, action: Action, dataset: Dataset) -> None:
+        """403 when the user's roles on ``dataset`` do not include ``action``."""
+        if not self.allows(action, dataset):
+            raise PermissionDenied(f"您的角色不能{ACTION_LABELS[action]}")
+
+    # ------------------------------------------------------------------ rows
+
+    def unit_codes(self, dataset: Dataset) -> set[str] | None:
+        """The units whose rows the user is limited to; ``None``: no limit (all rows)."""
+        memberships = self.roles_for(dataset)
+        if any(m.role != Role.UNIT_CLERK for m in memberships):
+            return None
+        return {m.unit.code for m in memberships if m.unit is not None}
+
+    def rows(self, dataset: Dataset, model: type[DatasetRow]) -> QuerySet[Any]:
+        """The rows of one table of ``dataset`` the user may see."""
+        rows = model.objects.filter(dataset=dataset)
+        codes = self.unit_codes(dataset)
+        if codes is None:
+            return rows
+        if not unit_keyed(model.spec.key):
+            return rows.none()
+        return rows.filter(unit_code__in=codes)
+
+    def can_edit_row(self, dataset: Dataset, table: str, unit_code: str, division: str) -> bool:
+        """May the user write a row of ``table`` that belongs to ``unit_code``?
+
+        ``division`` is the row's 主管处室 (projects; for project indicators the project's).
+        """
+        for m in self.roles_for(dataset):
+            if Action.EDIT not in RIGHTS[Role(m.role)]:
+                continue
+            if m.role == Role.DEPT_ADMIN:
+                return True
+            if (
+                m.role == Role.DIVISION
+                and table in DIVISION_TABLES
+                and m.division is not None
+                and division == m.division.name
+            ):
+                return True
+            if (
+                m.role == Role.UNIT_CLERK
+                and unit_keyed(table)
+                and m.unit is not None
+                and unit_code == m.unit.code
+            ):
+                return True
+        return False
+
+    def editable_tables(self, dataset: Dataset) -> set[str]:
+        """Tables in which the user may edit at least some rows."""
+        from jixiao.dataset.model import TABLES
+
+        result: set[str] = set()
+        for m in self.roles_for(dataset):
+            if Action.EDIT not in RIGHTS[Role(m.role)]:
+                continue
+            if m.role == Role.DEPT_ADMIN:
+                result |= {t.key for t in TABLES}
+            elif m.role == Role.DIVISION:
+                result |= DIVISION_TABLES
+            elif m.role == Role.UNIT_CLERK:
+                result |= {t.key for t in TABLES if unit_keyed(t.key)}
+        return result
+
+    def units(self, dataset: Dataset) -> Iterable[str]:
+        codes = self.unit_codes(dataset)
+        return sorted(codes) if codes is not None else []
+
+
+def unit_keyed(table: str) -> bool:
+    """Tables whose rows belong to a budget unit (see ``services.owning_unit``)."""
+    from jixiao_web.datasets.ownership import UNIT_KEYED
+
+    return table in UNIT_KEYED

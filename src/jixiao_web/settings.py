@@ -1,0 +1,264 @@
+"""Settings of the 预算绩效管理信息系统, all from environment variables with working defaults.
+
+With no variable set, the system runs embedded on one machine: SQLite in ``./jixiao-data``
+(WAL, ``IMMEDIATE`` transactions and a busy timeout, so a worker and the web process never
+see "database is locked"), a secret key generated once and kept there, debug off.
+Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_SECRET_KEY``,
+``JX_ALLOWED_HOSTS`` and ``JX_HTTPS=1`` (secure cookies, HSTS, redirect to HTTPS);
+``manage.py check --deploy`` is then clean (``tests/web/test_settings.py``).
+
+| variable | default | meaning |
+|---|---|---|
+| ``JX_DATA_DIR`` | ``./jixiao-data`` | the SQLite database, uploaded and generated files, the secret key |
+| ``DATABASE_URL`` | SQLite in ``JX_DATA_DIR`` | ``postgres://user@host:5432/name`` in production |
+| ``JX_SECRET_KEY`` | generated into ``JX_DATA_DIR/secret_key`` | Django's secret key |
+| ``JX_DEBUG`` | ``0`` | ``1`` shows Django's debug pages (never in production) |
+| ``JX_ALLOWED_HOSTS`` | ``127.0.0.1,localhost`` | comma-separated host names |
+| ``JX_HTTPS`` | ``0`` | ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect |
+| ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
+| ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
+| ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(os.environ.get("JX_DATA_DIR") or Path.cwd() / "jixiao-data").resolve()
+
+
+def _secret_key() -> str:
+    """``JX_SECRET_KEY``, or a key generated once into the data folder (readable by us only)."""
+    given = os.environ.get("JX_SECRET_KEY", "").strip()
+    if given:
+        return given
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("JX_DEBUG")
+ALLOWED_HOSTS = env_list("JX_ALLOWED_HOSTS", "127.0.0.1,localhost")
+HTTPS = env_bool("JX_HTTPS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+    "jixiao_web.core",
+    "jixiao_web.orgs",
+    "jixiao_web.datasets",
+    "jixiao_web.evaluation",
+    "jixiao_web.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "jixiao_web.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "jixiao_web.urls"
+WSGI_APPLICATION = "jixiao_web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jixiao_web.core.context.navigation",
+            ],
+        },
+    }
+]
+
+# --------------------------------------------------------------------------- database
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'jixiao.sqlite3'}"
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # A reader-then-writer DEFERRED transaction cannot wait on busy_timeout and fails
+        # with "database is locked"; IMMEDIATE takes the write lock first and waits.
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    # Shared by every process (web and worker), so the login throttle counts across them.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jixiao_cache",
+    }
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("JX_TASKS", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# --------------------------------------------------------------------------- auth and security
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+LOGIN_ATTEMPTS = int(os.environ.get("JX_LOGIN_ATTEMPTS", "5"))
+LOGIN_PAUSE_SECONDS = 15 * 60
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Everything is served from this site: no CDN, no inline script, no eval (Alpine's CSP
+# build; htmx with allowEval off). Charts set element styles from script, which CSP allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --------------------------------------------------------------------------- uploads and files
+
+MAX_UPLOAD_BYTES = int(float(os.environ.get("JX_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+# A larger upload goes to a temporary file, not memory; the size limit is checked per file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+MEDIA_ROOT = DATA_DIR / "files"
+MEDIA_URL = "/files/"  # never served directly: downloads go through views that check access
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"  # collectstatic's target, for a front proxy
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Embedded use serves static files straight from the package (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --------------------------------------------------------------------------- language
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --------------------------------------------------------------------------- logging
+
+# Logs carry no personal data: no user names, no addresses, no cell contents. Request
+# logs name the path and status only; the login throttle logs a hash, never the name.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "jixiao_web": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+SIMPLE_HISTORY_REVERT_DISABLED = True
+CSRF_FAILURE_VIEW = "jixiao_web.core.views.csrf_failure"

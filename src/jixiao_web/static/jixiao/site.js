@@ -1,0 +1,36 @@
+/* Small behaviours without inline script (the CSP forbids it). */
+document.addEventListener("DOMContentLoaded", function () {
+  // Buttons that ask before a destructive action: <button data-confirm="…">.
+  document.body.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-confirm]");
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+});
+
+/* Charts (ECharts, vendored): <div data-chart="score" data-source="ID"> with the data in
+   <script type="application/json" id="ID"> (Django's json_script), no inline script. */
+function drawCharts() {
+  if (!window.echarts) return;
+  document.querySelectorAll("[data-chart=score]").forEach(function (node) {
+    if (node.getAttribute("data-drawn")) return;
+    var data = JSON.parse(document.getElementById(node.getAttribute("data-source")).textContent);
+    var chart = window.echarts.init(node, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { data: ["分值", "得分"] },
+      grid: { left: 40, right: 20, bottom: 60, top: 40 },
+      xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
+      yAxis: { type: "value", name: "分" },
+      series: [
+        { name: "分值", type: "bar", data: data.map(function (d) { return Number(d.points); }), itemStyle: { color: "#cbd5e1" } },
+        { name: "得分", type: "bar", data: data.map(function (d) { return Number(d.score); }), itemStyle: { color: "#1d4ed8" }, label: { show: true, position: "top" } }
+      ]
+    });
+    node.setAttribute("data-drawn", "1");
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+}
+window.addEventListener("load", drawCharts);

@@ -1,0 +1,139 @@
+"""Every view × every persona: the status code each must get, as one table.
+
+200 allowed · 302 to the login page (anonymous) or after a POST · 403 the role may not ·
+404 outside the persona's scope (its existence is not revealed). The places: 科技厅 = the
+demo's 广东省科学技术厅 2023; 合成厅 = the synthetic department; clerk-1's unit is
+163001 (unit-clerk), clerk-2's is the second unit (unit-clerk-2). ``outsider`` is a
+department administrator of another region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+#: Every persona: the demo logins and a department administrator of another region.
+PERSONAS = (
+    "bureau-admin",
+    "bureau-reviewer",
+    "dept-admin",
+    "division",
+    "unit-clerk",
+    "unit-clerk-2",
+    "evaluator",
+    "outsider",
+)
+
+MATRIX = """
+view                         anon bureau-admin bureau-reviewer dept-admin division unit-clerk unit-clerk-2 evaluator outsider
+home                         302  200          200             200        200      200        200          200       200
+dataset:科技厅               302  200          200             200        200      200        200          200       404
+dataset:合成厅               302  200          200             404        404      404        404          404       404
+dataset:missing              302  404          404             404        404      404        404          404       404
+table:income                 302  200          200             200        200      200        200          200       404
+table:goals                  302  200          200             200        200      403        403          200       404
+table:units                  302  200          200             200        200      200        200          200       404
+table:unknown                302  404          404             404        404      404        404          404       404
+table:合成厅/income          302  200          200             404        404      404        404          404       404
+unit:clerk-1                 302  200          200             200        200      200        404          200       404
+unit:clerk-2                 302  200          200             200        200      404        200          200       404
+row:units/clerk-1            302  403          403             200        403      200        404          403       404
+row:scores/first             302  403          403             200        403      403        403          403       404
+new:income                   302  403          403             200        403      200        200          403       404
+new:projects                 302  403          403             200        200      200        200          403       404
+new:profile                  302  403          403             302        403      403        403          403       404
+row-history:units/clerk-1    302  200          200             200        200      200        404          200       404
+delete:units/clerk-2         302  403          403             302        403      404        302          403       404
+upload                       302  403          403             200        403      403        403          403       404
+download:xlsx                302  200          200             200        200      403        403          200       404
+download:yaml                302  200          200             200        200      403        403          200       404
+download:pdf                 302  404          404             404        404      403        403          404       404
+history                      302  200          200             200        403      403          403        403       404
+"""
+
+
+def _table() -> list[tuple[str, str, int]]:
+    lines = [line.split() for line in MATRIX.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert tuple(header[2:]) == PERSONAS, "the matrix must list every persona"
+    return [
+        (row[0], persona, int(code))
+        for row in rows
+        for persona, code in zip(header[1:], row[1:], strict=True)
+    ]
+
+
+def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
+    """(method, url) of one row of the matrix."""
+    from jixiao_web.datasets.models import ROW_MODELS
+
+    units = ROW_MODELS["units"].objects.filter(dataset=science).order_by("position")
+    clerk_units = list(units[:2])
+    s = science.pk
+    kind, _, arg = view.partition(":")
+    routes: dict[str, Callable[[], tuple[str, str]]] = {
+        "home": lambda: ("get", reverse("datasets:home")),
+        "dataset": lambda: (
+            "get",
+            reverse(
+                "datasets:detail",
+                args=[{"科技厅": s, "合成厅": synthetic.pk, "missing": 999999}[arg]],
+            ),
+        ),
+        "table": lambda: (
+            "get",
+            reverse("datasets:table", args=[synthetic.pk, "income"])
+            if arg.startswith("合成厅")
+            else reverse("datasets:table", args=[s, arg]),
+        ),
+        "unit": lambda: (
+            "get",
+            reverse("datasets:unit", args=[s, clerk_units[int(arg[-1]) - 1].code]),
+        ),
+        "row": lambda: (
+            "get",
+            reverse("datasets:row_edit", args=[s, *_row(science, arg, clerk_units)]),
+        ),
+        "new": lambda: ("get", reverse("datasets:row_new", args=[s, arg])),
+        "row-history": lambda: (
+            "get",
+            reverse("datasets:row_history", args=[s, *_row(science, arg, clerk_units)]),
+        ),
+        "delete": lambda: (
+            "post",
+            reverse("datasets:row_delete", args=[s, *_row(science, arg, clerk_units)]),
+        ),
+        "upload": lambda: ("get", reverse("datasets:upload", args=[s])),
+        "download": lambda: ("get", reverse("datasets:download", args=[s, arg])),
+        "history": lambda: ("get", reverse("audit:dataset_history", args=[s])),
+    }
+    return routes[kind]()
+
+
+def _row(science: Any, arg: str, clerk_units: list[Any]) -> tuple[str, int]:
+    from jixiao_web.datasets.models import ROW_MODELS
+
+    table, _, which = arg.partition("/")
+    if which.startswith("clerk-"):
+        return table, clerk_units[int(which[-1]) - 1].pk
+    row = ROW_MODELS[table].objects.filter(dataset=science).order_by("position").first()
+    return table, row.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("view", "persona", "expected"), _table())
+def test_permission_matrix(
+    view: str, persona: str, expected: int, client: Any, login: Any, science: Any, synthetic: Any
+) -> None:
+    method, url = _request(view, science, synthetic)
+    if persona != "anon":
+        login(persona)
+    response = client.post(url, {"version": "1"}) if method == "post" else client.get(url)
+    assert response.status_code == expected, (
+        f"{view} as {persona}: {response.status_code}, expected {expected}"
+    )
+    if expected == 302 and persona == "anon":
+        assert response["Location"].startswith("/accounts/login/")
