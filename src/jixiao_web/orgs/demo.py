@@ -1,17 +1,15 @@
 """The demonstration data of ``jixiao serve --demo``.
 
 广东省 (财政厅) with two departments: 广东省科学技术厅 and its 2023 dataset from the bundled
-example (``examples/gdstc-2023.xlsx``), and a synthetic department made by the
-benchmarks' generator (``benchmarks/synthetic.py``, one department of four units). One
-login per role, all with the password ``demo``. Both files live in the source repository
-(the demo is for a checkout, as the README's commands use it). Loading twice changes
-nothing.
+example (``examples/gdstc-2023.xlsx``, in the source repository: the demo is for a
+checkout, as the README's commands use it), and a synthetic department made by
+:func:`jixiao.synthetic.synthetic_province` (one department of four units). One login per
+role, all with the password ``demo``. Loading twice changes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +23,6 @@ from jixiao_web.orgs.models import Department, Division, Membership, Region, Rol
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 EXAMPLE = REPOSITORY / "examples" / "gdstc-2023.xlsx"
-SYNTHETIC = REPOSITORY / "benchmarks" / "synthetic.py"
 PASSWORD = "demo"
 SYNTHETIC_NAME = "合成示范厅（演示）"
 #: the 业务处室 of the ``division`` login
@@ -52,13 +49,9 @@ def example_dataset() -> EngineDataset:
 
 
 def synthetic_dataset() -> EngineDataset:
-    if not SYNTHETIC.exists():
-        raise DemoUnavailable(f"找不到合成数据生成器 {SYNTHETIC}（随源代码仓库提供）")
-    spec = importlib.util.spec_from_file_location("jixiao_demo_synthetic", SYNTHETIC)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    dataset: EngineDataset = module.synthetic_province(departments=1, units_per_department=4)
+    from jixiao.synthetic import synthetic_province
+
+    dataset = synthetic_province(departments=1, units_per_department=4)
     return dataclasses.replace(
         dataset, profile=dataclasses.replace(dataset.profile, department_name=SYNTHETIC_NAME)
     )
