@@ -30,8 +30,8 @@ from jixiao.reports.api import (
     DEFAULT_FORMATS,
     prepare_report,
     render_report,
+    unit_report_files,
     units_with_rows,
-    write_unit_reports,
 )
 from jixiao.reports.charts import render_chart
 from jixiao.reports.render import get_renderer
@@ -61,13 +61,12 @@ def _department_run(outdir: Path) -> dict[str, float]:
     _, steps["charts (5)"] = _timed(lambda: [render_chart(c) for c in model.charts])
     for identifier in DEFAULT_FORMATS:
         renderer = get_renderer(identifier)
-        path = outdir / f"report{renderer.suffix}"
-        _, steps[identifier] = _timed(lambda r=renderer, p=path: r.render(model, p))
+        _, steps[identifier] = _timed(lambda r=renderer: r.render(model))
     steps["total"] = sum(steps.values())
     # What `jixiao report` does: the same, with the PDF rendered in a second process.
     render_chart.cache_clear()
     _, steps["wall, pdf in parallel (what jixiao report does)"] = _timed(
-        lambda: render_report(model, outdir, DEFAULT_FORMATS, "report", parallel=True)
+        lambda: render_report(model, DEFAULT_FORMATS, "report", parallel=True)
     )
     return steps
 
@@ -108,12 +107,9 @@ def bench_units(units: int) -> dict[str, Any]:
         "cores": cores,
     }
     for label, workers in (("serial", 1), ("parallel", cores)):
-        with tempfile.TemporaryDirectory() as folder:
-            written, seconds = _timed(
-                lambda w=workers, f=folder: write_unit_reports(
-                    dataset, Path(f), DEFAULT_FORMATS, workers=w
-                )
-            )
+        written, seconds = _timed(
+            lambda w=workers: unit_report_files(dataset, DEFAULT_FORMATS, workers=w)
+        )
         result[label] = {
             "workers": workers,
             "seconds": round(seconds, 2),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from report_fixtures import MINI, Built, build
 
-from jixiao.reports.api import DEFAULT_FORMATS, render_report
+from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, render_report
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +20,24 @@ def mini() -> Built:
     return build(MINI)
 
 
+def _write(files: list, outdir: Path) -> dict[str, Path]:
+    result = {}
+    for file in files:
+        path = outdir / file.filename
+        path.write_bytes(file.data)
+        result[path.suffix.lstrip(".")] = path
+    return result
+
+
 @pytest.fixture(scope="session")
 def rendered(example: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example's report in every format: identifier → file."""
     outdir = tmp_path_factory.mktemp("report")
-    paths = render_report(example.model, outdir, DEFAULT_FORMATS, "report")
-    return {p.suffix.lstrip("."): p for p in paths}
+    return _write(render_report(example.model, DEFAULT_FORMATS, "report"), outdir)
+
+
+@pytest.fixture(scope="session")
+def rendered_review(example: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example's review file in its formats: identifier → file."""
+    outdir = tmp_path_factory.mktemp("review")
+    return _write(render_report(example.review, REVIEW_FORMATS, "review"), outdir)

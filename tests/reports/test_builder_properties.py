@@ -5,18 +5,18 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from jixiao.dataset.model import Dataset
-from jixiao.figures import compute_figures
+from jixiao.evaluation import evaluate
 from jixiao.reports.builder import build_report
 from jixiao.reports.model import Paragraph
-from jixiao.reports.scores import scorecard_from_dataset
 from strategies import money_datasets
 
 
 @settings(max_examples=150, deadline=None)
 @given(money_datasets)
 def test_every_printed_number_is_the_engines_figure_text(dataset: Dataset) -> None:
-    figures = compute_figures(dataset)
-    model = build_report(dataset, figures, scorecard_from_dataset(dataset))
+    evaluation = evaluate(dataset)
+    figures = evaluation.figures
+    model = build_report(evaluation)
     for run in model.figure_runs():
         figure = figures[run.figure]
         assert figure.value is not None, run.figure  # never a blank printed as “—”

@@ -10,17 +10,30 @@ from report_fixtures import MINI
 from typer.testing import CliRunner
 
 from jixiao.cli import app
+from jixiao.evaluation import evaluate
 from jixiao.io.formats import load_dataset
-from jixiao.reports.api import unit_dataset, units_with_rows, write_reports, write_unit_reports
+from jixiao.reports.api import (
+    report_files,
+    unit_dataset,
+    unit_report_files,
+    units_with_rows,
+    write_reports,
+)
 
 runner = CliRunner()
 STEM = "示例科技厅2023年度部门整体支出绩效自评报告"
+REVIEW = "示例科技厅2023年度部门整体支出绩效自评审核底稿"
 
 
-def test_it_writes_the_requested_formats_and_exits_0_whatever_the_findings(tmp_path: Path) -> None:
+def test_it_writes_the_requested_formats_and_the_review_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(MINI), "-o", str(tmp_path), "--format", "docx,xlsx"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{STEM}.docx", f"{STEM}.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{REVIEW}.html",
+        f"{REVIEW}.xlsx",
+        f"{STEM}.docx",
+        f"{STEM}.xlsx",
+    ]
     assert "数据一致性检查：" in result.output
 
 
@@ -47,7 +60,7 @@ def test_per_unit_writes_one_report_per_budget_unit_in_parallel(tmp_path: Path) 
     ]
     html = (tmp_path / "units" / units[1]).read_text("utf-8")
     # 100002's own rows: 财政拨款 500.00 + 事业收入 150.00
-    assert '决算收入合计 <span data-figure="income.final.total">650.00</span> 万元' in html
+    assert '决算收入合计<span data-figure="income.final.total">650.00</span>万元' in html
 
 
 def test_a_unit_dataset_takes_only_that_units_rows() -> None:
@@ -68,13 +81,32 @@ def test_write_reports_is_the_function_the_main_job_calls(tmp_path: Path) -> Non
     assert Document(str(written[0])).paragraphs  # a real Word file
 
 
-def test_serial_and_parallel_unit_reports_are_the_same_files(tmp_path: Path) -> None:
+def test_serial_and_parallel_unit_reports_are_the_same_files() -> None:
     dataset = load_dataset(MINI)
-    serial = write_unit_reports(dataset, tmp_path / "a", ["html"], workers=1)
-    parallel = write_unit_reports(dataset, tmp_path / "b", ["html"], workers=2)
-    assert [p.name for p in serial] == [p.name for p in parallel]
-    for a, b in zip(serial, parallel, strict=True):
-        assert a.read_text("utf-8") == b.read_text("utf-8")
+    serial = unit_report_files(dataset, ["html"], workers=1)
+    parallel = unit_report_files(dataset, ["html"], workers=2)
+    assert serial == parallel and len(serial) == 2
+
+
+def test_the_renderers_return_named_typed_bytes_and_report_progress() -> None:
+    steps: list[tuple[str, int, int]] = []
+    files = report_files(
+        evaluate(load_dataset(MINI)),
+        ["docx", "pdf"],
+        review_formats=["html"],
+        progress=lambda step, done, total: steps.append((step, done, total)),
+    )
+    assert [(f.filename, f.media_type) for f in files] == [
+        (f"{STEM}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (f"{STEM}.pdf", "application/pdf"),
+        (f"{REVIEW}.html", "text/html; charset=utf-8"),
+    ]
+    assert files[1].data.startswith(b"%PDF") and files[0].data.startswith(b"PK")
+    assert [s for s in steps if s[1]] == [
+        ("报告 Word", 1, 3),
+        ("报告 PDF", 2, 3),
+        ("审核底稿 网页", 3, 3),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +166,9 @@ def test_a_dataset_with_only_a_profile_still_gets_a_report_in_every_format(tmp_p
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [
         ".docx",
         ".html",
+        ".html",
         ".pdf",
+        ".xlsx",
         ".xlsx",
     ]
 

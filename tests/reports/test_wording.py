@@ -25,9 +25,9 @@ def test_a_figure_keeps_its_id_wherever_the_phrase_places_it() -> None:
         amount=Run("4.46", figure="three_public.final.公务接待费"),
     )
     assert runs == [
-        Run("公务接待费支出 "),
+        Run("公务接待费支出"),
         Run("4.46", figure="three_public.final.公务接待费"),
-        Run(" 万元"),
+        Run("万元"),
     ]
 
 

@@ -69,7 +69,9 @@ def report(
     ] = 0,
 ) -> None:
     """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
-    from jixiao.reports.api import prepare_report, render_report, report_stem
+    from jixiao.evaluation import evaluate
+    from jixiao.lib.files import write_atomically
+    from jixiao.reports.api import report_files
     from jixiao.reports.wording import load_wording
     from jixiao.scoring import UnknownFramework
 
@@ -84,14 +86,23 @@ def report(
     except DatasetError as error:
         fail_input(error)
     try:
-        model, findings = prepare_report(dataset, chosen_framework, custom)
+        evaluation = evaluate(dataset, framework=chosen_framework)
     except UnknownFramework as error:
         err_console.print(f"[red]{error}[/red]")
         raise typer.Exit(EXIT_INPUT) from None
-    with output_errors(out), console.status("正在生成报告…"):
-        stem = report_stem(dataset)
-        written = render_report(model, out, chosen, stem, parallel=True, template_dir=template)
-    print_findings(findings, "数据一致性检查", "（详见报告附录）")
+    written: list[Path] = []
+    with output_errors(out), console.status("正在生成报告…") as status:
+        files = report_files(
+            evaluation,
+            chosen,
+            wording=custom,
+            template_dir=template,
+            progress=lambda step, done, total: status.update(f"正在生成{step}（{done}/{total}）"),
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            written.append(write_atomically(out / file.filename, file.write_to))
+    print_findings(list(evaluation.findings), "数据一致性检查", "（详见审核底稿）")
     for path in written:
         console.print(f"已写入 {path}")
     if per_unit:
@@ -100,7 +111,8 @@ def report(
 
 def _per_unit(dataset: Dataset, outdir: Path, formats: list[str], workers: int) -> None:
     """One report per budget unit, in parallel processes, with a progress bar."""
-    from jixiao.reports.api import units_with_rows, write_unit_reports
+    from jixiao.lib.files import write_atomically
+    from jixiao.reports.api import unit_report_files, units_with_rows
 
     units = units_with_rows(dataset)
     if not units:
@@ -114,11 +126,10 @@ def _per_unit(dataset: Dataset, outdir: Path, formats: list[str], workers: int) 
     )
     with output_errors(outdir), Progress(*columns, console=console) as progress:
         task = progress.add_task("分单位报告", total=len(units))
-        written = write_unit_reports(
-            dataset,
-            outdir,
-            formats,
-            workers=workers or None,
-            on_done=lambda _u: progress.advance(task),
+        files = unit_report_files(
+            dataset, formats, workers=workers or None, on_done=lambda _u: progress.advance(task)
         )
-    console.print(f"已为 {len(units)} 个预算单位写入 {len(written)} 个文件：{outdir}")
+        outdir.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            write_atomically(outdir / file.filename, file.write_to)
+    console.print(f"已为 {len(units)} 个预算单位写入 {len(files)} 个文件：{outdir}")

@@ -101,7 +101,7 @@ def run(
     from jixiao.monitoring.results import apply_results
     from jixiao.monitoring.settings import load_result_rules
     from jixiao.monitoring.tables import results_tables
-    from jixiao.reports.api import DEFAULT_FORMATS, render_report, report_model, report_stem
+    from jixiao.reports.api import report_files
     from jixiao.scoring import UnknownFramework
 
     chosen = framework_or_exit(framework)
@@ -124,8 +124,13 @@ def run(
             _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
         )
         progress.update(task, advance=1, description="报告")
-        model = report_model(evaluation)
-        written += render_report(model, out, DEFAULT_FORMATS, report_stem(dataset))
+        for file in report_files(
+            evaluation,
+            progress=lambda step, done, total: progress.update(
+                task, description=f"{step}（{done}/{total}）"
+            ),
+        ):
+            written.append(write_atomically(out / file.filename, file.write_to))
         progress.update(task, advance=1, description="结果应用")
         result = apply_results(evaluation, load_result_rules(None))
         results_path = out / "结果应用与整改清单.xlsx"

@@ -8,8 +8,10 @@ is done only by :func:`round_half_up`; formatting (千分位, 万元/元) only b
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from fractions import Fraction
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -42,6 +44,32 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
 def truncate(value: Decimal, places: int = 2) -> Decimal:
     """Cut (not round) to ``places`` decimals; used to tell truncation from rounding errors."""
     return value.quantize(quantum(places), rounding=ROUND_DOWN, context=_ROUNDING)
+
+
+def split_largest_remainder(
+    total: Decimal, weights: list[Decimal], places: int = 2
+) -> list[Decimal]:
+    """``total`` shared by ``weights`` at ``places`` decimals, the parts adding up to ``total``.
+
+    Largest remainder (最大余额法): each part is first cut down to ``places`` decimals; the
+    quanta still missing go one each to the parts that lost the most, earlier parts first
+    on a tie. 25 over 12 equal weights → four parts of 2.09 and eight of 2.08 (not twelve
+    of 2.08, which add up to 24.96). Exact (fractions), so ties are real ties.
+    """
+    if not weights:
+        return []
+    whole = sum((Fraction(str(w)) for w in weights), Fraction(0))
+    if whole <= 0:
+        raise ValueError("weights must add up to more than 0")
+    scale = 10**places
+    units = Fraction(str(total)) * scale
+    exact = [units * Fraction(str(w)) / whole for w in weights]
+    parts = [math.floor(x) for x in exact]
+    missing = math.floor(units) - sum(parts)
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[:missing]:
+        parts[i] += 1
+    return [Decimal(p).scaleb(-places) for p in parts]
 
 
 def ratio_percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:

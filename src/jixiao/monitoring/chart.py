@@ -7,18 +7,25 @@ as PNG bytes; the CLI decides where to write it.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from jixiao.lib.money import format_number
 from jixiao.monitoring.monitor import MonitoringReport
-from jixiao.reports.fonts import register_matplotlib
+from jixiao.reports.fonts import chart_rc
 
 
 def execution_chart_png(report: MonitoringReport, title: str = "") -> bytes:
     """Department 执行率 (line with values), 序时进度 (dashed) and warning lines (markers)."""
-    register_matplotlib()
+    import matplotlib
     import matplotlib.pyplot as plt
 
     months = [p.month for p in report.series]
+    # The shipped font for this figure only (rc_context): no process-wide rcParams change.
+    with matplotlib.rc_context(chart_rc()):
+        return _draw(plt, report, months, title)
+
+
+def _draw(plt: Any, report: MonitoringReport, months: list[int], title: str) -> bytes:
     fig, ax = plt.subplots(figsize=(6.4, 3.8), dpi=150)
     try:
         rates = [float(p.rate) if p.rate is not None else float("nan") for p in report.series]

@@ -1,8 +1,18 @@
-"""Write the self-evaluation reports of a dataset: the one function the CLI and ``jixiao run`` call.
+"""The reports of one evaluation, as files in memory: what the CLI, the web and tasks call.
 
-:func:`prepare_report` runs the engines (figures, checks, scoring) and builds the report
-model; :func:`write_reports` renders it in each format. :func:`write_unit_reports`
-writes one report per budget unit, in parallel processes.
+Two products are made from one :class:`~jixiao.evaluation.Evaluation`:
+
+- the **submission report** (:func:`report_model`): what the department signs and sends —
+  no finding codes, figure ids, cells, parameter names or data notes;
+- the **review file** (:func:`review_model`, 审核底稿): for the finance office and the
+  reviewers — the findings with their places, the score calculations, every deduction
+  and its reason, and 数据来源 (figure id, formula, dataset inputs) for every number the
+  report prints; its HTML links each number of the report's body to its source.
+
+Renderers return :class:`~jixiao.reports.render.Rendered` (file name, media type,
+bytes); nothing here writes a file. The command line writes them (atomically), a web
+view streams them, a background task stores them. ``progress(step, done, total)`` is
+called as each format is done, so a progress bar or a task's status can follow.
 """
 
 from __future__ import annotations
@@ -20,7 +30,8 @@ from jixiao.findings import Finding
 from jixiao.reports.builder import build_report
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
-from jixiao.reports.render import RENDERERS, get_renderer
+from jixiao.reports.render import FORMAT_NAMES, RENDERERS, Rendered, get_renderer
+from jixiao.reports.review import build_review
 from jixiao.reports.wording import Wording, load_wording
 
 if TYPE_CHECKING:
@@ -28,81 +39,114 @@ if TYPE_CHECKING:
     from jixiao.scoring import Framework
 
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
+#: The review file's formats: HTML (numbers linked to their sources) and Excel (to filter).
+REVIEW_FORMATS: tuple[str, ...] = ("html", "xlsx")
+
+#: ``progress(step, done, total)``: a step's Chinese name (“报告 PDF”), how many of
+#: ``total`` steps are done. Called once before the first step (done = 0) and after each.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
+
+# --------------------------------------------------------------------------- models
+
+
+def report_model(evaluation: Evaluation, wording: Wording | None = None) -> ReportModel:
+    """The submission report of one evaluation: it prints the evaluation's figures and scores."""
+    return build_report(evaluation, wording)
+
+
+def review_model(evaluation: Evaluation, report: ReportModel) -> ReportModel:
+    """The review file (审核底稿) of ``report``, made from the same evaluation."""
+    return build_review(evaluation, report)
 
 
 def prepare_report(
     dataset: Dataset,
     framework_id: str | Framework | None = None,
     wording: Wording | None = None,
-    omit_empty: bool = False,
 ) -> tuple[ReportModel, list[Finding]]:
-    """The report model of ``dataset`` and every finding (checks + scoring) it lists.
-
-    ``omit_empty`` leaves out headings with nothing under them (a budget unit's report).
-    """
+    """Evaluate ``dataset`` and build its report model; also every finding of the evaluation."""
     from jixiao.evaluation import evaluate
 
     evaluation = evaluate(dataset, framework=framework_id)
-    return report_model(evaluation, wording, omit_empty), list(evaluation.findings)
+    return report_model(evaluation, wording), list(evaluation.findings)
 
 
-def report_model(
-    evaluation: Evaluation, wording: Wording | None = None, omit_empty: bool = False
-) -> ReportModel:
-    """The report of one evaluation: it prints the evaluation's figures, scores and findings."""
-    return build_report(
-        evaluation.dataset,
-        evaluation.figures,
-        evaluation.report_scorecard,
-        list(evaluation.findings),
-        wording,
-        omit_empty=omit_empty,
-    )
+# --------------------------------------------------------------------------- file names
 
 
 def report_stem(dataset: Dataset) -> str:
     """The file name (without suffix): ``广东省科学技术厅2023年度部门整体支出绩效自评报告``."""
     profile = dataset.profile
     name = profile.department_name or "部门"
-    return f"{name}{profile.year or ''}年度部门整体支出绩效自评报告".replace("/", "／")
+    return _safe(f"{name}{profile.year or ''}年度部门整体支出绩效自评报告")
+
+
+def review_stem(dataset: Dataset) -> str:
+    """The review file's name: ``广东省科学技术厅2023年度部门整体支出绩效自评审核底稿``."""
+    return report_stem(dataset).removesuffix("报告") + "审核底稿"
+
+
+def _safe(name: str) -> str:
+    """A file name from data: no folder separators, no leading dot, at most 120 characters."""
+    cleaned = "".join("／" if c in "/\\" else c for c in name if c.isprintable())
+    return cleaned.lstrip(".")[:120] or "报告"
+
+
+# --------------------------------------------------------------------------- rendering
 
 
 def render_report(
     model: ReportModel,
-    outdir: Path,
     formats: Sequence[str],
     stem: str,
+    *,
     parallel: bool = False,
     template_dir: Path | None = None,
-) -> list[Path]:
-    """Write ``model`` in each of ``formats`` into ``outdir``; returns the files written.
+    progress: Progress | None = None,
+    step: str = "报告",
+) -> list[Rendered]:
+    """``model`` in each of ``formats``, in that order, as files in memory.
 
     The charts are drawn once, first, and shared by every renderer. With ``parallel``,
     the PDF (most of the time: WeasyPrint's layout) is rendered in a forked process
-    while this one writes the other formats.
+    while this one lays out the other formats.
     """
-    outdir.mkdir(parents=True, exist_ok=True)
-    for chart in model.charts:
-        render_chart(chart)
-    if not (parallel and "pdf" in formats and len(formats) > 1 and _can_fork()):
-        return [_render_one(f, model, outdir, stem, template_dir) for f in formats]
-    context = multiprocessing.get_context("fork")  # the child inherits the drawn charts
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pdf = pool.submit(_render_one, "pdf", model, outdir, stem, template_dir)
-        paths = {
-            f: _render_one(f, model, outdir, stem, template_dir) for f in formats if f != "pdf"
-        }
-        paths["pdf"] = pdf.result()
-    return [paths[f] for f in formats]
+    tell = progress or _no_progress
+    total = len(formats)
+    if model.charts:
+        tell(f"{step}图表", 0, total)
+        for chart in model.charts:
+            render_chart(chart)
+    done: dict[str, Rendered] = {}
+
+    def finished(identifier: str, rendered: Rendered) -> None:
+        done[identifier] = rendered
+        tell(f"{step} {FORMAT_NAMES[identifier]}", len(done), total)
+
+    if parallel and "pdf" in formats and len(formats) > 1 and _can_fork():
+        context = multiprocessing.get_context("fork")  # the child inherits the drawn charts
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pdf = pool.submit(_render_one, "pdf", model, stem, template_dir)
+            for identifier in formats:
+                if identifier != "pdf":
+                    finished(identifier, _render_one(identifier, model, stem, template_dir))
+            finished("pdf", pdf.result())
+    else:
+        for identifier in formats:
+            finished(identifier, _render_one(identifier, model, stem, template_dir))
+    return [done[f] for f in formats]
 
 
 def _render_one(
-    identifier: str, model: ReportModel, outdir: Path, stem: str, template_dir: Path | None
-) -> Path:
+    identifier: str, model: ReportModel, stem: str, template_dir: Path | None
+) -> Rendered:
     renderer = get_renderer(identifier, template_dir)
-    path = outdir / f"{stem}{renderer.suffix}"
-    renderer.render(model, path)
-    return path
+    return Rendered(f"{stem}{renderer.suffix}", renderer.media_type, renderer.render(model))
 
 
 def _can_fork() -> bool:
@@ -114,18 +158,67 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     return [f for f in formats if f not in RENDERERS]
 
 
+def report_files(
+    evaluation: Evaluation,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    review_formats: Sequence[str] = REVIEW_FORMATS,
+    wording: Wording | None = None,
+    template_dir: Path | None = None,
+    parallel: bool = True,
+    progress: Progress | None = None,
+) -> list[Rendered]:
+    """Both products of one evaluation: the report in ``formats``, the review file in ``review_formats``.
+
+    This is what ``jixiao run`` and ``jixiao report`` call, and what a web task calls to
+    store the files. ``parallel`` renders the PDF in a second process where that pays
+    (more than one core and more than one format).
+    """
+    tell = progress or _no_progress
+    total = len(formats) + len(review_formats)
+    report = report_model(evaluation, wording)
+    files = render_report(
+        report,
+        formats,
+        report_stem(evaluation.dataset),
+        parallel=parallel,
+        template_dir=template_dir,
+        progress=lambda step, done, _total: tell(step, done, total),
+    )
+    if review_formats:
+        review = review_model(evaluation, report)
+        offset = len(formats)
+        files += render_report(
+            review,
+            review_formats,
+            review_stem(evaluation.dataset),
+            template_dir=None,  # the review file keeps the shipped layout
+            progress=lambda step, done, _total: tell(step, offset + done, total),
+            step="审核底稿",
+        )
+    return files
+
+
 def write_reports(
     dataset: Dataset,
     outdir: Path,
     formats: Sequence[str] = DEFAULT_FORMATS,
     framework_id: str | None = None,
-    wording: Wording | None = None,
-    template_dir: Path | None = None,
 ) -> list[Path]:
-    """Build the department's report and write it in ``formats``; returns the paths written."""
-    model, _ = prepare_report(dataset, framework_id, wording)
-    stem = report_stem(dataset)
-    return render_report(model, outdir, formats, stem, parallel=True, template_dir=template_dir)
+    """Evaluate ``dataset`` and write its submission report into ``outdir`` (scripts and tests).
+
+    A convenience over :func:`report_files` for callers that want files on disk (the
+    audit's tests and benchmarks); the command line writes the files itself.
+    """
+    from jixiao.evaluation import evaluate
+    from jixiao.lib.files import write_atomically
+
+    evaluation = evaluate(dataset, framework=framework_id)
+    outdir.mkdir(parents=True, exist_ok=True)
+    return [
+        write_atomically(outdir / file.filename, file.write_to)
+        for file in report_files(evaluation, formats, review_formats=())
+    ]
 
 
 # --------------------------------------------------------------------------- per unit
@@ -173,48 +266,47 @@ def prepare_unit_report(dataset: Dataset) -> tuple[ReportModel, list[Finding]]:
     It uses the ``unit`` wording (单位整体支出绩效自评报告, 本单位, a cover with the 预算编码,
     only the sections a unit has data for) and leaves out the headings with nothing under them.
     """
-    return prepare_report(dataset, None, load_wording(variant="unit"), omit_empty=True)
+    return prepare_report(dataset, None, load_wording(variant="unit"))
 
 
 def unit_report_stem(dataset: Dataset, model: ReportModel) -> str:
     """A unit report's file name: ``100002-示例科技服务中心2023年度单位整体支出绩效自评报告``."""
-    return f"{dataset.units[0].code}-{model.title}".replace("/", "／")
+    return _safe(f"{dataset.units[0].code}-{model.title}")
 
 
-def _write_unit(dataset: Dataset, outdir: Path, formats: Sequence[str]) -> list[Path]:
+def _unit_files(dataset: Dataset, formats: Sequence[str]) -> list[Rendered]:
     model, _ = prepare_unit_report(dataset)
-    return render_report(model, outdir, formats, unit_report_stem(dataset, model))
+    return render_report(model, formats, unit_report_stem(dataset, model))
 
 
-def write_unit_reports(
+def unit_report_files(
     dataset: Dataset,
-    outdir: Path,
     formats: Sequence[str] = DEFAULT_FORMATS,
     workers: int | None = None,
     on_done: Callable[[Unit], None] | None = None,
-) -> list[Path]:
+) -> list[Rendered]:
     """One report per budget unit with rows, rendered in ``workers`` processes (default: all cores).
 
     ``on_done(unit)`` is called as each unit finishes (the CLI advances its progress bar).
-    ``workers=1`` renders in this process, without a pool.
+    ``workers=1`` renders in this process, without a pool. Sorted by file name.
     """
     units = units_with_rows(dataset)
     jobs = [unit_dataset(dataset, u) for u in units]
     count = workers or os.cpu_count() or 1
-    written: list[Path] = []
+    files: list[Rendered] = []
     if count == 1:
         for unit, job in zip(units, jobs, strict=True):
-            written += _write_unit(job, outdir, formats)
+            files += _unit_files(job, formats)
             if on_done:
                 on_done(unit)
-        return written
+        return sorted(files, key=lambda f: f.filename)
     with ProcessPoolExecutor(max_workers=count) as pool:
         futures = {
-            pool.submit(_write_unit, job, outdir, formats): unit
+            pool.submit(_unit_files, job, formats): unit
             for unit, job in zip(units, jobs, strict=True)
         }
         for future in as_completed(futures):
-            written += future.result()
+            files += future.result()
             if on_done:
                 on_done(futures[future])
-    return sorted(written)
+    return sorted(files, key=lambda f: f.filename)

@@ -1,66 +1,38 @@
-"""Build the report model from the dataset, the figures, the scorecard and the findings.
+"""Build the submission report of one evaluation: the model every format prints.
 
 Pure: no files, no printing. The outline comes from the wording file; each outline id
 has a section builder (``jixiao.reports.sections``, registered in
-:data:`~jixiao.reports.context.SECTIONS`). After the sections, the builder writes the
-数据来源 appendix from the figures they used, and the cover.
+:data:`~jixiao.reports.context.SECTIONS`); ``evaluation.items`` stands for one section
+per top-level item of the scoring framework. The figures the sections print are kept
+(``sources``) for the review file, which lists them with their formulas.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from jixiao.dataset.model import Dataset
-from jixiao.findings import Finding
-from jixiao.reports.context import (
-    SECTIONS,
-    SEVERITY_LABELS,
-    Context,
-    FigureLike,
-    Figures,
-)
+from jixiao.reports.context import SECTIONS, Context, Figures
 from jixiao.reports.model import (
-    Block,
-    Cell,
+    REPORT,
     Cover,
     CoverField,
-    FindingRow,
     ReportModel,
-    Scorecard,
     Section,
     Source,
-    Table,
 )
+from jixiao.reports.scorecard import printed_scorecard
 from jixiao.reports.wording import Wording, load_wording
+
+if TYPE_CHECKING:
+    from jixiao.evaluation import Evaluation
 
 # --------------------------------------------------------------------------- entry point
 
-
-# The 数据来源 appendix is written after every other section, when the used figures are known.
-_SOURCES_ID = "appendix.sources"
-
-
-def _sources_blocks(ctx: Context, sources: Sequence[Source]) -> list[Block]:
-    rows = [
-        (
-            Cell(s.figure),
-            Cell(s.label),
-            Cell(s.text, figure=s.figure, numeric=True),
-            Cell(s.unit),
-            Cell(s.formula),
-            Cell("；".join(f"{k} = {v}" for k, v in s.inputs)),
-        )
-        for s in sources
-    ]
-    table = Table(
-        "附录表2",
-        "数据来源",
-        ("编号", "名称", "数值", "单位", "计算公式", "所依据的数据"),
-        tuple(rows),
-    )
-    return [ctx.para("sources_lead"), table]
+#: The outline entry that stands for one section per top-level item of the framework.
+ITEMS_ID = "evaluation.items"
 
 
 def _unit_count(ctx: Context) -> str | None:
@@ -124,12 +96,6 @@ def _sources(figs: Figures) -> tuple[Source, ...]:
     return tuple(result)
 
 
-def _finding_rows(findings: Sequence[Finding]) -> tuple[FindingRow, ...]:
-    return tuple(
-        FindingRow(SEVERITY_LABELS[f.severity], f.code, f.message, f.place) for f in findings
-    )
-
-
 _NUMERALS = "一二三四五六七八九十"
 #: The numbering of a heading at each level (1 = 一、, 2 = （一）, 3 = 1.) and how to write it.
 _NUMBERING: dict[int, tuple[re.Pattern[str], Callable[[int], str]]] = {
@@ -173,46 +139,51 @@ def without_empty_sections(sections: Sequence[Section]) -> list[Section]:
     return result
 
 
-def build_report(
-    dataset: Dataset,
-    figures: Mapping[str, FigureLike],
-    scorecard: Scorecard,
-    findings: Sequence[Finding] = (),
-    wording: Wording | None = None,
-    omit_empty: bool = False,
-) -> ReportModel:
-    """The report model of ``dataset``: pure, deterministic, every number bound to a figure.
+def build_report(evaluation: Evaluation, wording: Wording | None = None) -> ReportModel:
+    """The submission report of one evaluation: pure, deterministic, every number a figure.
 
-    With ``omit_empty`` (a budget unit's report, which has no free text, goals or scores
-    of its own), headings with nothing under them are left out and the rest renumbered.
+    The outline comes from the wording; ``evaluation.items`` stands for one section per
+    top-level item of the framework. Headings with nothing under them are left out and
+    the rest renumbered (一、（一）1. run on without gaps).
     """
     import jixiao.reports.sections  # noqa: F401  (registers the section builders)
 
-    ctx = Context(dataset, Figures(figures), scorecard, findings, wording or load_wording())
+    wording = wording or load_wording()
+    dataset = evaluation.dataset
+    choice = evaluation.framework
+    scorecard = printed_scorecard(
+        evaluation.report_scorecard, wording, choice.framework, choice.reason
+    )
+    ctx = Context(dataset, Figures(evaluation.figures), scorecard, wording)
     sections: list[Section] = []
     for entry in ctx.wording.outline:
-        title = entry.title.format(year=ctx.year, department=dataset.profile.department_name)
-        if entry.id == _SOURCES_ID:
-            sections.append(Section(entry.id, title, entry.level))  # filled below
+        if entry.id == ITEMS_ID:
+            sections += _item_sections(ctx, entry.title, entry.level)
             continue
+        title = entry.title.format(year=ctx.year, department=dataset.profile.department_name)
         builder = SECTIONS.get(entry.id)
         blocks = tuple(builder(ctx)) if builder else ()
         sections.append(Section(entry.id, title, entry.level, blocks))
-    sources = _sources(ctx.figs)
-    sections = [
-        Section(s.id, s.title, s.level, tuple(_sources_blocks(ctx, sources)))
-        if s.id == _SOURCES_ID
-        else s
-        for s in sections
-    ]
-    if omit_empty:
-        sections = without_empty_sections(sections)
     cover = _cover(ctx)
     return ReportModel(
         title=f"{dataset.profile.department_name}{cover.title}",
         cover=cover,
-        sections=tuple(sections),
+        sections=tuple(without_empty_sections(sections)),
         scorecard=scorecard,
-        findings=_finding_rows(findings),
-        sources=sources,
+        sources=_sources(ctx.figs),
+        kind=REPORT,
+        omitted=tuple(ctx.omitted),
     )
+
+
+def _item_sections(ctx: Context, title: str, level: int) -> list[Section]:
+    """One section per top-level item of the scorecard (投入, 过程, … or 履职效能, 管理效率)."""
+    from jixiao.reports.sections.evaluation import item_blocks
+
+    sections = []
+    for row in ctx.scorecard.at_level(1):
+        text = title.format(name=row.name, year=ctx.year, department=ctx.department)
+        sections.append(
+            Section(f"{ITEMS_ID}.{row.code}", text, level, tuple(item_blocks(ctx, row)))
+        )
+    return sections

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from jixiao.lib.money import format_amount
-from jixiao.reports.fonts import register_matplotlib
+from jixiao.reports.fonts import chart_rc
 from jixiao.reports.model import Chart
 
 #: The report palette (muted blue first, as in most government charts).
@@ -133,24 +133,27 @@ def _tidy(ax: Any) -> None:
 def render_chart(chart: Chart) -> bytes:
     """Draw ``chart`` and return PNG bytes (a fresh Figure, no pyplot global state).
 
-    Cached: the Word, HTML and PDF renderers of one report share the same images.
+    The font and the minus sign are set inside ``rc_context`` for this figure only:
+    no process-wide ``rcParams`` change. Cached per process (the chart spec is frozen):
+    the Word, HTML and PDF renderers of one report share the same images.
     """
-    register_matplotlib()
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=SIZE, dpi=DPI)
-    FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
-    CHART_KINDS[chart.kind](ax, chart)
-    ax.set_title(
-        f"{chart.caption}（单位：{chart.unit}）",
-        fontsize=11,
-        pad=22 if len(chart.series) > 1 else 6,
-    )
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    with matplotlib.rc_context(chart_rc()):
+        figure = Figure(figsize=SIZE, dpi=DPI)
+        FigureCanvasAgg(figure)
+        ax = figure.add_subplot()
+        CHART_KINDS[chart.kind](ax, chart)
+        ax.set_title(
+            f"{chart.caption}（单位：{chart.unit}）",
+            fontsize=11,
+            pad=22 if len(chart.series) > 1 else 6,
+        )
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 

@@ -15,12 +15,12 @@ from decimal import Decimal
 from typing import Protocol
 
 from jixiao.dataset.model import Dataset, MoneyLine
-from jixiao.findings import Finding, Severity
 from jixiao.lib.money import format_number
 from jixiao.reports.model import (
     Block,
     Cell,
     Chart,
+    Omitted,
     Paragraph,
     Run,
     Scorecard,
@@ -145,11 +145,18 @@ class Context:
     dataset: Dataset
     figs: Figures
     scorecard: Scorecard
-    findings: Sequence[Finding]
     wording: Wording
     tables: int = 0
     charts: int = 0
     extra_sections: list[Section] = field(default_factory=list)
+    #: entered text the report leaves out (data notes), for the review file
+    omitted: list[Omitted] = field(default_factory=list)
+    #: 文字说明 keys already printed (an analysis text is printed once, where it fits)
+    printed_texts: set[str] = field(default_factory=set)
+
+    @property
+    def department(self) -> str:
+        return self.dataset.profile.department_name
 
     @property
     def year(self) -> str:
@@ -211,8 +218,13 @@ def texts(ctx: Context, key: str, restated: str = "") -> list[Block]:
 
     A paragraph matching a ``superseded`` pattern is left out; so is a sentence matching a
     ``superseded_sentences`` pattern or found word for word in ``restated`` (text the
-    report prints next to it), so that each fact is stated once.
+    report prints next to it), so that each fact is stated once. Data notes (sentences
+    about the data rather than the department's words) are left out and kept for the
+    review file.
     """
+    from jixiao.dataset.model import TEXT_KEYS
+
+    ctx.printed_texts.add(key)
     data = ctx.wording.data
     patterns = [re.compile(p) for p in data.get("superseded", {}).get(key, [])]
     sentence_patterns = [re.compile(p) for p in data.get("superseded_sentences", {}).get(key, [])]
@@ -227,9 +239,48 @@ def texts(ctx: Context, key: str, restated: str = "") -> list[Block]:
                 if not any(pattern.search(s) for pattern in sentence_patterns)
                 and not (restated and s.strip() in restated)
             ]
-            if text := without_scores(ctx, "".join(kept)):
+            text = clean(ctx, "".join(kept), f"文字说明“{TEXT_KEYS[key]}”")
+            if text := without_scores(ctx, text):
                 result.append(Paragraph((Run(text),)))
     return result
+
+
+def clean(ctx: Context, text: str, where: str) -> str:
+    """``text`` without its data notes (``data_notes`` of the wording), which go to the review.
+
+    A data note is a sentence about the data rather than the department's own words
+    (“报告未给出本指标的完成值……”): the submission report leaves it out, the review file
+    lists it with ``where`` it was entered, so nothing entered is lost.
+    """
+    data = ctx.wording.data
+    notes = [re.compile(p) for p in data.get("data_notes", [])]
+    asides = [re.compile(p) for p in data.get("data_note_asides", [])]
+    kept = []
+    for sentence in sentences(text or ""):
+        if any(p.search(sentence) for p in notes):
+            ctx.omitted.append(Omitted(where, sentence.strip(), "数据说明，不属于报告正文"))
+            continue
+        for pattern in asides:
+            for match in pattern.finditer(sentence):
+                ctx.omitted.append(Omitted(where, match.group(0), "数据说明，不属于报告正文"))
+            sentence = pattern.sub("", sentence)
+        kept.append(sentence)
+    return tight("".join(kept))
+
+
+#: An ASCII space between a Chinese character and a number or Latin letter (“执行率达 100%”).
+_LOOSE = re.compile(
+    r"(?<=[\u2e80-\u9fff\uff00-\uffef“”（）、，。；：])[ \u00a0]+(?=[0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[\u2e80-\u9fff\uff00-\uffef“”（）、，。；：])"
+)
+
+
+def tight(text: str) -> str:
+    """``text`` without the spaces between Chinese and numbers that Chinese type does not use.
+
+    Text copied from a PDF or typed in a spreadsheet often has them (“截至 2023 年 12 月”);
+    in a justified line they are the only place the slack can go, and they gape.
+    """
+    return _LOOSE.sub("", text).strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -323,18 +374,15 @@ def note_of(rows: Sequence[MoneyLine], item: str) -> str:
 
 
 def score_text(value: Decimal | None) -> str:
+    """A score as printed: at most 2 decimals, trailing zeros dropped, never “-0”."""
     if value is None:
         return "—"
-    return (
-        format_number(value, 2).rstrip("0").rstrip(".")
-        if value != value.to_integral_value()
-        else str(int(value))
-    )
+    text = format_number(value, 2)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "-0.0") else text
 
 
 def score_run(row: ScoreRow, which: str) -> Run:
     value = {"points": row.points, "score": row.score, "deduction": row.deduction}[which]
     return Run(score_text(value), score=f"{row.code}.{which}" if row.code else which)
-
-
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pylopdf_fonts_zh_cn
 
@@ -48,42 +49,68 @@ WORD_FONTS: dict[str, DocFont] = {
 
 @cache
 def register_matplotlib() -> str:
-    """Register the shipped sans font with matplotlib (once per process); return its family."""
+    """Make the shipped sans font known to matplotlib (once per process); return its family.
+
+    Only the font manager's registry of font files is touched (a per-process cache):
+    no ``rcParams`` are changed. Drawing code uses the family through
+    :func:`chart_rc` inside ``matplotlib.rc_context``, or per text element.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager, rcParams
+    from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(sans_path()))
     family = font_manager.FontProperties(fname=str(sans_path())).get_name()
-    rcParams["font.family"] = "sans-serif"
-    rcParams["font.sans-serif"] = [family]
-    # The shipped font has no U+2212 MINUS SIGN glyph; use the ASCII hyphen-minus.
-    rcParams["axes.unicode_minus"] = False
     return str(family)
 
 
-def subset_font(source: Path, text: str, target: Path) -> Path:
-    """Write ``source`` cut down to the characters of ``text`` (HarfBuzz subsetting, ~10 ms).
+def chart_rc() -> dict[Any, Any]:
+    """The ``rcParams`` of a chart, for ``matplotlib.rc_context`` (never set globally)."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [register_matplotlib()],
+        # The shipped font has no U+2212 MINUS SIGN glyph; use the ASCII hyphen-minus.
+        "axes.unicode_minus": False,
+    }
+
+
+@cache
+def _face(source: Path) -> Any:
+    """The HarfBuzz face of a shipped font, read once per process."""
+    import uharfbuzz as hb  # type: ignore[import-untyped]
+
+    return hb.Face(hb.Blob.from_file_path(str(source)))
+
+
+def subset_font(source: Path, text: str) -> bytes:
+    """``source`` cut down to the characters of ``text`` (HarfBuzz subsetting, ~10 ms).
 
     WeasyPrint would otherwise subset each embedded font itself, and without the system
     HarfBuzz-subset library it falls back to fontTools, which takes seconds per 65,000-glyph
     CJK font; the PDF renderer embeds this small font as it is.
     """
-    import uharfbuzz as hb  # type: ignore[import-untyped]
+    import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob.from_file_path(str(source)))
     wanted = hb.SubsetInput()
     for code in sorted({ord(c) for c in text}):
         wanted.unicode_set.add(code)
-    target.write_bytes(hb.subset(face, wanted).blob.data)
-    return target
+    return bytes(hb.subset(_face(source), wanted).blob.data)
 
 
-def font_face_css(text: str, folder: Path) -> str:
-    """``@font-face`` rules for the shipped fonts, subset to ``text`` into ``folder``."""
-    rules = []
+#: The URL scheme under which the PDF renderer hands WeasyPrint the subset fonts.
+FONT_SCHEME = "jixiao-font"
+
+
+def font_faces(text: str) -> tuple[str, dict[str, bytes]]:
+    """``@font-face`` rules for the shipped fonts subset to ``text``, and the fonts by URL.
+
+    The fonts stay in memory: the rules point at ``jixiao-font:`` URLs that the PDF
+    renderer's URL fetcher answers, so no temporary file is written.
+    """
+    rules, fonts = [], {}
     for family, path in ((SANS_FAMILY, sans_path()), (SERIF_FAMILY, serif_path())):
-        subset = subset_font(path, text, folder / path.name)
-        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{subset.as_uri()}"); }}')
-    return "\n".join(rules)
+        url = f"{FONT_SCHEME}:{path.stem}"
+        fonts[url] = subset_font(path, text)
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{url}"); }}')
+    return "\n".join(rules), fonts

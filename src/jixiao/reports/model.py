@@ -45,11 +45,20 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell; ``figure`` is set when it prints a computed figure."""
+    """One table cell; ``figure`` is set when it prints a computed figure.
+
+    ``indent`` sets a sub-row's label in by that many characters (“其中：” rows: 人员经费
+    under 基本支出); ``bold`` marks a 合计 row; ``anchor`` names the cell so a link can
+    point at it (the review file's 数据来源 rows); ``places`` is the number of decimals a
+    numeric cell is printed with, so a workbook can show the same text as a number.
+    """
 
     text: str
     figure: str = ""
     numeric: bool = False  #: right-aligned in every renderer
+    indent: int = 0
+    bold: bool = False
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,8 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""  #: e.g. "单位：万元"
+    #: a sheet name for the workbook (≤ 31 characters); the caption when blank
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,13 @@ class Cover:
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """One line of 附表1 评分表."""
+    """One line of 附表1 评分表, with the numbers exactly as every format prints them.
+
+    ``points``, ``score`` and ``deduction`` are at the printed precision (the framework's
+    decimals): the printed points of a parent's children add up to the parent's, a
+    parent's score is the sum of its scored children (or, where the framework scores the
+    parent as a whole, says so), a deduction is never negative.
+    """
 
     code: str
     name: str
@@ -122,9 +139,20 @@ class ScoreRow:
     points: Decimal | None
     score: Decimal | None
     deduction: Decimal | None
+    #: the department's own 评分说明 (what the report quotes); blank when it gave none
     reason: str = ""
-    #: ``scored``, ``partial`` (some children lack data) or ``missing`` (cannot be scored)
+    #: ``scored``; ``partial`` (some children lack data: the score is the sum of the
+    #: scored ones); ``missing`` (cannot be scored); ``whole`` (scored as a whole by the
+    #: department because its children could not all be scored)
     status: str = "scored"
+    #: 评分标准: how the framework scores this line, in words (blank for a parent)
+    standard: str = ""
+    #: how the score was computed (the engine's 评分说明): for the review file
+    explanation: str = ""
+    #: names of the children that could not be scored
+    unscored: tuple[str, ...] = ()
+    #: where the line's data is (the 自评评分 row, the framework line): for the review file
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,18 +164,21 @@ class Scorecard:
     points: Decimal | None
     total: Decimal | None
     grade: str
-    framework: str = ""
+    framework: str = ""  #: the framework's id (for the review file)
+    framework_name: str = ""  #: the framework's name as a reader knows it
+    #: how the framework was chosen (the evaluation's reason), for the review file
+    basis: str = ""
+    places: int = 2  #: decimals of the printed scores
+
+    @property
+    def deduction(self) -> Decimal | None:
+        """The total deduction: full marks − total (None without a total)."""
+        if self.points is None or self.total is None:
+            return None
+        return max(self.points - self.total, Decimal(0))
 
     def at_level(self, level: int) -> tuple[ScoreRow, ...]:
         return tuple(r for r in self.rows if r.level == level)
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    severity: str  #: 错误/警告/提示
-    code: str
-    message: str
-    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,16 +193,45 @@ class Source:
     inputs: tuple[tuple[str, str], ...]  #: (where in the dataset, value as text)
 
 
+#: The two products made from one evaluation.
+REPORT = "report"  #: the submission report the department signs (送审报告)
+REVIEW = "review"  #: the review file for the finance office and reviewers (审核底稿)
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """Text the department entered that the submission report does not print, and why.
+
+    A data note (“报告未给出本指标的完成值…”) is about the data, not the department's
+    words; it is listed in the review file, so nothing entered is lost.
+    """
+
+    where: str  #: the table and row it came from (“绩效指标 核心技术突破数 完成情况说明”)
+    text: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class ReportModel:
-    """A whole report: cover, body sections, scorecard, findings and data sources."""
+    """A whole document: cover, sections, the scorecard, and the figures it used.
+
+    ``kind`` is :data:`REPORT` (the submission report: no codes, ids, cells or data
+    notes) or :data:`REVIEW` (the review file: findings with their places, the score
+    calculations and 数据来源 with figure ids). The review file carries the report it
+    reviews in ``body``, so its HTML can link every printed number to its source.
+    """
 
     title: str  #: "广东省科学技术厅2023年度部门整体支出绩效自评报告"
     cover: Cover
     sections: tuple[Section, ...]
     scorecard: Scorecard
-    findings: tuple[FindingRow, ...]
+    #: every figure the body prints, with its formula and inputs (printed by the review)
     sources: tuple[Source, ...]
+    kind: str = REPORT
+    #: entered text the body leaves out (data notes), listed by the review file
+    omitted: tuple[Omitted, ...] = ()
+    #: the review file's copy of the report's body sections (figures linked to sources)
+    body: tuple[Section, ...] = ()
 
     @property
     def charts(self) -> tuple[Chart, ...]:

@@ -78,31 +78,49 @@ def scorecard_from_dataset(
 def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
     """The scoring engine's scorecard as the report prints it.
 
-    Scores, points, grade and status come from the engine; the 评分说明 is the
-    department's own text where the dataset gives one for that code (it is what the
-    report quotes), else the engine's explanation.
+    Scores, points, grade and status come from the engine. ``reason`` is what the
+    submission report may print: the department's own 评分说明 for that code where the
+    dataset gives one, else — for a line the framework computed from the data — the
+    engine's calculation (“…变动率 198.46%，超过0% …，扣 4 分”), which is a reason a
+    department would write. A manual line without the department's text has no reason:
+    the review file lists its deduction. ``explanation`` keeps the engine's text for the
+    review file. A parent the department scored as a whole because its children could
+    not all be scored (the framework's fallback) is ``whole`` and names those children.
     """
     reasons = {item.code: item.reason for item in dataset.scores if item.reason}
-    rows = tuple(
-        ScoreRow(
-            code=item.code,
-            name=item.name,
-            level=level,
-            points=item.points,
-            score=item.score,
-            deduction=item.points - item.score if item.score is not None else None,
-            reason=reasons.get(item.code, item.explanation),
-            status=str(item.status),
+    rows = []
+    for item, level in _walk(card.items, 1):
+        whole = item.rule.startswith("fallback:")
+        status = "whole" if whole else str(item.status)
+        score = item.score if status in ("scored", "whole", "partial") else None
+        deduction = None
+        if status in ("scored", "whole") and score is not None:
+            deduction = item.points - score
+        unscored = tuple(c.name for c in item.children if str(c.status) != "scored")
+        automatic = item.is_leaf and item.rule not in ("manual", "") and status == "scored"
+        rows.append(
+            ScoreRow(
+                code=item.code,
+                name=item.name,
+                level=level,
+                points=item.points,
+                score=score,
+                deduction=deduction,
+                reason=reasons.get(item.code, item.explanation if automatic else ""),
+                status=status,
+                explanation=item.explanation,
+                unscored=unscored,
+                source=item.loc,
+            )
         )
-        for item, level in _walk(card.items, 1)
-    )
     return Scorecard(
-        title=card.framework_name or SCORECARD_TITLE,
-        rows=rows,
+        title=SCORECARD_TITLE,
+        rows=tuple(rows),
         points=card.points,
         total=card.total,
         grade=card.grade_label or card.grade,
         framework=card.framework,
+        framework_name=card.framework_name,
     )
 
 

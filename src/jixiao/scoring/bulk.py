@@ -187,16 +187,31 @@ def _indicator_scores(
     )
     rows = (
         indicators.lazy()
+        .with_row_index("pos")
         .with_columns(key=pl.col("level1").str.strip_suffix("指标"))
         .join(group_table.lazy(), on="key", how="inner")
+        .sort("pos")  # the indicators' own order breaks ties of the largest remainder
         .with_columns(t=_scaled("target"), a=_scaled("actual"), w=_scaled("weight"))
     )
     # 权重: used only when every indicator of the group has a positive weight.
     weighted = (pl.col("w").is_not_null() & (pl.col("w") > 0)).all().over("project", "group")
     rows = rows.with_columns(w=pl.when(weighted).then(pl.col("w")).otherwise(pl.lit(UNIT, I128)))
     rows = rows.with_columns(W=pl.col("w").sum().over("project", "group"))
-    n0 = pl.col("gn") * pl.col("w") * places
-    d0 = pl.col("gd") * pl.col("W")
+    # The group's points shared at the printed precision by largest remainder, as
+    # jixiao.lib.money.split_largest_remainder does: whole units of 10⁻places first, the
+    # units still missing to the largest remainders (earlier indicators first on a tie).
+    exact_n = pl.col("gn") * pl.col("w") * places
+    exact_d = pl.col("gd") * pl.col("W")
+    rows = rows.with_columns(base=exact_n // exact_d, rest=exact_n % exact_d).with_columns(
+        missing=(pl.col("gn") * places) // pl.col("gd")
+        - pl.col("base").sum().over("project", "group"),
+        rank=pl.col("rest").rank("ordinal", descending=True).over("project", "group"),
+    )
+    rows = rows.with_columns(
+        share=pl.col("base") + (pl.col("rank") <= pl.col("missing")).cast(I128)
+    )
+    n0 = pl.col("share")
+    d0 = pl.lit(1, I128)
     score = pl.lit(None, I128)
     for sign in SIGNS.values():
         score = (

@@ -19,7 +19,7 @@ from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
 from jixiao.domain.grades import same_grade
 from jixiao.findings import Finding, Location, Severity, value_text
-from jixiao.lib.money import ZERO, normalize, round_half_up
+from jixiao.lib.money import ZERO, normalize, round_half_up, split_largest_remainder
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.bindings import Resolver, describe, with_project
 from jixiao.scoring.loader import FrameworkError, load_framework
@@ -277,25 +277,17 @@ def _expanded(run: _Run, node: Node) -> tuple[ItemScore, ...]:
     weights = [i.weight for i in indicators]
     if not all(w is not None and w > 0 for w in weights):
         weights = [ONE] * len(indicators)  # 权重 blank on any row: share the points equally
-    total_weight = sum((w for w in weights if w is not None), ZERO)
+    # The points are shared at the printed precision by largest remainder, so the leaves'
+    # points add up to the node's exactly (25 over 12 indicators: 2.09 × 4 + 2.08 × 8, not
+    # 2.08 × 12 = 24.96), and full marks on every leaf are the node's points.
+    shares = split_largest_remainder(
+        node.points, [w for w in weights if w is not None], run.framework.places
+    )
     children = []
-    for n, (indicator, weight) in enumerate(zip(indicators, weights, strict=True), start=1):
-        assert weight is not None
-        leaf = Node(
-            f"{node.code}.{n}",
-            indicator.name,
-            exact(node.points * weight, total_weight),
-            loc=indicator.loc,
-        )
+    for n, (indicator, share) in enumerate(zip(indicators, shares, strict=True), start=1):
+        leaf = Node(f"{node.code}.{n}", indicator.name, share, loc=indicator.loc)
         children.append(
-            _score_leaf(
-                run,
-                leaf,
-                node.expand.rule,
-                node.points * weight,
-                total_weight,
-                {"indicator": indicator},
-            )
+            _score_leaf(run, leaf, node.expand.rule, share, ONE, {"indicator": indicator})
         )
     return tuple(children)
 

@@ -1,32 +1,49 @@
 """Report renderers behind one contract, and the registry that finds them.
 
 Each renderer is a small class with an ``identifier`` (``docx``), a Chinese
-``verbose_name``, the file ``suffix`` it writes and ``render(model, path)``. Renderers
-only lay out a :class:`~jixiao.reports.model.ReportModel`; they compute nothing.
-They write to a temporary file first, so a failed render never leaves half a file.
+``verbose_name``, the file ``suffix`` and ``media_type`` of what it makes, and
+``render(model) -> bytes``. Renderers only lay out a
+:class:`~jixiao.reports.model.ReportModel`; they compute nothing and write no file:
+the caller (the command line, a web view, a background task) decides where the bytes
+go. :class:`Rendered` is one finished file: its name, media type and bytes.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from jixiao.lib.files import write_atomically
 from jixiao.reports.model import ReportModel
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One rendered file: ``广东省科学技术厅2023年度部门整体支出绩效自评报告.pdf``, its media type, its bytes."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+    def write_to(self, path: Path) -> None:
+        """Write the bytes to ``path`` (for ``write_atomically(path, rendered.write_to)``)."""
+        path.write_bytes(self.data)
+
+    def __repr__(self) -> str:  # the bytes would flood a log or a failing test's output
+        return f"Rendered({self.filename!r}, {self.media_type!r}, {len(self.data)} bytes)"
 
 
 class Renderer(Protocol):
     identifier: ClassVar[str]
     verbose_name: ClassVar[str]
     suffix: ClassVar[str]
+    media_type: ClassVar[str]
 
-    def render(self, model: ReportModel, path: Path) -> None: ...
+    def render(self, model: ReportModel) -> bytes: ...
 
 
 #: identifier → "module:Class"; imported on first use (WeasyPrint and python-docx are slow to import).
-__all__ = ["RENDERERS", "Renderer", "get_renderer", "write_atomically"]
-
 RENDERERS: dict[str, str] = {
     "docx": "jixiao.reports.render.word:WordRenderer",
     "html": "jixiao.reports.render.html_page:HtmlRenderer",
@@ -34,9 +51,18 @@ RENDERERS: dict[str, str] = {
     "xlsx": "jixiao.reports.render.excel:ExcelRenderer",
 }
 
+#: Chinese names of the formats, for progress messages and errors (no import needed).
+FORMAT_NAMES: dict[str, str] = {
+    "docx": "Word",
+    "html": "网页",
+    "pdf": "PDF",
+    "xlsx": "Excel",
+}
 
 #: Renderers laid out from the HTML template, which take ``template_dir``.
 TEMPLATED: frozenset[str] = frozenset({"html", "pdf"})
+
+__all__ = ["FORMAT_NAMES", "RENDERERS", "Rendered", "Renderer", "get_renderer"]
 
 
 def get_renderer(identifier: str, template_dir: Path | None = None) -> Renderer:

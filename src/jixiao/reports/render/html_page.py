@@ -1,13 +1,19 @@
 """One self-contained HTML file: inline CSS, charts as embedded PNG, printable.
 
-Every generated number is a ``<span data-figure="<figure id>">`` (scores:
-``data-score``), so a reader, a browser test or the audit can trace it; the 数据来源
-appendix maps each figure id to its formula and dataset inputs.
+In the submission report every generated number is a ``<span data-figure="<figure id>">``
+(scores: ``data-score``): invisible to the reader, there for a browser test, the audit or
+a web page that wants to look a number up. In the review file (审核底稿) every number of
+the report's body is a link to its row in 数据来源 (formula and dataset inputs), titled
+with its formula, so a reviewer can click from any number to where it comes from.
+
+The Jinja environment (and the template it compiles) is built once per process and
+template folder: a web worker rendering many reports parses the template once.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from functools import cache
 from pathlib import Path
 
@@ -15,8 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from jixiao.reports.charts import render_chart
-from jixiao.reports.model import Cell, ReportModel, Run
-from jixiao.reports.render import write_atomically
+from jixiao.reports.model import REVIEW, Cell, ReportModel, Run, Source
 from jixiao.reports.render.widths import column_widths
 
 
@@ -36,10 +41,33 @@ def _environment(template_dir: Path | None = None) -> Environment:
     return env
 
 
-def run_html(run: Run) -> Markup:
-    """A run as HTML: figures and scores carry their id; bold runs are ``<strong>``."""
+@cache
+def _css(template_dir: Path | None = None) -> str:
+    env = _environment(template_dir)
+    return env.loader.get_source(env, "report.css")[0] if env.loader else ""
+
+
+_NOT_IN_ID = re.compile(r"\s")
+
+
+def anchor(figure_id: str) -> str:
+    """The HTML id of a figure's 数据来源 row (``src-income.final.total``)."""
+    return "src-" + _NOT_IN_ID.sub("_", figure_id)
+
+
+def run_html(run: Run, sources: dict[str, Source] | None = None) -> Markup:
+    """A run as HTML: figures and scores carry their id; bold runs are ``<strong>``.
+
+    With ``sources`` (the review file), a figure is a link to its 数据来源 row.
+    """
     html = escape(run.text)
-    if run.figure:
+    if run.figure and sources is not None:
+        source = sources.get(run.figure)
+        title = f"{source.label}：{source.formula}" if source else run.figure
+        html = Markup('<a class="figure" href="#{}" data-figure="{}" title="{}">{}</a>').format(
+            anchor(run.figure), run.figure, title, html
+        )
+    elif run.figure:
         html = Markup('<span data-figure="{}">{}</span>').format(run.figure, html)
     elif run.score:
         html = Markup('<span data-score="{}">{}</span>').format(run.score, html)
@@ -48,35 +76,40 @@ def run_html(run: Run) -> Markup:
     return html
 
 
-def cell_html(cell: Cell) -> Markup:
+def cell_html(cell: Cell, sources: dict[str, Source] | None = None) -> Markup:
+    html = escape(cell.text)
     if cell.figure:
-        return Markup('<span data-figure="{}">{}</span>').format(cell.figure, cell.text)
-    return escape(cell.text)
+        html = run_html(Run(cell.text, figure=cell.figure), sources)
+    if cell.bold:
+        html = Markup("<strong>{}</strong>").format(html)
+    return html
 
 
 def render_html(model: ReportModel, extra_css: str = "", template_dir: Path | None = None) -> str:
-    """The report as one HTML document (``extra_css`` is appended, e.g. ``@font-face`` for PDF)."""
+    """The document as one HTML page (``extra_css`` is appended, e.g. ``@font-face`` for PDF)."""
     env = _environment(template_dir)
-    css = env.loader.get_source(env, "report.css")[0] if env.loader else ""
     images = {c.id: base64.b64encode(render_chart(c)).decode("ascii") for c in model.charts}
+    sources = {s.figure: s for s in model.sources} if model.kind == REVIEW else None
     template = env.get_template("report.html.j2")
-    return template.render(model=model, css=Markup(css + "\n" + extra_css), images=images)
+    return template.render(
+        model=model,
+        css=Markup(_css(template_dir) + "\n" + extra_css),
+        images=images,
+        sources=sources,
+        anchor=anchor,
+    )
 
 
 class HtmlRenderer:
-    """Self-contained HTML page with figure ids and the 数据来源 appendix."""
+    """Self-contained HTML page (figure ids in the report; links to sources in the review)."""
 
     identifier = "html"
     verbose_name = "网页（HTML）"
     suffix = ".html"
+    media_type = "text/html; charset=utf-8"
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.template_dir = template_dir  #: a folder whose report.html.j2 / report.css win
 
-    def render(self, model: ReportModel, path: Path) -> None:
-        html = render_html(model, template_dir=self.template_dir)
-
-        def write(tmp: Path) -> None:
-            tmp.write_text(html, "utf-8")
-
-        write_atomically(path, write)
+    def render(self, model: ReportModel) -> bytes:
+        return render_html(model, template_dir=self.template_dir).encode("utf-8")

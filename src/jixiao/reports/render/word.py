@@ -10,7 +10,6 @@ font table names a free stand-in (Noto) for each official font.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 from docx import Document
@@ -26,7 +25,6 @@ from docx.shared import Cm, Mm, Pt
 from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
-from jixiao.reports.render import write_atomically
 from jixiao.reports.render.widths import column_widths
 
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
@@ -328,7 +326,9 @@ class WordRenderer:
     identifier = "docx"
     verbose_name = "Word 文档"
     suffix = ".docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-    def render(self, model: ReportModel, path: Path) -> None:
-        document = _Writer(model).write()
-        write_atomically(path, lambda tmp: document.save(str(tmp)))
+    def render(self, model: ReportModel) -> bytes:
+        buffer = io.BytesIO()
+        _Writer(model).write().save(buffer)
+        return buffer.getvalue()

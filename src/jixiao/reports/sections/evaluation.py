@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from jixiao.reports.context import (
     THREE_PUBLIC_TOTAL,
     Context,
+    clean,
     code_name,
     codes_with,
     fid,
@@ -16,7 +18,6 @@ from jixiao.reports.context import (
     section,
     series_for,
     texts,
-    without_scores,
 )
 from jixiao.reports.model import (
     Block,
@@ -25,6 +26,7 @@ from jixiao.reports.model import (
     Scorecard,
     ScoreRow,
 )
+from jixiao.reports.sections.appendix import score_reason
 from jixiao.reports.wording import join_runs, merge_runs
 
 # --------------------------------------------------------------------------- 二、绩效自评情况
@@ -38,17 +40,17 @@ def _conclusion(ctx: Context) -> list[Block]:
     blocks = texts(ctx, "conclusion")
     if card.total is None:
         return blocks
-    # Only items scored in full are named: a partly scored or unscored item is neither
-    # “满分” nor “扣分” (its parent was scored as a whole).
-    level2 = [r for r in card.at_level(2) if r.status == "scored" and r.score is not None]
-    full = [r.name for r in level2 if r.deduction == 0]
-    deducted = [r.name for r in level2 if r.deduction and r.deduction > 0]
-    unscored = [r.name for r in card.at_level(2) if r.status != "scored"]
     runs = ctx.runs(
         "conclusion_total",
         total=Run(score_text(card.total), score="total"),
         points=Run(score_text(card.points), score="points"),
     )
+    # The lines under the top-level items (二级指标): full marks, deducted, not scored.
+    level2 = card.at_level(2) or card.at_level(1)
+    scored = [r for r in level2 if r.status in ("scored", "whole") and r.deduction is not None]
+    full = [r.name for r in scored if r.deduction == 0]
+    deducted = [r.name for r in scored if r.deduction]
+    unscored = [r.name for r in level2 if r.status in ("partial", "missing")]
     clauses = []
     if full:
         clauses.append(ctx.runs("conclusion_full", names="、".join(full)))
@@ -56,80 +58,115 @@ def _conclusion(ctx: Context) -> list[Block]:
         clauses.append(ctx.runs("conclusion_deducted", names="、".join(deducted)))
     if unscored:
         clauses.append(ctx.runs("conclusion_unscored", names="、".join(unscored)))
-    runs += [*join_runs(clauses, "；"), Run("。")]
+    if clauses:
+        runs += [*ctx.runs("conclusion_levels"), *join_runs(clauses, "；")]
+    runs.append(Run("。"))
     blocks.append(Paragraph(tuple(merge_runs(runs))))
     if card.grade:
         blocks.append(ctx.para("conclusion_grade", grade=Run(card.grade, bold=True, score="grade")))
     return blocks
 
 
-def _top_row(card: Scorecard, keyword: str, index: int) -> ScoreRow | None:
-    top = card.at_level(1)
-    for row in top:
-        if keyword in row.name:
-            return row
-    return top[index] if len(top) > index else None
-
-
-#: The phrase of an item the framework did not score in full, by status.
-_UNSCORED_PHRASES = {"partial": "item_partial", "missing": "item_missing"}
-
-
-def _item_score(ctx: Context, row: ScoreRow) -> list[Run]:
-    unscored = _UNSCORED_PHRASES.get(row.status)
-    if unscored:
-        return ctx.runs(unscored, points=score_run(row, "points"))
-    return ctx.runs("item_score", points=score_run(row, "points"), score=score_run(row, "score"))
-
-
-def _reason(ctx: Context, row: ScoreRow | None) -> list[Block]:
-    text = without_scores(ctx, row.reason) if row else ""
-    return [Paragraph((Run(text),))] if text else []
-
-
 def _children(card: Scorecard, row: ScoreRow) -> list[ScoreRow]:
     return [r for r in card.rows if r.code.rpartition(".")[0] == row.code]
 
 
-@section("evaluation.performance")
-def _performance(ctx: Context) -> list[Block]:
-    row = _top_row(ctx.scorecard, "履职效能", 0)
-    blocks = texts(ctx, "performance_analysis") or _reason(ctx, row)
-    if row is not None:
-        blocks.append(Paragraph(tuple(_item_score(ctx, row))))
-        blocks += [
-            _score_item_paragraph(ctx, n, child)
-            for n, child in enumerate(_children(ctx.scorecard, row), 1)
-        ]
+def _names(ctx: Context, names: Sequence[str]) -> str:
+    """Names of unscored lines: listed when few, counted when many (12 indicators)."""
+    if len(names) <= 3:
+        return "、".join(names)
+    return str(ctx.wording.data["phrases"]["item_count"]).format(count=len(names))
+
+
+def score_line(ctx: Context, row: ScoreRow) -> list[Run]:
+    """分值 N 分，自评得分 M 分，扣 D 分 — or what was not scored and how the score was made."""
+    points, score = score_run(row, "points"), score_run(row, "score")
+    if row.status == "whole":
+        return ctx.runs("item_whole", points=points, score=score, names=_names(ctx, row.unscored))
+    if row.status == "partial" and row.score is not None:
+        return ctx.runs("item_partial", points=points, score=score, names=_names(ctx, row.unscored))
+    if row.score is None or row.deduction is None:
+        return ctx.runs("item_missing", points=points)
+    if row.deduction == 0:
+        return ctx.runs("item_full", points=points, score=score)
+    return ctx.runs(
+        "item_deducted", points=points, score=score, deduction=score_run(row, "deduction")
+    )
+
+
+def _sentence(text: str) -> str:
+    return text if not text or text.endswith(("。", "！", "？", "；")) else text + "。"
+
+
+def _leaf_deductions(ctx: Context, rows: Sequence[ScoreRow]) -> list[Block]:
+    """One paragraph per deducted line under a line: its points, score, deduction and reason.
+
+    A paragraph of its own, so each states one line's 分值, 得分 and 扣分 together (a
+    reader, and the audit, pair the numbers of a paragraph).
+    """
+    blocks: list[Block] = []
+    for n, row in enumerate((r for r in rows if r.deduction and r.status == "scored"), 1):
+        reason = score_reason(ctx, row)
+        runs = ctx.runs(
+            "leaf_deduction",
+            n=str(n),
+            name=row.name,
+            points=score_run(row, "points"),
+            score=score_run(row, "score"),
+            deduction=score_run(row, "deduction"),
+        )
+        if reason:
+            runs.append(Run(_sentence(reason)))
+        blocks.append(Paragraph(tuple(merge_runs(runs))))
     return blocks
 
 
-@section("evaluation.management")
-def _management(ctx: Context) -> list[Block]:
-    row = _top_row(ctx.scorecard, "管理效率", 1)
-    blocks = texts(ctx, "management_analysis") or _reason(ctx, row)
-    if row is not None:
-        blocks.append(Paragraph(tuple(_item_score(ctx, row))))
-        blocks += [
-            _score_item_paragraph(ctx, n, child)
-            for n, child in enumerate(_children(ctx.scorecard, row), 1)
-        ]
-    blocks += texts(ctx, "cost_control")
+def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
+    """One top-level item: its score, the department's analysis, each line under it.
+
+    Each line under the item states its points and score (or that it was not scored),
+    the department's reason, and the deductions of the lines under it with their reasons.
+    """
+    blocks: list[Block] = [
+        Paragraph(tuple(merge_runs([Run(f"{row.name}"), *score_line(ctx, row)])))
+    ]
+    analysis = _analysis_texts(ctx, row)
+    blocks += analysis or _reason_paragraphs(ctx, row)
+    for n, child in enumerate(_children(ctx.scorecard, row), start=1):
+        runs = [*ctx.runs("item_heading", n=str(n), name=child.name)]
+        runs[0] = Run(runs[0].text, bold=True) if len(runs) == 1 else runs[0]
+        runs += score_line(ctx, child)
+        reason = score_reason(ctx, child)
+        if reason:
+            runs.append(Run(_sentence(reason)))
+        blocks.append(Paragraph(tuple(merge_runs(runs))))
+        blocks += _leaf_deductions(ctx, _children(ctx.scorecard, child))
     return blocks
 
 
-def _score_item_paragraph(ctx: Context, n: int, row: ScoreRow) -> Paragraph:
-    name = row.name.removesuffix("情况")
-    runs = [Run(f"{n}. {name}情况。", bold=True), *_item_score(ctx, row)]
-    if row.status in _UNSCORED_PHRASES:
-        # What is missing is listed item by item in 附表1; the partial sum is no score.
-        return Paragraph(tuple(merge_runs(runs)))
-    reason = without_scores(ctx, row.reason)
-    if reason:
-        runs.append(Run(reason if reason.endswith("。") else reason + "。"))
-    if row.deduction and row.deduction > 0:
-        runs += ctx.runs("item_deduction", deduction=score_run(row, "deduction"))
-    return Paragraph(tuple(merge_runs(runs)))
+def _reason_paragraphs(ctx: Context, row: ScoreRow) -> list[Block]:
+    text = score_reason(ctx, row)
+    return [Paragraph((Run(_sentence(text)),))] if text else []
+
+
+def _analysis_texts(ctx: Context, row: ScoreRow) -> list[Block]:
+    """The department's analysis paragraphs that belong under this item (``analysis_texts``)."""
+    top = [r.name for r in ctx.scorecard.at_level(1)]
+    blocks: list[Block] = []
+    for key, names in ctx.wording.data.get("analysis_texts", {}).items():
+        home = next((n for n in names if n in top), None)
+        if home == row.name and key not in ctx.printed_texts:
+            blocks += texts(ctx, key)
+    return blocks
+
+
+def unplaced_analysis(ctx: Context) -> list[Block]:
+    """Analysis paragraphs no item of the framework took (printed under 其他自评情况)."""
+    blocks: list[Block] = []
+    for key in ctx.wording.data.get("analysis_texts", {}):
+        if key not in ctx.printed_texts:
+            blocks += texts(ctx, key)
+    return blocks
 
 
 @section("evaluation.three_public")
@@ -271,10 +308,12 @@ def _three_public_leaves(ctx: Context) -> list[str]:
 def _problems(ctx: Context) -> list[Block]:
     blocks = _carryover(ctx)
     for n, problem in enumerate(ctx.dataset.problems, start=1):
-        blocks.append(Paragraph((Run(f"{n}. {problem.title}", bold=True),), "subhead"))
-        blocks += [
-            Paragraph((Run(p),)) for t in (problem.problem, problem.measure) for p in paragraphs(t)
-        ]
+        title = clean(ctx, problem.title, f"问题及措施“{problem.title}”标题")
+        blocks.append(Paragraph((Run(f"{n}.{title}", bold=True),), "subhead"))
+        for label, t in (("存在问题", problem.problem), ("改进措施", problem.measure)):
+            for p in paragraphs(t):
+                if text := clean(ctx, p, f"问题及措施“{problem.title}”{label}"):
+                    blocks.append(Paragraph((Run(text),)))
     return blocks
 
 
@@ -311,5 +350,8 @@ def _carryover(ctx: Context) -> list[Block]:
 
 @section("other")
 def _other(ctx: Context) -> list[Block]:
+    blocks = unplaced_analysis(ctx) + texts(ctx, "other")
     # The default sentence points to 附表1, so it is written only when there are scores.
-    return texts(ctx, "other") or ([ctx.para("other_default")] if ctx.scorecard.rows else [])
+    if not blocks and ctx.scorecard.rows:
+        blocks = [ctx.para("other_default")]
+    return blocks
