@@ -38,6 +38,7 @@ MAX_PARAGRAPH = 4000
 _SENTENCE_END = "。！？!?\t"
 _CONTINUE_BREAKERS = "。！？!?；;：:"
 _CLAUSE_BREAKS = "，,；;、：:。！？!?\t"
+_NUMBER_CHARS = "0123456789,.，．０１２３４５６７８９"
 
 
 @dataclass(frozen=True)
@@ -173,15 +174,21 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
 
 def _chunks(line: str) -> list[tuple[int, int]]:
     """A very long line in pieces of at most :data:`MAX_PARAGRAPH` characters, cut after a
-    sentence (or clause) end, so that no paragraph makes the rules slow."""
+    sentence (or clause) end, so that no paragraph makes the rules slow.
+
+    Linear in the line's length: each window is searched once from its end, and a window
+    with no place to cut outside a number ("1.1.1…" for 200 KB) is cut at its full width
+    (a "number" thousands of characters long is not one the rules read).
+    """
     pieces, start = [], 0
     while len(line) - start > MAX_PARAGRAPH:
         window = line[start : start + MAX_PARAGRAPH]
         cut = max(window.rfind(mark) for mark in "。！？；;") + 1
         if cut <= 0:
             cut = len(window)
-            while cut > 1 and (window[cut - 1].isdigit() or window[cut - 1] in ",.，．"):
-                cut -= 1  # never cut a number in two
+            inside = len(window) - len(window.rstrip(_NUMBER_CHARS))
+            if inside < len(window):
+                cut -= inside  # never cut a number in two
         pieces.append((start, start + cut))
         start += cut
     pieces.append((start, len(line)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 
 #: Larger files are refused: a 300-page report is a few MB as .docx or .pdf.
 MAX_BYTES = 50 * 1024 * 1024
+#: A .docx is a zip: its XML parts (the text, styles, numbering) may unpack to at most this
+#: (a 300-page report's document.xml is 10–20 MB), and all its parts together to at most
+#: this — checked in the zip directory before anything is unpacked.
+MAX_UNPACKED_XML = 64 * 1024 * 1024
+MAX_UNPACKED = 2 * MAX_BYTES
 #: …and so is more text than this (about 3,000 pages).
 MAX_CHARS = 3_000_000
 #: Share of control characters above which "text" is binary junk.
@@ -75,6 +81,7 @@ class DocxExtractor:
             raise AuditInputError(
                 name, "文件已加密，或是旧版 .doc 格式；请另存为未加密的 .docx 后再审核"
             )
+        _check_unpacked_sizes(data, name)
         try:
             import docx
 
@@ -86,6 +93,29 @@ class DocxExtractor:
             raise AuditInputError(name, "无法读取 Word 文件：文件已损坏或不是 .docx 格式") from None
         _checked_text("\n".join(lines), name)
         return Extracted(lines)
+
+
+def _check_unpacked_sizes(data: bytes, name: str) -> None:
+    """Refuse a package whose parts unpack to more than the limits, before reading any.
+
+    The sizes are the zip directory's own: Python's zip reader never returns more than an
+    entry's declared size, so a part cannot unpack to more than it declares.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise AuditInputError(name, "无法读取 Word 文件：文件已损坏或不是 .docx 格式") from None
+    xml = sum(p.file_size for p in parts if p.filename.lower().endswith((".xml", ".rels")))
+    total = sum(p.file_size for p in parts)
+    mb = 1024 * 1024
+    if xml > MAX_UNPACKED_XML or total > MAX_UNPACKED:
+        size, limit = (xml, MAX_UNPACKED_XML) if xml > MAX_UNPACKED_XML else (total, MAX_UNPACKED)
+        raise AuditInputError(
+            name,
+            f"Word 文件解压后过大（{size / mb:,.0f} MB，上限 {limit // mb} MB），"
+            "可能是异常或恶意构造的文件，未读取",
+        )
 
 
 def _docx_lines(document: DocxDocument) -> list[str]:
@@ -185,20 +215,101 @@ def extract_file(path: Path) -> Extracted:
     return extract_bytes(data, name)
 
 
+#: Characters that make up most of any Chinese report (the commonest characters of written
+#: Chinese and of budget texts; most are written the same in Simplified and Traditional).
+#: Real text decoded with the right codec is mostly these; bytes decoded with the wrong one
+#: (Big5 read as GB18030, or the reverse) give rare characters instead.
+_COMMON = frozenset(
+    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过"
+    "家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本"
+    "见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己"
+    "话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平"
+    "真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报"
+    "立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务"
+    "制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科"
+    "怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运"
+    "武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸"
+    "钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似"
+    "斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坏兴愿突费支预绩效项目增减占比"
+)
+#: Below this share of common characters (among at least :data:`_MIN_HAN` Chinese
+#: characters) a decoding is garbage.
+_MIN_COMMON_SHARE = 0.2
+_MIN_HAN = 20
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _common_share(text: str) -> tuple[float, int]:
+    """(share of common characters among the Chinese characters, how many there are)."""
+    han = _HAN.findall(text)
+    if not han:
+        return 0.0, 0
+    return sum(1 for c in han if c in _COMMON) / len(han), len(han)
+
+
+def _decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030, as Chinese offices save text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        if b"\x00" in data:
-            raise AuditInputError(name, "不是文本文件（含二进制内容）；支持 .txt、.md、.docx、.pdf")
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AuditInputError(name, "无法识别文字编码（支持 UTF-8、UTF-16、GB18030）")
+    """The text of a ``.txt``/``.md`` file in the encodings Chinese offices save text in.
+
+    UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when the NUL bytes of
+    its ASCII say so), GBK/GB18030. A Big5 (Traditional Chinese) file is recognised and
+    refused with a message saying so, since the rules read Simplified Chinese; bytes that
+    decode only to garbage in every candidate encoding are refused too (never audited as
+    a report with nothing in it).
+    """
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            text = _decode(data, encoding)
+            if text is None:
+                raise AuditInputError(
+                    name,
+                    f"文字编码有误：文件以 {encoding.upper()} 标记开头，但内容无法按此编码读取",
+                )
+            return text
+    if b"\x00" in data:
+        return _decode_utf16_without_bom(data, name)
+    text = _decode(data, "utf-8")
+    if text is not None:
+        return text
+    candidates = {enc: t for enc in ("gb18030", "big5") if (t := _decode(data, enc)) is not None}
+    scored = {enc: _common_share(t) for enc, t in candidates.items()}
+    best = max(scored, key=lambda enc: scored[enc][0], default=None)
+    if best is not None and scored[best][1] < _MIN_HAN and best == "gb18030":
+        return candidates[best]  # too little Chinese to judge: GB18030 reads any GBK text
+    if best is None or scored[best][0] < _MIN_COMMON_SHARE:
+        raise AuditInputError(
+            name, "无法识别文字编码（解码后为乱码）；请将文件另存为 UTF-8 编码的文本后再审核"
+        )
+    if best == "big5":
+        raise AuditInputError(
+            name,
+            "文件为繁体中文 Big5 编码；本工具按简体中文审核，请转换为简体中文并另存为 UTF-8 编码后再审核",
+        )
+    return candidates[best]
+
+
+def _decode_utf16_without_bom(data: bytes, name: str) -> str:
+    """UTF-16 saved without a byte-order mark: the NUL bytes of its ASCII characters say
+    which byte order; anything else with NUL bytes is binary."""
+    if len(data) % 2 == 0:
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        text = _decode(data, encoding)
+        if text is not None and "\x00" not in text:
+            share, han = _common_share(text)
+            if han == 0 or share >= _MIN_COMMON_SHARE:
+                return text
+    raise AuditInputError(name, "不是文本文件（含二进制内容）；支持 .txt、.md、.docx、.pdf")
 
 
 def _checked_text(text: str, name: str) -> str:
