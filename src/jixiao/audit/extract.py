@@ -148,28 +148,73 @@ def _table_lines(table: DocxTable) -> list[str]:
 
 
 class PdfExtractor:
+    """The text layer of a PDF, read with PDFium (``pypdfium2``), pypdf as the fallback.
+
+    PDFium was chosen by measurement (``benchmarks/bench_audit.py``): on the 77-page
+    benchmark PDF it reads the text layer in about 1.3× the time of poppler's ``pdftotext``,
+    pypdf in about 5×, pdfplumber (pdfminer) in about 13×. Its lines follow the page's
+    text lines as poppler's do. A file PDFium cannot open (other than for a password) is
+    tried again with pypdf, which reads some damaged files PDFium refuses.
+    """
+
     identifier: ClassVar[str] = "pdf"
     verbose_name: ClassVar[str] = "PDF（文字层）"
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
 
     def extract(self, data: bytes, name: str) -> Extracted:
-        try:
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise AuditInputError(name, "PDF 已加密，无法读取文字；请提供未加密的文件")
-            pages = [page.extract_text() or "" for page in reader.pages]
-        except AuditInputError:
-            raise
-        except Exception:  # pypdf raises many types on a corrupt or truncated file
-            raise AuditInputError(name, "无法读取 PDF 文件：文件已损坏或不是 PDF 格式") from None
+        pages = _pdfium_pages(data, name)
+        if pages is None:
+            pages = _pypdf_pages(data, name)
         text = "\n".join(pages)
         if not text.strip():
             raise AuditInputError(
                 name, "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）后再审核"
             )
         return Extracted(_checked_text(text, name).splitlines(), len(pages))
+
+
+_ENCRYPTED = "PDF 已加密，无法读取文字；请提供未加密的文件"
+
+
+def _pdfium_pages(data: bytes, name: str) -> list[str] | None:
+    """Each page's text with PDFium; None when PDFium cannot open the file."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise AuditInputError(name, _ENCRYPTED) from None
+        return None
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            # PDFium ends lines with CRLF; a form feed or a lone CR would split lines elsewhere.
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return pages
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        document.close()
+
+
+def _pypdf_pages(data: bytes, name: str) -> list[str]:
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise AuditInputError(name, _ENCRYPTED)
+        return [page.extract_text() or "" for page in reader.pages]
+    except AuditInputError:
+        raise
+    except Exception:  # pypdf raises many types on a corrupt or truncated file
+        raise AuditInputError(name, "无法读取 PDF 文件：文件已损坏或不是 PDF 格式") from None
 
 
 #: Extractors in the order suffixes are tried; sniffing falls back to text.
