@@ -21,17 +21,18 @@ PRIOR = "prior"
 
 #: Words that make a number a term of a relation rather than the clause's own figure.
 _RELATION_WORDS = re.compile(
-    r"比|较|节约|节省|增加|减少|增长|下降|上升|降低|增幅|减幅|降幅|占|超支|为年初预算|扣"
+    r"比|较|节约|节省|增加|减少|增长|下降|上升|降低|增幅|减幅|降幅|占|超支|为年初预算|扣|"
+    r"增收|减收|增支|减支|节支|差值|差额|预算的|完成预算|完成年初预算|完成调整预算"
 )
 #: Phase words, checked in order inside the label, then the sentence, paragraph and headings.
 _PHASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"上年|上一年|去年|同期"), PRIOR),
     (re.compile(r"决算|执行数|实际支出|实际完成"), FINAL),
-    (re.compile(r"年初预算|预算数|预算编制|预算收入|预算支出|批复"), BUDGET),
+    (re.compile(r"年初预算|预算数|预算编制|预算收入|预算支出|批复|预算(?=为|是|安排|$)"), BUDGET),
 )
 _LABEL_NOISE = re.compile(
     r"\d{4}\s*年度?|[①-⑳]|^[（(]?\d{1,2}[)）.、]|其中|本部门|本单位|本级|全省|我省|本省|全市|我市|全县|"
-    r"全年|目前|截至目前|截至年底|合计|总计|共计|累计|达到|分别|为|是|达|共|计|的|：|:|“|”|\"|\s"
+    r"全年|目前|截至目前|截至年底|合计|总计|共计|累计|达到|分别|为|是|达|(?<!公)共|计|的|：|:|“|”|\"|\s"
 )
 _REPEATED_CATEGORY = re.compile(r"(收入|支出)(?:决算|预算|年初预算)?\1$")
 _LEADING_JOINER = re.compile(r"^(和|及|与|以及|、)+")
@@ -103,8 +104,19 @@ class Claim:
         return clause.text
 
 
+#: Names of budget *accounts* (一般公共预算收入 is money collected, not a budget figure).
+_ACCOUNTS = re.compile(
+    r"一般公共预算|公共财政预算|政府性基金预算|国有资本经营预算|社会保险基金预算"
+)
+
+
 def phase_of(text: str) -> str:
-    """The phase word nearest the end of ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior."""
+    """The phase word nearest the end of ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior.
+
+    The names of the budget accounts (一般公共预算收入, 政府性基金预算支出) say which account a
+    figure is in, not that it is a budget figure: they are blanked out first.
+    """
+    text = _ACCOUNTS.sub(lambda m: "#" * len(m.group(0)), text)
     best, where = "", -1
     for pattern, phase in _PHASES:
         for match in pattern.finditer(text):

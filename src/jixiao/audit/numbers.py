@@ -57,7 +57,7 @@ COUNT_WORDS: tuple[str, ...] = (
 #: Multipliers written before a measure word: 7.6 万家, 1.1 万人.
 _MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10000), "亿": Decimal(10) ** 8, "": Decimal(1)}
 
-_NUM = r"(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUM = r"(?<![\d.,A-Za-z第])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CN_NUM = r"(?<!第)([零一二两三四五六七八九十百千]+)"
 _MONEY_RE = "|".join(re.escape(u) for u in MONEY_UNITS)
 _COUNT_RE = "|".join(re.escape(w) for w in COUNT_WORDS)

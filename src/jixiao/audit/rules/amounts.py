@@ -168,21 +168,29 @@ BUDGET_RATIO = re.compile(
 
 @rule("budget-ratio", "与预算之比")
 def check_budget_ratios(audit: Audit) -> None:
-    """ "决算支出合计 X 万元，为年初预算的 p%": X over the budget figure of the same item."""
+    """ "决算支出合计 X 万元，为年初预算的 p%": X over the budget figure of the same item.
+
+    Precision first: the base is used only when the sentence names it ("完成年初预算数
+    60,999 万元的 40.4%", "支出预算为 22.00 万元，支出决算为 8.77 万元，完成预算的 39.86%") or
+    when exactly one budget figure of the document has the very same name as X. Otherwise
+    the ratio is not checked: a neighbouring amount is never taken as the budget.
+    """
     for claim in percent_claims(audit):
         if not BUDGET_RATIO.search(claim.prefix):
             continue
-        numerator = figure_before(audit, claim, (MONEY,))
-        if numerator is None:
+        pair = _named_budget(audit, claim)
+        if pair is None:
+            numerator = figure_before(audit, claim, (MONEY,))
+            if numerator is None:
+                continue
+            base = sole_budget(audit, numerator)
+            if base is None:
+                continue
+            pair = numerator, base
+        numerator, base = pair
+        verdict = judge_percent(claim.q, numerator.q, base.q)
+        if verdict is None:
             continue
-        bases = budget_candidates(audit, numerator)
-        results = [
-            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
-        ]
-        best = first_verdict(results)
-        if best is None:
-            continue
-        base, verdict = best
         audit.mark(claim, numerator, base)
         if not verdict.ok:
             audit.report(
@@ -190,9 +198,73 @@ def check_budget_ratios(audit: Audit) -> None:
                 verdict.severity or E,
                 claim,
                 verdict.expected,
-                f"以年初预算{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
+                f"以预算{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
                 f"{plain(numerator.q.value / base.q.value * HUNDRED)}%",
             )
+
+
+_OF = re.compile(r"^\s*的?\s*(?:为|达|是)?\s*$")
+
+
+def _named_budget(audit: Audit, claim: Claim) -> tuple[Claim, Claim] | None:
+    """(figure, budget) when the sentence itself names the budget the percent is of."""
+    sentence = claim.para.sentence_at(claim.q.start)
+    before = [
+        c
+        for c in audit.claims.before(claim)
+        if c.q.start >= sentence.start and c.kind == MONEY and not c.q.approx
+    ]
+    if not before:
+        return None
+    text = claim.para.text
+    # "完成年初预算数 60,999 万元的 40.4%": the budget stands right before "的 p%".
+    nearest = before[0]
+    if _OF.match(text[nearest.q.end : claim.q.start]) and "预算" in nearest.prefix:
+        figure = next((c for c in before[1:] if c.q.approx is False), None)
+        if figure is not None and figure.same_measure(nearest):
+            return figure, nearest
+        return None
+    # "支出预算为 22.00 万元，支出决算为 8.77 万元，完成预算的 39.86%".
+    budgets = [c for c in before[1:] if c.phase == BUDGET and c.primary]
+    if nearest.phase != BUDGET and len(budgets) == 1:
+        return nearest, budgets[0]
+    return None
+
+
+def sole_budget(audit: Audit, figure: Claim) -> Claim | None:
+    """The one budget figure of the document that names the same item as ``figure``.
+
+    Same name first ("项目支出" ↔ "项目支出"), else a name inside the other ("人员经费" ↔
+    "人员经费支出", "公用经费" ↔ "日常公用经费"); used only when exactly one budget figure
+    (one value) fits, never the best of several guesses.
+    """
+    key = _bare(figure.core)
+    if len(key) < 2:
+        return None
+    budgets = [
+        other
+        for other in audit.claims.claims
+        if other is not figure
+        and other.kind == MONEY
+        and other.phase == BUDGET
+        and (other.listed or "预算" in other.prefix)
+        and not other.q.approx
+        and len(_bare(other.core)) >= 2
+    ]
+    for fits in (
+        lambda name: name == key,
+        lambda name: name in key or key in name,
+    ):
+        found = {o.q.value: o for o in budgets if fits(_bare(o.core))}
+        if found:
+            return next(iter(found.values())) if len(found) == 1 else None
+    return None
+
+
+def _bare(core: str) -> str:
+    """A name without its 收入/支出 ending ("人员经费支出" → "人员经费"), unless that leaves nothing."""
+    bare = re.sub(r"(收入|支出)$", "", core)
+    return bare if len(bare) >= 2 else core
 
 
 def budget_candidates(audit: Audit, figure: Claim) -> list[Claim]:
