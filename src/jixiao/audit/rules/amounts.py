@@ -225,10 +225,18 @@ def _named_budget(audit: Audit, claim: Claim) -> tuple[Claim, Claim] | None:
             return figure, nearest
         return None
     # "支出预算为 22.00 万元，支出决算为 8.77 万元，完成预算的 39.86%".
-    budgets = [c for c in before[1:] if c.phase == BUDGET and c.primary]
+    # The budget must be the same item's: not across "其中" or "；" (a sub-item's own clause).
+    budgets = [
+        c
+        for c in before[1:]
+        if c.phase == BUDGET and c.primary and not _BREAKDOWN.search(text[c.q.end : claim.q.start])
+    ]
     if nearest.phase != BUDGET and len(budgets) == 1:
         return nearest, budgets[0]
     return None
+
+
+_BREAKDOWN = re.compile(r"其中|[；;]")
 
 
 def sole_budget(audit: Audit, figure: Claim) -> Claim | None:
