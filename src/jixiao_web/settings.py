@@ -18,6 +18,7 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 | ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
 | ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
 | ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
+| ``JX_EMAIL_HOST`` | (none: notices printed to the console) | SMTP server for notice e-mails; ``JX_EMAIL_PORT``, ``JX_EMAIL_USER``, ``JX_EMAIL_PASSWORD``, ``JX_EMAIL_TLS``, ``JX_EMAIL_FROM`` |
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "jixiao_web.datasets",
     "jixiao_web.evaluation",
     "jixiao_web.audit",
+    "jixiao_web.workflow",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jixiao_web.core.context.navigation",
+                "jixiao_web.workflow.context.inbox_badge",
             ],
         },
     }
@@ -259,6 +262,23 @@ LOGGING: dict[str, Any] = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --------------------------------------------------------------------------- mail
+
+# Notices also go out by e-mail to users with an address. By default they are printed
+# to the server's console (an intranet may have no mail server); JX_EMAIL_HOST sends
+# them through SMTP.
+EMAIL_HOST = os.environ.get("JX_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("JX_EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = os.environ.get("JX_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JX_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JX_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("JX_EMAIL_FROM", "jixiao@localhost")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 CSRF_FAILURE_VIEW = "jixiao_web.core.views.csrf_failure"

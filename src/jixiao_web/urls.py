@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("jixiao_web.datasets.urls")),
     path("", include("jixiao_web.evaluation.urls")),
     path("", include("jixiao_web.audit.urls")),
+    path("", include("jixiao_web.workflow.urls")),
     path("health/", core_views.health, name="health"),
 ]
 
