@@ -9,9 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.dataset.model import Indicator, Project
+from jixiao.dataset.model import Dataset, Indicator, Project
 from jixiao.io.formats import load_dataset
-from jixiao.scoring import Framework, load_framework, parse_framework, score_project
+from jixiao.scoring import (
+    Framework,
+    load_framework,
+    parse_framework,
+    score_project,
+    score_projects,
+)
 from jixiao.scoring.bulk import (
     BulkUnsupported,
     decimal_results,
@@ -134,6 +140,34 @@ def test_bulk_scores_equal_the_per_item_scores_exactly(
         framework, score_projects_bulk(framework, *project_frames(rows, indicators))
     )
     assert bulk == per_item(framework, rows, indicators)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(framework=frameworks(), data=projects())
+def test_score_projects_gives_the_same_totals_by_either_path(
+    framework: Framework, data: tuple[list[Project], list[Indicator]]
+) -> None:
+    """``score_projects`` chooses bulk where exact; per item is the reference."""
+    rows, indicators = data
+    dataset = Dataset(projects=tuple(rows), project_indicators=tuple(indicators))
+    auto = score_projects(dataset, framework)
+    reference = score_projects(dataset, framework, path="per_item")
+    assert (auto.path, reference.path) == ("bulk", "per_item")
+    assert auto.totals == reference.totals
+    assert [c.total for c in auto] == [t.total for t in reference.totals]
+
+
+def test_score_projects_falls_back_to_per_item_where_bulk_is_not_exact() -> None:
+    dataset = load_dataset(PROJECTS)
+    tiny = Indicator(
+        owner="P1", level1="产出指标", name="x", sign="≥", target=D("0.0000001"), actual=D(1)
+    )
+    odd = Dataset(projects=dataset.projects, project_indicators=(*dataset.project_indicators, tiny))
+    scores = score_projects(odd, "mof-project-2020")
+    assert scores.path == "per_item" and "6 位小数" in scores.reason
+    assert score_projects(dataset, "mof-project-2020").path == "bulk"
+    with pytest.raises(BulkUnsupported):
+        score_projects(odd, "mof-project-2020", path="bulk")
 
 
 def test_bulk_scores_the_hand_checked_projects_like_the_engine() -> None:

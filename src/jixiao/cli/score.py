@@ -141,7 +141,7 @@ def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
     from jixiao.evaluation import evaluate
 
     if framework.subject == "project":
-        return score_projects(dataset, framework)
+        return list(score_projects(dataset, framework))
     card = evaluate(dataset, framework=framework).scorecard
     return [card] if card is not None else []
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from jixiao.dataset.model import TABLES_BY_KEY, Dataset, Project
+from jixiao.dataset.model import TABLES_BY_KEY, Dataset, Indicator, Project
 from jixiao.dataset.schema import columns_of
 from jixiao.scoring.rules import ManualScore, Value
 
@@ -173,6 +173,14 @@ class Resolver:
             return {}
         return {fid: fig.value for fid, fig in compute_figures(self.dataset).items()}
 
+    @cached_property
+    def indicators_by_owner(self) -> dict[str, list[Indicator]]:
+        """The dataset's project indicators grouped by 项目编码, once (scoring stays linear)."""
+        groups: dict[str, list[Indicator]] = {}
+        for row in self.dataset.project_indicators:
+            groups.setdefault(row.owner, []).append(row)
+        return groups
+
     def resolve(self, binding: str, node_name: str = "") -> Value:
         namespace, path = split(binding)
         if namespace == "self_score":
@@ -242,8 +250,13 @@ RESOLVERS: dict[str, Callable[[Resolver, str], Value]] = {
 
 
 def with_project(resolver: Resolver, project: Project) -> Resolver:
-    """A resolver for one project of the same dataset, sharing the computed figures."""
+    """A resolver for one project of the same dataset, sharing what is computed once.
+
+    The figures and the indicators grouped by project are the dataset's: computed (at
+    most) once for all projects, never once per project.
+    """
     fresh = dataclasses.replace(resolver, project=project, _cache={})
-    if "figures" in resolver.__dict__:
+    fresh.__dict__["indicators_by_owner"] = resolver.indicators_by_owner  # grouped here, once
+    if "figures" in resolver.__dict__:  # only if some binding needed them: they are costly
         fresh.__dict__["figures"] = resolver.__dict__["figures"]
     return fresh

@@ -22,12 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from math import lcm
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from jixiao.dataset.model import Indicator, Project
 from jixiao.domain.signs import QUALITATIVE_GRADES, SIGNS, Direction, Sign
 from jixiao.scoring.model import Framework, Node
+
+if TYPE_CHECKING:
+    from jixiao.scoring.projects import ProjectTotal
 
 SCALE = 6
 UNIT = 10**SCALE
@@ -105,37 +109,43 @@ def project_frames(
     projects: Sequence[Project], indicators: Sequence[Indicator]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Projects and their indicators (dataset rows) as the two frames the bulk path reads."""
-    decimal = pl.Decimal(38, SCALE)
     project_frame = pl.DataFrame(
         {
-            "project": [p.code for p in projects],
-            "budget": [_exact(p.budget) for p in projects],
-            "adjusted": [_exact(p.adjusted) for p in projects],
-            "executed": [_exact(p.executed) for p in projects],
-        },
-        schema={"project": pl.String, "budget": decimal, "adjusted": decimal, "executed": decimal},
+            "project": pl.Series([p.code for p in projects], dtype=pl.String),
+            "budget": _decimals([p.budget for p in projects]),
+            "adjusted": _decimals([p.adjusted for p in projects]),
+            "executed": _decimals([p.executed for p in projects]),
+        }
     )
     indicator_frame = pl.DataFrame(
         {
-            "project": [i.owner for i in indicators],
-            "level1": [i.level1 for i in indicators],
-            "sign": [i.sign for i in indicators],
-            "target": [_exact(i.target) for i in indicators],
-            "actual": [_exact(i.actual) for i in indicators],
-            "qual_grade": [i.qual_grade for i in indicators],
-            "weight": [_exact(i.weight) for i in indicators],
-        },
-        schema={
-            "project": pl.String,
-            "level1": pl.String,
-            "sign": pl.String,
-            "target": decimal,
-            "actual": decimal,
-            "qual_grade": pl.String,
-            "weight": decimal,
-        },
+            "project": pl.Series([i.owner for i in indicators], dtype=pl.String),
+            "level1": pl.Series([i.level1 for i in indicators], dtype=pl.String),
+            "sign": pl.Series([i.sign for i in indicators], dtype=pl.String),
+            "target": _decimals([i.target for i in indicators]),
+            "actual": _decimals([i.actual for i in indicators]),
+            "qual_grade": pl.Series([i.qual_grade for i in indicators], dtype=pl.String),
+            "weight": _decimals([i.weight for i in indicators]),
+        }
     )
     return project_frame, indicator_frame
+
+
+#: A Decimal's text with at most SCALE decimals and no exponent: parsed exactly by polars.
+_PLAIN = rf"^-?\d{{1,26}}(?:\.\d{{1,{SCALE}}})?$"
+
+
+def _decimals(values: list[Decimal | None]) -> pl.Series:
+    """A ``Decimal(38, 6)`` column of ``values``, exactly.
+
+    Through the values' text (3–4× faster than handing polars the Decimal objects); a
+    column with an exponent or more than 6 decimals takes the slow exact way, which
+    raises :class:`BulkUnsupported` for the latter.
+    """
+    texts = pl.Series([None if v is None else str(v) for v in values], dtype=pl.String)
+    if texts.str.contains(_PLAIN).fill_null(True).all():
+        return texts.str.to_decimal(scale=SCALE)
+    return pl.Series([_exact(v) for v in values], dtype=pl.Decimal(38, SCALE))
 
 
 def _exact(value: Decimal | None) -> Decimal | None:
@@ -403,3 +413,39 @@ def decimal_results(
 
 def _units(value: int | None, places: int) -> Decimal | None:
     return None if value is None else Decimal(value).scaleb(-places)
+
+
+def bulk_totals(
+    framework: Framework, projects: Sequence[Project], indicators: Sequence[Indicator]
+) -> tuple[ProjectTotal, ...]:
+    """Every project's total, grade and completeness, in the order of ``projects``.
+
+    Raises :class:`BulkUnsupported` when the framework or the numbers are outside what
+    this path computes exactly; :func:`jixiao.scoring.score_projects` then scores per item.
+    """
+    from jixiao.scoring.projects import ProjectTotal
+
+    _items(framework)  # refuse an unsupported framework before building any frame
+    frame = score_projects_bulk(framework, *project_frames(projects, indicators))
+    places = framework.places
+    labels = {b.grade: b.label for b in framework.grade_bands}
+    by_code = {
+        code: (total, grade or "", bool(complete))
+        for code, total, grade, complete in frame.select(
+            "project", "total", "grade", "complete"
+        ).iter_rows()
+    }
+    result = []
+    for project in projects:
+        total, grade, complete = by_code[project.code]
+        result.append(
+            ProjectTotal(
+                project.code,
+                project.name,
+                _units(total, places),
+                grade,
+                labels.get(grade, ""),
+                complete,
+            )
+        )
+    return tuple(result)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
@@ -24,6 +25,9 @@ from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.bindings import Resolver, describe, with_project
 from jixiao.scoring.loader import FrameworkError, load_framework
 from jixiao.scoring.model import Framework, ItemScore, Node, RuleSpec, Scorecard, Status
+
+if TYPE_CHECKING:
+    from jixiao.scoring.projects import ProjectScores
 from jixiao.scoring.rules import (
     FLAG_NO_REASON,
     FLAG_NOT_APPLICABLE,
@@ -94,19 +98,33 @@ def _figure_value(value: object) -> Decimal | None:
     return value if isinstance(value, Decimal) else None
 
 
-def score_projects(dataset: Dataset, framework_id: str | Framework) -> list[Scorecard]:
-    """Score every project of ``dataset`` with a ``project`` framework (e.g. ``mof-project-2020``)."""
+def score_projects(
+    dataset: Dataset, framework_id: str | Framework, *, path: str = "auto"
+) -> ProjectScores:
+    """Score every project of ``dataset`` with a ``project`` framework (e.g. ``mof-project-2020``).
+
+    Returns a :class:`~jixiao.scoring.projects.ProjectScores`: a sequence of one
+    :class:`Scorecard` per project, in table order, with every project's total and grade
+    (``.totals``) computed up front. ``path="auto"`` computes the totals with the polars
+    bulk path where it is exact (:mod:`jixiao.scoring.bulk`: the framework's shape, ≤ 6
+    decimals …) and per item otherwise; ``"bulk"`` or ``"per_item"`` force one. Each full
+    scorecard (items, explanations, findings) is built per item when it is read. Both
+    paths are linear in the number of indicators.
+    """
+    from jixiao.scoring.projects import ProjectScores
+
     framework = resolve_framework(framework_id)
     if framework.subject != "project":
         raise FrameworkError([_subject_error(framework, "score_dataset")])
     base = Resolver(dataset)
-    cards = []
-    for project in dataset.projects:
-        run = _Run(framework, with_project(base, project))
-        cards.append(
-            _with_project_findings(_score(run, f"{project.code} {project.name}"), run, project)
-        )
-    return cards
+    return ProjectScores.build(
+        framework, dataset, lambda project: _score_one(framework, base, project), path
+    )
+
+
+def _score_one(framework: Framework, base: Resolver, project: Project) -> Scorecard:
+    run = _Run(framework, with_project(base, project))
+    return _with_project_findings(_score(run, f"{project.code} {project.name}"), run, project)
 
 
 def score_project(
@@ -294,9 +312,11 @@ def _expanded(run: _Run, node: Node) -> tuple[ItemScore, ...]:
 
 def _indicators(run: _Run, source: str, level1: str) -> list[Indicator]:
     dataset, project = run.resolver.dataset, run.resolver.project
-    rows = dataset.project_indicators if source == "project_indicators" else dataset.indicators
+    rows: Sequence[Indicator]
     if source == "project_indicators" and project is not None:
-        rows = tuple(r for r in rows if r.owner == project.code)
+        rows = run.resolver.indicators_by_owner.get(project.code, [])
+    else:
+        rows = dataset.project_indicators if source == "project_indicators" else dataset.indicators
     wanted = level1.removesuffix("指标")
     return [r for r in rows if not level1 or r.level1.removesuffix("指标") == wanted]
 
@@ -390,21 +410,25 @@ def _inputs(
             if source.is_binding
             else source.constant
         )
-        where = describe(source.binding) if source.binding else "常数"
         if value is None or value == []:
             if name in impl.required:
-                missing.append(f"{where}无数据（规则参数 {name}）")
+                missing.append(f"{_where(source.binding)}无数据（规则参数 {name}）")
             values[name] = None
             continue
         typed = impl.any_inputs or name in impl.list_inputs + impl.text_inputs
         if not typed and not isinstance(value, Decimal | ManualScore | bool | list):
-            missing.append(f"{name}（{where} 的值“{value}”不是数字）")
+            missing.append(f"{name}（{_where(source.binding)} 的值“{value}”不是数字）")
             continue
         values[name] = value
     missing += [
         f"{name}（未提供）" for name in impl.required if name not in values and name not in given
     ]
     return values, missing
+
+
+def _where(binding: str) -> str:
+    """Where an input reads from, in words (only needed for a message: not computed otherwise)."""
+    return describe(binding) if binding else "常数"
 
 
 def _leaf_findings(run: _Run, node: Node, spec: RuleSpec, result: RuleResult) -> None:
