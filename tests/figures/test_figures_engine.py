@@ -154,8 +154,8 @@ def test_target_completion_honours_the_direction(
         "goals:\n  - {code: G1, content: 目标}\n"
         f"indicators:\n  - {{owner: G1, {', '.join(fields)}}}\n"
     )
-    assert figs["indicator.G1.1.completion_rate"].json_value == rate
-    assert figs["indicator.G1.1.met"].json_value == met
+    assert figs["indicator.G1.指标.completion_rate"].json_value == rate
+    assert figs["indicator.G1.指标.met"].json_value == met
 
 
 def test_carryover_falls_back_to_the_sum_of_funds() -> None:

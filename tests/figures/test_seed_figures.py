@@ -103,8 +103,8 @@ SEED_FIGURES: list[tuple[str, str]] = [
     ("units.count_institution", "9"),  # the seed says 10 事业单位; its table 1 lists 9
     ("units.change_vs_prior", "-1"),
     # 新增上市科技型企业 90 家 vs 50
-    ("indicator.5.1.completion_rate", "55.56"),
-    ("indicator.5.1.met", "0"),
+    ("indicator.5.新增上市科技型企业数.completion_rate", "55.56"),
+    ("indicator.5.新增上市科技型企业数.met", "0"),
     # 二、(一)(三) 自评得分
     ("score.score_total", "89.56"),
     ("score.2.score", "39.56"),

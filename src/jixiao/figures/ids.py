@@ -1,4 +1,18 @@
-"""The figure ids the engine can produce, for validating bindings before any data exists.
+"""Figure ids: the typed constructors that build them, and the ids the engine can produce.
+
+**Constructors.** Every id of a row of the data is built here (:func:`indicator_id`,
+:func:`indicator_ids`, :func:`project_id`, :func:`score_id`), by the figures areas that
+make the figures and by whoever looks one up (checks, reports), so an id has one spelling.
+An indicator's id names its owner and the indicator's **stable key**, never its position:
+``indicator.<owner>.<key>.<field>``, where ``key`` is the 指标编码 when the row has one,
+otherwise the 三级指标 name — what a person calls the indicator and types into 声明数
+(``indicator.5.新增上市科技型企业数.target``). A ``.`` in it becomes ``·`` (ids are dotted
+paths). Inserting, deleting or reordering other rows changes no id. Two rows of one owner
+with the same key are told apart by their order among themselves: the second is
+``<key>#2``. (The row key of a finding, :func:`jixiao.dataset.keys.indicator_key`, adds
+the owner and the 一级/二级 levels so that it is unique across the whole table.)
+
+**Validation.**
 
 Scoring frameworks, report templates and audit rules name figures by id
 (``figure:three_public.growth.三公经费合计``). :data:`FIGURE_IDS` lists the ids of fixed
@@ -12,11 +26,55 @@ have the 3/5/7-digit shape, so a typo such as ``income.final.事业收入入`` d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import Literal
 
-from jixiao.dataset.model import CARRYOVER_FUNDS, EXPENDITURE_NATURES, UNIT_KINDS
+from jixiao.dataset.model import CARRYOVER_FUNDS, EXPENDITURE_NATURES, UNIT_KINDS, Indicator
 from jixiao.figures.areas.facts import ASSETS, CARRYOVER_VALUES, HEADCOUNT
 from jixiao.figures.trees import codes
+
+IndicatorTable = Literal["indicator", "project_indicator"]
+IndicatorField = Literal["target", "actual", "completion_rate", "met"]
+ProjectField = Literal["budget", "execution_base", "executed", "execution_rate"]
+ScoreField = Literal["points", "score", "deduction"]
+
+
+def indicator_segment(indicator: Indicator) -> str:
+    """The indicator's stable key within its owner, as an id segment (no ``.``)."""
+    return (indicator.code.strip() or indicator.name.strip()).replace(".", "·")
+
+
+def indicator_id(table: IndicatorTable, owner: str, segment: str, field: IndicatorField) -> str:
+    """``indicator.<owner>.<segment>.<field>`` (``segment`` from :func:`indicator_ids`)."""
+    return f"{table}.{owner}.{segment}.{field}"
+
+
+def indicator_ids(
+    table: IndicatorTable, indicators: Iterable[Indicator]
+) -> list[tuple[str, Indicator]]:
+    """``(id base, indicator)`` for each row, in table order: ``indicator.5.KJ-BM-02``.
+
+    The base plus ``.target`` … is the figure id; see the module docstring for the key.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    result = []
+    for ind in indicators:
+        segment = indicator_segment(ind)
+        n = seen[(ind.owner, segment)] = seen.get((ind.owner, segment), 0) + 1
+        unique = segment if n == 1 else f"{segment}#{n}"
+        result.append((f"{table}.{ind.owner}.{unique}", ind))
+    return result
+
+
+def project_id(code: str, field: ProjectField) -> str:
+    """``project.<项目编码>.<field>``."""
+    return f"project.{code}.{field}"
+
+
+def score_id(code: str, field: ScoreField) -> str:
+    """``score.<评分表编码>.<field>`` (the code may itself be dotted: ``score.2.4.deduction``)."""
+    return f"score.{code}.{field}"
 
 
 def _one_of(values: list[str] | tuple[str, ...]) -> str:
@@ -66,7 +124,7 @@ def _patterns() -> tuple[str, ...]:
         rf"expenditure\.economic\.{eco}\.(?:share_of_parent|share_of_nature)\.{nature}\.{_NUMERIC}",
         rf"carryover\.{fund}\.(?:opening|closing|change|change_rate)",
         rf"units\.count\.{_one_of(UNIT_KINDS)}",
-        r"(?:indicator|project_indicator)\..+\.\d+\.(?:target|actual|completion_rate|met)",
+        r"(?:indicator|project_indicator)\..+\.[^.]+\.(?:target|actual|completion_rate|met)",
         r"(?:indicators|project_indicators)\.(?:count|met_count|assessed_count|met_rate)",
         rf"project\.{_FREE}\.(?:budget|execution_base|executed|execution_rate)",
         r"projects\.(?:budget\.total|execution_base\.total|executed\.total|execution_rate)",

@@ -7,7 +7,8 @@ from jixiao.checks.registry import CheckSettings, at, check, pct, plain
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.money import MONEY_AREAS
-from jixiao.figures.areas.targets import execution_base, numbered
+from jixiao.figures.areas.targets import execution_base
+from jixiao.figures.ids import IndicatorTable, indicator_ids, project_id
 from jixiao.figures.trees import item_name, name_of
 from jixiao.findings import Finding, Severity, kind
 from jixiao.lib.money import HUNDRED
@@ -111,7 +112,7 @@ def project_execution(
     minimum = settings.execution_min
     result = []
     for project in dataset.projects:
-        rate = figures.value(f"project.{project.code}.execution_rate")
+        rate = figures.value(project_id(project.code, "execution_rate"))
         if rate is None or rate >= minimum or project.note.strip():
             continue
         base, base_label = execution_base(project)
@@ -130,10 +131,10 @@ def project_execution(
 
 
 def _indicator_findings(
-    prefix: str, table: str, indicators: tuple[Indicator, ...], figures: FigureSet
+    prefix: IndicatorTable, table: str, indicators: tuple[Indicator, ...], figures: FigureSet
 ) -> list[Finding]:
     result = []
-    for base, ind in numbered(indicators, prefix):
+    for base, ind in indicator_ids(prefix, indicators):
         met = figures.value(f"{base}.met")
         if met is None:
             if ind.quantitative and ind.actual is None and ind.horizon != "中期":

@@ -1,8 +1,9 @@
 """Performance targets (部门 and 项目 indicators), projects and the self-scores.
 
-Indicators are numbered within their owner (a 目标编号 or a 项目编码) in table order:
-``indicator.<owner>.<n>.<target|actual|completion_rate|met>`` and
-``project_indicator.<project>.<n>.…``. Completion and met follow the 计算符号 as
+Indicator ids name the owner (a 目标编号 or a 项目编码) and the indicator's stable key
+(:func:`jixiao.figures.ids.indicator_ids`: 指标编码, else 一级/二级/三级指标), never its
+position: ``indicator.<owner>.<key>.<target|actual|completion_rate|met>`` and
+``project_indicator.<project>.<key>.…``. Completion and met follow the 计算符号 as
 :mod:`jixiao.domain.signs` defines it (正向 rate = 完成值 ÷ 指标值, 反向 指标值 ÷ 完成值,
 none with a negative value or a zero base; ＞/＜ strict; 定性 by the 定性完成档次).
 ``met`` is 1 or 0; a missing 完成值 gives ``None`` for both.
@@ -14,20 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+# A module import, not names: ids.py imports this package's facts for its declared ids.
+import jixiao.figures.ids as figure_ids
 from jixiao.dataset.model import Indicator, Project, ScoreItem
 from jixiao.domain.signs import Direction, completion_rate, is_met, sign_of
 from jixiao.figures.engine import Context, area, difference, ratio, stated, summed
 from jixiao.figures.model import Figure
-
-
-def numbered(indicators: Sequence[Indicator], prefix: str) -> list[tuple[str, Indicator]]:
-    """``(id base, indicator)`` with the 1-based position within the owner: ``indicator.1.3``."""
-    counts: dict[str, int] = {}
-    result = []
-    for ind in indicators:
-        counts[ind.owner] = counts.get(ind.owner, 0) + 1
-        result.append((f"{prefix}.{ind.owner}.{counts[ind.owner]}", ind))
-    return result
 
 
 def _places(*values: Decimal | None) -> int:
@@ -92,9 +85,11 @@ def indicator_figures(base: str, ind: Indicator, source: str) -> Iterator[Figure
     )
 
 
-def _indicators(indicators: Sequence[Indicator], prefix: str, sheet: str) -> Iterator[Figure]:
+def _indicators(
+    indicators: Sequence[Indicator], prefix: figure_ids.IndicatorTable, sheet: str
+) -> Iterator[Figure]:
     met_figures = []
-    for base, ind in numbered(indicators, prefix):
+    for base, ind in figure_ids.indicator_ids(prefix, indicators):
         for figure in indicator_figures(base, ind, f"{sheet}[{ind.owner}/{ind.name}]"):
             if figure.id.endswith(".met"):
                 met_figures.append(figure)
@@ -160,26 +155,32 @@ def projects(ctx: Context) -> Iterator[Figure]:
         source = f"项目[{p.code}]"
         base_value, base_label = execution_base(p)
         budget = stated(
-            f"project.{p.code}.budget",
+            figure_ids.project_id(p.code, "budget"),
             f"{p.name}年初预算数",
             p.budget,
             "万元",
             f"{source}.年初预算数",
         )
         base = stated(
-            f"project.{p.code}.execution_base",
+            figure_ids.project_id(p.code, "execution_base"),
             f"{p.name}{base_label}",
             base_value,
             "万元",
             f"{source}.{base_label}",
         )
         executed = stated(
-            f"project.{p.code}.executed", f"{p.name}执行数", p.executed, "万元", f"{source}.执行数"
+            figure_ids.project_id(p.code, "executed"),
+            f"{p.name}执行数",
+            p.executed,
+            "万元",
+            f"{source}.执行数",
         )
         yield budget
         yield base
         yield executed
-        yield ratio(f"project.{p.code}.execution_rate", f"{p.name}预算执行率", executed, base)
+        yield ratio(
+            figure_ids.project_id(p.code, "execution_rate"), f"{p.name}预算执行率", executed, base
+        )
         totals["budget"].append(budget)
         totals["base"].append(base)
         totals["executed"].append(executed)
@@ -211,15 +212,21 @@ def scores(ctx: Context) -> Iterator[Figure]:
         _score_item(item, children, made)
     for item in items:
         for field in ("points", "score", "deduction"):
-            yield made[f"score.{item.code}.{field}"]
+            yield made[figure_ids.score_id(item.code, field)]
     roots = children.get("", [])
     if not roots:
         return
     points = summed(
-        "score.points_total", "自评分值合计", [made[f"score.{r.code}.points"] for r in roots], "分"
+        "score.points_total",
+        "自评分值合计",
+        [made[figure_ids.score_id(r.code, "points")] for r in roots],
+        "分",
     )
     score = summed(
-        "score.score_total", "自评得分合计", [made[f"score.{r.code}.score"] for r in roots], "分"
+        "score.score_total",
+        "自评得分合计",
+        [made[figure_ids.score_id(r.code, "score")] for r in roots],
+        "分",
     )
     yield points
     yield score
@@ -230,23 +237,33 @@ def _score_item(
     item: ScoreItem, children: dict[str, list[ScoreItem]], made: dict[str, Figure]
 ) -> None:
     """Compute ``item`` (after its children) into ``made``."""
-    if f"score.{item.code}.points" in made:
+    if figure_ids.score_id(item.code, "points") in made:
         return
     kids = children.get(item.code, [])
     for kid in kids:
         _score_item(kid, children, made)
-    for field, label in (("points", "分值"), ("score", "自评得分")):
-        fid = f"score.{item.code}.{field}"
+    fields: tuple[tuple[figure_ids.ScoreField, str], ...] = (
+        ("points", "分值"),
+        ("score", "自评得分"),
+    )
+    for field, label in fields:
+        fid = figure_ids.score_id(item.code, field)
         value = getattr(item, field)
         if value is None and kids:
             made[fid] = summed(
-                fid, f"{item.name}{label}", [made[f"score.{k.code}.{field}"] for k in kids], "分"
+                fid,
+                f"{item.name}{label}",
+                [made[figure_ids.score_id(k.code, field)] for k in kids],
+                "分",
             )
         else:
             made[fid] = stated(
                 fid, f"{item.name}{label}", value, "分", f"自评评分[{item.code}].{label}"
             )
-    points, score = made[f"score.{item.code}.points"], made[f"score.{item.code}.score"]
-    made[f"score.{item.code}.deduction"] = difference(
-        f"score.{item.code}.deduction", f"{item.name}扣分", points, score
+    points, score = (
+        made[figure_ids.score_id(item.code, "points")],
+        made[figure_ids.score_id(item.code, "score")],
+    )
+    made[figure_ids.score_id(item.code, "deduction")] = difference(
+        figure_ids.score_id(item.code, "deduction"), f"{item.name}扣分", points, score
     )
