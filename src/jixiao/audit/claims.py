@@ -88,6 +88,23 @@ class Claim:
                 return phase
         return ""
 
+    @cached_property
+    def year(self) -> int | None:
+        """The year this figure is for: the year named nearest before it in its sentence
+        ("2021年度“三公”经费合计支出 20.12 万元"), else earlier in its paragraph, else in its
+        headings ("二、2021年“三公”经费决算情况"). A year a relation compares with ("较2021年度
+        增加") is the other figure's, not this one's."""
+        sentence = self.para.sentence_at(self.q.start)
+        for text in (
+            self.para.text[sentence.start : self.q.start],
+            self.para.text[: sentence.start],
+            *self._headings(),
+        ):
+            year = year_in(text)
+            if year is not None:
+                return year
+        return None
+
     def _headings(self) -> list[str]:
         return [h.title for h in reversed(self.para.trail)]
 
@@ -102,6 +119,17 @@ class Claim:
     def clause_text(self) -> str:
         clause = self.para.clause_at(self.q.start)
         return clause.text
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+#: "较2021年度", "与2020年相比", "比上年": the year of the figure compared with, not of this one.
+_COMPARED_YEAR = re.compile(r"(?:比|较|与|同比|相比)\s*(?:19|20)\d{2}\s*年度?")
+
+
+def year_in(text: str) -> int | None:
+    """The last year named in ``text`` (not one a comparison names), or None."""
+    years = _YEAR.findall(_COMPARED_YEAR.sub("", text))
+    return int(years[-1]) if years else None
 
 
 #: Names of budget *accounts* (一般公共预算收入 is money collected, not a budget figure).

@@ -154,8 +154,16 @@ def build_document(lines: Sequence[str]) -> Document:
 def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     current: Paragraph | None = None
-    for number, raw in enumerate(lines, start=1):
-        original = _strip_markdown(raw.rstrip("\r\n"))
+    runs = _cell_runs(lines)
+    number = 0
+    while number < len(lines):
+        number += 1
+        if number in runs:
+            rows, number = _rebuilt_rows(lines, number, runs[number], len(paragraphs))
+            paragraphs += rows
+            current = paragraphs[-1] if paragraphs else None
+            continue
+        original = _strip_markdown(lines[number - 1].rstrip("\r\n"))
         if not original.strip():
             continue
         for start, end in _chunks(original):
@@ -170,6 +178,79 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             current = _new_paragraph(len(paragraphs), text, original[start:end], number, cells)
             paragraphs.append(current)
     return paragraphs
+
+
+#: A line that is one table cell, as stored web pages give tables: "公务接待费 |", or "|" alone.
+_CELL_LINE = re.compile(r"^\s*[^|\t]{0,80}?\s*\|\s*$")
+_NUMBER_CELL = re.compile(r"^\s*[-+]?\d[\d,]*(?:\.\d+)?\s*%?\s*$")
+
+
+def _cell_runs(lines: Sequence[str]) -> dict[int, int]:
+    """Runs of one-cell lines that read as a table: {first line (1-based): row width}.
+
+    The width is the smallest one (2–8) for which the first row is all names (the header),
+    every later row starts with a name and has a number, and every column holds only numbers
+    or only words. A run that fits no width (merged header cells flattened) stays single cells.
+    """
+    runs: dict[int, int] = {}
+    number = 0
+    while number < len(lines):
+        if not _CELL_LINE.match(lines[number]):
+            number += 1
+            continue
+        end = number
+        while end < len(lines) and _CELL_LINE.match(lines[end]):
+            end += 1
+        cells = [normalize(line).strip().rstrip("|").strip() for line in lines[number:end]]
+        width = next((w for w in range(2, 9) if _fits(cells, w)), None)
+        if width is not None:
+            runs[number + 1] = width
+        number = end
+    return runs
+
+
+def _fits(cells: list[str], width: int) -> bool:
+    if len(cells) < 2 * width or len(cells) % width:
+        return False
+    rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+    if any(not c or _NUMBER_CELL.match(c) for c in rows[0]):
+        return False
+    for row in rows[1:]:
+        if not row[0] or _NUMBER_CELL.match(row[0]) or not any(_NUMBER_CELL.match(c) for c in row):
+            return False
+    for column in range(1, width):
+        kinds = {bool(_NUMBER_CELL.match(r[column])) for r in rows[1:] if r[column]}
+        if len(kinds) > 1:
+            return False
+    return True
+
+
+def _rebuilt_rows(
+    lines: Sequence[str], first: int, width: int, index: int
+) -> tuple[list[Paragraph], int]:
+    """The table rows of a run of one-cell lines starting at line ``first`` (1-based): each
+    row one paragraph whose cells are joined by tabs, every cell keeping its own line."""
+    rows: list[Paragraph] = []
+    number = first
+    while number <= len(lines) and _CELL_LINE.match(lines[number - 1]):
+        cells: list[str] = []
+        offsets: list[int] = []
+        numbers: list[int] = []
+        text = original = ""
+        while len(cells) < width and number <= len(lines) and _CELL_LINE.match(lines[number - 1]):
+            raw = lines[number - 1].strip().rstrip("|").strip()
+            if cells:
+                text += "\t"
+                original += "\t"
+            offsets.append(len(text))
+            numbers.append(number)
+            cells.append(" ".join(normalize(raw).split()) if len(raw) <= 12 else normalize(raw))
+            text += normalize(raw)
+            original += raw
+            number += 1
+        para = Paragraph(index + len(rows), text, original, offsets, numbers, cells=tuple(cells))
+        rows.append(para)
+    return rows, number - 1
 
 
 def _chunks(line: str) -> list[tuple[int, int]]:
@@ -206,6 +287,12 @@ def _cells(text: str) -> tuple[str, ...] | None:
     stripped = text.strip()
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         return tuple(cell.strip() for cell in stripped.strip("|").split("|"))
+    if stripped.endswith("|") and stripped.count(" | ") >= 1:
+        # "项目 | 2022年预算数 | 2023年预算数 |": a row as stored web pages give it.
+        cells = tuple(cell.strip() for cell in stripped.rstrip("|").split("|"))
+        return cells if sum(1 for c in cells if c) >= 2 else None
+    if _CELL_LINE.match(stripped) and stripped != "|":
+        return (stripped.rstrip("|").strip(),)  # one cell on its own line: never prose
     return None
 
 
@@ -268,6 +355,8 @@ def _tables(paragraphs: list[Paragraph]) -> list[Table]:
             if not _MD_RULE.match(paragraphs[index].text):
                 block.append(paragraphs[index])
             index += 1
+        if all(len(row.cells or ()) <= 1 for row in block):
+            continue  # one cell a line that could not be rebuilt into rows: no table
         start = block[0].index if block else index
         tables.append(_table(block, _caption_before(paragraphs, start)))
     return tables

@@ -7,6 +7,7 @@ Finding the groups is separate from checking them because other rules need them 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from jixiao.audit.claims import Claim, ClaimSet
@@ -38,9 +39,53 @@ def find_groups(claims: ClaimSet) -> list[SumGroup]:
             if scope is not None:
                 nested.append(scope)
             if group is not None:
-                groups.append(group)
+                groups += _columns(claims, group)
         groups += _by_class(claims, para, nested)
+        groups += _added_up(claims, para)
     return groups
+
+
+_ADD = re.compile(r"加上(?P<parts>[^。]*?)后[，,]\s*(?=[^。，,；;]*?(?:总计|合计))")
+_SIDE = re.compile(r"收入|支出")
+
+
+def _added_up(claims: ClaimSet, para: Paragraph) -> list[SumGroup]:
+    """ "一般公共预算支出完成 59.69 亿元……加上上解支出 1.4 亿元、……结转下年 3.48 亿元后，
+    支出总计 66.05 亿元": the paragraph's own figure plus the amounts added is the total.
+
+    The figure added to is the paragraph's first amount on the same side (收入 or 支出) as
+    the total; without one the sentence is not read.
+    """
+    found = []
+    for match in _ADD.finditer(para.text):
+        inside = [
+            c
+            for c in claims.in_paragraph(para)
+            if match.start("parts") <= c.q.start < match.end("parts")
+            and c.kind == MONEY
+            and not c.q.approx
+        ]
+        total = next(
+            (c for c in claims.in_paragraph(para) if c.q.start >= match.end() and c.kind == MONEY),
+            None,
+        )
+        if not inside or total is None or total.q.approx:
+            continue
+        if para.sentence_at(total.q.start) != para.sentence_at(match.start()):
+            continue
+        side = _SIDE.findall(total.label)
+        base = next(
+            (
+                c
+                for c in claims.in_paragraph(para)
+                if c.q.start < match.start() and c.primary and c.kind == MONEY
+            ),
+            None,
+        )
+        if base is None or not side or side[-1] not in base.label or base.q.approx:
+            continue
+        found.append(SumGroup(total, [base, *inside], exhaustive=True))
+    return found
 
 
 def _of_which(
@@ -72,6 +117,36 @@ def _of_which(
         if not parts:
             return None, (start, scope_end)
     return SumGroup(total, parts, exhaustive), (start, scope_end)
+
+
+def _columns(claims: ClaimSet, group: SumGroup) -> list[SumGroup]:
+    """ "支出 2.05 万元，年初预算为 2.95 万元。其中：A 0 万元，年初预算为 0 万元；B 2.05 万元，
+    年初预算为 2 万元": each part states several figures, so the breakdown has columns. Each
+    column is summed against the figure of the same name before "其中" (the unnamed first
+    figures against the first one); a column without its total is not read."""
+    labels = Counter(p.label for p in group.parts if p.label)
+    repeated = {label for label, count in labels.items() if count >= 2}
+    if not repeated:
+        return [group]
+    total = group.total
+    sentence = total.para.sentence_at(total.q.start)
+    heads = [
+        c
+        for c in claims.in_paragraph(total.para)
+        if sentence.start <= c.q.start <= total.q.start and c.listed and c.same_measure(total)
+    ]
+    found = []
+    lead_parts = [p for p in group.parts if p.label not in repeated]
+    lead = next((h for h in heads if h.label not in repeated), None)
+    if lead is not None and len(lead_parts) >= 2:
+        found.append(SumGroup(lead, lead_parts, _says_all(lead, lead_parts)))
+    for label in sorted(repeated):
+        named = {h.q.value: h for h in heads if h.label == label}
+        parts = [p for p in group.parts if p.label == label]
+        if len(named) == 1:
+            head = next(iter(named.values()))
+            found.append(SumGroup(head, parts, _says_all(head, parts)))
+    return found
 
 
 def _parallel_sentences(claims: ClaimSet, para: Paragraph, first: Claim, after: int) -> list[Claim]:

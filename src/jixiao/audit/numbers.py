@@ -99,9 +99,12 @@ class Quantity:
     @property
     def ulp(self) -> Decimal:
         """One unit of the last printed digit, in the canonical unit; 0 for a whole count
-        ("590 人" is exact, while "7.6 万家" and every amount are rounded to what is printed)."""
+        ("590 人" is exact, while "7.6 万家" and every amount are rounded to what is printed)
+        and for a plain 0."""
         if self.kind == COUNT and self.scale == 1 and self.places == 0:
             return Decimal(0)
+        if self.printed == 0 and self.places == 0:
+            return Decimal(0)  # "0 万元" is none at all: nobody writes 0 for 0.4
         return quantum(self.places) * self.scale
 
     @property
@@ -120,16 +123,71 @@ def places_of(number: str) -> int:
     return len(number.partition(".")[2])
 
 
+#: "收、支总计各是 4125.49、4143.91 万元", "分别为 12、15 万元": numbers listed after 各/分别
+#: share the unit printed after the last one. A "," between them is a list separator only when
+#: it cannot be a thousands separator (not followed by exactly three digits).
+_LIST_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_LIST_SEP = r"(?:\s*[、，；]\s*|,(?!\d{3}(?!\d))\s*|\s*(?:和|与|及)\s*)"
+_SHARED_UNIT = re.compile(
+    r"(?:各|分别)(?:是|为|达|达到|减少|增加|下降|增长|上升|降低|提高|节约)?\s*"
+    rf"(?P<list>{_LIST_NUM}(?:{_LIST_SEP}{_LIST_NUM})+)\s*"
+    rf"(?P<unit>{_MONEY_RE}|%|个百分点|分(?![钟之别类期析配布支值项数])|{_COUNT_RE})"
+)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every number with a unit in ``text`` (already :func:`normalize`\\ d), in order."""
     found = [q for m in _TOKEN.finditer(text) if (q := _arabic(m, text)) is not None]
     taken = {q.start for q in found}
+    for q in _shared_unit(text):
+        if q.start not in taken:
+            found.append(q)
+            taken.add(q.start)
     found += [
         q
         for m in _CN_TOKEN.finditer(text)
         if (q := _chinese(m, text)) is not None and q.start not in taken
     ]
     return sorted(found, key=lambda q: q.start)
+
+
+def _shared_unit(text: str) -> list[Quantity]:
+    """The numbers of a "各是 A、B 万元" list, each with the unit printed after the last."""
+    found = []
+    for match in _SHARED_UNIT.finditer(text):
+        unit = match.group("unit")
+        kind, scale = _unit_kind(unit)
+        offset = match.start("list")
+        items = list(re.finditer(_LIST_NUM, match.group("list")))
+        for index, item in enumerate(items):
+            printed = parse_decimal(item.group(0))
+            if printed is None:
+                continue
+            start = offset + item.start()
+            end = match.end() if index == len(items) - 1 else offset + item.end()
+            found.append(
+                Quantity(
+                    start,
+                    end,
+                    kind,
+                    unit,
+                    printed,
+                    scale,
+                    places_of(item.group(0)),
+                    _is_approx(text, match.start(), match.start()),
+                )
+            )
+    return found
+
+
+def _unit_kind(unit: str) -> tuple[str, Decimal]:
+    if unit in MONEY_UNITS:
+        return MONEY, MONEY_UNITS[unit]
+    if unit in ("%", "个百分点"):
+        return PERCENT, Decimal(1)
+    if unit == "分":
+        return SCORE, Decimal(1)
+    return COUNT, Decimal(1)
 
 
 def _arabic(match: re.Match[str], text: str) -> Quantity | None:

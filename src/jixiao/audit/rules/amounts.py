@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.audit.claims import BUDGET, PRIOR, Claim, similarity
+from jixiao.audit.claims import BUDGET, PRIOR, Claim, lcs, similarity, year_in
 from jixiao.audit.document import Paragraph
 from jixiao.audit.engine import Audit
 from jixiao.audit.groups import group_of
-from jixiao.audit.numbers import COUNT, MONEY, PERCENT
+from jixiao.audit.numbers import COUNT, MONEY, PERCENT, Quantity
 from jixiao.audit.rules.base import (
     E,
     W,
@@ -24,7 +24,7 @@ from jixiao.audit.rules.base import (
     show,
     slack,
 )
-from jixiao.audit.verify import judge_amount, judge_growth, judge_percent
+from jixiao.audit.verify import Verdict, judge_amount, judge_growth, judge_percent
 from jixiao.lib.money import (
     HUNDRED,
     round_half_up,
@@ -92,7 +92,14 @@ _TOTAL_WORDS = re.compile(
 
 @rule("share", "占比")
 def check_shares(audit: Audit) -> None:
-    """ "A a 万元，占总收入 p%", "占比 p%": the share recomputed against the candidate bases."""
+    """ "A a 万元，占总收入 p%", "占比 p%": the share recomputed against its parent.
+
+    Precision first: the parent is the base the sentence names ("占项目支出"), the total the
+    figure is a part of ("合计 X，其中：A a，占 p%"), or the sum of its siblings when the
+    shares listed with it add up to 100 % ("A a，占 p%；B b，占 q%"). Larger figures nearby
+    are only tried as the writer's other possible meaning: they can confirm a share, never
+    condemn it. Without a parent the share is not checked.
+    """
     for claim in percent_claims(audit):
         match = SHARE_PREFIX.search(claim.prefix)
         if not match or "预算" in (match.group("base") or ""):
@@ -100,19 +107,19 @@ def check_shares(audit: Audit) -> None:
         numerator = figure_before(audit, claim)
         if numerator is None:
             continue
-        bases = _share_bases(audit, numerator, (match.group("base") or "").strip())
+        parents, others = _share_bases(audit, claim, numerator, (match.group("base") or "").strip())
         results = [
-            (b, v) for b in bases if (v := judge_percent(claim.q, numerator.q, b.q)) is not None
+            (b, v) for b in parents + others if (v := _judge_share(claim, numerator, b)) is not None
         ]
         best = first_verdict(results)
-        if best is None:
+        if best is None or (not any(b is best[0] for b in parents) and not best[1].ok):
             continue
-        audit.mark(claim, numerator, best[0])
+        audit.mark(claim, numerator, *(() if isinstance(best[0], Derived) else (best[0],)))
         base, verdict = best
         if verdict.ok:
             continue
-        others = (
-            "；另试基数：" + "、".join(named(b) for b, _ in results[1:]) + "，亦不符"
+        others_text = (
+            "；另试基数：" + "、".join(_named_base(b) for b, _ in results[1:]) + "，亦不符"
             if len(results) > 1
             else ""
         )
@@ -121,27 +128,124 @@ def check_shares(audit: Audit) -> None:
             verdict.severity or E,
             claim,
             verdict.expected,
-            f"以{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
-            f"{plain(numerator.q.value / base.q.value * HUNDRED)}%{others}",
+            f"以{_named_base(base)}为基数：{show(numerator)} ÷ {_show_base(base)} × 100% = "
+            f"{plain(numerator.q.value / base.q.value * HUNDRED)}%{others_text}",
         )
 
 
-def _share_bases(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
+@dataclass(eq=False)
+class Derived:
+    """A total the text never prints: the sum of the figures it is made of."""
+
+    q: Quantity
+    parts: list[Claim]
+    label: str = "各分项之和"
+
+
+def _judge_share(claim: Claim, numerator: Claim, base: Claim | Derived) -> Verdict | None:
+    return judge_percent(claim.q, numerator.q, base.q)
+
+
+def _named_base(base: Claim | Derived) -> str:
+    if isinstance(base, Derived):
+        terms = " + ".join(show(p) for p in base.parts)
+        return f"各并列项之和（{terms}）{plain(base.q.value / base.q.scale)} {base.q.unit}"
+    return named(base)
+
+
+def _show_base(base: Claim | Derived) -> str:
+    if isinstance(base, Derived):
+        return f"{plain(base.q.value / base.q.scale)} {base.q.unit}"
+    return show(base)
+
+
+def _share_bases(
+    audit: Audit, claim: Claim, numerator: Claim, base_label: str
+) -> tuple[list[Claim | Derived], list[Claim | Derived]]:
+    """(the parents the text gives, other bases a writer may have meant)."""
     group = group_of(groups(audit), numerator)
-    enclosing = [group.total] if group else []
+    enclosing: list[Claim | Derived] = [group.total] if group else []
     if base_label and not _TOTAL_WORDS.match(base_label):
-        return _labelled(audit, numerator, base_label)
+        return list(_labelled(audit, numerator, base_label)), []
+    run = share_run(audit, claim)
+    derived = _derived_parent(run)
+    parents = enclosing + ([derived] if derived is not None else [])
     if base_label:
-        return enclosing
-    nearby = [
+        return parents, []
+    siblings = {id(n) for _, n in run}
+    nearby: list[Claim | Derived] = [
         c
         for c in audit.claims.before(numerator)
         if c.primary
         and c.same_measure(numerator)
         and c.q.value > numerator.q.value
         and c not in enclosing
+        and id(c) not in siblings
     ]
-    return enclosing + nearby[:2]
+    return parents, nearby[:2]
+
+
+def share_run(audit: Audit, claim: Claim) -> list[tuple[Claim, Claim]]:
+    """The shares listed with ``claim`` in its sentence, as (share, its figure): "A a，占 p%；
+    B b，占 q%；…", each with no base of its own, none inside another's "其中"."""
+    cached = audit.cache.setdefault("share-runs", {})
+    assert isinstance(cached, dict)
+    if claim.id in cached:
+        return cached[claim.id]  # type: ignore[no-any-return]
+    para = claim.para
+    sentence = para.sentence_at(claim.q.start)
+    run: list[tuple[Claim, Claim]] = []
+    for other in audit.claims.in_paragraph(para):
+        if not sentence.start <= other.q.start < sentence.end or other.kind != PERCENT:
+            continue
+        match = SHARE_PREFIX.search(other.prefix)
+        if other.q.approx or not match or (match.group("base") or "").strip():
+            continue
+        figure = figure_before(audit, other)
+        if figure is None or para.in_parens(other.q.start):
+            continue
+        if run and "其中" in para.text[run[-1][0].q.end : figure.q.start]:
+            if any(c is claim for c, _ in run):
+                break
+            run = []  # a breakdown of the previous item starts a new list
+        run.append((other, figure))
+    if not any(c is claim for c, _ in run) or len(run) < 2:
+        run = []
+    for share, _ in run:
+        cached[share.id] = run
+    cached.setdefault(claim.id, run)
+    return run
+
+
+def _derived_parent(run: list[tuple[Claim, Claim]]) -> Derived | None:
+    """The sum of the siblings as their parent: when their shares add up to 100 %, or when
+    every share but one is right against that sum (one of them at least not zero)."""
+    if len(run) < 2 or any(not f.same_measure(run[0][1]) for _, f in run):
+        return None
+    figures = [f for _, f in run]
+    total = sum((f.q.value for f in figures), Decimal(0))
+    if total <= 0:
+        return None
+    unit = figures[0].q
+    places = max(f.q.places for f in figures)
+    derived = Derived(
+        Quantity(
+            unit.start, unit.end, unit.kind, unit.unit, total / unit.scale, unit.scale, places
+        ),
+        figures,
+    )
+    shares = sum((s.q.value for s, _ in run), Decimal(0))
+    if abs(shares - HUNDRED) <= shares_tolerance([s for s, _ in run]):
+        return derived
+    verdicts = [(s, judge_percent(s.q, f.q, derived.q)) for s, f in run]
+    wrong = [s for s, v in verdicts if v is None or not v.ok]
+    confirmed = [s for s, v in verdicts if v is not None and v.ok and s.q.value > 0]
+    return derived if len(wrong) == 1 and confirmed else None
+
+
+def shares_tolerance(shares: list[Claim]) -> Decimal:
+    """How far rounded shares of one whole may add up away from 100 %."""
+    return sum((s.q.ulp / 2 for s in shares), Decimal(0)) + Decimal("0.005")
 
 
 def _labelled(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
@@ -332,6 +436,73 @@ def check_changes(audit: Audit) -> None:
             change = _read_change(audit, para, match.start(), match.end())
             if change is not None:
                 _verify_change(audit, change)
+    for change in _paired_changes(audit):
+        _verify_change(audit, change)
+
+
+_EACH = re.compile(r"各(?:自)?(?:(?P<is>是|为|达)|(?P<dir>增加|增长|上升|提高|减少|下降|降低))")
+_EACH_SUBJECT_NOISE = re.compile(r"^.*相比|^.*同比|\d{4}\s*年度?|[\s，,：:]")
+
+
+def _paired_changes(audit: Audit) -> list[Change]:
+    """ "收、支总计各是 A、B 万元。与上年相比，收、支总计各减少 C、D 万元，各下降 p%、q%":
+    values paired by position (各), this year's from the "各是" list of the same subject."""
+    stated: dict[str, list[Claim]] = {}
+    changes: list[Change] = []
+    for para in audit.doc.body():
+        for match in _EACH.finditer(para.text):
+            values = _list_after(audit, para, match.end())
+            if len(values) < 2:
+                continue
+            clause = para.clause_at(match.start())
+            subject = _EACH_SUBJECT_NOISE.sub("", para.text[clause.start : match.start()])
+            if match.group("is"):
+                if subject:
+                    stated[subject] = values
+                continue
+            if not subject or values[0].kind == PERCENT:
+                continue
+            currents = stated.get(subject)
+            if currents is None or len(currents) != len(values):
+                continue
+            if not all(c.same_measure(v) for c, v in zip(currents, values, strict=True)):
+                continue
+            rates = _rates_after(audit, para, values[-1])
+            up = match.group("dir") in _UP
+            for index, (current, delta) in enumerate(zip(currents, values, strict=True)):
+                change = Change(match.start(), current=current, delta=delta, up=up)
+                if len(rates) == len(values):
+                    change.rate = rates[index]
+                changes.append(change)
+    return changes
+
+
+def _list_after(audit: Audit, para: Paragraph, offset: int) -> list[Claim]:
+    """The claims listed right after ``offset``, one after the other ("A、B 万元")."""
+    values: list[Claim] = []
+    position = offset
+    for claim in audit.claims.in_paragraph(para):
+        if claim.q.start < offset:
+            continue
+        gap = para.text[position : claim.q.start]
+        if gap.strip(" 、，,和与及") or claim.q.approx:
+            break
+        if values and not claim.same_measure(values[0]):
+            break
+        values.append(claim)
+        position = claim.q.end
+    return values
+
+
+def _rates_after(audit: Audit, para: Paragraph, last: Claim) -> list[Claim]:
+    """ "…，各下降 p%、q%" right after a paired change."""
+    match = re.compile(r"\s*[，,]?\s*各(?:自)?(?:增长|下降|增加|减少|上升|降低)(?:了|为)?").match(
+        para.text, last.q.end
+    )
+    if match is None:
+        return []
+    rates = _list_after(audit, para, match.end())
+    return rates if rates and rates[0].kind == PERCENT and rates[0].q.unit == "%" else []
 
 
 def _read_change(audit: Audit, para: Paragraph, start: int, end: int) -> Change | None:
@@ -356,7 +527,9 @@ def _read_change(audit: Audit, para: Paragraph, start: int, end: int) -> Change 
     if change.delta is None and change.rate is None:
         return None
     measure = change.delta or change.prior
-    change.current = _current_of(audit, para, start, measure)
+    change.current, prior = _sides(audit, para, start, end, measure)
+    if change.prior is None:
+        change.prior = prior
     return change
 
 
@@ -372,6 +545,20 @@ def _is_rate(para: Paragraph, claim: Claim, start: int) -> bool:
 
 def _current_of(audit: Audit, para: Paragraph, start: int, measure: Claim | None) -> Claim | None:
     """This year's figure: the last one before 比 in the sentence, or the quoted subject's."""
+    return _sides(audit, para, start, start, measure)[0]
+
+
+def _sides(
+    audit: Audit, para: Paragraph, start: int, end: int, measure: Claim | None
+) -> tuple[Claim | None, Claim | None]:
+    """(this year's figure, last year's figure when the document states it) of a change.
+
+    A clause with its own subject ("其中公务接待较上年同期减少 0.58 万元") is about that
+    subject: its figures are those of the same name stated for this year and for the year
+    compared with ("2022年…公务接待 11.8 万元", "2021年…公务接待 12.39 万元"), each used only
+    when exactly one value fits. A clause without one ("…60.00 万元，较上年增加 10.00 万元")
+    is about the sentence's last figure before it, or the quoted subject of the sentence.
+    """
     sentence = para.sentence_at(start)
     before = [
         c
@@ -380,12 +567,79 @@ def _current_of(audit: Audit, para: Paragraph, start: int, measure: Claim | None
         and c.primary
         and (measure is None or c.same_measure(measure))
     ]
-    if before:
-        return before[-1]
-    subject = _QUOTED.findall(para.text[sentence.start : start])
-    if not subject or measure is None:
-        return None
-    return _by_label(audit, subject[-1], measure)
+    subject = change_subject(para, start)
+    if not subject:
+        if before:
+            return before[-1], None
+        quoted = _QUOTED.findall(para.text[sentence.start : start])
+        if not quoted or measure is None:
+            return None, None
+        return _by_label(audit, quoted[-1], measure), None
+    named_here = [c for c in before if _names(c, subject)]
+    if named_here:
+        return named_here[-1], None
+    if measure is None:
+        return None, None
+    year = year_in(para.text[sentence.start : start]) or year_in(para.text[: sentence.start])
+    if year is None:
+        year = next((y for h in reversed(para.trail) if (y := year_in(h.title))), None)
+    compared = _COMPARED_YEAR.search(para.text[start:end])
+    prior_year = int(compared.group(1)) if compared else (year - 1 if year else None)
+    current = _unique_named(audit, subject, measure, year, prior=False)
+    prior = _unique_named(audit, subject, measure, prior_year, prior=True) if year else None
+    return current, prior
+
+
+_SUBJECT_NOISE = re.compile(
+    r"^.*其中[：:]?|按|同口径|口径|同期|与|相比|全年|(?:本|当|今)年度?|[“”\"（）()：:\s]|\d{4}\s*年度?"
+)
+_COMPARED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def change_subject(para: Paragraph, start: int) -> str:
+    """The words a change clause is about ("其中公务接待较上年…" → "公务接待"), or ""."""
+    clause = para.clause_at(start)
+    text = para.text[clause.start : start]
+    quoted = _QUOTED.findall(text)
+    if quoted and _SUBJECT_NOISE.sub("", text[text.rfind(quoted[-1]) + len(quoted[-1]) :]) == "":
+        text = quoted[-1]  # "“三公”经费支出中“因公出国（境）费”本年度比上年度…": the last name
+    words = _SUBJECT_NOISE.sub("", text)
+    return words if len(re.findall(r"[\u4e00-\u9fff]", words)) >= 2 else ""
+
+
+def _core(text: str) -> str:
+    return re.sub(r"决算|预算|年初|执行数?|实际|合计|总计|共计|[“”\"（）()]", "", text)
+
+
+def _names(claim: Claim, subject: str) -> bool:
+    """The claim is a figure of ``subject``: one name holds the other, phase words aside."""
+    label, wanted = _core(claim.label), _core(subject)
+    if len(label) < 2 or len(wanted) < 2:
+        return False
+    if label == wanted:
+        return True
+    shared = lcs(
+        label, wanted
+    )  # in order, gaps allowed: 公务用车运行维护费 ↔ 公务用车购置及运行维护费
+    return shared >= 3 and shared == min(len(label), len(wanted))
+
+
+def _unique_named(
+    audit: Audit, subject: str, like: Claim, year: int | None, *, prior: bool
+) -> Claim | None:
+    """The one figure of ``subject`` for ``year`` (one value), or None rather than a guess."""
+    found: dict[Decimal, Claim] = {}
+    for other in audit.claims.claims:
+        if not other.listed or other.q.approx or not other.same_measure(like):
+            continue
+        if year is not None:
+            if other.year != year:
+                continue
+        elif prior or other.phase in (BUDGET, PRIOR):
+            continue
+        if _names(other, subject):
+            found.setdefault(other.q.value, other)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _by_label(audit: Audit, label: str, like: Claim) -> Claim | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TypeVar
 
 from jixiao.audit.claims import Claim
 from jixiao.audit.engine import Audit, Rule
@@ -21,6 +22,7 @@ E = Severity.ERROR
 W = Severity.WARNING
 
 RULES: list[Rule] = []
+B = TypeVar("B")
 
 
 def rule(
@@ -95,7 +97,7 @@ def figure_before(
     return None
 
 
-def first_verdict(results: list[tuple[Claim, Verdict]]) -> tuple[Claim, Verdict] | None:
+def first_verdict(results: list[tuple[B, Verdict]]) -> tuple[B, Verdict] | None:
     """Any base that makes the statement right wins; otherwise the first (most likely) base."""
     if not results:
         return None

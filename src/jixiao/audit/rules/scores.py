@@ -368,6 +368,24 @@ def _omissions(
 
 # --------------------------------------------------------------------------- 等级
 
+
+def _score_beside(audit: Audit, para: Paragraph, offset: int, items: set[int]) -> Claim | None:
+    """ "自评得分为 85 分，评价等级为优秀": the score the sentence gives right before its grade
+    (not an item's own 得分), when the report states no total elsewhere."""
+    sentence = para.sentence_at(offset)
+    scores = [
+        c
+        for c in audit.claims.in_paragraph(para)
+        if sentence.start <= c.q.start < offset
+        and c.kind == SCORE
+        and not c.q.approx
+        and id(c) not in items
+        and re.search(r"得分|总分|评分|分数", c.prefix)
+        and not re.search(r"分值|满分|扣", c.prefix)
+    ]
+    return scores[-1] if len(scores) == 1 else None
+
+
 _GRADE = re.compile(
     r"(?:自评|评价|评定|考核|绩效)(?:结果|等级)?(?:为|是|评定为|评为|属于|达到)\s*[“\"]?\s*(优秀|良好|中等|合格|较差|差|优|良|中)\s*[”\"]?\s*(等级|等次|档次|级)?"
 )
@@ -383,12 +401,14 @@ GRADE_BANDS: tuple[tuple[Decimal, str, frozenset[str]], ...] = (
 @rule("grade", "等级与总分")
 def check_grades(audit: Audit) -> None:
     """ "自评为优秀等级" against the total score, by the national bands (a province may differ)."""
-    total = scorecard(audit).total
-    if total is None:
-        return
+    card = scorecard(audit)
+    items = {id(item.score) for item in card.items} | {id(item.points) for item in card.items}
     for para in audit.doc.body():
         for match in _GRADE.finditer(para.text):
             audit.extra_claims += 1
+            total = card.total or _score_beside(audit, para, match.start(), items)
+            if total is None:
+                continue
             audit.extra_checked += 1
             band = next(b for b in GRADE_BANDS if total.q.value >= b[0])
             if match.group(1) not in band[2]:

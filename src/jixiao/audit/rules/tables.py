@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from jixiao.audit.document import Paragraph, Table
@@ -35,7 +35,7 @@ def check_tables(audit: Audit) -> None:
     each ratio and share cell recomputed from its row, the 合计 row from the rows above it."""
     for table in audit.doc.tables:
         if table.rows and all(not r.quoting for r in table.rows):
-            grid = [_numeric_cells(row) for row in table.rows]
+            grid = _column_precision([_numeric_cells(row) for row in table.rows])
             _check_table_ratios(audit, table, grid)
             _check_table_shares(audit, table, grid)
             _check_table_total(audit, table, grid)
@@ -55,6 +55,25 @@ def _numeric_cells(row: Paragraph) -> list[Cell | None]:
         q = Quantity(start, start + len(text), MONEY, "", value, Decimal(1), places_of(text))
         cells.append(Cell(row, q))
     return cells
+
+
+def _column_precision(grid: list[list[Cell | None]]) -> list[list[Cell | None]]:
+    """A column prints one precision; a cell with fewer decimals lost its trailing zeros
+    ("16" under "14.8" is 16.0, as a spreadsheet's General format or a web page prints it)."""
+    width = max((len(row) for row in grid), default=0)
+    places = [
+        max((cell.q.places for row in grid if c < len(row) and (cell := row[c])), default=0)
+        for c in range(width)
+    ]
+    return [
+        [
+            Cell(cell.row, replace(cell.q, places=max(cell.q.places, places[c])))
+            if cell is not None
+            else None
+            for c, cell in enumerate(row)
+        ]
+        for row in grid
+    ]
 
 
 def _column(table_header: tuple[str, ...], name: str) -> int | None:
@@ -97,9 +116,7 @@ def _check_table_ratios(audit: Audit, table: Table, grid: list[list[Cell | None]
 
 
 def _check_table_shares(audit: Audit, table: Table, grid: list[list[Cell | None]]) -> None:
-    total_row = next(
-        (i for i, r in enumerate(table.rows) if r.cells and _TOTAL_ROW.match(r.cells[0])), None
-    )
+    total_row = _total_row(table)
     if total_row is None:
         return
     for column, header in enumerate(table.header):
@@ -147,21 +164,50 @@ def _share_matches(
 
 
 def _check_table_total(audit: Audit, table: Table, grid: list[list[Cell | None]]) -> None:
-    total_row = next(
-        (i for i, r in enumerate(table.rows) if r.cells and _TOTAL_ROW.match(r.cells[0])), None
-    )
-    if total_row is None or total_row == 0:
+    """The 合计 row against the rows above it, or below it when it heads the table."""
+    total_row = _total_row(table)
+    if total_row is None or (total_row == 0 and len(grid) < 3):
         return
+    rows = range(total_row) if total_row else range(1, _block_end(table))
     for column, header in enumerate(table.header):
         total = _at(grid, total_row, column)
-        if total is None or "%" in header:
+        if total is None or "%" in header or not _amount_column(header):
             continue
-        cells = [_at(grid, i, column) for i in range(total_row)]
+        cells = [_at(grid, i, column) for i in rows]
+        if any(c is None for c in cells) and total_row == 0:
+            continue  # a blank under a leading 合计: not a column of parts
         parts = _top_level(cells)
         exact = sum((c.q.value for c in parts), Decimal(0))
         verdict = judge_amount(total.q, exact, rounding_slack(*(c.q for c in parts)))
         terms = " + ".join(c.q.text for c in parts)
         _judge_cell(audit, table, total, verdict, f"{terms}（“{header}”列）")
+
+
+def _total_row(table: Table) -> int | None:
+    return next(
+        (
+            i
+            for i, r in enumerate(table.rows)
+            if r.cells and _TOTAL_ROW.match(re.sub(r"\s", "", r.cells[0]))
+        ),
+        None,
+    )
+
+
+def _block_end(table: Table) -> int:
+    """Rows under a leading 合计 up to the next total row (a second table run together)."""
+    for index, row in enumerate(table.rows[1:], start=1):
+        if row.cells and _TOTAL_ROW.match(re.sub(r"\s", "", row.cells[0])):
+            return index
+    return len(table.rows)
+
+
+#: Columns of change ("增减", "增长率") do not add up like amounts.
+_NOT_ADDITIVE = re.compile(r"增减|增长|下降|变动|比上年|率|比例|%|序号|编码|代码")
+
+
+def _amount_column(header: str) -> bool:
+    return not _NOT_ADDITIVE.search(header)
 
 
 def _top_level(cells: list[Cell | None]) -> list[Cell]:
