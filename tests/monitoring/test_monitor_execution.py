@@ -106,6 +106,10 @@ def test_bad_lines_are_findings_with_their_place(
     assert found, [f.message for f in report.findings]
     assert words in found[0].message
     assert found[0].place == ("执行进度" if code == "monitor.after_period" else "执行进度!A99")
+    where = found[0].location
+    assert where.table == "execution"
+    if code != "monitor.after_period":  # a line: its stable key, not its position
+        assert where.row == f"{line.period}|{line.unit}|{line.project}"
 
 
 def test_unknown_project_codes_stop_the_load_with_the_place() -> None:

@@ -70,7 +70,7 @@ def test_monitor_json_ranks_by_lag() -> None:
     assert document["interviews"] == ["163002", "163061", "163004"]  # ranked by lag at June
     # data after the report month are left out with a note, not silently used
     (note,) = [f for f in document["findings"] if f["code"] == "monitor.after_period"]
-    assert note["values"] == {"lines": "22"}
+    assert note["values"] == {"lines": "22", "period": "2023-06"}
 
 
 @pytest.mark.parametrize("period", ["2023-13", "2023/06", "六月"])

@@ -220,3 +220,25 @@ def test_set_too_low_follows_the_domain_policy(
     )
     review = review_targets(Dataset(indicators=(indicator,)), IndicatorLibrary())
     assert any(f.code == "target.set_too_low" for f in review.findings) is flagged
+
+
+def test_a_targets_findings_point_at_its_row_and_field(
+    targets_dataset: Dataset, library_with_history: IndicatorLibrary
+) -> None:
+    review = review_targets(targets_dataset, library_with_history)
+    (low,) = [f for f in review.findings if f.code == "target.low_history"]
+    assert (low.location.table, low.location.column) == ("indicators", "target")
+    assert low.location.row.endswith("/新增上市科技型企业数")
+    assert low.values["target"] == "90" and low.values["last_actual"] == "100"
+    (incomplete,) = [f for f in review.findings if f.code == "target.incomplete"]
+    assert (incomplete.location.table, incomplete.location.row) == ("projects", "P2")
+
+
+def test_every_review_finding_is_of_a_declared_kind(
+    targets_dataset: Dataset, library_with_history: IndicatorLibrary
+) -> None:
+    from jixiao.findings import KINDS
+
+    review = review_targets(targets_dataset, library_with_history)
+    assert {f.code for f in review.findings} <= set(KINDS)
+    assert all(KINDS[f.code].severity is f.severity for f in review.findings)

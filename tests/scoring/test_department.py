@@ -257,3 +257,27 @@ def test_it_checks_the_departments_scorecard_against_the_framework() -> None:
     # 40 ≠ 6 + 3.42 and “预算编制 has a deduction” are the checks' (score.children_mismatch …)
     assert not codes & {"scoring.self_score_sum", "scoring.deducted_mismatch"}
     assert "scoring.missing_data" in codes and card.grade == ""  # most leaves have no score
+
+
+def test_findings_point_at_the_row_they_are_about(card: Scorecard) -> None:
+    """An item generated from an indicator points at that indicator's row; others at the item."""
+    missing = [f for f in card.findings if f.code == "scoring.missing_data"]
+    indicator = next(f for f in missing if "核心技术突破数" in f.message)
+    assert (indicator.location.table, indicator.location.row) == (
+        "indicators",
+        "2/产出指标/数量指标/核心技术突破数",
+    )
+    assert indicator.location.source.endswith("gdstc-2023.yaml:247")
+    grade = next(f for f in card.findings if f.code == "scoring.grade_mismatch")
+    assert (grade.location.table, grade.location.column) == ("self_evaluation", "stated_grade")
+    assert grade.values["stated"] == "优秀" and grade.values["total"] == "89.56"
+
+
+def test_every_scoring_finding_is_of_a_declared_kind(card: Scorecard) -> None:
+    from jixiao.findings import KINDS
+
+    assert card.findings
+    for found in card.findings:
+        declared = KINDS[found.code]
+        assert declared.severity is found.severity
+        assert found.message == declared.at(found.location, **found.values).message

@@ -67,7 +67,14 @@ def test_it_keeps_missing_data_apart_from_zero(cards: dict[str, Scorecard]) -> N
 
 def test_it_reports_a_stated_project_score_that_differs(cards: dict[str, Scorecard]) -> None:
     found = [f for f in cards["P1"].findings if f.code == "scoring.project_total_mismatch"]
-    assert found and found[0].values == {"stated": "95", "computed": "94.95"}
+    assert found and found[0].values == {
+        "project": "科技创新平台建设",
+        "stated": "95",
+        "computed": "94.95",
+    }
+    where = found[0].location
+    assert (where.table, where.row, where.column) == ("projects", "P1", "self_score")
+    assert where.source.endswith("projects.yaml:7")
 
 
 def test_every_score_is_explained_in_chinese(cards: dict[str, Scorecard]) -> None:

@@ -21,12 +21,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
+from string import Formatter
 from typing import Any
 
 import polars as pl
 
+from jixiao.dataset.keys import row_key
 from jixiao.dataset.model import Dataset
-from jixiao.findings import Finding, Location, Severity, value_text
+from jixiao.findings import Finding, FindingKind, Location, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
 from jixiao.monitoring.frames import DECIMAL, bulk_work, decimal_series
 from jixiao.monitoring.settings import WarningLines
@@ -228,6 +230,75 @@ def _plain(value: object) -> object:
     return format(normalize(value), "f") if isinstance(value, Decimal) else value
 
 
+_LINE = Location(table="execution", source="执行进度")  #: the table as a whole
+BAD_PERIOD = kind(
+    "monitor.bad_period",
+    Severity.ERROR,
+    "月份“{period}”应为 YYYY-MM 格式（如 2023-06），该行未计入",
+    "月份格式错误",
+)
+FUTURE_MONTH = kind(
+    "monitor.future_month",
+    Severity.WARNING,
+    "月份“{period}”在今天（{today}）之后，是未来月份，该行未计入",
+    "未来月份",
+)
+OTHER_YEAR = kind(
+    "monitor.other_year",
+    Severity.WARNING,
+    "月份“{period}”不属于 {year} 年度，该行未计入",
+    "其他年度",
+)
+AFTER_PERIOD = kind(
+    "monitor.after_period",
+    Severity.INFO,
+    "{lines} 行执行数据的月份晚于监控期 {period}，未计入本期监控",
+    "晚于监控期",
+)
+NO_UNIT = kind(
+    "monitor.no_unit", Severity.ERROR, "项目“{project}”没有单位编码，该行未计入", "缺单位编码"
+)
+NO_BUDGET = kind(
+    "monitor.no_budget",
+    Severity.ERROR,
+    "“{entity}”没有预算数（执行进度和项目表都未填），该行未计入",
+    "缺预算数",
+)
+OUT_OF_ORDER = kind(
+    "monitor.out_of_order",
+    Severity.INFO,
+    "“{entity}”的月份 {period} 排在更晚的月份之后（已按月份排序后计算）",
+    "月份顺序",
+)
+REPEATED_MONTH = kind(
+    "monitor.repeated_month",
+    Severity.ERROR,
+    "“{entity}”的月份 {period} 重复出现（单位编码不同），只计第一行",
+    "月份重复",
+)
+DECREASE = kind(
+    "monitor.decrease",
+    Severity.ERROR,
+    "“{entity}”{period} 的累计执行数 {cumulative} 万元小于上月的 {previous} 万元：累计数不应减少",
+    "累计数减少",
+)
+ABOVE_BUDGET = kind(
+    "monitor.above_budget",
+    Severity.ERROR,
+    "“{entity}”{period} 的累计执行数 {cumulative} 万元超过预算数 {budget} 万元",
+    "超过预算数",
+)
+PERIOD_YEAR = kind(
+    "monitor.period_year",
+    Severity.WARNING,
+    "监控期 {period} 与数据集年度 {year} 不一致",
+    "监控期与年度不一致",
+)
+NO_LINES = kind(
+    "monitor.no_lines", Severity.WARNING, "没有 {period} 及以前的可用执行数据", "无执行数据"
+)
+
+
 class _Findings:
     """Collects line findings, listing the first few of each kind and counting the rest."""
 
@@ -236,30 +307,32 @@ class _Findings:
         self.items: list[Finding] = []
 
     def add(
-        self,
-        frame: pl.DataFrame,
-        code: str,
-        severity: Severity,
-        message: str,
-        columns: tuple[str, ...] = (),
+        self, frame: pl.DataFrame, found: FindingKind, column: str = "", **fixed: object
     ) -> None:
+        """One finding per line of ``frame`` (the first :data:`_MAX_LISTED`), then a count.
+
+        The template reads the frame's columns (``{period}``, ``{entity}`` …) and ``fixed``.
+        """
         if frame.is_empty():
             return
+        wanted = [name for _, name, _, _ in Formatter().parse(found.template) if name]
         for values in frame.head(_MAX_LISTED).iter_rows(named=True):
-            plain = {k: _plain(v) for k, v in values.items()}
-            shown = {k: str(plain[k]) for k in columns}
-            where = self.lines[values["row"]].loc
-            self.items.append(
-                Finding(code, severity, message.format(**plain), Location(source=where), shown)
+            line = self.lines[values["row"]]
+            where = Location(
+                table="execution",
+                row=row_key("execution", line),
+                column=column,
+                source=line.loc,
             )
+            shown = {k: _plain(values[k]) for k in wanted if k in values}
+            self.items.append(found.at(where, **{**shown, **fixed}))
         if frame.height > _MAX_LISTED:
             rest = frame.height - _MAX_LISTED
-            what = message.split("：")[0].format(**dict.fromkeys(frame.columns, "…"))
-            self.items.append(
-                Finding(
-                    code, severity, f"另有 {rest} 行同类问题（{what}）", Location(source="执行进度")
-                )
-            )
+            blanks = dict.fromkeys(frame.columns, "…")
+            what = found.template.split("：")[0].format(**blanks, **fixed)
+            # the same code and severity, counted: a variant of the declared kind
+            more = replace(found, template="另有 {rest} 行同类问题（{what}）")
+            self.items.append(more.at(_LINE, rest=rest, what=what))
 
 
 def _clean(
@@ -282,12 +355,7 @@ def _clean(
         .then("project")
         .otherwise(pl.lit("单位:") + pl.col("unit_in")),
     )
-    out.add(
-        frame.filter(~pl.col("ok")),
-        "monitor.bad_period",
-        Severity.ERROR,
-        "月份“{period}”应为 YYYY-MM 格式（如 2023-06），该行未计入",
-    )
+    out.add(frame.filter(~pl.col("ok")), BAD_PERIOD, "period")
     frame = frame.filter("ok").with_columns(
         year=pl.col("period").str.slice(0, 4).cast(pl.Int32),
         month=pl.col("period").str.slice(5, 2).cast(pl.Int32),
@@ -296,42 +364,19 @@ def _clean(
         # A month that has not happened yet cannot have execution data: a data error.
         out.add(
             frame.filter(pl.col("period") > f"{today.year:04d}-{today.month:02d}"),
-            "monitor.future_month",
-            Severity.WARNING,
-            f"月份“{{period}}”在今天（{today.isoformat()}）之后，是未来月份，该行未计入",
+            FUTURE_MONTH,
+            "period",
+            today=today.isoformat(),
         )
         frame = frame.filter(pl.col("period") <= f"{today.year:04d}-{today.month:02d}")
-    out.add(
-        frame.filter(pl.col("year") != year),
-        "monitor.other_year",
-        Severity.WARNING,
-        f"月份“{{period}}”不属于 {year} 年度，该行未计入",
-    )
+    out.add(frame.filter(pl.col("year") != year), OTHER_YEAR, "period", year=year)
     later = frame.filter((pl.col("year") == year) & (pl.col("month") > month)).height
     if later:
         # Normal when monitoring an earlier month of a year already reported further.
-        out.items.append(
-            Finding(
-                "monitor.after_period",
-                Severity.INFO,
-                f"{later} 行执行数据的月份晚于监控期 {year}-{month:02d}，未计入本期监控",
-                Location(source="执行进度"),
-                {"lines": str(later)},
-            )
-        )
+        out.items.append(AFTER_PERIOD.at(_LINE, lines=later, period=f"{year}-{month:02d}"))
     frame = frame.filter((pl.col("year") == year) & (pl.col("month") <= month))
-    out.add(
-        frame.filter(pl.col("unit") == ""),
-        "monitor.no_unit",
-        Severity.ERROR,
-        "项目“{project}”没有单位编码，该行未计入",
-    )
-    out.add(
-        frame.filter(pl.col("budget").is_null()),
-        "monitor.no_budget",
-        Severity.ERROR,
-        "“{entity}”没有预算数（执行进度和项目表都未填），该行未计入",
-    )
+    out.add(frame.filter(pl.col("unit") == ""), NO_UNIT, "unit")
+    out.add(frame.filter(pl.col("budget").is_null()), NO_BUDGET, "budget")
     frame = frame.filter((pl.col("unit") != "") & pl.col("budget").is_not_null())
     return _order_findings(frame, out)
 
@@ -349,34 +394,16 @@ def _order_findings(frame: pl.DataFrame, out: _Findings) -> pl.DataFrame:
     by_month = frame.sort("entity", "month", "row")
     out.add(
         by_month.filter(_same_entity(-1) & (pl.col("row") > pl.col("row").shift(-1))),
-        "monitor.out_of_order",
-        Severity.INFO,
-        "“{entity}”的月份 {period} 排在更晚的月份之后（已按月份排序后计算）",
+        OUT_OF_ORDER,
+        "period",
     )
     repeated = _same_entity(1) & (pl.col("month") == pl.col("month").shift(1))
-    out.add(
-        by_month.filter(repeated),
-        "monitor.repeated_month",
-        Severity.ERROR,
-        "“{entity}”的月份 {period} 重复出现（单位编码不同），只计第一行",
-    )
+    out.add(by_month.filter(repeated), REPEATED_MONTH, "period")
     by_month = by_month.filter(~repeated.fill_null(False)).with_columns(
         previous=pl.when(_same_entity(1)).then(pl.col("cumulative").shift(1))
     )
-    out.add(
-        by_month.filter(pl.col("cumulative") < pl.col("previous")),
-        "monitor.decrease",
-        Severity.ERROR,
-        "“{entity}”{period} 的累计执行数 {cumulative} 万元小于上月的 {previous} 万元：累计数不应减少",
-        ("cumulative", "previous"),
-    )
-    out.add(
-        by_month.filter(pl.col("cumulative") > pl.col("budget")),
-        "monitor.above_budget",
-        Severity.ERROR,
-        "“{entity}”{period} 的累计执行数 {cumulative} 万元超过预算数 {budget} 万元",
-        ("cumulative", "budget"),
-    )
+    out.add(by_month.filter(pl.col("cumulative") < pl.col("previous")), DECREASE, "cumulative")
+    out.add(by_month.filter(pl.col("cumulative") > pl.col("budget")), ABOVE_BUDGET, "cumulative")
     return by_month
 
 
@@ -594,23 +621,15 @@ def monitor_execution(
     out = _Findings(dataset)
     if dataset.profile.year and dataset.profile.year != year:
         out.items.append(
-            Finding(
-                "monitor.period_year",
-                Severity.WARNING,
-                f"监控期 {period} 与数据集年度 {dataset.profile.year} 不一致",
-                Location(source="基本信息"),
+            PERIOD_YEAR.at(
+                Location(table="profile", column="year", source="基本信息"),
+                period=period,
+                year=dataset.profile.year,
             )
         )
     frame = _clean(dataset, year, month, today, out)
     if frame.is_empty():
-        out.items.append(
-            Finding(
-                "monitor.no_lines",
-                Severity.WARNING,
-                f"没有 {period} 及以前的可用执行数据",
-                Location(source="执行进度"),
-            )
-        )
+        out.items.append(NO_LINES.at(_LINE, period=period))
         return MonitoringReport(
             period, lines.name, pace_of(month), None, ZERO, ZERO, (), (), (), (), tuple(out.items)
         )

@@ -15,15 +15,30 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jixiao.dataset.keys import indicator_key
 from jixiao.dataset.model import Dataset, Indicator, Profile, Rectification
 from jixiao.domain.grades import same_grade
 from jixiao.domain.signs import completion_rate, is_met
-from jixiao.findings import Finding, Location, Severity, value_text
+from jixiao.findings import Finding, Location, Severity, kind, value_text
 from jixiao.lib.money import ZERO, normalize, round_half_up
 from jixiao.monitoring.settings import ResultRules
 
 if TYPE_CHECKING:
     from jixiao.evaluation import Evaluation
+
+
+NO_SCORE = kind(
+    "results.no_score", Severity.WARNING, "{why}，无法确定部门整体评价等级", "无评价等级"
+)
+GRADE_DIFFERS = kind(
+    "results.grade_differs",
+    Severity.INFO,
+    "报告自评等级为“{stated_grade}”，按等级线 {score:n} 分为“{grade}”",
+    "声明等级与评定等级不同",
+)
+NO_ACTUAL = kind(
+    "results.no_actual", Severity.INFO, "“{indicator}”没有完成值，未判断是否完成", "无完成值"
+)
 
 
 def _n(value: Decimal) -> str:
@@ -122,13 +137,9 @@ def _recommendations(
     name = dataset.profile.department_name or "部门整体"
     if total is None:
         findings.append(
-            Finding(
-                "results.no_score",
-                Severity.WARNING,
-                f"{basis}，无法确定部门整体评价等级"
-                if basis
-                else "数据集没有自评得分，无法确定部门整体评价等级",
-                Location(source="自评评分"),
+            NO_SCORE.at(
+                Location(table="scores", source="自评评分"),
+                why=basis or "数据集没有自评得分",
             )
         )
     else:
@@ -138,12 +149,15 @@ def _recommendations(
         stated = dataset.self_evaluation.stated_grade
         if stated and grade and not same_grade(stated, grade):
             findings.append(
-                Finding(
-                    "results.grade_differs",
-                    Severity.INFO,
-                    f"报告自评等级为“{stated}”，按等级线 {_n(total)} 分为“{grade}”",
-                    Location(source="自评结论"),
-                    {"score": value_text(total), "stated_grade": stated, "grade": grade},
+                GRADE_DIFFERS.at(
+                    Location(
+                        table="self_evaluation",
+                        column="stated_grade",
+                        source=dataset.self_evaluation.loc or "自评结论",
+                    ),
+                    score=normalize(total),
+                    stated_grade=stated,
+                    grade=grade,
                 )
             )
     for project in dataset.projects:
@@ -222,18 +236,17 @@ def _unmet_targets(
     projects = {p.code: p for p in dataset.projects}
     department = dataset.profile.department_name
     items, findings = [], []
-    subjects = [(i, f"{department}（目标 {i.owner}）") for i in dataset.indicators]
+    subjects = [(i, "indicators", f"{department}（目标 {i.owner}）") for i in dataset.indicators]
     units = dataset.unit_by_code()
     for ind in dataset.project_indicators:
         p = projects.get(ind.owner)
         if p is None:
-            subjects.append((ind, ind.owner))
+            subjects.append((ind, "project_indicators", ind.owner))
             continue
         who = p.division or (units[p.unit].name if p.unit in units else p.unit)
-        subjects.append(
-            (ind, f"{who}（项目 {p.code} {p.name}）" if who else f"项目 {p.code} {p.name}")
-        )
-    for ind, owner in subjects:
+        owner = f"{who}（项目 {p.code} {p.name}）" if who else f"项目 {p.code} {p.name}"
+        subjects.append((ind, "project_indicators", owner))
+    for ind, table, owner in subjects:
         if (
             ind.horizon == "年度"
             and ind.quantitative
@@ -241,11 +254,9 @@ def _unmet_targets(
             and ind.actual is None
         ):
             findings.append(
-                Finding(
-                    "results.no_actual",
-                    Severity.INFO,
-                    f"“{ind.name}”没有完成值，未判断是否完成",
-                    Location(source=ind.loc),
+                NO_ACTUAL.at(
+                    Location(table=table, row=indicator_key(ind), column="actual", source=ind.loc),
+                    indicator=ind.name,
                 )
             )
         reason = unmet(ind)

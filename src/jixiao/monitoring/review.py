@@ -21,10 +21,11 @@ from decimal import Decimal
 import polars as pl
 
 from jixiao.dataset.codes import load_codes
+from jixiao.dataset.keys import indicator_key
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.domain.over_achievement import exceeds, over_rate
 from jixiao.domain.signs import Direction, direction
-from jixiao.findings import Finding, Location, Severity, value_text
+from jixiao.findings import Finding, FindingKind, Location, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, round_half_up
 from jixiao.monitoring.frames import bulk_work, decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
@@ -47,6 +48,60 @@ FLAG_LABELS: dict[str, str] = {
     "target.not_in_library": "未入库",
 }
 _D = Decimal
+
+_TARGET = "“{indicator}”（{owner}）："
+MISSING_VALUE = kind(
+    "target.missing_value", Severity.WARNING, _TARGET + "定量指标（{sign}）未填指标值", "未填指标值"
+)
+MISSING_UNIT = kind(
+    "target.missing_unit", Severity.WARNING, _TARGET + "定量指标未填计量单位", "未填计量单位"
+)
+QUALITATIVE = kind(
+    "target.qualitative",
+    Severity.WARNING,
+    _TARGET + "指标库中为定量指标（{library_sign}，单位 {library_unit}），宜按定量设置",
+    "宜定量",
+)
+DIRECTION = kind("target.direction", Severity.WARNING, _TARGET + "{reason}", "方向存疑")
+LOW_HISTORY = kind(
+    "target.low_history",
+    Severity.WARNING,
+    _TARGET + "指标值 {target:n}{unit} {word} {last_year} 年完成值 {last_actual:n}{unit}，目标偏低",
+    "低于历史完成值",
+)
+LOW_LIBRARY = kind(
+    "target.low_library",
+    Severity.WARNING,
+    _TARGET
+    + "指标值 {target:n}{unit} {word}指标库预期值 {expected:n}{library_unit}（{basis}），目标偏低",
+    "低于指标库预期值",
+)
+HIGH = kind("target.high", Severity.WARNING, _TARGET + "{reason}", "偏高")
+MONEY = kind("target.money", Severity.WARNING, _TARGET + "{reason}", "与资金不一致")
+SET_TOO_LOW = kind(
+    "target.set_too_low",
+    Severity.WARNING,
+    _TARGET + "{measured}，超过 {threshold:n}%，目标设定偏低",
+    "目标设定偏低",
+)
+UNKNOWN_CODE = kind(
+    "target.unknown_code", Severity.WARNING, "{what}不在核心指标库中{consequence}", "未知指标编码"
+)
+NO_HISTORY = kind(
+    "target.no_history",
+    Severity.INFO,
+    "“{indicator}”（{owner}）没有往年历史值，无法与历史比较",
+    "无历史数据",
+)
+NOT_IN_LIBRARY = kind(
+    "target.not_in_library",
+    Severity.INFO,
+    "“{indicator}”未在核心指标库中找到（可申请纳入指标库）",
+    "未入库",
+)
+INCOMPLETE = kind(
+    "target.incomplete", Severity.WARNING, "{owner} 的绩效指标缺少：{missing}", "不完整"
+)
 
 
 def _n(value: Decimal) -> str:
@@ -135,6 +190,7 @@ class TargetContext:
     """Everything a per-indicator check needs about one target."""
 
     indicator: Indicator
+    table: str  #: ``indicators`` or ``project_indicators``
     owner_key: str  #: the owner as the history names it (部门名称 or 项目编码)
     definition: IndicatorDef | None
     history: HistorySummary | None
@@ -149,21 +205,21 @@ class TargetContext:
         return self.indicator.horizon != "中期"
 
     def finding(
-        self,
-        code: str,
-        message: str,
-        **values: Decimal | int | str | None,
+        self, kind: FindingKind, column: str = "", **values: Decimal | int | str | None
     ) -> Finding:
-        """A warning about this target; ``values`` are the numbers behind it."""
-        where = self.indicator.loc or f"{self.indicator.owner}/{self.indicator.name}"
-        text = f"“{self.indicator.name}”（{self.owner_key}）：{message}"
-        return Finding(
-            code,
-            Severity.WARNING,
-            text,
-            Location(source=where),
-            {k: _value(v) for k, v in values.items()},
+        """A finding about this target's row; ``values`` are the numbers behind it."""
+        return kind.at(
+            _at(self.table, self.indicator, column),
+            indicator=self.indicator.name,
+            owner=self.owner_key,
+            **{k: v.normalize() if isinstance(v, Decimal) else v for k, v in values.items()},
         )
+
+
+def _at(table: str, indicator: Indicator, column: str = "") -> Location:
+    """The indicator's row: its stable key, and where it was read (``绩效指标!C7``, ``a.yaml:12``)."""
+    source = indicator.loc or f"{indicator.owner}/{indicator.name}"  # a row built in code
+    return Location(table=table, row=indicator_key(indicator), column=column, source=source)
 
 
 IndicatorCheck = Callable[[TargetContext], Iterable[Finding]]
@@ -186,19 +242,16 @@ def check_value_and_unit(ctx: TargetContext) -> Iterable[Finding]:
     if not ind.quantitative:
         return
     if ind.target is None:
-        yield ctx.finding("target.missing_value", f"定量指标（{ind.sign}）未填指标值")
+        yield ctx.finding(MISSING_VALUE, "target", sign=ind.sign)
     if not ind.unit:
-        yield ctx.finding("target.missing_unit", "定量指标未填计量单位")
+        yield ctx.finding(MISSING_UNIT, "unit")
 
 
 @indicator_check
 def check_quantitative_where_possible(ctx: TargetContext) -> Iterable[Finding]:
     d = ctx.definition
     if not ctx.indicator.quantitative and d is not None and d.quantitative:
-        yield ctx.finding(
-            "target.qualitative",
-            f"指标库中为定量指标（{d.sign}，单位 {d.unit or '—'}），宜按定量设置",
-        )
+        yield ctx.finding(QUALITATIVE, "sign", library_sign=d.sign, library_unit=d.unit or "—")
 
 
 @indicator_check
@@ -211,14 +264,18 @@ def check_direction(ctx: TargetContext) -> Iterable[Finding]:
         and _direction(ind.sign) != _direction(d.sign)
     ):
         yield ctx.finding(
-            "target.direction",
-            f"计算符号为“{ind.sign}”，指标库为“{d.sign}”，方向不一致",
+            DIRECTION,
+            "sign",
+            reason=f"计算符号为“{ind.sign}”，指标库为“{d.sign}”，方向不一致",
             sign=ind.sign,
             library_sign=d.sign,
         )
     if ind.level1 == "满意度指标" and _direction(ind.sign) < 0:
         yield ctx.finding(
-            "target.direction", f"满意度指标不应使用“{ind.sign}”（满意度越高越好）", sign=ind.sign
+            DIRECTION,
+            "sign",
+            reason=f"满意度指标不应使用“{ind.sign}”（满意度越高越好）",
+            sign=ind.sign,
         )
     if (
         ind.unit == "%"
@@ -227,7 +284,7 @@ def check_direction(ctx: TargetContext) -> Iterable[Finding]:
         and ind.target > HUNDRED
     ):
         yield ctx.finding(
-            "target.direction", f"比率指标值 {_n(ind.target)}% 超过 100%", target=ind.target
+            DIRECTION, "target", reason=f"比率指标值 {_n(ind.target)}% 超过 100%", target=ind.target
         )
 
 
@@ -242,9 +299,11 @@ def check_low_against_history(ctx: TargetContext) -> Iterable[Finding]:
     if sense * (ind.target - h.last_actual) < 0:
         word = "低于" if sense > 0 else "高于"
         yield ctx.finding(
-            "target.low_history",
-            f"指标值 {_n(ind.target)}{ind.unit} {word} {h.last_year} 年完成值 {_n(h.last_actual)}{ind.unit}，目标偏低",
+            LOW_HISTORY,
+            "target",
             target=ind.target,
+            unit=ind.unit,
+            word=word,
             last_actual=h.last_actual,
             last_year=h.last_year,
         )
@@ -259,10 +318,14 @@ def check_low_against_library(ctx: TargetContext) -> Iterable[Finding]:
     if sense * (ind.target - d.expected) < 0:
         word = "低于" if sense > 0 else "高于"
         yield ctx.finding(
-            "target.low_library",
-            f"指标值 {_n(ind.target)}{ind.unit} {word}指标库预期值 {_n(d.expected)}{d.unit}（{d.basis or '取值依据未注明'}），目标偏低",
+            LOW_LIBRARY,
+            "target",
             target=ind.target,
+            unit=ind.unit,
+            word=word,
             expected=d.expected,
+            library_unit=d.unit,
+            basis=d.basis or "取值依据未注明",
         )
 
 
@@ -280,16 +343,18 @@ def check_high_against_trend(ctx: TargetContext) -> Iterable[Finding]:
         and ind.target > k * h.max_actual
     ):
         yield ctx.finding(
-            "target.high",
-            f"指标值 {_n(ind.target)}{ind.unit} 超过历史最高完成值 {_n(h.max_actual)}{ind.unit} 的 {_n(k)} 倍，目标偏高，请说明实施基础",
+            HIGH,
+            "target",
+            reason=f"指标值 {_n(ind.target)}{ind.unit} 超过历史最高完成值 {_n(h.max_actual)}{ind.unit} 的 {_n(k)} 倍，目标偏高，请说明实施基础",
             target=ind.target,
             max_actual=h.max_actual,
             factor=k,
         )
     if _direction(ind.sign) < 0 and h.min_actual is not None and ind.target * k < h.min_actual:
         yield ctx.finding(
-            "target.high",
-            f"指标值 {_n(ind.target)}{ind.unit} 不到历史最低完成值 {_n(h.min_actual)}{ind.unit} 的 1/{_n(k)}，目标偏高",
+            HIGH,
+            "target",
+            reason=f"指标值 {_n(ind.target)}{ind.unit} 不到历史最低完成值 {_n(h.min_actual)}{ind.unit} 的 1/{_n(k)}，目标偏高",
             target=ind.target,
             min_actual=h.min_actual,
             factor=k,
@@ -323,14 +388,16 @@ def check_money(ctx: TargetContext) -> Iterable[Finding]:
     }
     if ambition > 0 and change < -limit:
         yield ctx.finding(
-            "target.money",
-            f"指标值由 {_n(h.last_target)} 提高到 {_n(ind.target)}，而预算由 {_n(before)} 万元减少到 {_n(now)} 万元（{_n(round_half_up(change, 2))}%），请说明实施条件",
+            MONEY,
+            "target",
+            reason=f"指标值由 {_n(h.last_target)} 提高到 {_n(ind.target)}，而预算由 {_n(before)} 万元减少到 {_n(now)} 万元（{_n(round_half_up(change, 2))}%），请说明实施条件",
             **values,
         )
     elif ambition < 0 and change > limit:
         yield ctx.finding(
-            "target.money",
-            f"预算由 {_n(before)} 万元增加到 {_n(now)} 万元（+{_n(round_half_up(change, 2))}%），而指标值由 {_n(h.last_target)} 降低到 {_n(ind.target)}",
+            MONEY,
+            "target",
+            reason=f"预算由 {_n(before)} 万元增加到 {_n(now)} 万元（+{_n(round_half_up(change, 2))}%），而指标值由 {_n(h.last_target)} 降低到 {_n(ind.target)}",
             **values,
         )
 
@@ -355,8 +422,10 @@ def check_set_too_low_at_self_evaluation(ctx: TargetContext) -> Iterable[Finding
     else:
         measured = f"完成值 {actual}{ind.unit} 为指标值 {target}{ind.unit} 的 {shown}%"
     yield ctx.finding(
-        "target.set_too_low",
-        f"{measured}，超过 {_n(policy.threshold)}%，目标设定偏低",
+        SET_TOO_LOW,
+        "actual",
+        measured=measured,
+        threshold=policy.threshold,
         target=ind.target,
         actual=ind.actual,
         ratio=round_half_up(rate / HUNDRED, 4),
@@ -393,11 +462,16 @@ def _history_frame(library: IndicatorLibrary) -> tuple[pl.DataFrame, list[Findin
         rec = records[index]
         what = f"指标编码“{rec.code}”" if rec.code else f"指标“{rec.name}”"
         findings.append(
-            Finding(
-                "target.unknown_code",
-                Severity.WARNING,
-                f"历史值中的{what}不在核心指标库中，已忽略",
-                Location(source=rec.loc),
+            UNKNOWN_CODE.at(
+                Location(
+                    table="history",
+                    row="|".join((rec.code or rec.name, rec.owner, str(rec.year))),
+                    column="code" if rec.code else "name",
+                    source=rec.loc,
+                ),
+                what=f"历史值中的{what}",
+                consequence="，已忽略",
+                code=rec.code,
             )
         )
     return frame.filter(known), findings
@@ -452,21 +526,22 @@ def _department_budget(dataset: Dataset) -> Decimal | None:
     return sum(known, _D(0)) if known else None
 
 
-def _targets(dataset: Dataset) -> Iterable[tuple[Indicator, str, str, Decimal | None]]:
-    """Every target with its history owner, a display name and the owner's budget this year."""
+def _targets(dataset: Dataset) -> Iterable[tuple[Indicator, str, str, str, Decimal | None]]:
+    """Every target with its table, history owner, display name and the owner's budget."""
     department = dataset.profile.department_name
     budget = _department_budget(dataset)
     for ind in dataset.indicators:
-        yield ind, department, department, budget
+        yield ind, "indicators", department, department, budget
     projects = {p.code: p for p in dataset.projects}
     for ind in dataset.project_indicators:
         project = projects.get(ind.owner)
         money = (project.adjusted or project.budget) if project else None
-        yield ind, ind.owner, project.name if project else ind.owner, money
+        name = project.name if project else ind.owner
+        yield ind, "project_indicators", ind.owner, name, money
 
 
 def _resolve(
-    ind: Indicator, library: IndicatorLibrary
+    ind: Indicator, table: str, library: IndicatorLibrary
 ) -> tuple[str, IndicatorDef | None, Finding | None]:
     if ind.code:
         definition = library.by_code.get(ind.code)
@@ -474,55 +549,40 @@ def _resolve(
             return (
                 ind.code,
                 None,
-                Finding(
-                    "target.unknown_code",
-                    Severity.WARNING,
-                    f"“{ind.name}”的指标编码“{ind.code}”不在核心指标库中",
-                    Location(source=ind.loc),
-                    {"code": ind.code},
+                UNKNOWN_CODE.at(
+                    _at(table, ind, "code"),
+                    what=f"“{ind.name}”的指标编码“{ind.code}”",
+                    consequence="",
+                    code=ind.code,
                 ),
             )
         return ind.code, definition, None
     code = library.code_for_name(ind.name)
     if not code:
-        return (
-            "",
-            None,
-            Finding(
-                "target.not_in_library",
-                Severity.INFO,
-                f"“{ind.name}”未在核心指标库中找到（可申请纳入指标库）",
-                Location(source=ind.loc),
-            ),
-        )
+        return "", None, NOT_IN_LIBRARY.at(_at(table, ind, "name"), indicator=ind.name)
     return code, library.by_code[code], None
 
 
 def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Finding]:
     """Every required 一级 category, and 二级 within it, is present in each owner's targets."""
-    present: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    present: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     department = dataset.profile.department_name or "部门整体"
     for ind in dataset.indicators:
-        present[department].add((ind.level1, ind.level2))
+        present[("", department)].add((ind.level1, ind.level2))
     for ind in dataset.project_indicators:
-        present[f"项目 {ind.owner}"].add((ind.level1, ind.level2))
+        present[(ind.owner, f"项目 {ind.owner}")].add((ind.level1, ind.level2))
     level2 = [(l1, l2) for l1, l2s in settings.required_level2 for l2 in l2s]
     findings = []
-    for owner, pairs in present.items():
+    for (project, owner), pairs in present.items():
         level1 = {l1 for l1, _ in pairs}
         missing = [c for c in settings.required_level1 if c not in level1]
         missing += [f"{l1}/{l2}" for l1, l2 in level2 if l1 in level1 and (l1, l2) not in pairs]
         if missing:
             text = "、".join(missing)
-            findings.append(
-                Finding(
-                    "target.incomplete",
-                    Severity.WARNING,
-                    f"{owner} 的绩效指标缺少：{text}",
-                    Location(source=owner),
-                    {"missing": text},
-                )
-            )
+            # the department's targets as a whole, or one project's
+            table, row = ("projects", project) if project else ("indicators", "")
+            where = Location(table=table, row=row, source=owner)
+            findings.append(INCOMPLETE.at(where, owner=owner, missing=text))
     return findings
 
 
@@ -537,8 +597,8 @@ def review_targets(
     allocations = {(a.owner, a.year): a.budget for a in library.allocations}
     findings.extend(check_completeness(dataset, settings))
     rows = []
-    for ind, owner_key, owner_name, money in _targets(dataset):
-        code, definition, problem = _resolve(ind, library)
+    for ind, table, owner_key, owner_name, money in _targets(dataset):
+        code, definition, problem = _resolve(ind, table, library)
         own: list[Finding] = [problem] if problem else []
         summary = history.get((code, owner_key)) if code else None
         if (
@@ -547,16 +607,10 @@ def review_targets(
             and ind.quantitative
             and ind.horizon != "中期"
         ):
-            own.append(
-                Finding(
-                    "target.no_history",
-                    Severity.INFO,
-                    f"“{ind.name}”（{owner_key}）没有往年历史值，无法与历史比较",
-                    Location(source=ind.loc),
-                )
-            )
+            own.append(NO_HISTORY.at(_at(table, ind), indicator=ind.name, owner=owner_key))
         ctx = TargetContext(
             ind,
+            table,
             owner_key,
             definition,
             summary,

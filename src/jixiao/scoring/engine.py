@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jixiao.dataset.build import InputError
+from jixiao.dataset.keys import indicator_key
 from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
 from jixiao.domain.grades import same_grade
-from jixiao.findings import Finding, Location, Severity, value_text
+from jixiao.findings import Finding, FindingKind, Location, Severity, kind
 from jixiao.lib.money import ZERO, normalize, round_half_up, split_largest_remainder
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.bindings import Resolver, describe, with_project
@@ -54,14 +55,97 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
     veto_total: bool = False
 
-    def finding(
-        self, code: str, severity: Severity, message: str, location: str = "", **values: object
-    ) -> None:
-        texts = {
-            k: value_text(v) if isinstance(v, Decimal | int | str | None) else str(v)
-            for k, v in values.items()
-        }
-        self.findings.append(Finding(code, severity, message, Location(source=location), texts))
+    #: where each item's findings point (an expanded leaf: its indicator's row)
+    places: dict[str, Location] = field(default_factory=dict)
+
+    def finding(self, kind: FindingKind, location: Location, **values: object) -> None:
+        """A finding of ``kind``; numbers as a sentence shows them (2 places, no trailing 0)."""
+        shown = {k: _shown(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+        self.findings.append(kind.at(location, **shown))
+
+    def at_item(self, node: Node) -> Location:
+        """Where a finding about the scored item ``node`` points."""
+        return self.places.get(node.code) or Location(
+            table="scorecard", row=node.code, source=node.code
+        )
+
+
+def _shown(value: Decimal) -> Decimal:
+    """What :func:`~jixiao.scoring.rules.num` prints, as a number (``13.50`` → ``13.5``)."""
+    return normalize(round_half_up(value, 2))
+
+
+# --------------------------------------------------------------------------- finding kinds
+
+_ITEM = "指标“{code} {name}”"
+MISSING_DATA = kind(
+    "scoring.missing_data",
+    Severity.WARNING,
+    _ITEM + "{detail}",
+    "指标缺少数据，无法评分",
+)
+INCOMPLETE = kind(
+    "scoring.incomplete",
+    Severity.WARNING,
+    "部分指标缺少数据，已知部分合计 {total:n} 分，总分不完整，不评定等级",
+    "总分不完整",
+)
+FALLBACK_USED = kind(
+    "scoring.fallback_used",
+    Severity.INFO,
+    _ITEM + "的下级指标（{gaps}）缺少数据，采用本级评分 {score:n} 分",
+    "采用本级评分",
+)
+MANUAL_NO_REASON = kind(
+    "scoring.manual_no_reason",
+    Severity.WARNING,
+    _ITEM + "的人工评分没有评分说明（扣分原因）",
+    "人工评分无说明",
+)
+SCORE_OVER_POINTS = kind(
+    "scoring.score_over_points",
+    Severity.ERROR,
+    _ITEM + "的人工评分超出 0 至 {points:n} 分的范围",
+    "人工评分超出分值",
+)
+TARGET_TOO_LOW = kind(
+    "scoring.target_too_low",
+    Severity.WARNING,
+    _ITEM + "：{explanation}",
+    "目标值设定偏低",
+)
+VETO = kind("scoring.veto", Severity.WARNING, _ITEM + "：{explanation}", "一票否决")
+REFERENCE_DIFFERS = kind(
+    "scoring.reference_differs",
+    Severity.INFO,
+    _ITEM + "按重构规则（{rule}）得 {reference:n} 分，自评 {score:n} 分：{explanation}",
+    "重构规则得分不同",
+)
+POINTS_MISMATCH = kind(
+    "scoring.points_mismatch",
+    Severity.WARNING,
+    "评分表中“{name}”的分值为 {stated:n} 分，“{framework_id}”规定为 {framework:n} 分",
+    "分值与评分框架不同",
+)
+TOTAL_MISMATCH = kind(
+    "scoring.total_mismatch",
+    Severity.WARNING,
+    "报告所写自评总分 {stated:n} 分，按“{framework}”计算为 {computed:n} 分",
+    "声明总分与框架计算不同",
+)
+GRADE_MISMATCH = kind(
+    "scoring.grade_mismatch",
+    Severity.WARNING,
+    "报告所写自评等级为“{stated}”，但按“{framework}”的等级标准（{bands}），"
+    "总分 {total:n} 分应为“{computed}”",
+    "声明等级与框架等级不同",
+)
+PROJECT_TOTAL_MISMATCH = kind(
+    "scoring.project_total_mismatch",
+    Severity.WARNING,
+    "项目“{project}”自评得分 {stated:n} 分，按框架计算为 {computed:n} 分",
+    "项目自评得分与框架计算不同",
+)
 
 
 # --------------------------------------------------------------------------- public API
@@ -153,13 +237,7 @@ def _score(run: _Run, subject: str) -> Scorecard:
     # A total with unknown parts is a lower bound: grading it would understate the result.
     band = framework.grade_for(total) if total is not None and complete else None
     if total is not None and not complete and framework.grade_bands:
-        run.finding(
-            "scoring.incomplete",
-            Severity.WARNING,
-            f"部分指标缺少数据，已知部分合计 {num(total)} 分，总分不完整，不评定等级",
-            framework.id,
-            total=total,
-        )
+        run.finding(INCOMPLETE, Location(table="scorecard", source=framework.id), total=total)
     return Scorecard(
         framework=framework.id,
         framework_name=framework.name,
@@ -228,10 +306,7 @@ def _fall_back(run: _Run, node: Node, spec: RuleSpec, combined: ItemScore) -> It
         return combined
     gaps = "、".join(c.name for c in combined.children if c.status is not Status.SCORED)
     run.finding(
-        "scoring.fallback_used",
-        Severity.INFO,
-        f"指标“{node.code} {node.name}”的下级指标（{gaps}）缺少数据，采用本级评分 {num(own.score)} 分",
-        node.code,
+        FALLBACK_USED, run.at_item(node), code=node.code, name=node.name, gaps=gaps, score=own.score
     )
     text = f"下级指标（{gaps}）缺少数据，采用本级评分——{own.explanation}"
     return replace(own, explanation=text, children=combined.children, rule=f"fallback:{spec.type}")
@@ -304,6 +379,12 @@ def _expanded(run: _Run, node: Node) -> tuple[ItemScore, ...]:
     children = []
     for n, (indicator, share) in enumerate(zip(indicators, shares, strict=True), start=1):
         leaf = Node(f"{node.code}.{n}", indicator.name, share, loc=indicator.loc)
+        # a generated leaf is its indicator: findings point at that row of the dataset
+        run.places[leaf.code] = Location(
+            table=node.expand.source,
+            row=indicator_key(indicator),
+            source=indicator.loc,
+        )
         children.append(
             _score_leaf(run, leaf, node.expand.rule, share, ONE, {"indicator": indicator})
         )
@@ -338,10 +419,11 @@ def _score_leaf(
     if missing:
         text = "缺少数据：" + "；".join(missing)
         run.finding(
-            "scoring.missing_data",
-            Severity.WARNING,
-            f"指标“{node.code} {node.name}”{text}，无法评分",
-            node.code,
+            MISSING_DATA,
+            run.at_item(node),
+            code=node.code,
+            name=node.name,
+            detail=f"{text}，无法评分",
         )
         return ItemScore(
             node.code,
@@ -432,35 +514,18 @@ def _where(binding: str) -> str:
 
 
 def _leaf_findings(run: _Run, node: Node, spec: RuleSpec, result: RuleResult) -> None:
-    where = node.code
-    label = f"指标“{node.code} {node.name}”"
+    where = run.at_item(node)
+    item = {"code": node.code, "name": node.name}
     if result.score is None:
-        run.finding(
-            "scoring.missing_data",
-            Severity.WARNING,
-            f"{label}无法评分：{result.explanation}",
-            where,
-        )
+        run.finding(MISSING_DATA, where, **item, detail=f"无法评分：{result.explanation}")
     if FLAG_NO_REASON in result.flags:
-        run.finding(
-            "scoring.manual_no_reason",
-            Severity.WARNING,
-            f"{label}的人工评分没有评分说明（扣分原因）",
-            where,
-        )
+        run.finding(MANUAL_NO_REASON, where, **item)
     if FLAG_OVER_POINTS in result.flags:
-        run.finding(
-            "scoring.score_over_points",
-            Severity.ERROR,
-            f"{label}的人工评分超出 0 至 {num(node.points)} 分的范围",
-            where,
-        )
+        run.finding(SCORE_OVER_POINTS, where, **item, points=node.points)
     if FLAG_TARGET_TOO_LOW in result.flags:
-        run.finding(
-            "scoring.target_too_low", Severity.WARNING, f"{label}：{result.explanation}", where
-        )
+        run.finding(TARGET_TOO_LOW, where, **item, explanation=result.explanation)
     if FLAG_VETO in result.flags:
-        run.finding("scoring.veto", Severity.WARNING, f"{label}：{result.explanation}", where)
+        run.finding(VETO, where, **item, explanation=result.explanation)
 
 
 def _reference(run: _Run, node: Node, spec: RuleSpec, scored: RuleResult) -> str:
@@ -472,12 +537,14 @@ def _reference(run: _Run, node: Node, spec: RuleSpec, scored: RuleResult) -> str
     result = RULES[spec.type].score(_context(run, node, spec, node.points, ONE, values))
     if result.score is not None and scored.score is not None and result.score != scored.score:
         run.finding(
-            "scoring.reference_differs",
-            Severity.INFO,
-            f"指标“{node.code} {node.name}”按重构规则（{name}）得 {num(result.score)} 分，自评 {num(scored.score)} 分：{result.explanation}",
-            node.code,
+            REFERENCE_DIFFERS,
+            run.at_item(node),
+            code=node.code,
+            name=node.name,
+            rule=name,
             reference=result.score,
             score=scored.score,
+            explanation=result.explanation,
         )
     return f"参考（{name}）：{result.explanation}"
 
@@ -504,10 +571,9 @@ def _with_project_findings(card: Scorecard, run: _Run, project: Project) -> Scor
         and project.self_score != card.total
     ):
         run.finding(
-            "scoring.project_total_mismatch",
-            Severity.WARNING,
-            f"项目“{project.name}”自评得分 {num(project.self_score)} 分，按框架计算为 {num(card.total)} 分",
-            project.loc,
+            PROJECT_TOTAL_MISMATCH,
+            Location(table="projects", row=project.code, column="self_score", source=project.loc),
+            project=project.name,
             stated=project.self_score,
             computed=card.total,
         )
@@ -532,18 +598,23 @@ def _check_points(run: _Run, scores: Sequence[ScoreItem]) -> None:
         ):
             continue
         run.finding(
-            "scoring.points_mismatch",
-            Severity.WARNING,
-            f"评分表中“{item.name}”的分值为 {num(item.points)} 分，“{run.framework.id}”规定为 {num(node.points)} 分",
-            item.loc or item.code,
+            POINTS_MISMATCH,
+            Location(table="scores", row=item.code, column="points", source=item.loc),
+            name=item.name,
             stated=item.points,
+            framework_id=run.framework.id,
             framework=node.points,
         )
 
 
 def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
     evaluation = dataset.self_evaluation
-    where = evaluation.loc or "self_evaluation"
+
+    def where(column: str, label: str) -> Location:
+        # as the checks name the form's fields when it has no file place
+        source = evaluation.loc or f"自评结论.{label}"
+        return Location(table="self_evaluation", column=column, source=source)
+
     # When the framework's total is the scorecard's own sum, a stated total that differs
     # is the checks' score.total_mismatch (the same contradiction): listed there only.
     own_sum = run.resolver.figures.get("score.score_total")
@@ -554,11 +625,10 @@ def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
         and card.total != own_sum
     ):
         run.finding(
-            "scoring.total_mismatch",
-            Severity.WARNING,
-            f"报告所写自评总分 {num(evaluation.stated_total)} 分，按“{card.framework}”计算为 {num(card.total)} 分",
-            where,
+            TOTAL_MISMATCH,
+            where("stated_total", "自评总分（声明）"),
             stated=evaluation.stated_total,
+            framework=card.framework,
             computed=card.total,
         )
     stated = evaluation.stated_grade.strip()
@@ -569,11 +639,11 @@ def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
             f"{b.label} ≥ {num(b.minimum)}" for b in reversed(run.framework.grade_bands)
         )
         run.finding(
-            "scoring.grade_mismatch",
-            Severity.WARNING,
-            f"报告所写自评等级为“{stated}”，但按“{card.framework}”的等级标准（{bands}），总分 {num(card.total or ZERO)} 分应为“{card.grade_label}”",
-            where,
+            GRADE_MISMATCH,
+            where("stated_grade", "自评等级（声明）"),
             stated=stated,
+            framework=card.framework,
+            bands=bands,
+            total=card.total or ZERO,
             computed=card.grade_label,
-            total=card.total,
         )
