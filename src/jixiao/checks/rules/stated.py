@@ -18,6 +18,7 @@ from jixiao.checks.registry import CheckSettings, at, check
 from jixiao.checks.rules.facts import UNIT_COUNTS
 from jixiao.dataset.model import Dataset, StatedFigure
 from jixiao.figures import Figure, FigureSet
+from jixiao.figures.ids import score_id
 from jixiao.findings import Finding, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, parse_decimal, quantum, round_half_up, truncate
 
@@ -142,7 +143,7 @@ def _stated_elsewhere(dataset: Dataset) -> dict[str, Decimal | int]:
     elsewhere: dict[str, Decimal | int | None] = {
         rule.figure: getattr(dataset.profile, rule.field) for rule in UNIT_COUNTS
     }
-    elsewhere |= {f"score.{s.code}.deduction": s.stated_deduction for s in dataset.scores}
+    elsewhere |= {score_id(s.code, "deduction"): s.stated_deduction for s in dataset.scores}
     elsewhere["score.score_total"] = dataset.self_evaluation.stated_total
     return {key: value for key, value in elsewhere.items() if value is not None}
 
