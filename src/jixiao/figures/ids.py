@@ -1,8 +1,13 @@
 """Figure ids: the typed constructors that build them, and the ids the engine can produce.
 
-**Constructors.** Every id of a row of the data is built here (:func:`indicator_id`,
-:func:`indicator_ids`, :func:`project_id`, :func:`score_id`), by the figures areas that
-make the figures and by whoever looks one up (checks, reports), so an id has one spelling.
+**Constructors.** Every data-dependent id is built here — money amounts and totals
+(:func:`money_id`), shares (:func:`share_id`), comparisons with the budget or last year
+(:func:`comparison_id`), a unit's or the consolidation's scope (:func:`unit_scope`,
+:func:`consolidated_scope`), 经济分类 (:func:`economic_id`, :func:`economic_share_id`),
+结转结余 funds (:func:`carryover_id`), unit counts (:func:`unit_count_id`), rows of the data
+(:func:`indicator_id`, :func:`indicator_ids`, :func:`project_id`, :func:`score_id`) — by the
+figures areas that make the figures and by whoever looks one up (checks, reports, the
+region), so an id has one spelling.
 An indicator's id names its owner and the indicator's **stable key**, never its position:
 ``indicator.<owner>.<key>.<field>``, where ``key`` is the 指标编码 when the row has one,
 otherwise the 三级指标 name — what a person calls the indicator and types into 声明数
@@ -31,13 +36,105 @@ from functools import cache
 from typing import Literal
 
 from jixiao.dataset.model import CARRYOVER_FUNDS, EXPENDITURE_NATURES, UNIT_KINDS, Indicator
-from jixiao.figures.areas.facts import ASSETS, CARRYOVER_VALUES, HEADCOUNT
 from jixiao.figures.trees import codes
 
+MoneyColumn = Literal["budget", "adjusted", "final", "prior"]
+Comparison = Literal[
+    "ratio_to_budget", "ratio_to_adjusted", "change_vs_budget", "change", "growth", "saving"
+]
+EconomicShare = Literal["share_of_parent", "share_of_nature"]
+CarryoverField = Literal["opening", "closing", "change", "change_rate"]
 IndicatorTable = Literal["indicator", "project_indicator"]
 IndicatorField = Literal["target", "actual", "completion_rate", "met"]
 ProjectField = Literal["budget", "execution_base", "executed", "execution_rate"]
 ScoreField = Literal["points", "score", "deduction"]
+
+# The fields of the fixed-shape figures (carryover.<field>, headcount.<field>,
+# assets.<field>): the figures areas make them, the catalogue below lists them.
+
+#: CarryOver value columns → Chinese label.
+CARRYOVER_VALUES: dict[str, str] = {
+    "opening": "年初结转和结余",
+    "closing": "年末结转和结余",
+    "adjustments": "结余分配及其他调整",
+}
+
+
+#: Headcount figure fields → (Profile field, Chinese label).
+HEADCOUNT: dict[str, tuple[str, str]] = {
+    "active": ("headcount_active", "在职人员"),
+    "retired": ("headcount_retired", "离退休人员"),
+    "retired_pension_fund": (
+        "headcount_retired_pension_fund",
+        "由养老保险基金发放养老金的离退休人员",
+    ),
+    "survivors": ("headcount_survivors", "遗属人员"),
+    "authorised": ("headcount_authorised", "编制数"),
+}
+
+
+#: Asset figure fields → (unit, Chinese label).
+ASSETS: dict[str, tuple[str, str]] = {
+    "fixed_assets_value": ("万元", "固定资产金额"),
+    "fixed_assets_in_use": ("万元", "在用固定资产金额"),
+    "prior_fixed_assets_value": ("万元", "上年末固定资产金额"),
+    "building_area": ("平方米", "房屋面积"),
+    "vehicles": ("辆", "车辆数"),
+    "large_equipment": ("台", "单价100万元以上设备数"),
+    "new_assets_value": ("万元", "本年新增固定资产"),
+    "procurement_budget": ("万元", "政府采购预算"),
+    "procurement_actual": ("万元", "政府采购实际金额"),
+}
+
+
+def money_id(area: str, column: str, item: str = "total") -> str:
+    """``income.final.事业收入`` — an amount of a money table — or its ``total``.
+
+    ``area`` may carry a scope (:func:`unit_scope`, :func:`consolidated_scope`).
+    """
+    return f"{area}.{column}.{item}"
+
+
+def share_id(area: str, column: str, item: str) -> str:
+    """``income.final.share.事业收入`` — the item's share of the column's total."""
+    return f"{area}.{column}.share.{item}"
+
+
+def comparison_id(area: str, kind: Comparison, item: str = "") -> str:
+    """决算 against 年初预算 / 调整后预算 (``income.final.ratio_to_budget[.<item>]``) or
+    last year / the budget as a change (``three_public.growth[.<item>]``, ``….saving``)."""
+    head = f"{area}.final.{kind}" if kind.startswith(("ratio_", "change_vs")) else f"{area}.{kind}"
+    return f"{head}.{item}" if item else head
+
+
+def unit_scope(code: str, area: str) -> str:
+    """The id prefix of one budget unit's figures of ``area``: ``unit.101001.income``."""
+    return f"unit.{code}.{area}"
+
+
+def consolidated_scope(area: str) -> str:
+    """The id prefix of the units' sums (汇总) of ``area``: ``consolidated.income``."""
+    return f"consolidated.{area}"
+
+
+def economic_id(column: str, nature: str, item: str = "total") -> str:
+    """``expenditure.economic.final.基本支出.301`` (or ``….total``)."""
+    return f"expenditure.economic.{column}.{nature}.{item}"
+
+
+def economic_share_id(column: str, kind: EconomicShare, nature: str, item: str) -> str:
+    """``expenditure.economic.final.share_of_parent.基本支出.30101``."""
+    return f"expenditure.economic.{column}.{kind}.{nature}.{item}"
+
+
+def carryover_id(fund: str, field: CarryoverField) -> str:
+    """``carryover.财政拨款.closing`` — one fund of 结转结余."""
+    return f"carryover.{fund}.{field}"
+
+
+def unit_count_id(kind: str) -> str:
+    """``units.count.公益一类`` — the units of one 单位性质."""
+    return f"units.count.{kind}"
 
 
 def indicator_segment(indicator: Indicator) -> str:

@@ -11,8 +11,14 @@ from jixiao.checks.registry import CheckSettings, at, check
 from jixiao.dataset.model import TABLES_BY_KEY, Dataset
 from jixiao.figures import FigureSet
 from jixiao.figures.areas.economic import ECONOMIC_COLUMNS
-from jixiao.figures.areas.facts import CARRYOVER_VALUES
 from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea
+from jixiao.figures.ids import (
+    CARRYOVER_VALUES,
+    consolidated_scope,
+    economic_id,
+    money_id,
+    unit_scope,
+)
 from jixiao.figures.trees import (
     build_tree,
     by_unit,
@@ -180,8 +186,12 @@ def economic_tree(dataset: Dataset, figures: FigureSet, settings: CheckSettings)
 
 
 def _scopes(figures: FigureSet, dataset: Dataset) -> list[tuple[str, str]]:
-    """(id prefix, scope label): the department and every unit."""
-    return [("", ""), *((f"unit.{u.code}.", f"单位 {u.code} ") for u in dataset.units)]
+    """(unit code, scope label): the department (``""``) and every unit."""
+    return [("", ""), *((u.code, f"单位 {u.code} ") for u in dataset.units)]
+
+
+def _scoped(code: str, area: str) -> str:
+    return unit_scope(code, area) if code else area
 
 
 @check("function_equals_nature", "功能分类合计等于支出性质合计")
@@ -192,8 +202,8 @@ def function_equals_nature(
     result = []
     for prefix, scope in _scopes(figures, dataset):
         for column, col in COLUMNS.items():
-            by_function = figures.value(f"{prefix}expenditure.function.{column}.total")
-            by_nature = figures.value(f"{prefix}expenditure.nature.{column}.total")
+            by_function = figures.value(money_id(_scoped(prefix, "expenditure.function"), column))
+            by_nature = figures.value(money_id(_scoped(prefix, "expenditure.nature"), column))
             if by_function is None or by_nature is None or by_function == by_nature:
                 continue
             item = f"{scope.strip() or '部门'}.{HEADERS[column]}"
@@ -218,8 +228,8 @@ def economic_within_nature(
     result = []
     for column in ECONOMIC_COLUMNS:
         for nature in {r.nature for r in dataset.expenditure_economic}:
-            economic = figures.value(f"expenditure.economic.{column}.{nature}.total")
-            total = figures.value(f"expenditure.nature.{column}.{nature}")
+            economic = figures.value(economic_id(column, nature))
+            total = figures.value(money_id("expenditure.nature", column, nature))
             if economic is None or total is None or economic == total:
                 continue
             found = ECONOMIC_EXCEEDS if economic > total else ECONOMIC_INCOMPLETE
@@ -275,7 +285,7 @@ def consolidation(dataset: Dataset, figures: FigureSet, settings: CheckSettings)
         for column, col in COLUMNS.items():
             for row in own:
                 stated = getattr(row, column)
-                total = figures.value(f"consolidated.{spec.key}.{column}.{row.item}")
+                total = figures.value(money_id(consolidated_scope(spec.key), column, row.item))
                 if stated is None or total is None or total == stated:
                     continue
                 result.append(

@@ -18,6 +18,7 @@ from typing import Any
 from jixiao.dataset.model import EXPENDITURE_NATURES
 from jixiao.figures.areas.money import COLUMNS, HEADERS
 from jixiao.figures.engine import Context, Naming, area, ratio, summed, tree_figures
+from jixiao.figures.ids import economic_id, economic_share_id, money_id
 from jixiao.figures.model import Figure
 from jixiao.figures.trees import Tree, build_tree, item_name, parent_of
 
@@ -55,7 +56,7 @@ def economic(ctx: Context) -> Iterator[Figure]:
 def _nature_figures(ctx: Context, column: str, nature: str, tree: Tree) -> Iterator[Figure]:
     col = COLUMNS[column]
     naming = Naming(
-        f"{PREFIX}.{column}.{nature}",
+        economic_id(column, nature).removesuffix(".total"),
         f"{nature}{{name}}{col}数",
         f"经济分类[{nature}/{{item}}].{HEADERS[column]}",
         "economic",
@@ -63,20 +64,20 @@ def _nature_figures(ctx: Context, column: str, nature: str, tree: Tree) -> Itera
     made = tree_figures(tree, naming)
     yield from made.values()
     roots = [made[r] for r in tree.roots]
-    yield summed(f"{PREFIX}.{column}.{nature}.total", f"{nature}经济分类{col}数合计", roots)
-    nature_amount = ctx.need(f"expenditure.nature.{column}.{nature}", f"{nature}{col}数")
+    yield summed(economic_id(column, nature), f"{nature}经济分类{col}数合计", roots)
+    nature_amount = ctx.need(money_id("expenditure.nature", column, nature), f"{nature}{col}数")
     for item in tree.items():
         parent = parent_of(item, "economic")
         name = item_name(item, "economic")
         if parent in made:
             yield ratio(
-                f"{PREFIX}.{column}.share_of_parent.{nature}.{item}",
+                economic_share_id(column, "share_of_parent", nature, item),
                 f"{nature}{name}占{item_name(parent, 'economic')}的比例",
                 made[item],
                 made[parent],
             )
         yield ratio(
-            f"{PREFIX}.{column}.share_of_nature.{nature}.{item}",
+            economic_share_id(column, "share_of_nature", nature, item),
             f"{name}占{nature}的比例",
             made[item],
             nature_amount,

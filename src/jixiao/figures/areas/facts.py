@@ -21,16 +21,16 @@ from jixiao.figures.engine import (
     stated,
     summed,
 )
+from jixiao.figures.ids import (
+    ASSETS,
+    CARRYOVER_VALUES,
+    HEADCOUNT,
+    carryover_id,
+    unit_count_id,
+)
 from jixiao.figures.model import Figure
 
 # --------------------------------------------------------------------------- carry-over
-
-#: CarryOver value columns → Chinese label.
-CARRYOVER_VALUES: dict[str, str] = {
-    "opening": "年初结转和结余",
-    "closing": "年末结转和结余",
-    "adjustments": "结余分配及其他调整",
-}
 
 
 def carryover_rows(ctx: Context) -> dict[str, CarryOver]:
@@ -86,14 +86,14 @@ def carryover(ctx: Context) -> Iterator[Figure]:
         if row is None:
             continue
         o = stated(
-            f"carryover.{fund}.opening",
+            carryover_id(fund, "opening"),
             f"{fund}年初结转和结余",
             row.opening,
             "万元",
             f"结转结余[{fund}].年初结转和结余",
         )
         c = stated(
-            f"carryover.{fund}.closing",
+            carryover_id(fund, "closing"),
             f"{fund}年末结转和结余",
             row.closing,
             "万元",
@@ -101,8 +101,8 @@ def carryover(ctx: Context) -> Iterator[Figure]:
         )
         yield o
         yield c
-        yield difference(f"carryover.{fund}.change", f"{fund}年末结转和结余比年初增减额", c, o)
-        yield growth(f"carryover.{fund}.change_rate", f"{fund}年末结转和结余比年初增减幅度", c, o)
+        yield difference(carryover_id(fund, "change"), f"{fund}年末结转和结余比年初增减额", c, o)
+        yield growth(carryover_id(fund, "change_rate"), f"{fund}年末结转和结余比年初增减幅度", c, o)
 
 
 def _flow(ctx: Context, opening: Figure, closing: Figure, adjustments: Figure) -> Iterator[Figure]:
@@ -131,17 +131,6 @@ def _flow(ctx: Context, opening: Figure, closing: Figure, adjustments: Figure) -
 
 
 # --------------------------------------------------------------------------- headcount
-
-HEADCOUNT: dict[str, tuple[str, str]] = {
-    "active": ("headcount_active", "在职人员"),
-    "retired": ("headcount_retired", "离退休人员"),
-    "retired_pension_fund": (
-        "headcount_retired_pension_fund",
-        "由养老保险基金发放养老金的离退休人员",
-    ),
-    "survivors": ("headcount_survivors", "遗属人员"),
-    "authorised": ("headcount_authorised", "编制数"),
-}
 
 
 @area("headcount")
@@ -209,7 +198,7 @@ def units(ctx: Context) -> Iterator[Figure]:
         n = kinds.count(kind)
         if n:
             yield _count(
-                f"units.count.{kind}",
+                unit_count_id(kind),
                 f"{kind}数量",
                 n,
                 f"单位性质为{kind}的单位数",
@@ -230,18 +219,6 @@ def units(ctx: Context) -> Iterator[Figure]:
 
 
 # --------------------------------------------------------------------------- trips and assets
-
-ASSETS: dict[str, tuple[str, str]] = {
-    "fixed_assets_value": ("万元", "固定资产金额"),
-    "fixed_assets_in_use": ("万元", "在用固定资产金额"),
-    "prior_fixed_assets_value": ("万元", "上年末固定资产金额"),
-    "building_area": ("平方米", "房屋面积"),
-    "vehicles": ("辆", "车辆数"),
-    "large_equipment": ("台", "单价100万元以上设备数"),
-    "new_assets_value": ("万元", "本年新增固定资产"),
-    "procurement_budget": ("万元", "政府采购预算"),
-    "procurement_actual": ("万元", "政府采购实际金额"),
-}
 
 
 @area("three_public.trips")

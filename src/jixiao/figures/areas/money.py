@@ -28,6 +28,7 @@ from jixiao.figures.engine import (
     summed,
     tree_figures,
 )
+from jixiao.figures.ids import comparison_id, money_id, share_id
 from jixiao.figures.model import Figure
 from jixiao.figures.trees import Tree, build_tree, column_values, consolidate, item_name
 
@@ -120,7 +121,7 @@ def money_figures(
             yield made.emit(figure)
         total = made.emit(
             summed(
-                f"{prefix}.{column}.total",
+                money_id(prefix, column),
                 f"{col}{spec.noun}合计",
                 [amounts[r] for r in tree.roots],
             )
@@ -129,7 +130,7 @@ def money_figures(
         for item, part in amounts.items():
             if tree.roots != [item]:  # the only top-level item is the total: 100% says nothing
                 label = f"{names[item]}占{col}{spec.noun}合计的比例"
-                yield made.emit(ratio(f"{prefix}.{column}.share.{item}", label, part, total))
+                yield made.emit(ratio(share_id(prefix, column, item), label, part, total))
     items = list(dict.fromkeys(i for tree in trees.values() for i in tree.items()))
     yield from comparisons(spec, prefix, set(trees), items, names, made)
 
@@ -162,40 +163,44 @@ def comparisons(
         scopes = [("", f"决算{total}", f"{COLUMNS[current]}{total}", f"{COLUMNS[base]}{total}")]
         scopes += [
             (
-                f".{i}",
+                i,
                 f"{names[i]}决算",
                 f"{names[i]}{COLUMNS[current]}数",
                 f"{names[i]}{COLUMNS[base]}数",
             )
             for i in items
         ]
-        for suffix, subject, cur_label, base_label in scopes:
-            item = suffix[1:] or "total"
-            a = made.need(f"{prefix}.{current}.{item}", cur_label)
-            b = made.need(f"{prefix}.{base}.{item}", base_label)
-            yield from _compare(spec, prefix, suffix, subject, base, a, b)
+        for item, subject, cur_label, base_label in scopes:
+            a = made.need(money_id(prefix, current, item or "total"), cur_label)
+            b = made.need(money_id(prefix, base, item or "total"), base_label)
+            yield from _compare(spec, prefix, item, subject, base, a, b)
 
 
 def _compare(
-    spec: MoneyArea, prefix: str, suffix: str, subject: str, base: str, a: Figure, b: Figure
+    spec: MoneyArea, prefix: str, item: str, subject: str, base: str, a: Figure, b: Figure
 ) -> Iterator[Figure]:
+    """``item`` is ``""`` for the table's total."""
     if base == "budget":
-        yield ratio(f"{prefix}.final.ratio_to_budget{suffix}", f"{subject}为年初预算的比例", a, b)
+        yield ratio(
+            comparison_id(prefix, "ratio_to_budget", item), f"{subject}为年初预算的比例", a, b
+        )
         yield difference(
-            f"{prefix}.final.change_vs_budget{suffix}", f"{subject}比年初预算增减额", a, b
+            comparison_id(prefix, "change_vs_budget", item), f"{subject}比年初预算增减额", a, b
         )
         if spec.saving:
-            yield difference(f"{prefix}.saving{suffix}", f"{subject}比年初预算节约额", b, a)
+            yield difference(
+                comparison_id(prefix, "saving", item), f"{subject}比年初预算节约额", b, a
+            )
     elif base == "adjusted":
         yield ratio(
-            f"{prefix}.final.ratio_to_adjusted{suffix}",
+            comparison_id(prefix, "ratio_to_adjusted", item),
             f"{subject}为调整后预算的比例（执行率）",
             a,
             b,
         )
     else:
-        yield difference(f"{prefix}.change{suffix}", f"{subject}比上年增减额", a, b)
-        yield growth(f"{prefix}.growth{suffix}", f"{subject}比上年增减幅度", a, b)
+        yield difference(comparison_id(prefix, "change", item), f"{subject}比上年增减额", a, b)
+        yield growth(comparison_id(prefix, "growth", item), f"{subject}比上年增减幅度", a, b)
 
 
 def area_trees(ctx: Context, spec: MoneyArea) -> dict[str, Tree]:
@@ -221,10 +226,10 @@ def expenditure_totals(ctx: Context) -> Iterator[Figure]:
     spec = MoneyArea("expenditure", "", "", "", "支出")
     made = Made()
     for column, col in COLUMNS.items():
-        source = ctx.get(f"expenditure.nature.{column}.total") or ctx.get(
-            f"expenditure.function.{column}.total"
+        source = ctx.get(money_id("expenditure.nature", column)) or ctx.get(
+            money_id("expenditure.function", column)
         )
         if source is not None:
-            yield made.emit(summed(f"expenditure.{column}.total", f"{col}支出合计", [source]))
+            yield made.emit(summed(money_id("expenditure", column), f"{col}支出合计", [source]))
     columns = {key.split(".")[1] for key in made.figures}
     yield from comparisons(spec, "expenditure", columns, [], {}, made)

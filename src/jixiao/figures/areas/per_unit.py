@@ -15,6 +15,7 @@ from typing import Any
 
 from jixiao.figures.areas.money import COLUMNS, HEADERS, MONEY_AREAS, MoneyArea
 from jixiao.figures.engine import Context, Naming, area, ratio, summed, text, tree_figures
+from jixiao.figures.ids import comparison_id, consolidated_scope, money_id, unit_scope
 from jixiao.figures.model import Figure
 from jixiao.figures.trees import build_tree, column_values, consolidate
 
@@ -29,7 +30,7 @@ def per_unit(ctx: Context) -> Iterator[Figure]:
 
 
 def _unit_totals(spec: MoneyArea, code: str, rows: list[Any]) -> Iterator[Figure]:
-    prefix = f"unit.{code}.{spec.key}"
+    prefix = unit_scope(code, spec.key)
     totals: dict[str, Figure] = {}
     for column, col in COLUMNS.items():
         given = column_values(rows, column)
@@ -42,12 +43,14 @@ def _unit_totals(spec: MoneyArea, code: str, rows: list[Any]) -> Iterator[Figure
         label = f"单位 {code} {col}{spec.noun}合计"
         formula = f"该单位各一级项目{col}数之和"  # the items are in the inputs
         totals[column] = Figure(
-            f"{prefix}.{column}.total", label, tree.total, "万元", 2, formula, inputs
+            money_id(prefix, column), label, tree.total, "万元", 2, formula, inputs
         )
         yield totals[column]
     if "budget" in totals and "final" in totals:
         subject = f"单位 {code} 决算{spec.noun}合计为年初预算的比例"
-        yield ratio(f"{prefix}.final.ratio_to_budget", subject, totals["final"], totals["budget"])
+        yield ratio(
+            comparison_id(prefix, "ratio_to_budget"), subject, totals["final"], totals["budget"]
+        )
 
 
 @area("consolidated")
@@ -58,9 +61,8 @@ def consolidated(ctx: Context) -> Iterator[Figure]:
             continue
         for column, col in COLUMNS.items():
             tree = build_tree(consolidate(groups, column), spec.codes)
-            prefix = f"consolidated.{spec.key}.{column}"
             naming = Naming(
-                prefix,
+                f"{consolidated_scope(spec.key)}.{column}",
                 f"各单位{{name}}{col}数之和",
                 f"{spec.sheet}[各单位/{{item}}].{HEADERS[column]}",
                 spec.codes,
@@ -69,5 +71,7 @@ def consolidated(ctx: Context) -> Iterator[Figure]:
             yield from made.values()
             if tree.roots:
                 yield summed(
-                    f"{prefix}.total", f"各单位{col}{spec.noun}合计", [made[r] for r in tree.roots]
+                    money_id(consolidated_scope(spec.key), column),
+                    f"各单位{col}{spec.noun}合计",
+                    [made[r] for r in tree.roots],
                 )
