@@ -2,14 +2,15 @@
 
 Every extension point of the engine is an ordered registry of named entries: a stable
 identifier (what options, files and the web system store), a Chinese name (what people
-read), and the item itself (a function, a class). Callers can list them, look one up
-with a Chinese error naming the known identifiers, and run a chosen subset in
-registration order.
+read), and the item itself (a function, a rule object, the import path of a renderer).
+A registry is a read-only mapping identifier → item in registration order; a lookup of
+an unknown identifier raises :class:`UnknownEntry` with a Chinese message naming the
+known ones, and :meth:`Registry.select` picks a subset in registration order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,7 +38,7 @@ class Entry(Generic[T]):
     item: T
 
 
-class Registry(Generic[T]):
+class Registry(Mapping[str, T], Generic[T]):
     """An ordered registry; ``what`` names its kind in messages (``检查``, ``报告格式``)."""
 
     def __init__(self, what: str) -> None:
@@ -58,26 +59,30 @@ class Registry(Generic[T]):
 
         return decorate
 
-    def __iter__(self) -> Iterator[Entry[T]]:
-        return iter(self._entries.values())
+    def __getitem__(self, identifier: str) -> T:
+        return self.entry(identifier).item
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def __contains__(self, identifier: object) -> bool:
-        return identifier in self._entries
-
     def ids(self) -> list[str]:
         return list(self._entries)
+
+    def entries(self) -> list[Entry[T]]:
+        return list(self._entries.values())
+
+    def name(self, identifier: str) -> str:
+        """The Chinese name of ``identifier``."""
+        return self.entry(identifier).name
 
     def entry(self, identifier: str) -> Entry[T]:
         try:
             return self._entries[identifier]
         except KeyError:
             raise UnknownEntry(self.what, identifier, self._entries) from None
-
-    def get(self, identifier: str) -> T:
-        return self.entry(identifier).item
 
     def select(self, identifiers: Iterable[str] | None = None) -> list[Entry[T]]:
         """The chosen entries in registration order (all when ``identifiers`` is None).

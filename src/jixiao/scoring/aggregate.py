@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from jixiao.lib.money import ZERO
+from jixiao.lib.registry import Registry
 from jixiao.scoring.rules import RATING_VALUES, rating_value
 
 
@@ -25,15 +26,13 @@ class Combined:
 
 
 Aggregator = Callable[[Sequence[Decimal], Sequence[str]], Combined]
-AGGREGATIONS: dict[str, Aggregator] = {}
+#: How a parent combines its children's scores, by identifier (frameworks name one).
+AGGREGATIONS: Registry[Aggregator] = Registry("汇总方法")
 
 
-def aggregation(name: str) -> Callable[[Aggregator], Aggregator]:
-    def register(func: Aggregator) -> Aggregator:
-        AGGREGATIONS[name] = func
-        return func
-
-    return register
+def aggregation(name: str, label: str = "") -> Callable[[Aggregator], Aggregator]:
+    """Register an aggregation: ``@aggregation("weighted_sum", "加权求和")``."""
+    return AGGREGATIONS.register(name, label or name)
 
 
 def rating_text(value: Decimal) -> str:
@@ -43,13 +42,13 @@ def rating_text(value: Decimal) -> str:
     return letter + ("+" if value != base else "")
 
 
-@aggregation("weighted_sum")
+@aggregation("weighted_sum", "加权求和")
 def weighted_sum(scores: Sequence[Decimal], ratings: Sequence[str]) -> Combined:
     total = sum(scores, ZERO)
     return Combined(total, "下级指标得分合计")
 
 
-@aggregation("m1")
+@aggregation("m1", "PEFA M1（最弱环节法）")
 def weakest_link(scores: Sequence[Decimal], ratings: Sequence[str]) -> Combined:
     """PEFA M1: the lowest dimension score, with ``+`` when any other dimension is higher."""
     lowest = min(int(s) for s in scores)
@@ -76,7 +75,7 @@ def m2_table(letters: Sequence[str]) -> str:
     return rating_text(halves)
 
 
-@aggregation("m2")
+@aggregation("m2", "PEFA M2（平均法）")
 def averaging(scores: Sequence[Decimal], ratings: Sequence[str]) -> Combined:
     """PEFA M2: dimension scores converted by the official averaging table."""
     letters = [r[0] for r in ratings]

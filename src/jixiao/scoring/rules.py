@@ -22,6 +22,7 @@ from jixiao.dataset.model import Indicator
 from jixiao.domain.over_achievement import OverAchievement, exceeds, over_rate
 from jixiao.domain.signs import QUALITATIVE_GRADES, Direction, is_met, score_share, sign_of
 from jixiao.lib.money import HUNDRED, ZERO, format_number, round_half_up
+from jixiao.lib.registry import Registry
 
 ONE = Decimal(1)
 FLAG_TARGET_TOO_LOW = "目标值设定偏低"
@@ -118,12 +119,13 @@ class Rule:
         raise NotImplementedError
 
 
-RULES: dict[str, Rule] = {}
+#: Every rule type a framework may name, by identifier, in registration order.
+RULES: Registry[Rule] = Registry("评分规则类型")
 
 
 def rule(cls: type[Rule]) -> type[Rule]:
-    """Register a rule class under its ``identifier``."""
-    RULES[cls.identifier] = cls()
+    """Register a rule class under its ``identifier`` and Chinese ``verbose_name``."""
+    RULES.add(cls.identifier, cls.verbose_name, cls())
     return cls
 
 
