@@ -166,3 +166,19 @@ def test_the_synthetic_2024_targets_are_reviewed_against_the_seed_history() -> N
         "国家级创新型产业集群数": ["偏高"],
         "支持国际和粤港澳科技合作项目数": ["与资金不一致"],
     }
+
+
+def test_a_rule_file_the_user_names_is_read_by_the_command_line(
+    example_yaml: Path, tmp_path: Path
+) -> None:
+    """``--rules`` replaces the shipped rules; a file that cannot be read is exit 2, in Chinese."""
+    rules = tmp_path / "results.yaml"
+    rules.write_text("recommendations: {优: 优先保障, 良: 适当压减, 中: 压缩, 差: 取消}\n", "utf-8")
+    code, out = _run("results", str(example_yaml), "--rules", str(rules))
+    assert code == 0, out
+    assert "适当压减" in out  # the example grades 良 under its framework
+    code, out = _run("results", str(example_yaml), "--rules", str(tmp_path / "none.yaml"))
+    assert code == 2 and "无法读取" in out
+    rules.write_bytes("recommendations: {优: 优先保障}\n".encode("gbk") + b"\xff\xfe")
+    code, out = _run("results", str(example_yaml), "--rules", str(rules))
+    assert code == 2 and "不是 UTF-8 编码" in out

@@ -13,7 +13,7 @@ from jixiao.dataset.model import Dataset, Indicator
 from jixiao.evaluation import evaluate
 from jixiao.io.formats import load_dataset, save_dataset
 from jixiao.monitoring.results import apply_results, carry_forward, unmet
-from jixiao.monitoring.settings import load_result_rules
+from jixiao.monitoring.settings import RuleTexts, load_result_rules
 from jixiao.scoring.grading import grade_total
 
 RULES = load_result_rules()
@@ -45,10 +45,10 @@ def test_the_rule_file_holds_no_bands_of_its_own(tmp_path: Path) -> None:
         "grade_bands: [{grade: 优, min: 95}]\nrecommendations: {优: 优先保障}\n", "utf-8"
     )
     with pytest.raises(DatasetError, match="评分框架的 grade_bands"):
-        load_result_rules(rules)
+        load_result_rules(_texts(rules, "results.yaml"))
     rules.write_text("recommendations: {优秀: 优先保障, 甲: 保障}\n", "utf-8")
     with pytest.raises(DatasetError, match="“甲”不是优、良、中、差之一"):
-        load_result_rules(rules)
+        load_result_rules(_texts(rules, "results.yaml"))
 
 
 def test_projects_and_department_get_recommendations(targets_dataset: Dataset) -> None:
@@ -142,3 +142,8 @@ def test_open_items_of_earlier_years_stay_on_the_list(targets_dataset: Dataset) 
     still_open = apply_results(evaluate(next_year), RULES).rectifications
     assert len(still_open) == len(items) - 1
     assert all(i.kind.startswith("往年未完成整改") for i in still_open)
+
+
+def _texts(path: Path, name: str) -> RuleTexts:
+    """A rule file's text as a caller hands it to the engine (the engine opens no path)."""
+    return RuleTexts({name: (path.read_text("utf-8"), path.name)})

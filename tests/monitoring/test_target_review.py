@@ -13,7 +13,7 @@ from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset, Indicator
 from jixiao.monitoring.library import IndicatorLibrary, shipped_library
 from jixiao.monitoring.review import review_targets
-from jixiao.monitoring.settings import ReviewSettings, load_review_settings
+from jixiao.monitoring.settings import ReviewSettings, RuleTexts, load_review_settings
 
 
 @pytest.mark.parametrize(
@@ -186,13 +186,15 @@ def test_the_set_too_low_threshold_is_read_as_a_percent_and_the_old_key_is_refus
 ) -> None:
     rules = tmp_path / "review.yaml"
     rules.write_text('over_achievement: {threshold: "150"}\n', "utf-8")
-    assert load_review_settings(rules).over_achievement.threshold == Decimal(150)
+    assert load_review_settings(_texts(rules, "review.yaml")).over_achievement.threshold == Decimal(
+        150
+    )
     rules.write_text('self_eval_low_ratio: "1.2"\n', "utf-8")
     with pytest.raises(DatasetError, match=r"over_achievement\.threshold"):
-        load_review_settings(rules)
+        load_review_settings(_texts(rules, "review.yaml"))
     rules.write_text('over_achievement: {threshold: "90"}\n', "utf-8")
     with pytest.raises(DatasetError, match="应不小于 100"):
-        load_review_settings(rules)
+        load_review_settings(_texts(rules, "review.yaml"))
 
 
 @pytest.mark.parametrize(
@@ -242,3 +244,8 @@ def test_every_review_finding_is_of_a_declared_kind(
     review = review_targets(targets_dataset, library_with_history)
     assert {f.code for f in review.findings} <= set(KINDS)
     assert all(KINDS[f.code].severity is f.severity for f in review.findings)
+
+
+def _texts(path: Path, name: str) -> RuleTexts:
+    """A rule file's text as a caller hands it to the engine (the engine opens no path)."""
+    return RuleTexts({name: (path.read_text("utf-8"), path.name)})

@@ -21,12 +21,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jixiao.dataset.build import DatasetError
+from jixiao.dataset.build import DatasetError, InputError
 from jixiao.dataset.model import Dataset
 from jixiao.findings import Finding
 from jixiao.lib.files import failure_reason
 
 if TYPE_CHECKING:
+    from jixiao.monitoring.settings import RuleSource
     from jixiao.scoring import Framework
 
 app = typer.Typer(
@@ -112,6 +113,25 @@ def fail_framework(problems: Sequence[tuple[str, str]]) -> NoReturn:
     for location, message in problems:
         err_console.print(f"  {escape(location)}：{escape(message)}")
     raise typer.Exit(EXIT_INPUT)
+
+
+def rules_or_exit(path: Path | None, name: str) -> RuleSource | None:
+    """A rule file the user named (``--rules``), read by the command line; ``None``: shipped.
+
+    The engine never opens a path: it gets the text through a
+    :class:`~jixiao.monitoring.settings.RuleSource`. Exits 2 when the file cannot be read.
+    """
+    from jixiao.monitoring.settings import RuleTexts
+
+    if path is None:
+        return None
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        fail_input(DatasetError([InputError(str(path), "不是 UTF-8 编码的文本文件")]))
+    except OSError as error:
+        fail_input(DatasetError([InputError(str(path), f"无法读取（{failure_reason(error)}）")]))
+    return RuleTexts({name: (text, str(path))})
 
 
 def print_json(document: Any) -> None:

@@ -26,6 +26,7 @@ from jixiao.cli.app import (
     framework_or_exit,
     load_or_exit,
     print_json,
+    rules_or_exit,
 )
 from jixiao.dataset.build import DatasetError, InputError
 from jixiao.lib.money import format_amount, format_number, normalize
@@ -143,7 +144,7 @@ def targets_review(
     _check_output(fmt, output)
     data = load_or_exit(dataset)
     lib = _load(lambda: _library(library, history))
-    settings = _load(lambda: load_review_settings(rules))
+    settings = _load(lambda: load_review_settings(rules_or_exit(rules, "review.yaml")))
     review = review_targets(data, lib, settings)
     _emit(fmt, output, review.to_json(), review_tables(review))
     if fmt is Output.text:
@@ -213,7 +214,8 @@ def monitor(
             DatasetError([InputError("--period", f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")])
         )
     data = load_or_exit(dataset)
-    rule_set = _load(lambda: load_warning_lines(lines, lines_file))
+    source = rules_or_exit(lines_file, "warning-lines.yaml")
+    rule_set = _load(lambda: load_warning_lines(lines, source))
     if interview_after is not None:
         rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
     report = monitor_execution(data, period, rule_set, date.today(), by.value)
@@ -278,7 +280,7 @@ def results(
         err_console.print(f"[red]不支持的数据集格式“{carry_to.suffix}”（支持 .xlsx、.yaml）[/red]")
         raise typer.Exit(EXIT_INPUT)
     data = load_or_exit(dataset)
-    rule_set = _load(lambda: load_result_rules(rules))
+    rule_set = _load(lambda: load_result_rules(rules_or_exit(rules, "results.yaml")))
     try:
         evaluation = evaluate(data, framework=framework_or_exit(framework))
     except UnknownFramework as error:

@@ -1,7 +1,10 @@
 """The monitoring rules as data: review thresholds, warning lines, result rules.
 
-Shipped in ``jixiao/data/monitoring/*.yaml``; a finance bureau with other rules passes
-its own file. Numbers are quoted in the files and read as ``Decimal``.
+Shipped in ``jixiao/data/monitoring/*.yaml``; a finance bureau with other rules supplies
+its own text. Where the text comes from is a small interface, :class:`RuleSource`: the
+shipped files (:data:`SHIPPED_RULES`), or :class:`RuleTexts` — texts the caller has (the
+command line reads a file the user named; the web system keeps them in its database). The
+engine itself never opens a path. Numbers are quoted in the files and read as ``Decimal``.
 """
 
 from __future__ import annotations
@@ -9,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -68,14 +70,43 @@ class ResultRules:
         return dict(self.recommendations).get(canonical(grade), "") if grade else ""
 
 
-def _read(path: Path | None, shipped: str) -> tuple[Any, str]:
-    if path is None:
-        text = (resources.files("jixiao.data") / "monitoring" / shipped).read_text("utf-8")
-        name = f"jixiao/data/monitoring/{shipped}"
-    else:
-        if not path.exists():
-            raise DatasetError([InputError(str(path), "文件不存在")])
-        text, name = path.read_text("utf-8"), str(path)
+#: The rule files a source may be asked for.
+RULE_FILES: tuple[str, ...] = ("review.yaml", "warning-lines.yaml", "results.yaml")
+
+
+class RuleSource(Protocol):
+    """Where the text of a rule file comes from; ``name`` is one of :data:`RULE_FILES`."""
+
+    def read(self, name: str) -> tuple[str, str]:
+        """``(text, where)``: the YAML text and the place messages name (file, record)."""
+        ...
+
+
+class ShippedRules:
+    """The rule files shipped with jixiao (``jixiao/data/monitoring``)."""
+
+    def read(self, name: str) -> tuple[str, str]:
+        text = (resources.files("jixiao.data") / "monitoring" / name).read_text("utf-8")
+        return text, f"jixiao/data/monitoring/{name}"
+
+
+@dataclass(frozen=True)
+class RuleTexts:
+    """Rule texts the caller already has, by file name; the others come from ``fallback``."""
+
+    texts: dict[str, tuple[str, str]]  #: name → (text, where)
+    fallback: RuleSource = field(default_factory=ShippedRules)
+
+    def read(self, name: str) -> tuple[str, str]:
+        return self.texts[name] if name in self.texts else self.fallback.read(name)
+
+
+SHIPPED_RULES: RuleSource = ShippedRules()
+
+
+def _read(source: RuleSource | None, name: str) -> tuple[Any, str]:
+    text, where = (source or SHIPPED_RULES).read(name)
+    name = where
     try:
         return yaml.safe_load(text), name
     except yaml.YAMLError as exc:
@@ -114,8 +145,9 @@ def _over_achievement(data: dict[str, Any], name: str, default: OverAchievement)
     return policy
 
 
-def load_review_settings(path: Path | None = None) -> ReviewSettings:
-    data, name = _read(path, "review.yaml")
+def load_review_settings(source: RuleSource | None = None) -> ReviewSettings:
+    """The target review's thresholds from ``source`` (default: the shipped ``review.yaml``)."""
+    data, name = _read(source, "review.yaml")
     if not isinstance(data, dict):
         raise DatasetError([InputError(name, "审核规则文件应为映射")])
     base = ReviewSettings()
@@ -131,9 +163,11 @@ def load_review_settings(path: Path | None = None) -> ReviewSettings:
     )
 
 
-def load_warning_lines(rule_set: str | None = None, path: Path | None = None) -> WarningLines:
+def load_warning_lines(
+    rule_set: str | None = None, source: RuleSource | None = None
+) -> WarningLines:
     """The warning-line rule set ``rule_set`` (default: the file's ``default``)."""
-    data, name = _read(path, "warning-lines.yaml")
+    data, name = _read(source, "warning-lines.yaml")
     sets = (data or {}).get("rule_sets") or {}
     key = rule_set or (data or {}).get("default", "")
     if key not in sets:
@@ -159,8 +193,9 @@ def load_warning_lines(rule_set: str | None = None, path: Path | None = None) ->
     )
 
 
-def load_result_rules(path: Path | None = None) -> ResultRules:
-    data, name = _read(path, "results.yaml")
+def load_result_rules(source: RuleSource | None = None) -> ResultRules:
+    """Grade → recommendation and the 整改 deadline (default: the shipped ``results.yaml``)."""
+    data, name = _read(source, "results.yaml")
     if not isinstance(data, dict) or not isinstance(data.get("recommendations"), dict):
         raise DatasetError([InputError(name, "结果应用规则应包含 recommendations（等级 → 建议）")])
     if "grade_bands" in data:
