@@ -115,16 +115,17 @@ def test_every_report_has_an_answer_key_with_its_source(path: Path) -> None:
 def test_the_corpus_spans_regions_and_genres() -> None:
     keys = [json.loads(p.with_suffix(".json").read_text(encoding="utf-8")) for p in REPORTS]
     provinces = {k["province"] for k in keys if not k["province"].startswith("unknown")}
+    assert len(keys) >= 40
     assert len(provinces) >= 10, sorted(provinces)
     genres = " ".join(k["genre"] for k in keys)
-    for genre in ("三公", "决算", "预算执行", "自评表", "评价报告"):
+    for genre in ("三公", "决算", "预算公开", "预算执行", "自评表", "评价报告", "第三方"):
         assert genre in genres
 
 
 def test_recall_and_false_errors_never_get_worse(measured: tuple[Score, list[str]]) -> None:
     score, notes = measured
     # Measured on this corpus; raise the floors as the audit improves.
-    assert score.found >= 4, notes
+    assert score.found >= 10, notes
     assert score.false_errors <= 0, notes
     assert score.clean_files_with_errors <= 0, notes
     assert score.notes_found == score.notes, notes

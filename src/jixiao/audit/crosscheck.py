@@ -160,11 +160,11 @@ def _counted_noun(claim: Claim) -> str:
 def _relation_of(audit: Audit, claim: Claim) -> tuple[str, Claim | None]:
     if claim.kind != PERCENT:
         return "amount", claim
-    from jixiao.audit.rules.amounts import BUDGET_RATIO, SHARE_PREFIX
+    from jixiao.audit.rules.amounts import SHARE_PREFIX, is_budget_ratio
     from jixiao.audit.rules.base import figure_before
 
     subject = figure_before(audit, claim)
-    if BUDGET_RATIO.search(claim.prefix):
+    if is_budget_ratio(claim.prefix):
         return "ratio", subject
     if SHARE_PREFIX.search(claim.prefix):
         return "share", subject

@@ -164,8 +164,8 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             current = paragraphs[-1] if paragraphs else None
             continue
         original = _strip_markdown(lines[number - 1].rstrip("\r\n"))
-        if not original.strip():
-            continue
+        if not original.strip() or _PAGE_NUMBER.match(original):
+            continue  # a page number between two halves of a sentence is not part of it
         for start, end in _chunks(original):
             text = normalize(original[start:end])
             cells = _cells(text)
@@ -180,6 +180,8 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
     return paragraphs
 
 
+#: A line that is only a page number ("7", "- 7 -", "第 7 页"), as a PDF's text layer gives it.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[-—–])?\s*$")
 #: A line that is one table cell, as stored web pages give tables: "公务接待费 |", or "|" alone.
 _CELL_LINE = re.compile(r"^\s*[^|\t]{0,80}?\s*\|\s*$")
 _NUMBER_CELL = re.compile(r"^\s*[-+]?\d[\d,]*(?:\.\d+)?\s*%?\s*$")
@@ -320,7 +322,11 @@ def _continues(current: Paragraph, text: str) -> bool:
 
 
 def _is_heading_only(para: Paragraph) -> bool:
-    return para.heading is not None and len(para.text) <= 40 and "，" not in para.text
+    return (
+        para.heading is not None
+        and len(para.text) <= 40
+        and not re.search(r"[，,；;]|\d\s*(?:万|亿)?元", para.text[len(para.heading.marker) :])
+    )
 
 
 def parse_heading(text: str) -> Heading | None:

@@ -104,6 +104,8 @@ def _of_which(
     enumerated = False
     if not parts and not para.text[end:scope_end].strip(" ：:，,"):
         parts, enumerated = _enumerated_parts(claims, paragraphs[position + 1 :], total), True
+        if not parts:
+            parts, enumerated = _paragraph_parts(claims, paragraphs[position + 1 :], total), False
     if not parts:
         return None, (start, scope_end)
     if len(parts) == 1 and not para.in_parens(start):
@@ -177,8 +179,22 @@ def _common_suffix(a: str, b: str) -> str:
 
 
 def _says_all(total: Claim, parts: list[Claim]) -> bool:
-    return bool(_EXHAUSTIVE.search(total.prefix)) or (
-        len(parts) >= 2 and parts[-1].label.startswith("其他")
+    return (
+        bool(_EXHAUSTIVE.search(total.prefix))
+        or (len(parts) >= 2 and parts[-1].label.startswith("其他"))
+        or _by_definition(total, parts)
+    )
+
+
+def _by_definition(total: Claim, parts: list[Claim]) -> bool:
+    """Breakdowns that are whole by definition (财政部 部门预算/决算 terms): 基本支出 is
+    人员经费 and 公用经费 (日常公用经费)."""
+    names = [p.label for p in parts]
+    return (
+        "基本支出" in total.label
+        and len(names) == 2
+        and any(n.startswith("人员经费") for n in names)
+        and any(re.match(r"(日常)?公用经费", n) for n in names)
     )
 
 
@@ -247,6 +263,27 @@ def _enumerated_parts(claims: ClaimSet, following: list[Paragraph], total: Claim
             break
         parts.append(first)
     return parts if len(parts) >= 2 else []
+
+
+def _paragraph_parts(claims: ClaimSet, following: list[Paragraph], total: Claim) -> list[Claim]:
+    """ "基本支出 911,000.39 元，其中：" then "人员经费 809,961.19 元，主要包括：…" and "公用经费
+    71,339.2 元，主要包括：…" as paragraphs of their own: each starts with its figure."""
+    parts: list[Claim] = []
+    for para in following:
+        if para.heading is not None or para.cells is not None:
+            break
+        first = next(iter(claims.in_paragraph(para)), None)
+        if (
+            first is None
+            or not first.primary
+            or not first.same_measure(total)
+            or first.q.approx
+            or len(first.prefix) > 20
+            or para.text[: first.q.start].strip() != first.prefix
+        ):
+            break
+        parts.append(first)
+    return parts  # one part is still a part: it names what it belongs to
 
 
 def _by_class(claims: ClaimSet, para: Paragraph, nested: list[tuple[int, int]]) -> list[SumGroup]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.audit.claims import BUDGET, PRIOR, Claim, lcs, similarity, year_in
+from jixiao.audit.claims import BUDGET, PRIOR, Claim, lcs, phase_of, similarity, year_in
 from jixiao.audit.document import Paragraph
 from jixiao.audit.engine import Audit
 from jixiao.audit.groups import group_of
@@ -27,6 +28,7 @@ from jixiao.audit.rules.base import (
 from jixiao.audit.verify import Verdict, judge_amount, judge_growth, judge_percent
 from jixiao.lib.money import (
     HUNDRED,
+    quantum,
     round_half_up,
 )
 
@@ -102,7 +104,7 @@ def check_shares(audit: Audit) -> None:
     """
     for claim in percent_claims(audit):
         match = SHARE_PREFIX.search(claim.prefix)
-        if not match or "预算" in (match.group("base") or ""):
+        if not match or is_budget_ratio(claim.prefix):
             continue
         numerator = figure_before(audit, claim)
         if numerator is None:
@@ -166,7 +168,13 @@ def _share_bases(
     group = group_of(groups(audit), numerator)
     enclosing: list[Claim | Derived] = [group.total] if group else []
     if base_label and not _TOTAL_WORDS.match(base_label):
-        return list(_labelled(audit, numerator, base_label)), []
+        named = _labelled(audit, numerator, base_label)
+        if named:
+            return list(named), []
+        # A base the text names but never prints ("占一般公共预算支出的"): the sum of the
+        # figures whose shares of the same base are given, when it is their parent.
+        derived = _derived_parent(_named_run(audit, claim, base_label))
+        return ([derived] if derived is not None else []), []
     run = share_run(audit, claim)
     derived = _derived_parent(run)
     parents = enclosing + ([derived] if derived is not None else [])
@@ -217,6 +225,29 @@ def share_run(audit: Audit, claim: Claim) -> list[tuple[Claim, Claim]]:
     return run
 
 
+def _named_run(audit: Audit, claim: Claim, base_label: str) -> list[tuple[Claim, Claim]]:
+    """Every share of the document of the same named base, as (share, its figure): "基本支出
+    881,300.39 元，占一般公共预算支出的 96.74%" … "项目支出 29,700 元，占一般公共预算支出的
+    3.26%". A figure inside another's breakdown is not a sibling: such a list is not read."""
+    run: list[tuple[Claim, Claim]] = []
+    for other in percent_claims(audit):
+        match = SHARE_PREFIX.search(other.prefix)
+        if not match or (match.group("base") or "").strip() != base_label:
+            continue
+        figure = figure_before(audit, other)
+        if figure is not None and not figure.para.in_parens(other.q.start):
+            run.append((other, figure))
+    if not any(c is claim for c, _ in run) or len(run) < 2:
+        return []
+    found = groups(audit)
+    figures = {id(f) for _, f in run}
+    for _, figure in run:
+        group = group_of(found, figure)
+        if group is not None and id(group.total) in figures:
+            return []  # one of them is a part of another
+    return run
+
+
 def _derived_parent(run: list[tuple[Claim, Claim]]) -> Derived | None:
     """The sum of the siblings as their parent: when their shares add up to 100 %, or when
     every share but one is right against that sum (one of them at least not zero)."""
@@ -251,12 +282,14 @@ def shares_tolerance(shares: list[Claim]) -> Decimal:
 def _labelled(audit: Audit, numerator: Claim, base_label: str) -> list[Claim]:
     """Figures whose label names the base ("占项目支出 …" → the 项目支出 figure), nearest first."""
     found = []
+    # "占项目支出" means the final figure beside a budget one; "占基本支出预算" the budget one.
+    budget_base = phase_of(base_label) == BUDGET
     for other in reversed(audit.claims.claims[: numerator.id]):
         if (
             other.primary
             and other.same_measure(numerator)
             and base_label in other.label
-            and other.phase != BUDGET
+            and (other.phase in (BUDGET, "") if budget_base else other.phase != BUDGET)
         ):
             found.append(other)
     same_paragraph = [c for c in found if c.para is numerator.para]
@@ -280,7 +313,7 @@ def check_budget_ratios(audit: Audit) -> None:
     the ratio is not checked: a neighbouring amount is never taken as the budget.
     """
     for claim in percent_claims(audit):
-        if not BUDGET_RATIO.search(claim.prefix):
+        if not is_budget_ratio(claim.prefix):
             continue
         pair = _named_budget(audit, claim)
         if pair is None:
@@ -305,6 +338,19 @@ def check_budget_ratios(audit: Audit) -> None:
                 f"以预算{named(base)}为基数：{show(numerator)} ÷ {show(base)} × 100% = "
                 f"{plain(numerator.q.value / base.q.value * HUNDRED)}%",
             )
+
+
+_BUDGET_WORDS = re.compile(r"年初|全年|调整后|预算|数|的|[“”\"\s]")
+
+
+def is_budget_ratio(prefix: str) -> bool:
+    """ "为年初预算的 p%", "完成预算 p%": a ratio to the figure's own budget. Not "占基本支出预算
+    p%", which names another budget figure as the base of a share."""
+    if not BUDGET_RATIO.search(prefix):
+        return False
+    share = SHARE_PREFIX.search(prefix)
+    base = (share.group("base") or "") if share else ""
+    return not (share and len(_BUDGET_WORDS.sub("", base)) >= 2)
 
 
 _OF = re.compile(r"^\s*的?\s*(?:为|达|是)?\s*$")
@@ -404,13 +450,18 @@ def _same_sentence(a: Claim, b: Claim) -> bool:
 # --------------------------------------------------------------------------- 比上年增减
 
 _CHANGE = re.compile(
-    r"(?:比|较|同比)(?:上年度?|去年|上一年度?|\d{4}\s*年度?|上年同期)?(?:同口径|同期)?的?\s*"
+    r"(?:比|较|同比)(?:(?:上年度?|去年|上一年度?|\d{4}\s*年度?|上年同期)(?:预算|决算)?数?)?"
+    r"(?:同口径|同期)?的?\s*"
 )
-_DIRECTION = re.compile(r"\s*(?:了)?\s*(增加|增长|上升|提高|减少|下降|降低|节约)\s*(?:了)?\s*")
+_DIRECTION = re.compile(
+    r"\s*(?:了)?\s*(增加|增长|上升|提高|减少|下降|降低|节约|增收|减收|增支|减支|增(?=\s*\d)|减(?=\s*\d))"
+    r"\s*(?:了)?\s*"
+)
+_AMOUNT_AFTER = re.compile(r"\s*[，,]\s*(增收|减收|增支|减支|增加|减少)了?\s*")
 _RATE = re.compile(
-    r"\s*[，,]?\s*(?:增幅|减幅|降幅|增长率|下降率|增长|下降|减少|增加|上升|降低)(?:了|为|达)?\s*$"
+    r"\s*[，,]?\s*(?:增幅|减幅|降幅|增长率|下降率|增长|下降|减少|增加|上升|降低|增|减)(?:了|为|达)?\s*$"
 )
-_UP = {"增加", "增长", "上升", "提高"}
+_UP = {"增加", "增长", "上升", "提高", "增收", "增支", "增"}
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,20})[”\"]")
 
 
@@ -429,15 +480,53 @@ class Change:
 @rule("change", "比上年增减")
 def check_changes(audit: Audit) -> None:
     """ "比上年（的 P）增加 D 万元，增幅 p%": D = X − P and p = D ÷ P, with P implied when not written."""
+    seen: set[int] = set()
     for para in audit.doc.body():
         for match in _CHANGE.finditer(para.text):
-            if "预算" in para.text[match.end() : match.end() + 4] or "预算" in match.group(0):
-                continue
+            if _AGAINST_BUDGET.match(para.text, match.start()):
+                continue  # 比（年初）预算: a saving or overspend, rule saving
             change = _read_change(audit, para, match.start(), match.end())
             if change is not None:
+                seen.update(id(c) for c in (change.delta, change.rate) if c is not None)
+                _verify_change(audit, change)
+        for change in _unmarked_changes(audit, para):
+            if id(change.delta) not in seen:
                 _verify_change(audit, change)
     for change in _paired_changes(audit):
         _verify_change(audit, change)
+
+
+#: "比年初预算", "较预算数": against this year's budget (rule saving). "比2017年预算数" or
+#: "较上年预算" compare two years' budgets: a change.
+_AGAINST_BUDGET = re.compile(r"(?:比|较|同比)(?:年初|全年|调整后|当年)?预算")
+_UNMARKED = re.compile(r"[，,]\s*(增加|减少|增收|减收|增支|减支)了?\s*")
+_UNMARKED_RATE = re.compile(
+    r"\s*[，,]\s*(增长|下降|负增长|增幅|降幅|减幅|上升|降低)(?:了|为|达)?\s*"
+)
+
+
+def _unmarked_changes(audit: Audit, para: Paragraph) -> list[Change]:
+    """ "地方财政收入完成 80.18 亿元，增加 2.79 亿元，增长 3.6%": no 比/较 is written, but the
+    rate is the change over the figure it changed from, whatever that was: p = d ÷ (a − d)."""
+    found = []
+    claims = audit.claims.in_paragraph(para)
+    for index, current in enumerate(claims[:-2]):
+        if not current.primary or current.q.approx or current.kind not in (MONEY, COUNT):
+            continue
+        word = _UNMARKED.match(para.text, current.q.end)
+        delta, rate = claims[index + 1], claims[index + 2]
+        if word is None or delta.q.start != word.end() or not delta.same_measure(current):
+            continue
+        after = _UNMARKED_RATE.match(para.text, delta.q.end)
+        if after is None or rate.q.start != after.end() or rate.kind != PERCENT:
+            continue
+        if rate.q.unit != "%" or delta.q.approx or rate.q.approx:
+            continue
+        up = word.group(1) in _UP
+        if (after.group(1) in ("增长", "增幅", "上升")) != up:
+            continue  # 增加 … 下降 …: not one change
+        found.append(Change(current.q.end, current=current, delta=delta, rate=rate, up=up))
+    return found
 
 
 _EACH = re.compile(r"各(?:自)?(?:(?P<is>是|为|达)|(?P<dir>增加|增长|上升|提高|减少|下降|降低))")
@@ -519,7 +608,20 @@ def _read_change(audit: Audit, para: Paragraph, start: int, end: int) -> Change 
     position = direction.end()
     if after and after[0].q.start == position and not after[0].q.approx:
         if after[0].kind == PERCENT:
+            if after[0].q.unit != "%":
+                return None  # 增加 2.3 个百分点: a change of a share, not a growth rate
             change.rate, after = after[0], after[1:]
+            # "同比增长 10.7%，增收 5,939 万元": the amount after the rate is the change.
+            amount = _AMOUNT_AFTER.match(para.text, change.rate.q.end)
+            if (
+                amount
+                and after
+                and after[0].q.start == amount.end()
+                and after[0].kind == MONEY
+                and not after[0].q.approx
+                and (amount.group(1) in _UP) == change.up
+            ):
+                change.delta = after[0]
         else:
             change.delta, after = after[0], after[1:]
             if after and _is_rate(para, after[0], start):
@@ -591,7 +693,7 @@ def _sides(
 
 
 _SUBJECT_NOISE = re.compile(
-    r"^.*其中[：:]?|按|同口径|口径|同期|与|相比|全年|(?:本|当|今)年度?|[“”\"（）()：:\s]|\d{4}\s*年度?"
+    r"^.*其中[：:]?|^\d{1,2}\s*[.、．]|按|同口径|口径|同期|与|相比|全年|(?:本|当|今)年度?|[“”\"（）()：:\s]|\d{4}\s*年度?"
 )
 _COMPARED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -608,7 +710,7 @@ def change_subject(para: Paragraph, start: int) -> str:
 
 
 def _core(text: str) -> str:
-    return re.sub(r"决算|预算|年初|执行数?|实际|合计|总计|共计|[“”\"（）()]", "", text)
+    return re.sub(r"决算|预算|年初|执行数?|实际|合计|总计|共计|总额|总数|数|[“”\"（）()]", "", text)
 
 
 def _names(claim: Claim, subject: str) -> bool:
@@ -629,9 +731,12 @@ def _unique_named(
 ) -> Claim | None:
     """The one figure of ``subject`` for ``year`` (one value), or None rather than a guess."""
     found: dict[Decimal, Claim] = {}
+    wanted_phase = phase_of(subject) if phase_of(subject) != PRIOR else ""
     for other in audit.claims.claims:
         if not other.listed or other.q.approx or not other.same_measure(like):
             continue
+        if wanted_phase and other.phase not in (wanted_phase, ""):
+            continue  # "…支出决算数比2016年度减少" is about the 决算, not the 年初预算
         if year is not None:
             if other.year != year:
                 continue
@@ -673,6 +778,9 @@ def _verify_change(audit: Audit, change: Change) -> None:
             )
     if rate is None:
         return
+    if current is None and prior is None and delta is not None:
+        _bounded_by_parent(audit, change, delta, rate)
+        return
     base, base_ulp, change_value, change_ulp = _rate_inputs(current, prior, delta, sign)
     if base is None or change_value is None:
         return
@@ -690,8 +798,10 @@ def _verify_change(audit: Audit, change: Change) -> None:
     audit.mark(rate, current, prior, delta)
     if growth is None or growth.ok:
         return
-    known = prior or delta or current
-    prior_text = f"{plain(base, 6)} {'万元' if known and known.kind == MONEY else ''}".strip()
+    known = delta or prior or current
+    scale = known.q.scale if known is not None else Decimal(1)
+    unit = known.q.unit if known is not None else ""
+    prior_text = f"{plain(base / scale, 6)} {unit}".strip()
     implied = (
         ""
         if prior is not None
@@ -702,8 +812,73 @@ def _verify_change(audit: Audit, change: Change) -> None:
         growth.severity or E,
         rate,
         growth.expected,
-        f"增减额 {plain(abs(change_value), 6)} ÷ 上年 {prior_text} × 100% = {plain(abs(change_value) / base * HUNDRED)}%{implied}",
+        f"增减额 {plain(abs(change_value) / scale, 6)} {unit} ÷ 上年 {prior_text} × 100% = {plain(abs(change_value) / base * HUNDRED)}%{implied}",
     )
+
+
+def _bounded_by_parent(audit: Audit, change: Change, delta: Claim, rate: Claim) -> None:
+    """ "基本支出预算较上年增 17.1 万元，增幅 17.18%。主要变动原因如下：" then "3. 对个人和家庭
+    补助支出较上年增加 0.11 万元，增幅 0.01%": neither year's figure of the item is printed, but
+    the item is a part of its parent, so last year it was at most the parent's last year
+    (17.1 ÷ 17.18% = 99.53 万元), and its rate at least 0.11 ÷ 99.53 = 0.11%. A rate that would
+    make the part larger than its whole is wrong; nothing else is said."""
+    parent = _parent_change(audit, delta)
+    if parent is None or rate.q.value <= 0:
+        return
+    parent_delta, parent_rate = parent
+    half = (parent_rate.q.ulp or quantum(parent_rate.q.places)) / 2
+    if parent_rate.q.value - half <= 0:
+        return
+    parent_prior = (
+        (parent_delta.q.value + parent_delta.q.ulp / 2) / (parent_rate.q.value - half) * HUNDRED
+    )
+    part_delta = delta.q.value - delta.q.ulp / 2
+    rate_half = (rate.q.ulp or quantum(rate.q.places)) / 2
+    if part_delta <= 0 or (rate.q.value + rate_half) / HUNDRED * parent_prior >= part_delta:
+        return  # the part's last year fits within its parent's
+    audit.mark(rate, delta, parent_delta, parent_rate)
+    least = round_half_up(part_delta / parent_prior * HUNDRED, rate.q.places)
+    audit.report(
+        "change",
+        E,
+        rate,
+        least,
+        f"增减额 {show(delta)} ÷ {rate.q.text}% 推得上年数 {plain(delta.q.value / rate.q.value * HUNDRED / delta.q.scale, 2)} "
+        f"{delta.q.unit}，超过其上级项目的上年数（{show(parent_delta)} ÷ {parent_rate.q.text}%，至多 "
+        f"{plain(parent_prior / delta.q.scale, 2)} {delta.q.unit}，第 {parent_delta.line} 行）；"
+        f"分项不能大于总数，增幅至少为 {least}%",
+    )
+
+
+def _parent_change(audit: Audit, delta: Claim) -> tuple[Claim, Claim] | None:
+    """(the change, its rate) of the paragraph a numbered item's list hangs from ("…增 17.1 万元，
+    增幅 17.18%。主要变动原因如下：" then "1. …" "2. …"), under the same heading."""
+    para = delta.para
+    if para.heading is None or para.heading.level < 3:
+        return None
+    paragraphs = audit.doc.paragraphs
+    for index in range(para.index - 1, -1, -1):
+        before = paragraphs[index]
+        if before.heading is not None and before.heading.level == para.heading.level:
+            continue  # an earlier item of the same list
+        if before.trail != para.trail[:-1] or not before.text.rstrip().endswith(("：", ":")):
+            return None
+        claims = audit.claims.in_paragraph(before)
+        for first, second in itertools.pairwise(claims):
+            if (
+                first.same_measure(delta)
+                and not first.q.approx
+                and _ends_with_direction(before.text[: first.q.start])
+                and second.q.unit == "%"
+                and _is_rate(before, second, first.q.start)
+            ):
+                return first, second
+        return None
+    return None
+
+
+def _ends_with_direction(text: str) -> bool:
+    return bool(re.search(r"(增加|减少|增长|下降|增|减)\s*$", text))
 
 
 def _rate_inputs(

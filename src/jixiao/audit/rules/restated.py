@@ -6,8 +6,9 @@ import re
 
 from jixiao.audit.claims import Claim
 from jixiao.audit.engine import Audit
+from jixiao.audit.groups import group_of
 from jixiao.audit.numbers import COUNT, MONEY, SCORE
-from jixiao.audit.rules.base import E, W, rule, show
+from jixiao.audit.rules.base import E, W, groups, rule, show
 from jixiao.lib.money import (
     round_half_up,
 )
@@ -41,6 +42,8 @@ def check_restatements(audit: Audit) -> None:
             continue
         if first.para is claim.para or _same_value(first, claim):
             continue
+        if not _same_parent(audit, first, claim):
+            continue  # 商品和服务支出 of 基本支出 and of 项目支出 are two facts
         audit.mark(first, claim)
         # An exact amount (万元 to the fen) stated twice differently is a contradiction; a
         # count ("研发人员 135 万人") may be from another date, so it only needs a look.
@@ -93,6 +96,40 @@ def _clause_key(claim: Claim) -> str | None:
     if len(re.findall(r"[\u4e00-\u9fff]", text)) < 3 or _GENERIC_CLAUSE.search(text.strip("#")):
         return None
     return f"{claim.kind}:{text}"
+
+
+def parent_of(audit: Audit, claim: Claim) -> Claim | None:
+    """What a figure is a part of: the total of its breakdown, or the figure its sentence is
+    about when it is not that figure itself ("…支出 19,816.81 元，项目支出 0 元")."""
+    group = group_of(groups(audit), claim)
+    if group is not None:
+        return group.total
+    if claim.kind != MONEY:
+        return None  # facts listed in prose ("…5000 人，研发人员达 130 万人") stand alone
+    sentence = claim.para.sentence_at(claim.q.start)
+    lead = next(
+        (
+            c
+            for c in audit.claims.in_paragraph(claim.para)
+            if c.q.start >= sentence.start and c.primary and c.same_measure(claim)
+        ),
+        None,
+    )
+    return lead if lead is not None and lead is not claim else None
+
+
+def _same_parent(audit: Audit, a: Claim, b: Claim) -> bool:
+    """Two statements of a name are one fact unless they belong to different wholes: two
+    breakdowns with different totals, or a detail of another figure against a fact of its own.
+    A part of a breakdown and the same name standing alone ("其中：其他收入 X" … "④ 其他收入
+    X") are one fact."""
+    pa, pb = parent_of(audit, a), parent_of(audit, b)
+    if pa is None and pb is None:
+        return True
+    if pa is None or pb is None:
+        found = groups(audit)
+        return group_of(found, a) is not None or group_of(found, b) is not None
+    return pa.label == pb.label and _same_value(pa, pb)
 
 
 def _same_value(a: Claim, b: Claim) -> bool:

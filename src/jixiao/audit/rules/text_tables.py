@@ -68,12 +68,18 @@ def check_text_against_tables(audit: Audit) -> None:
         )
 
 
+_ORDINAL = re.compile(
+    r"^\s*(?:其中\s*[:：]\s*)?(?:\d{1,2}\s*[.、．](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+\s*、)\s*"
+)
+
+
 def _rows(audit: Audit, table: Table) -> list[Row]:
     money = _MONEY_UNIT.search(_context_before(audit, table))
     rows = []
     for paragraph in table.rows:
         cells = paragraph.cells or ()
-        names = [c for c in cells if c and not re.search(r"\d", c)]
+        labels = [_ORDINAL.sub("", c) for c in cells]  # "3.公务接待费", "其中:(1)…" name a row
+        names = [c for c in labels if c and not re.search(r"\d", c)]
         if not names or paragraph.quoting:
             continue
         values = tuple(
