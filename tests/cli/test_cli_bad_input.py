@@ -218,7 +218,6 @@ UNWRITABLE: list[tuple[list[str], str]] = [
     (["convert", "EXAMPLE", "out.yaml"], "out.yaml"),
     (["score", "EXAMPLE", "-f", "gd-dept-2023", "--format", "json", "-o", "out.json"], "out.json"),
     (["score", "EXAMPLE", "-f", "gd-dept-2023", "--format", "xlsx", "-o", "out.xlsx"], "out.xlsx"),
-    (["run", "EXAMPLE", "-o", "out"], "out/figures.json"),
 ]
 
 
@@ -238,6 +237,18 @@ def test_an_output_that_cannot_be_written_is_named_with_exit_2(
     assert f"无法写入“{in_the_way}”：已有同名目录" in result.output
     assert "Traceback" not in result.output
     assert not list(tmp_path.rglob("*.tmp"))  # no temporary file left behind
+
+
+def test_run_refuses_a_folder_holding_files_it_did_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_yaml: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("out/figures.json").mkdir(parents=True)
+    result = runner.invoke(app, ["run", str(example_yaml), "-o", "out"], terminal_width=250)
+    assert result.exit_code == 2, result.output
+    assert "无法写入“out”：目录中已有不是 jixiao 写入的文件（figures.json）" in result.output
+    assert Path("out/figures.json").is_dir()  # left as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder, no lock
 
 
 def test_run_says_so_when_a_file_stands_where_the_output_folder_goes(

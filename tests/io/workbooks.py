@@ -41,3 +41,64 @@ def add_rows(book: Workbook, sheet: str, *rows: dict[str, Any]) -> None:
 def save(book: Workbook, path: Path) -> Path:
     book.save(path)
     return path
+
+
+def cache_results(path: Path, results: dict[str, str]) -> Path:
+    """Give formula cells the cached results Excel would have saved (openpyxl writes none).
+
+    ``results`` maps ``sheet!A1`` to the text of ``<v>``; ``t="str"`` is added for text.
+    """
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    names = _sheet_parts(parts)
+    for place, value in results.items():
+        sheet, _, ref = place.partition("!")
+        part = names[sheet]
+        xml = parts[part].decode("utf-8")
+        pattern = re.compile(rf'<c r="{ref}"([^>]*)>(<f>[^<]*</f>)(<v>[^<]*</v>|<v\s*/>)?</c>')
+        kind = "" if _is_number(value) else ' t="str"'
+        replacement = rf'<c r="{ref}"\1{kind}>\2<v>{value}</v></c>'
+        xml, count = pattern.subn(replacement, xml)
+        assert count == 1, f"no formula at {place}"
+        parts[part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name → zip part, from workbook.xml and its relationships."""
+    import re
+
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    targets = {
+        m["id"]: m["target"]
+        for m in re.finditer(
+            r'<Relationship[^>]*?Target="(?P<target>[^"]+)"[^>]*?Id="(?P<id>[^"]+)"', rels
+        )
+    } | {
+        m["id"]: m["target"]
+        for m in re.finditer(
+            r'<Relationship[^>]*?Id="(?P<id>[^"]+)"[^>]*?Target="(?P<target>[^"]+)"', rels
+        )
+    }
+    result = {}
+    for m in re.finditer(
+        r'<sheet [^>]*?name="(?P<name>[^"]+)"[^>]*?r:id="(?P<id>[^"]+)"', workbook
+    ):
+        target = targets[m["id"]].lstrip("/")
+        result[m["name"]] = target if target.startswith("xl/") else f"xl/{target}"
+    return result

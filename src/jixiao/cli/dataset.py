@@ -6,37 +6,56 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from jixiao.cli.app import (
     EXIT_INPUT,
     app,
-    console,
-    err_console,
+    check_output,
     fail_input,
     load_or_exit,
-    output_errors,
+    printable,
+    stderr,
+    stdout,
+    write_output,
 )
 from jixiao.dataset.build import DatasetError
+from jixiao.dataset.model import Dataset
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件")]
 
 
 @app.command()
 def convert(
     source: Annotated[Path, typer.Argument(help="输入：.xlsx 工作簿或 .yaml 文本格式")],
     target: Annotated[Path, typer.Argument(help="输出：.xlsx 或 .yaml（按扩展名）")],
+    force: ForceOpt = False,
 ) -> None:
     """在 Excel 工作簿与文本格式（YAML）之间无损转换数据集。"""
-    from jixiao.io.formats import format_for, save_dataset
+    from jixiao.io.formats import format_for
+    from jixiao.lib.batch import paused_gc
 
-    if format_for(target) is None:
-        err_console.print(
-            f"[red]不支持的输出格式“{escape(target.suffix)}”（支持 .xlsx、.yaml）[/red]"
+    fmt = format_for(target)
+    if fmt is None:
+        stderr().print(
+            f"[red]不支持的输出格式“{printable(target.suffix)}”（支持 .xlsx、.yaml）[/red]"
         )
         raise typer.Exit(EXIT_INPUT)
+    check_output(target, force=force, inputs=[source])
     dataset = load_or_exit(source)
     try:
-        with output_errors(target):
-            save_dataset(dataset, target)
+        with paused_gc():
+            data = _encoded(dataset, target, fmt.identifier)
     except DatasetError as error:  # a value the target format cannot hold
         fail_input(error)
-    console.print(f"已写入 {escape(str(target))}")
+    write_output(target, data)
+    stdout().print(f"已写入 {printable(str(target))}")
+
+
+def _encoded(dataset: Dataset, target: Path, identifier: str) -> bytes:
+    if identifier == "xlsx":
+        from jixiao.io.excel import workbook_bytes
+
+        return workbook_bytes(dataset, macro=target.suffix.lower() == ".xlsm")
+    from jixiao.io.textform import text_form_bytes
+
+    return text_form_bytes(dataset)

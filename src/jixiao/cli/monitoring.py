@@ -12,25 +12,29 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from jixiao.cli.app import (
     EXIT_INPUT,
     app,
-    console,
-    err_console,
+    check_output,
     fail_input,
     framework_or_exit,
     load_or_exit,
     print_json,
+    printable,
     rules_or_exit,
+    stderr,
+    stdout,
+    write_output,
 )
 from jixiao.dataset.build import DatasetError, InputError
 from jixiao.lib.money import format_amount, format_number, normalize
-from jixiao.monitoring.tables import Table
+
+if TYPE_CHECKING:
+    from jixiao.monitoring.tables import Table
 
 targets_app = typer.Typer(
     help="绩效目标：核心指标库与目标审核（偏低、偏高、完整性、与资金一致性）。",
@@ -54,6 +58,7 @@ FormatOption = Annotated[
     Output, typer.Option("--format", "-f", help="输出格式：text、json 或 xlsx（xlsx 需 -o）")
 ]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="xlsx 输出文件")]
+ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件")]
 
 
 def _load(loader: Callable[[], Any]) -> Any:
@@ -73,6 +78,9 @@ def _cell(value: object, money: bool) -> str:
 
 
 def _print_tables(tables: list[Table]) -> None:
+    from rich.table import Table as RichTable
+
+    console = stdout()
     for table in tables:
         if not table.rows:
             console.print(f"[bold]{table.title}[/bold]：无")
@@ -82,7 +90,7 @@ def _print_tables(tables: list[Table]) -> None:
         for index in shown:
             rich.add_column(table.headers[index], overflow="fold")
         for row in table.rows:
-            rich.add_row(*(_cell(row[i], i in table.money) for i in shown))
+            rich.add_row(*(printable(_cell(row[i], i in table.money)) for i in shown))
         console.print(rich)
 
 
@@ -92,19 +100,44 @@ def _emit(
     if fmt is Output.json:
         print_json(document)
     elif fmt is Output.xlsx:
-        from jixiao.monitoring.excel import write_tables_xlsx
+        from jixiao.monitoring.excel import tables_xlsx_bytes
 
         assert output is not None  # checked before any work
-        write_tables_xlsx(tables, output)
-        console.print(f"已写入 {output}")
+        write_output(output, tables_xlsx_bytes(tables))
+        stdout().print(f"已写入 {printable(str(output))}")
     else:
         _print_tables(tables)
 
 
-def _check_output(fmt: Output, output: Path | None) -> None:
+def _check_output(fmt: Output, output: Path | None, force: bool, inputs: list[Path | None]) -> None:
     if fmt is Output.xlsx and (output is None or output.suffix.lower() != ".xlsx"):
-        err_console.print("[red]--format xlsx 需要用 -o 指定 .xlsx 输出文件[/red]")
+        stderr().print("[red]--format xlsx 需要用 -o 指定 .xlsx 输出文件[/red]")
         raise typer.Exit(EXIT_INPUT)
+    if fmt is Output.xlsx and output is not None:
+        check_output(output, force=force, inputs=[p for p in inputs if p is not None])
+
+
+def _check_history(history: Path | None) -> None:
+    """Refuse a history folder whose CSV files are too large to read (before reading)."""
+    from jixiao.io.limits import DEFAULT_LIMITS, size_text
+
+    if history is None or not history.is_dir():
+        return
+    limit = DEFAULT_LIMITS.csv_bytes
+    problems = []
+    for path in sorted(history.glob("*.csv")):
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # the loader names an unreadable file
+        if size > limit:
+            problems.append(
+                InputError(
+                    str(path), f"文件有 {size_text(size)}，超过可读取的上限 {size_text(limit)}"
+                )
+            )
+    if problems:
+        fail_input(DatasetError(problems))
 
 
 # --------------------------------------------------------------------------- targets
@@ -135,21 +168,25 @@ def targets_review(
     ] = None,
     fmt: FormatOption = Output.text,
     output: OutOption = None,
+    force: ForceOption = False,
 ) -> None:
     """审核绩效目标：完整性、方向、与历史和指标库比较的偏低/偏高、与资金是否一致、目标设定偏低。"""
+    from jixiao.lib.batch import paused_gc
     from jixiao.monitoring.review import review_targets
     from jixiao.monitoring.settings import load_review_settings
     from jixiao.monitoring.tables import review_tables
 
-    _check_output(fmt, output)
+    _check_output(fmt, output, force, [dataset, library, rules])
+    _check_history(history)
     data = load_or_exit(dataset)
     lib = _load(lambda: _library(library, history))
     settings = _load(lambda: load_review_settings(rules_or_exit(rules, "review.yaml")))
-    review = review_targets(data, lib, settings)
+    with paused_gc():
+        review = review_targets(data, lib, settings)
     _emit(fmt, output, review.to_json(), review_tables(review))
     if fmt is Output.text:
         flagged = sum(1 for r in review.rows if r.flags)
-        console.print(f"共审核 {len(review.rows)} 个指标，{flagged} 个有审核标记。")
+        stdout().print(f"共审核 {len(review.rows)} 个指标，{flagged} 个有审核标记。")
 
 
 @targets_app.command("library")
@@ -162,16 +199,21 @@ def targets_library(
         Path | None,
         typer.Option("--library", help="指标库文件（.yaml 或 .xlsx）；默认用内置起步库"),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """导出核心指标库（含历史值）为 Excel；改好的工作簿可用 --library 读回。"""
-    from jixiao.monitoring.excel import write_library_xlsx
+    from jixiao.monitoring.excel import library_xlsx_bytes
 
     if output.suffix.lower() != ".xlsx":
-        err_console.print("[red]指标库只能导出为 .xlsx[/red]")
+        stderr().print("[red]指标库只能导出为 .xlsx[/red]")
         raise typer.Exit(EXIT_INPUT)
+    check_output(output, force=force, inputs=[p for p in (library,) if p is not None])
+    _check_history(history)
     lib = _load(lambda: _library(library, history))
-    write_library_xlsx(lib, output)
-    console.print(f"已写入 {output}（{len(lib.indicators)} 个指标，{len(lib.history)} 条历史值）")
+    write_output(output, library_xlsx_bytes(lib))
+    stdout().print(
+        f"已写入 {printable(str(output))}（{len(lib.indicators)} 个指标，{len(lib.history)} 条历史值）"
+    )
 
 
 # --------------------------------------------------------------------------- monitor
@@ -200,15 +242,22 @@ def monitor(
     ] = None,
     fmt: FormatOption = Output.text,
     output: OutOption = None,
+    force: ForceOption = False,
 ) -> None:
     """绩效运行监控：执行率对比序时进度和预警线，输出执行进度通报、预警清单和约谈名单。"""
     import dataclasses
 
+    from jixiao.lib.batch import paused_gc
     from jixiao.monitoring.monitor import monitor_execution, parse_period
     from jixiao.monitoring.settings import load_warning_lines
     from jixiao.monitoring.tables import monitoring_tables
 
-    _check_output(fmt, output)
+    _check_output(fmt, output, force, [dataset, lines_file])
+    if chart is not None:
+        if chart.suffix.lower() != ".png":
+            stderr().print("[red]--chart 只能保存为 .png 图片[/red]")
+            raise typer.Exit(EXIT_INPUT)
+        check_output(chart, force=force, inputs=[p for p in (dataset, lines_file, output) if p])
     if parse_period(period) is None:
         fail_input(
             DatasetError([InputError("--period", f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")])
@@ -218,18 +267,20 @@ def monitor(
     rule_set = _load(lambda: load_warning_lines(lines, source))
     if interview_after is not None:
         rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
-    report = monitor_execution(data, period, rule_set, date.today(), by.value)
+    with paused_gc():
+        report = monitor_execution(data, period, rule_set, date.today(), by.value)
     if chart is not None:
         from jixiao.monitoring.chart import execution_chart_png
 
-        chart.parent.mkdir(parents=True, exist_ok=True)
-        chart.write_bytes(
+        write_output(
+            chart,
             execution_chart_png(
                 report, f"{data.profile.department_name} 预算执行进度（截至 {period}）"
-            )
+            ),
         )
     _emit(fmt, output, report.to_json(), monitoring_tables(report))
     if fmt is Output.text:
+        console = stdout()
         rate = f"{format_number(report.rate)}%" if report.rate is not None else "—"
         line = f"，预警线 {format_number(report.line)}%" if report.line is not None else ""
         console.print(
@@ -237,7 +288,7 @@ def monitor(
             f"执行率 {rate}，序时进度 {format_number(report.pace)}%{line}；预警 {len(report.alerts)} 条，约谈 {len(report.interviews)} 个单位。"
         )
         if chart is not None:
-            console.print(f"图已写入 {chart}")
+            console.print(f"图已写入 {printable(str(chart))}")
 
 
 # --------------------------------------------------------------------------- results
@@ -266,31 +317,47 @@ def results(
     ] = "",
     fmt: FormatOption = Output.text,
     output: OutOption = None,
+    force: ForceOption = False,
 ) -> None:
     """评价结果应用：按等级给出预算安排建议（优先保障/保障/压缩/取消），列出整改清单。"""
     from jixiao.evaluation import evaluate
-    from jixiao.io.formats import format_for, save_dataset
+    from jixiao.io.formats import dataset_bytes, format_for
     from jixiao.monitoring.results import apply_results, carry_forward
     from jixiao.monitoring.settings import load_result_rules
     from jixiao.monitoring.tables import results_tables
     from jixiao.scoring import UnknownFramework
 
-    _check_output(fmt, output)
-    if carry_to is not None and format_for(carry_to) is None:
-        err_console.print(f"[red]不支持的数据集格式“{carry_to.suffix}”（支持 .xlsx、.yaml）[/red]")
-        raise typer.Exit(EXIT_INPUT)
+    _check_output(fmt, output, force, [dataset, rules, carry_to])
+    carry_format = None
+    if carry_to is not None:
+        carry_format = format_for(carry_to)
+        if carry_format is None:
+            stderr().print(
+                f"[red]不支持的数据集格式“{printable(carry_to.suffix)}”（支持 .xlsx、.yaml）[/red]"
+            )
+            raise typer.Exit(EXIT_INPUT)
+        # Updating an existing next-year dataset rewrites it in jixiao's own layout
+        # (comments and formatting are not kept): only with --force, never the input.
+        check_output(carry_to, force=force, inputs=[p for p in (dataset, rules, output) if p])
+    chosen = framework_or_exit(framework)
     data = load_or_exit(dataset)
     rule_set = _load(lambda: load_result_rules(rules_or_exit(rules, "results.yaml")))
     try:
-        evaluation = evaluate(data, framework=framework_or_exit(framework))
+        evaluation = evaluate(data, framework=chosen)
     except UnknownFramework as error:
         fail_input(error)
     result = apply_results(evaluation, rule_set)
-    if carry_to is not None:
+    if carry_to is not None and carry_format is not None:
         existing = load_or_exit(carry_to) if carry_to.exists() else None
-        save_dataset(carry_forward(data, result.rectifications, existing), carry_to)
+        carried = carry_forward(data, result.rectifications, existing)
+        try:
+            encoded = dataset_bytes(carried, carry_format.identifier)
+        except DatasetError as error:
+            fail_input(error)
+        write_output(carry_to, encoded)
     _emit(fmt, output, result.to_json(), results_tables(result))
     if fmt is Output.text:
+        console = stdout()
         console.print(f"整改事项 {len(result.rectifications)} 项。")
         if carry_to is not None:
-            console.print(f"已写入下一年度数据集 {carry_to}")
+            console.print(f"已写入下一年度数据集 {printable(str(carry_to))}")

@@ -6,21 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jixiao.cli.app import (
     EXIT_INPUT,
     app,
-    console,
-    err_console,
+    check_folder,
     fail_input,
     framework_or_exit,
     load_or_exit,
-    output_errors,
+    output_folder,
     print_findings,
+    printable,
+    stderr,
+    stdout,
 )
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
+from jixiao.lib.files import OutputFolder
 
 
 def _formats(value: str) -> list[str]:
@@ -30,7 +32,9 @@ def _formats(value: str) -> list[str]:
     unknown = check_formats(formats)
     if unknown or not formats:
         shown = "、".join(unknown) or "（空）"
-        err_console.print(f"[red]不支持的报告格式：{shown}（可选：docx、html、pdf、xlsx）[/red]")
+        stderr().print(
+            f"[red]不支持的报告格式：{printable(shown)}（可选：docx、html、pdf、xlsx）[/red]"
+        )
         raise typer.Exit(EXIT_INPUT)
     return formats
 
@@ -67,10 +71,14 @@ def report(
     workers: Annotated[
         int, typer.Option("--workers", min=0, help="--per-unit 的并行进程数；默认为 CPU 核数")
     ] = 0,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="输出目录已有其他文件时也整体替换（输入文件所在目录除外）"),
+    ] = False,
 ) -> None:
     """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
     from jixiao.evaluation import evaluate
-    from jixiao.lib.files import write_atomically
+    from jixiao.lib.batch import paused_gc
     from jixiao.reports.api import report_files
     from jixiao.reports.wording import load_wording
     from jixiao.scoring import UnknownFramework
@@ -78,8 +86,11 @@ def report(
     chosen = _formats(formats)
     chosen_framework = framework_or_exit(framework)
     if template is not None and not template.is_dir():
-        err_console.print(f"[red]模板目录“{template}”不存在[/red]")
+        stderr().print(f"[red]模板目录“{printable(str(template))}”不存在[/red]")
         raise typer.Exit(EXIT_INPUT)
+    framework_file = [Path(framework)] if framework.endswith((".yaml", ".yml")) else []
+    inputs = [p for p in (dataset_path, wording, *framework_file) if p is not None]
+    check_folder(out, inputs=inputs, force=force)
     dataset = load_or_exit(dataset_path)
     try:
         custom = load_wording(wording) if wording else None
@@ -88,48 +99,65 @@ def report(
     try:
         evaluation = evaluate(dataset, framework=chosen_framework)
     except UnknownFramework as error:
-        err_console.print(f"[red]{error}[/red]")
+        stderr().print(f"[red]{printable(str(error))}[/red]")
         raise typer.Exit(EXIT_INPUT) from None
+    console = stdout()
     written: list[Path] = []
-    with output_errors(out), console.status("正在生成报告…") as status:
-        files = report_files(
-            evaluation,
-            chosen,
-            wording=custom,
-            template_dir=template,
-            progress=lambda step, done, total: status.update(f"正在生成{step}（{done}/{total}）"),
-        )
-        out.mkdir(parents=True, exist_ok=True)
-        for file in files:
-            written.append(write_atomically(out / file.filename, file.write_to))
+    # The report set (and the per-unit reports) is one transaction: the folder is
+    # replaced only when every file is written.
+    with output_folder(out, inputs=inputs, force=force, command="report") as folder:
+        with console.status("正在生成报告…") as status, paused_gc():
+            files = report_files(
+                evaluation,
+                chosen,
+                wording=custom,
+                template_dir=template,
+                progress=lambda step, done, total: status.update(
+                    f"正在生成{step}（{done}/{total}）"
+                ),
+            )
+            for file in files:
+                written.append(folder.write(file.filename, file.data))
+        unit_files = _per_unit(dataset, folder, chosen, workers) if per_unit else None
     print_findings(list(evaluation.findings), "数据一致性检查", "（详见审核底稿）")
     for path in written:
-        console.print(f"已写入 {path}")
-    if per_unit:
-        _per_unit(dataset, out / "units", chosen, workers)
+        console.print(f"已写入 {printable(str(path))}")
+    if unit_files is not None:
+        count, files_written = unit_files
+        console.print(
+            f"已为 {count} 个预算单位写入 {files_written} 个文件：{printable(str(out / 'units'))}"
+        )
 
 
-def _per_unit(dataset: Dataset, outdir: Path, formats: list[str], workers: int) -> None:
+def _per_unit(
+    dataset: Dataset, folder: OutputFolder, formats: list[str], workers: int
+) -> tuple[int, int] | None:
     """One report per budget unit, in parallel processes, with a progress bar."""
-    from jixiao.lib.files import write_atomically
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from jixiao.reports.api import unit_report_files, units_with_rows
 
     units = units_with_rows(dataset)
     if not units:
-        console.print("[yellow]数据集中没有分单位数据，未生成分单位报告[/yellow]")
-        return
+        stdout().print("[yellow]数据集中没有分单位数据，未生成分单位报告[/yellow]")
+        return None
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with output_errors(outdir), Progress(*columns, console=console) as progress:
+    with Progress(*columns, console=stdout()) as progress:
         task = progress.add_task("分单位报告", total=len(units))
         files = unit_report_files(
             dataset, formats, workers=workers or None, on_done=lambda _u: progress.advance(task)
         )
-        outdir.mkdir(parents=True, exist_ok=True)
         for file in files:
-            write_atomically(outdir / file.filename, file.write_to)
-    console.print(f"已为 {len(units)} 个预算单位写入 {len(files)} 个文件：{outdir}")
+            folder.write(f"units/{file.filename}", file.data)
+    return len(units), len(files)

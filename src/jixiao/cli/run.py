@@ -15,19 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from jixiao.cli.app import (
     app,
-    console,
     fail_input,
     framework_or_exit,
     load_or_exit,
-    output_errors,
+    output_folder,
     print_findings,
+    stdout,
 )
-from jixiao.lib.files import write_atomically
 from jixiao.lib.money import format_number
 
 if TYPE_CHECKING:
@@ -53,12 +50,13 @@ KEY_FIGURES: tuple[str, ...] = (
 )
 
 
-def _write_json(path: Path, document: Any) -> Path:
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    return write_atomically(path, lambda tmp: tmp.write_text(text, "utf-8"))
+def _json(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _print_key_figures(figures: Any) -> None:
+    from rich.table import Table
+
     table = Table(title="主要数据", title_justify="left")
     table.add_column("指标")
     table.add_column("数值", justify="right")
@@ -68,7 +66,7 @@ def _print_key_figures(figures: Any) -> None:
             continue
         unit = figure.unit if figure.unit == "%" else f" {figure.unit}"
         table.add_row(escape(figure.label), f"{figure.text}{unit}")
-    console.print(table)
+    stdout().print(table)
 
 
 def _score_line(evaluation: Evaluation) -> str:
@@ -93,11 +91,18 @@ def run(
             help="评分框架编号，或框架 YAML 文件；默认取数据集“自评结论”中的评分框架（须为内置编号）",
         ),
     ] = "",
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="输出目录已有其他文件时也整体替换（输入文件所在目录除外）"),
+    ] = False,
 ) -> None:
     """主任务：检查数据集、计算全部数据、评分，并把结果写入输出目录。"""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from jixiao.evaluation import evaluate
-    from jixiao.io.formats import save_dataset
-    from jixiao.monitoring.excel import write_tables_xlsx
+    from jixiao.io.textform import text_form_bytes
+    from jixiao.lib.batch import paused_gc
+    from jixiao.monitoring.excel import tables_xlsx_bytes
     from jixiao.monitoring.results import apply_results
     from jixiao.monitoring.settings import load_result_rules
     from jixiao.monitoring.tables import results_tables
@@ -105,42 +110,48 @@ def run(
     from jixiao.scoring import UnknownFramework
 
     chosen = framework_or_exit(framework)
-    dataset = load_or_exit(dataset_path)
-    with output_errors(out):
-        out.mkdir(parents=True, exist_ok=True)
+    inputs = [dataset_path, *([Path(framework)] if framework.endswith((".yaml", ".yml")) else [])]
+    console = stdout()
     written: list[Path] = []
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with output_errors(out), Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("计算与检查", total=4)
-        try:
-            evaluation = evaluate(dataset, framework=chosen)
-        except UnknownFramework as error:
-            fail_input(error)
-        written.append(_write_json(out / "figures.json", evaluation.figures.to_json()))
-        if evaluation.scorecard is not None:
-            written.append(_write_json(out / "scorecard.json", evaluation.scorecard.to_json()))
-        findings = evaluation.findings
-        written.append(
-            _write_json(out / "findings.json", {"findings": [f.to_json() for f in findings]})
-        )
-        progress.update(task, advance=1, description="报告")
-        for file in report_files(
-            evaluation,
-            progress=lambda step, done, total: progress.update(
-                task, description=f"{step}（{done}/{total}）"
-            ),
-        ):
-            written.append(write_atomically(out / file.filename, file.write_to))
-        progress.update(task, advance=1, description="结果应用")
-        result = apply_results(evaluation, load_result_rules(None))
-        results_path = out / "结果应用与整改清单.xlsx"
-        write_tables_xlsx(results_tables(result), results_path)
-        written.append(results_path)
-        progress.update(task, advance=1, description="数据集")
-        text_form = out / (dataset_path.stem + ".yaml")
-        save_dataset(dataset, text_form)
-        written.append(text_form)
-        progress.update(task, advance=1)
+    # The folder is checked and locked first (a second run into it is refused at once);
+    # nothing reaches it unless everything below completes.
+    with (
+        output_folder(out, inputs=inputs, force=force, command="run") as folder,
+        paused_gc(),
+    ):
+        dataset = load_or_exit(dataset_path)
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("计算与检查", total=4)
+            try:
+                evaluation = evaluate(dataset, framework=chosen)
+            except UnknownFramework as error:
+                fail_input(error)
+            written.append(folder.write("figures.json", _json(evaluation.figures.to_json())))
+            if evaluation.scorecard is not None:
+                written.append(
+                    folder.write("scorecard.json", _json(evaluation.scorecard.to_json()))
+                )
+            findings = evaluation.findings
+            written.append(
+                folder.write("findings.json", _json({"findings": [f.to_json() for f in findings]}))
+            )
+            progress.update(task, advance=1, description="报告")
+            for file in report_files(
+                evaluation,
+                progress=lambda step, done, total: progress.update(
+                    task, description=f"{step}（{done}/{total}）"
+                ),
+            ):
+                written.append(folder.write(file.filename, file.data))
+            progress.update(task, advance=1, description="结果应用")
+            result = apply_results(evaluation, load_result_rules(None))
+            written.append(
+                folder.write("结果应用与整改清单.xlsx", tables_xlsx_bytes(results_tables(result)))
+            )
+            progress.update(task, advance=1, description="数据集")
+            written.append(folder.write(dataset_path.stem + ".yaml", text_form_bytes(dataset)))
+            progress.update(task, advance=1)
 
     profile = dataset.profile
     console.print(

@@ -5,38 +5,33 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from jixiao.cli.app import (
     EXIT_INPUT,
     EXIT_OK,
     app,
-    console,
-    err_console,
+    check_output,
     fail_framework,
     framework_or_exit,
     load_or_exit,
-    output_errors,
+    output_edge,
     print_json,
+    stderr,
+    stdout,
+    write_output,
 )
-from jixiao.dataset.model import Dataset
-from jixiao.lib.files import write_atomically
-from jixiao.scoring import (
-    Framework,
-    FrameworkError,
-    Scorecard,
-    WhatIf,
-    load_framework,
-    score_projects,
-    what_if,
-)
-from jixiao.scoring.model import ItemScore, Status
-from jixiao.scoring.rules import num
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from jixiao.dataset.model import Dataset
+    from jixiao.scoring import Framework, Scorecard, WhatIf
+    from jixiao.scoring.model import ItemScore
 
 
 class ScoreFormat(StrEnum):
@@ -64,6 +59,7 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="输出文件（xlsx 必填；text/json 默认输出到屏幕）"),
 ]
 WhatIfOpt = Annotated[bool, typer.Option("--what-if", help="列出达到上一等级所需的最小改动")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件")]
 
 
 @app.command()
@@ -73,28 +69,36 @@ def score(
     output_format: FormatOpt = ScoreFormat.text,
     output: OutputOpt = None,
     show_what_if: WhatIfOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """按评分框架为数据集评分：评分表（分值、得分、评分说明）、总分、等级及发现的问题。"""
+    from jixiao.scoring import what_if
+
     if output_format is ScoreFormat.xlsx and output is None:
-        err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 评分表.xlsx[/red]")
+        stderr().print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 评分表.xlsx[/red]")
         raise typer.Exit(EXIT_INPUT)
+    if output is not None:
+        framework_file = [Path(framework_id)] if framework_id.endswith((".yaml", ".yml")) else []
+        check_output(output, force=force, inputs=[dataset_path, *framework_file])
     chosen = framework_or_exit(framework_id)
     dataset = load_or_exit(dataset_path)
     framework = _framework(chosen or dataset.self_evaluation.framework)
     cards = _score(dataset, framework)
     if not cards:
-        err_console.print(
+        stderr().print(
             f"[yellow]“{escape(framework.id)}”为项目评分框架，但数据集中没有项目，未评分[/yellow]"
         )
         raise typer.Exit(EXIT_OK)
     hints = {c.subject: what_if(c, framework) for c in cards} if show_what_if else {}
     if output_format is ScoreFormat.xlsx:
+        from jixiao.lib.files import bytes_from_writer
         from jixiao.scoring.export import write_scorecards_xlsx
 
         assert output is not None
-        with output_errors(output):
-            write_scorecards_xlsx(cards, output)
-        console.print(f"已写入 {escape(str(output))}")
+        with output_edge():
+            data = bytes_from_writer(lambda p: write_scorecards_xlsx(cards, p), output)
+        write_output(output, data)
+        stdout().print(f"已写入 {escape(str(output))}")
     elif output_format is ScoreFormat.json:
         _print_json(cards, framework, hints, output)
     else:
@@ -105,24 +109,26 @@ def _print_text(
     cards: list[Scorecard], hints: dict[str, WhatIf | None], output: Path | None
 ) -> None:
     """The scorecards as tables: on the screen, or as plain text into ``output``."""
+    import io
+
+    from rich.console import Console
+
     if output is None:
+        console = stdout()
         for card in cards:
             _print_card(card, hints.get(card.subject), console)
         return
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as fh:
-            to = Console(file=fh, width=160, highlight=False, force_terminal=False)
-            for card in cards:
-                _print_card(card, hints.get(card.subject), to)
-
-    with output_errors(output):
-        output.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(output, write)
-    console.print(f"已写入 {escape(str(output))}")
+    text = io.StringIO()
+    to = Console(file=text, width=160, highlight=False, force_terminal=False)
+    for card in cards:
+        _print_card(card, hints.get(card.subject), to)
+    write_output(output, text.getvalue().encode("utf-8"))
+    stdout().print(f"已写入 {escape(str(output))}")
 
 
 def _framework(framework_id: str | Framework) -> Framework:
+    from jixiao.scoring import Framework, FrameworkError, load_framework
+
     if isinstance(framework_id, Framework):
         return framework_id
     if not framework_id:
@@ -139,6 +145,7 @@ def _framework(framework_id: str | Framework) -> Framework:
 def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
     """Each project's scorecard, or the department's from the one evaluation service."""
     from jixiao.evaluation import evaluate
+    from jixiao.scoring import score_projects
 
     if framework.subject == "project":
         return list(score_projects(dataset, framework))
@@ -169,10 +176,8 @@ def _print_json(
     import json
 
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    with output_errors(output):
-        output.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(output, lambda tmp: tmp.write_text(text, "utf-8"))
-    console.print(f"已写入 {escape(str(output))}")
+    write_output(output, text.encode("utf-8"))
+    stdout().print(f"已写入 {escape(str(output))}")
 
 
 def _what_if_json(hint: WhatIf | None) -> object:
@@ -196,10 +201,14 @@ def _what_if_json(hint: WhatIf | None) -> object:
 
 def _shown(value: Decimal | None) -> str:
     """A number as the scorecard prints it: ``13.5``, ``50``, ``—`` when unknown."""
+    from jixiao.scoring.rules import num
+
     return "—" if value is None else num(value)
 
 
 def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> None:
+    from jixiao.scoring.model import Status
+
     for item in items:
         score = item.rating or _shown(item.score)
         style = "yellow" if item.status is not Status.SCORED else None
@@ -217,6 +226,8 @@ def _add_rows(table: Table, items: tuple[ItemScore, ...], depth: int = 0) -> Non
 
 
 def _print_card(card: Scorecard, hint: WhatIf | None, to: Console) -> None:
+    from rich.table import Table
+
     table = Table(title=escape(f"{card.framework_name}：{card.subject}"), show_lines=False)
     for name in ("编码", "指标", "分值", "得分", "评分说明"):
         table.add_column(name, overflow="fold")

@@ -57,6 +57,41 @@ class RawTable:
     rows: list[tuple[str, dict[str, RawCell]]] = field(default_factory=list)
 
 
+class CellProblem:
+    """A cell whose stored value must not be read as it is: a formula without a cached
+    result, an error value (``#DIV/0!``). Importers put it in place of the value;
+    :func:`parse_cell` reports :attr:`message` at the cell."""
+
+    __slots__ = ("message", "shown")
+
+    def __init__(self, message: str, shown: str) -> None:
+        self.message = message
+        self.shown = shown
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __repr__(self) -> str:
+        return f"CellProblem({self.message!r}, {self.shown!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CellProblem) and (self.message, self.shown) == (
+            other.message,
+            other.shown,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.shown))
+
+
+class Percent(Decimal):
+    """A number as a percent-formatted cell shows it: ``Percent(50)`` for a cell showing
+    50% (stored as 0.5). A number column reads 50; a text column reads “50%”."""
+
+    def __str__(self) -> str:
+        return format(self, "f") + "%"
+
+
 RawForm = dict[str, RawCell]
 RawDataset = Mapping[str, "RawTable | RawForm"]
 
@@ -84,16 +119,62 @@ _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 
 
 def _shown(value: object) -> str:
-    """A cell as the person typed it: a workbook's -5.0 is “-5”, long text is cut."""
+    """A cell as the person typed it: a workbook's -5.0 is “-5”, long text is cut, and
+    characters one cannot see (zero-width space, control characters) are spelled out."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         value = int(value)
-    text = str(value)
+    text = visible(str(value))
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+#: Characters Word, Excel and PDF cannot hold (XML 1.0 forbids them, and a lone surrogate
+#: cannot be encoded at all). Tab, line feed and carriage return are allowed.
+_INVALID_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Names of the invalid characters people actually paste.
+_CHARACTER_NAMES = {
+    "\x00": "空字符",
+    "\x0b": "垂直制表符，常见于从 Word 粘贴的文字",
+    "\x0c": "换页符",
+    "\x1b": "转义符",
+    "\ufffe": "非字符",
+    "\uffff": "非字符",
+}
+
+
+def invalid_character(text: str) -> str | None:
+    """The first character of ``text`` that Word and Excel cannot hold, or ``None``."""
+    found = _INVALID_TEXT.search(text)
+    return found.group() if found else None
+
+
+def character_name(ch: str) -> str:
+    """``U+000B（垂直制表符…）`` for a character shown in a message."""
+    code = f"U+{ord(ch):04X}"
+    if "\ud800" <= ch <= "\udfff":
+        return f"{code}（不成对的 UTF-16 代理字符，不是有效的 Unicode 文字）"
+    name = _CHARACTER_NAMES.get(ch, "控制字符")
+    return f"{code}（{name}）"
+
+
+def visible(text: str) -> str:
+    """``text`` with characters one cannot see spelled out as ``⟨U+200B⟩`` (format and
+    control characters, lone surrogates, unusual spaces); tabs and newlines stay."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch in " \t\n":
+            out.append(ch)
+        else:
+            out.append(f"⟨U+{ord(ch):04X}⟩")
+    return "".join(out)
 
 
 def _as_text(value: object) -> str:
     if value.__class__ is str:
         return value
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -113,7 +194,9 @@ def _to_decimal(value: object) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
-        return value if value.is_finite() else None
+        if not value.is_finite():
+            return None
+        return value if value.__class__ is Decimal else Decimal(value)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -143,6 +226,15 @@ def parse_cell(cell: RawCell, column: Column, amount_unit: str) -> tuple[Any, In
         if column.required:
             return blank, InputError(cell.loc, f"“{column.header}”必填，不能为空")
         return blank, None
+    if isinstance(value, CellProblem):
+        return blank, InputError(cell.loc, value.message)
+    bad = invalid_character(value) if isinstance(value, str) else None
+    if bad is not None:
+        return blank, InputError(
+            cell.loc,
+            f"“{column.header}”含有无法保存到 Word/Excel 的字符 {character_name(bad)}；"
+            "请删除该字符后再导入",
+        )
     if kind in (ColType.TEXT, ColType.LONGTEXT):
         text = _as_text(value).strip()
         return (text if kind is ColType.LONGTEXT else " ".join(text.split())), None

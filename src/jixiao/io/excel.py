@@ -9,20 +9,24 @@ its sheet here with no change to this module):
   项目 | 值 | 说明 and one row per field;
 - a hidden ``代码表`` holding the code lists and choices that the dropdowns point at.
 
-Reading uses python-calamine and only *finds* cells: columns are matched by header text
+Reading takes the workbook's bytes. :mod:`jixiao.io.workbook_scan` first checks them
+against the read limits and finds what python-calamine would misread (formulas without a
+cached result, error values, percent formats); then python-calamine reads the values and
+this module only *finds* cells: columns are matched by header text
 (any order; spaces and full-width variants tolerated), and every value goes with its
 ``sheet!A1`` location to :func:`jixiao.dataset.build.build_dataset`, which parses and
 checks it. Layout problems (unknown sheets or headers, missing required columns, a file
 that is not a workbook) are reported together with the cell-level ones.
 
-Writing uses openpyxl in write-only (streaming) mode, into a temporary file that is
-renamed at the end. Numbers are written as numbers whenever the float reads back as the
+Writing uses openpyxl in write-only (streaming) mode, to a binary stream (the command
+line writes the bytes through :mod:`jixiao.lib.files`). Numbers are written as numbers whenever the float reads back as the
 same Decimal, and as text otherwise, so ``read(write(d)) == d`` for every dataset.
 """
 
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,9 +34,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from jixiao.dataset.build import (
+    CellProblem,
     DatasetError,
     InputError,
     RawCell,
@@ -41,12 +46,22 @@ from jixiao.dataset.build import (
     _is_blank,
     _shown,
     build_dataset,
+    character_name,
+    invalid_character,
     table_values,
 )
 from jixiao.dataset.codes import CodeList, load_codes
 from jixiao.dataset.docs import CODE_LIST_NAMES, column_note
 from jixiao.dataset.model import TABLES, Dataset
 from jixiao.dataset.schema import ColType, Column, TableSpec
+from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits
+from jixiao.io.workbook_scan import (
+    ENCRYPTED,
+    NOT_A_WORKBOOK,
+    resolve,
+    scan_workbook,
+    sniff_container,
+)
 
 README_SHEET = "说明"
 CODES_SHEET = "代码表"
@@ -120,58 +135,111 @@ class Sheet:
         return all(_is_blank(v) for row in self.rows for v in row)
 
 
-def read_workbook(path: Path) -> Dataset:
-    """Read a workbook; raises :class:`DatasetError` (and nothing else) on any bad input."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise DatasetError([InputError(name, "文件不存在或无法读取")]) from None
-    if size == 0:
+def read_workbook_bytes(
+    data: bytes, name: str = "工作簿", limits: ReadLimits = DEFAULT_LIMITS
+) -> Dataset:
+    """Read a workbook's bytes; raises :class:`DatasetError` (and nothing else) on any bad
+    input, naming ``name`` and each ``sheet!cell``."""
+    if not data:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
-    sheets = load_sheets(path)
+    sheets = load_sheets(data, name, limits)
     raw, errors = raw_from_sheets(sheets, name)
     return build_dataset(raw, errors)
 
 
-def load_sheets(path: Path) -> list[Sheet]:
-    """Every worksheet's cell values (python-calamine); DatasetError if not a workbook."""
+def read_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
+    """A convenience for callers holding a path: :func:`jixiao.io.formats.load_dataset`."""
+    from jixiao.io.formats import load_dataset
+
+    return load_dataset(path, limits=limits)
+
+
+def load_sheets(
+    data: bytes, name: str = "工作簿", limits: ReadLimits = DEFAULT_LIMITS
+) -> list[Sheet]:
+    """Every worksheet's cell values as Excel shows them; DatasetError if not a workbook.
+
+    The workbook is first checked against ``limits`` and scanned
+    (:mod:`jixiao.io.workbook_scan`); python-calamine then reads the values, and the
+    scanned cells replace what calamine returns for them (a formula without result or an
+    error value becomes a :class:`CellProblem`, a percent-formatted 0.5 becomes 50).
+    """
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-    name = str(path)
+    kind = sniff_container(data)
+    if kind != "zip":
+        raise DatasetError([InputError(name, kind or NOT_A_WORKBOOK)])
+    scans = scan_workbook(data, name, limits)
     try:
-        with path.open("rb") as fh:
-            book = CalamineWorkbook.from_filelike(fh)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
-            data = book.get_sheet_by_name(meta.name)
-            start = data.start or (0, 0)
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    rows=data.to_python(skip_empty_area=True),  # rows[0][0] is at start
-                    first_row=start[0],
-                    first_col=start[1],
-                    hidden=meta.visible != SheetVisibleEnum.Visible,
-                )
+            values = book.get_sheet_by_name(meta.name)
+            start = values.start or (0, 0)
+            sheet = Sheet(
+                name=meta.name,
+                rows=values.to_python(skip_empty_area=True),  # rows[0][0] is at start
+                first_row=start[0],
+                first_col=start[1],
+                hidden=meta.visible != SheetVisibleEnum.Visible,
             )
+            del values
+            scan = scans.get(meta.name)
+            if scan is not None and scan.cells:
+                _apply_scan(sheet, scan.cells)
+            sheets.append(sheet)
         book.close()
     except PasswordError:
-        raise DatasetError([InputError(name, "工作簿设有打开密码，请取消密码后再导入")]) from None
-    except (KeyboardInterrupt, SystemExit):
+        raise DatasetError([InputError(name, ENCRYPTED)]) from None
+    except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException:  # calamine's own errors, and Rust panics, which derive from BaseException
-        raise DatasetError(
-            [
-                InputError(
-                    name,
-                    "不是有效的 Excel 工作簿（文件已损坏，或不是 .xlsx 格式；请用 Excel 另存为 .xlsx 后再导入）",
-                )
-            ]
-        ) from None
+        raise DatasetError([InputError(name, NOT_A_WORKBOOK)]) from None
     return sheets
+
+
+def _apply_scan(sheet: Sheet, cells: dict[tuple[int, int], object]) -> None:
+    """Put the scanned cells into ``sheet``, growing its rows where calamine left a
+    position out (a formula without a cached result is not in calamine's range)."""
+    placed = {
+        pos: marker
+        for pos, marker in cells.items()
+        if isinstance(marker, CellProblem) or _value_at(sheet, pos) is not None
+    }
+    if not placed:
+        return
+    ys = [pos[0] for pos in placed]
+    xs = [pos[1] for pos in placed]
+    height = len(sheet.rows)
+    width = max(map(len, sheet.rows), default=0)
+    top = min([sheet.first_row, *ys]) if height else min(ys)
+    left = min([sheet.first_col, *xs]) if height else min(xs)
+    bottom = max([sheet.first_row + height - 1, *ys]) if height else max(ys)
+    right = max([sheet.first_col + width - 1, *xs]) if height else max(xs)
+    if (top, left) != (sheet.first_row, sheet.first_col) or (
+        bottom - top + 1,
+        right - left + 1,
+    ) != (height, width):
+        grown: list[list[Any]] = [[None] * (right - left + 1) for _ in range(bottom - top + 1)]
+        for index, row in enumerate(sheet.rows):
+            target = grown[sheet.first_row + index - top]
+            offset = sheet.first_col - left
+            target[offset : offset + len(row)] = row
+        sheet.rows, sheet.first_row, sheet.first_col = grown, top, left
+        sheet.letters = []
+    for (y, x), marker in placed.items():
+        line = sheet.rows[y - sheet.first_row]
+        line[x - sheet.first_col] = resolve(marker, line[x - sheet.first_col])
+
+
+def _value_at(sheet: Sheet, pos: tuple[int, int]) -> Any:
+    row, col = pos[0] - sheet.first_row, pos[1] - sheet.first_col
+    if 0 <= row < len(sheet.rows) and 0 <= col < len(sheet.rows[row]):
+        value = sheet.rows[row][col]
+        return None if value == "" else value
+    return None
 
 
 def raw_from_sheets(
@@ -418,7 +486,6 @@ _BASE_WIDTHS: dict[ColType, int] = {
 _MAX_EXACT_INT = 2**53
 EXCEL_MAX_TEXT = 32767  #: characters in one cell; openpyxl would cut longer text silently
 _OOXML_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EXCEL_EPOCH_SAFE = date(1900, 3, 1)  #: before this, Excel's serial dates are ambiguous
 
 
@@ -447,10 +514,9 @@ def _row_height(cells: Iterable[tuple[Any, int]]) -> float | None:
 
 
 def _escape_text(text: str) -> str:
-    """Text as Excel stores it: a literal ``_x0041_`` is escaped (Excel would read "A"),
-    and control characters that XML cannot hold are written as ``_x0001_``."""
-    text = _OOXML_ESCAPED.sub(r"_x005F_\1", text)
-    return _ILLEGAL_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    """Text as Excel stores it: a literal ``_x0041_`` is escaped (Excel would read "A").
+    (Characters XML cannot hold never get here: they are refused before writing.)"""
+    return _OOXML_ESCAPED.sub(r"_x005F_\1", text)
 
 
 def cell_value(column: Column, value: Any) -> Any:
@@ -559,6 +625,13 @@ def _cell_values(dataset: Dataset) -> dict[str, list[list[Any]]]:
                         InputError(
                             loc,
                             f"“{column.header}”有 {len(value):,} 个字符，超过 Excel 单元格上限 {EXCEL_MAX_TEXT:,}，无法写入工作簿",
+                        )
+                    )
+                elif isinstance(value, str) and (bad := invalid_character(value)):
+                    errors.append(
+                        InputError(
+                            loc,
+                            f"“{column.header}”含有 Excel 无法保存的字符 {character_name(bad)}，无法写入工作簿",
                         )
                     )
                 row.append(value)
@@ -765,23 +838,37 @@ class _Writer:
             sheet.append([entries[i] if i < len(entries) else None for entries, _ in lists])
 
 
-def write_workbook(dataset: Dataset, path: Path) -> None:
-    """Write ``dataset`` to ``path`` (via a temporary file, renamed when complete).
+def write_workbook_stream(dataset: Dataset, out: IO[bytes], *, macro: bool = False) -> None:
+    """Write ``dataset`` as a workbook to the binary stream ``out``.
 
-    Raises :class:`DatasetError`, and writes nothing, when a value does not fit in a
-    cell (text over 32,767 characters).
+    Raises :class:`DatasetError`, before writing a byte, when a value does not fit in a
+    cell (text over 32,767 characters). ``macro`` gives the .xlsm content type.
     """
-    book = _Writer(dataset, macro=path.suffix.lower() == ".xlsm").write()
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        book.save(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    book = _Writer(dataset, macro=macro).write()
+    book.save(out)
+
+
+def workbook_bytes(dataset: Dataset, *, macro: bool = False) -> bytes:
+    """The workbook of ``dataset`` as bytes (what an upload form offers for download)."""
+    buffer = io.BytesIO()
+    write_workbook_stream(dataset, buffer, macro=macro)
+    return buffer.getvalue()
+
+
+def write_workbook(dataset: Dataset, path: Path) -> None:
+    """A convenience for path holders: the workbook, written atomically to ``path``."""
+    from jixiao.lib.files import write_file
+
+    write_file(path, workbook_bytes(dataset, macro=path.suffix.lower() == ".xlsm"))
+
+
+def template_bytes() -> bytes:
+    """The blank workbook a department fills in: every sheet, no data, 金额单位 万元."""
+    return workbook_bytes(Dataset())
 
 
 def write_template(path: Path) -> None:
-    """The blank workbook a department fills in: every sheet, no data, 金额单位 万元."""
+    """A convenience: :func:`template_bytes` written atomically to ``path``."""
     write_workbook(Dataset(), path)
 
 
@@ -791,12 +878,13 @@ class ExcelFormat:
     identifier = "xlsx"
     verbose_name = "Excel 工作簿"
     suffixes = (".xlsx", ".xlsm")
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    def read(self, path: Path) -> Dataset:
-        return read_workbook(path)
+    def read(self, data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
+        return read_workbook_bytes(data, name, limits)
 
-    def write(self, dataset: Dataset, path: Path) -> None:
-        write_workbook(dataset, path)
+    def write(self, dataset: Dataset, out: IO[bytes]) -> None:
+        write_workbook_stream(dataset, out)
 
 
 __all__ = [
@@ -809,6 +897,10 @@ __all__ = [
     "normalize_label",
     "raw_from_sheets",
     "read_workbook",
+    "read_workbook_bytes",
+    "template_bytes",
+    "workbook_bytes",
     "write_template",
     "write_workbook",
+    "write_workbook_stream",
 ]

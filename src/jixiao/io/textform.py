@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -25,7 +25,7 @@ from jixiao.dataset.build import (
     table_values,
 )
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
-from jixiao.lib.files import write_atomically
+from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits
 
 FORMAT_KEY = "format"
 #: libyaml's parser when PyYAML has it (3× faster, same nodes and line numbers). Writing
@@ -36,8 +36,19 @@ FORMAT_VERSION = "jixiao-dataset/1"
 DEEP = "YAML 格式错误：嵌套层次过深"
 
 
-def read_text_form(text: str, name: str = "<text>") -> Dataset:
+def read_text_form(text: str, name: str = "<text>", limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
     """Parse the YAML text form; raises :class:`DatasetError` naming ``file:line``."""
+    estimate = _estimated_values(text)
+    if estimate > limits.yaml_values:
+        raise DatasetError(
+            [
+                InputError(
+                    name,
+                    f"文本格式约有 {estimate:,} 个值，超过上限 {limits.yaml_values:,}；"
+                    "请按部门拆分数据集，或改用 Excel 工作簿",
+                )
+            ]
+        )
     try:
         root = _compose(text)
     except UnicodeEncodeError:  # a lone surrogate in a str handed to us directly
@@ -48,6 +59,7 @@ def read_text_form(text: str, name: str = "<text>") -> Dataset:
         raise DatasetError([InputError(name, DEEP)]) from None
     if root is None:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
+    _check_aliases(root, name, limits)
     raw, errors = _raw_from_nodes(root, name)
     return build_dataset(raw, [*repeated_keys(root, name), *errors])
 
@@ -119,6 +131,52 @@ def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return sorted(errors, key=lambda e: int(e.location.rpartition(":")[2]))
+
+
+def _estimated_values(text: str) -> int:
+    """An upper estimate of the values in ``text`` before parsing (a parsed value costs
+    about 450 bytes of memory): two per line (key and value), one per comma or bracket of
+    the flow style (``[a, b, c]``)."""
+    return 2 * text.count("\n") + text.count(",") + text.count("[") + text.count("{") + 2
+
+
+def _check_aliases(root: yaml.Node, name: str, limits: ReadLimits) -> None:
+    """Refuse a text form whose aliases (``*a``) repeat more than ``limits.alias_values``
+    values or ``limits.alias_chars`` characters.
+
+    Only the levels the reader walks matter (tables → rows → fields); a value reached a
+    second time is reached through an alias. The text form jixiao writes has no aliases.
+    """
+    seen: set[int] = set()
+    repeated = characters = 0
+    first_alias: yaml.Node | None = None
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            repeated += 1
+            first_alias = first_alias or node
+            if isinstance(node, yaml.ScalarNode):
+                characters += len(node.value)
+        seen.add(id(node))
+        if repeated > limits.alias_values or characters > limits.alias_chars:
+            where = _loc(name, first_alias) if first_alias is not None else name
+            raise DatasetError(
+                [
+                    InputError(
+                        where,
+                        "YAML 别名（*名称）重复引用的内容过多"
+                        f"（上限 {limits.alias_values:,} 个值、{limits.alias_chars:,} 个字符），拒绝读取；"
+                        "数据集文本中不需要别名，请直接写出每个值",
+                    )
+                ]
+            )
+        if depth >= 4:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -236,7 +294,8 @@ _SPEC_BY_SHEET = {t.sheet: t for t in TABLES}
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never ``&id001``: equal values are written out each time
 
 
 def _repr_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
@@ -280,12 +339,43 @@ def write_text_form(dataset: Dataset) -> str:
     return header + body
 
 
-def load_text_form(path: Path) -> Dataset:
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 bytes as text; other encodings are named in the error (GBK and UTF-16 are
+    what Windows editors save)."""
     try:
-        text = path.read_text("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise DatasetError([InputError(str(path), "不是 UTF-8 编码的文本文件")]) from None
-    return read_text_form(text, str(path))
+        pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = "文件是 UTF-16 编码"
+    else:
+        try:
+            data.decode("gb18030")
+            hint = "文件似乎是 GBK（GB18030）编码"
+        except UnicodeDecodeError:
+            hint = "文件不是文本，或编码无法识别"
+    raise DatasetError(
+        [InputError(name, f"不是 UTF-8 编码的文本文件（{hint}）；请用 UTF-8 编码另存后再导入")]
+    )
+
+
+def read_text_bytes(
+    data: bytes, name: str = "<text>", limits: ReadLimits = DEFAULT_LIMITS
+) -> Dataset:
+    """The text form from bytes (UTF-8); raises :class:`DatasetError` naming ``file:line``."""
+    return read_text_form(decode_text(data, name), name, limits)
+
+
+def text_form_bytes(dataset: Dataset) -> bytes:
+    """The text form of ``dataset`` as UTF-8 bytes."""
+    return write_text_form(dataset).encode("utf-8")
+
+
+def load_text_form(path: Path) -> Dataset:
+    """A convenience for path holders: :func:`jixiao.io.formats.load_dataset`."""
+    from jixiao.io.formats import load_dataset
+
+    return load_dataset(path)
 
 
 class TextFormat:
@@ -294,10 +384,10 @@ class TextFormat:
     identifier = "yaml"
     verbose_name = "文本格式（YAML）"
     suffixes = (".yaml", ".yml")
+    media_type = "application/yaml"
 
-    def read(self, path: Path) -> Dataset:
-        return load_text_form(path)
+    def read(self, data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
+        return read_text_bytes(data, name, limits)
 
-    def write(self, dataset: Dataset, path: Path) -> None:
-        text = write_text_form(dataset)
-        write_atomically(path, lambda tmp: tmp.write_text(text, "utf-8"))
+    def write(self, dataset: Dataset, out: IO[bytes]) -> None:
+        out.write(text_form_bytes(dataset))

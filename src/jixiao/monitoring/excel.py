@@ -1,13 +1,14 @@
 """Excel for the monitoring area: the output tables, and the indicator library both ways.
 
-Workbooks are written to a temporary file and moved into place, so a failed write
-never leaves half a file. The library workbook has one sheet per part (指标库, 历史值,
+Workbooks are made as bytes; the command line writes them through the output edge
+(:mod:`jixiao.lib.files`), so a failed write never leaves half a file. The library workbook has one sheet per part (指标库, 历史值,
 预算数) with the Chinese headers of the row types; reading it back goes through the
 same parser as the YAML and CSV forms.
 """
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,47 +22,86 @@ _NUMBER_FORMAT = "0.00"
 _MONEY_FORMAT = "#,##0.00"
 
 
-def _save(workbook: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    workbook.save(tmp)
-    tmp.replace(path)
+def tables_xlsx_bytes(tables: list[Table]) -> bytes:
+    """One sheet per table, bold header row, numbers as numbers (exact decimals), as bytes.
+
+    Linear in the cells: a write-only (streaming) workbook, one row appended at a time
+    with cells made from a handful of shared styles; nothing is looked up again per row
+    (``tests/monitoring/test_excel_linear.py`` counts the work).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title[:31])
+        for index, header in enumerate(table.headers):
+            sheet.column_dimensions[_letter(index)].width = max(10, len(header) * 2 + 2)
+        header_row = []
+        for header in table.headers:
+            cell = WriteOnlyCell(sheet, header)
+            cell.font = bold
+            header_row.append(cell)
+        sheet.append(header_row)
+        formats = [
+            _MONEY_FORMAT if index in table.money else _NUMBER_FORMAT
+            for index in range(len(table.headers))
+        ]
+        for row in table.rows:
+            cells: list[Any] = []
+            for index, value in enumerate(row):
+                if isinstance(value, Decimal):
+                    # openpyxl writes a Decimal as a number cell from its text: exact, no float.
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.number_format = formats[index]
+                    cells.append(cell)
+                elif isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.data_type = "s"  # text, even when it starts with "=" (no formula)
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))
 
 
 def write_tables_xlsx(tables: list[Table], path: Path) -> None:
-    """One sheet per table, bold header row, numbers as numbers (exact decimals)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """A convenience for path holders: :func:`tables_xlsx_bytes` written atomically."""
+    from jixiao.lib.files import write_file
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(table.title[:31])
-        sheet.append(list(table.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            # openpyxl writes a Decimal as a number cell from its text: exact, no float.
-            sheet.append(list(row))
-            for index, value in enumerate(row):
-                if isinstance(value, Decimal):
-                    target = sheet.cell(sheet.max_row, index + 1)
-                    target.number_format = _MONEY_FORMAT if index in table.money else _NUMBER_FORMAT
-        for index, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
-                10, len(header) * 2 + 2
-            )
-    _save(workbook, path)
+    write_file(path, tables_xlsx_bytes(tables))
 
 
-def write_library_xlsx(library: IndicatorLibrary, path: Path) -> None:
-    """The library as a workbook: 指标库, 历史值, 预算数 sheets with Chinese headers."""
+def library_tables(library: IndicatorLibrary) -> list[Table]:
+    """The library as tables: 指标库, 历史值, 预算数 with Chinese headers."""
     tables = []
     for key, (sheet, row_type) in PARTS.items():
         columns = columns_of(row_type)
         rows = tuple(tuple(getattr(r, c.key) for c in columns) for r in getattr(library, key))
         tables.append(Table(sheet, tuple(c.header for c in columns), rows))
-    write_tables_xlsx(tables, path)
+    return tables
+
+
+def library_xlsx_bytes(library: IndicatorLibrary) -> bytes:
+    """The library as a workbook's bytes (read back by :func:`read_library_xlsx`)."""
+    return tables_xlsx_bytes(library_tables(library))
+
+
+def write_library_xlsx(library: IndicatorLibrary, path: Path) -> None:
+    """A convenience for path holders: :func:`library_xlsx_bytes` written atomically."""
+    from jixiao.lib.files import write_file
+
+    write_file(path, library_xlsx_bytes(library))
 
 
 def read_library_xlsx(path: Path) -> IndicatorLibrary:
