@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.dataset.model import Dataset, ExecutionLine, Indicator, Profile, Project, Unit
+from jixiao.lib.batch import paused_gc
 from jixiao.monitoring.library import HistoryRecord, shipped_library
 from jixiao.monitoring.monitor import monitor_execution
 from jixiao.monitoring.review import review_targets
@@ -105,7 +106,8 @@ def _timed(func, *args):  # type: ignore[no-untyped-def]
 def _repeated(func, *args):  # type: ignore[no-untyped-def]
     runs, result = [], None
     for _ in range(REPEATS):
-        result, seconds = _timed(func, *args)
+        with paused_gc():  # what the command line does around bulk work
+            result, seconds = _timed(func, *args)
         runs.append(round(seconds, 3))
     return result, {"seconds": min(runs), "median_seconds": statistics.median(runs), "runs": runs}
 

@@ -30,7 +30,7 @@ from jixiao.dataset.keys import row_key
 from jixiao.dataset.model import Dataset
 from jixiao.findings import Finding, FindingKind, Location, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, ZERO, normalize, round_half_up
-from jixiao.monitoring.frames import DECIMAL, bulk_work, decimal_series
+from jixiao.monitoring.frames import DECIMAL, decimal_series
 from jixiao.monitoring.settings import WarningLines
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -593,7 +593,6 @@ def _series(grid: pl.DataFrame, month: int, lines: WarningLines) -> list[SeriesP
     ]
 
 
-@bulk_work
 def monitor_execution(
     dataset: Dataset,
     period: str,

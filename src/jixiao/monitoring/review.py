@@ -27,7 +27,7 @@ from jixiao.domain.over_achievement import exceeds, over_rate
 from jixiao.domain.signs import Direction, direction
 from jixiao.findings import Finding, FindingKind, Location, Severity, kind, value_text
 from jixiao.lib.money import HUNDRED, round_half_up
-from jixiao.monitoring.frames import bulk_work, decimal_series
+from jixiao.monitoring.frames import decimal_series
 from jixiao.monitoring.library import IndicatorDef, IndicatorLibrary
 from jixiao.monitoring.settings import ReviewSettings
 
@@ -586,7 +586,6 @@ def check_completeness(dataset: Dataset, settings: ReviewSettings) -> list[Findi
     return findings
 
 
-@bulk_work
 def review_targets(
     dataset: Dataset, library: IndicatorLibrary, settings: ReviewSettings | None = None
 ) -> TargetReview:
