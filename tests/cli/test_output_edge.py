@@ -191,9 +191,14 @@ def test_a_rerun_replaces_the_whole_folder_and_marks_it_complete(ds: Path) -> No
     assert _invoke(["run", "ds.yaml", "-o", "out"])[0] == 0
     manifest = json.loads(Path("out", MANIFEST).read_text("utf-8"))
     assert "figures.json" in manifest["files"] and manifest["command"] == "run"
-    Path("out/scorecard.json").write_text("old", "utf-8")  # a stale output of ours
+    Path("out/figures.json").write_text("old", "utf-8")  # an old output of ours
     assert _invoke(["run", "ds.yaml", "-o", "out"])[0] == 0
-    assert Path("out/scorecard.json").read_text("utf-8") != "old"
+    assert Path("out/figures.json").read_text("utf-8") != "old"
+    Path("out/notes.txt").write_text("mine", "utf-8")  # not ours: refused, kept
+    code, output = _invoke(["run", "ds.yaml", "-o", "out"])
+    assert code == 2 and "目录中有 jixiao 之外的文件（notes.txt）" in output
+    assert Path("out/notes.txt").read_text("utf-8") == "mine"
+    Path("out/notes.txt").unlink()
     assert sorted(p.name for p in ds.parent.iterdir() if p.name != "ds.yaml") == ["out"]
 
 
@@ -252,8 +257,10 @@ def test_a_folder_swapped_out_by_a_killed_run_is_put_back(ds: Path) -> None:
 def test_report_writes_its_set_as_one_transaction(ds: Path) -> None:
     code, output = _invoke(["report", "ds.yaml", "-o", "rep", "--format", "html,xlsx"])
     assert code == 0, output
-    names = sorted(p.suffix for p in Path("rep").iterdir())
-    assert names == [".html", ".json", ".xlsx"]  # .json: the manifest, written last
+    names = sorted(p.name for p in Path("rep").iterdir())
+    assert names[0] == MANIFEST  # written last: the folder is complete
+    manifest = json.loads(Path("rep", MANIFEST).read_text("utf-8"))
+    assert manifest["files"] == names[1:] and len(names) == 5  # report + review file
 
 
 # --------------------------------------------------------------------------- usage

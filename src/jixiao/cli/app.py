@@ -316,6 +316,24 @@ def output_edge() -> Iterator[None]:
         fail_output(error)
 
 
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """For commands that still write through a path of their own: an :class:`OutputError`
+    or any ``OSError`` in the block becomes one Chinese line naming the file, and exit 2.
+    (New code writes through :func:`write_output` / :func:`output_folder`.)"""
+    from jixiao.lib.files import failure_reason
+
+    try:
+        yield
+    except OutputError as error:
+        fail_output(error)
+    except OSError as error:
+        shown = str(error.filename2 or error.filename or path)
+        if ".tmp" in shown:  # our temporary name: say the file the user named
+            shown = str(path)
+        fail_output(OutputError(shown, failure_reason(error)))
+
+
 def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> None:
     """Refuse, before any work, an output file that must not be written (exit 2)."""
     with output_edge():

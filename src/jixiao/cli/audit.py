@@ -144,7 +144,7 @@ def _write(
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
         if output is None:
-            _print_all(audits, folder, console)
+            _print_all(audits, folder, console.get())
             return
         import io
 
@@ -203,7 +203,7 @@ def _print_all(audits: list[FileAudit], folder: bool, to: Console) -> None:
 
 def print_text(result: AuditResult, to: Console | None = None, *, notes: bool = True) -> None:
     """Findings grouped by the section they are in, the stated number highlighted."""
-    to = to or console
+    to = to or console.get()
     to.print(f"[bold]审核：{escape(result.file)}[/bold]")
     shown = [f for f in result.findings if notes or f.severity is not Severity.INFO]
     for section, findings in groupby(shown, key=lambda f: f.section[:2]):
