@@ -95,14 +95,23 @@ def _figure_sites(lines: list[str], figures: Mapping[str, Any]) -> list[tuple[in
     ]
 
 
-def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_95_percent(
+def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_85_percent(
     rendered_report: Path, example_figures: Mapping[str, Any]
 ) -> None:
-    # One digit of one computed figure changed in the body: the 数据来源 appendix (and the
-    # relations the text states) must disagree. benchmarks/bench_audit.py measures more.
+    # One digit of one number the report computed changed in the body. The submission
+    # report has no 数据来源 appendix since issue 10 (that is in the review file), so the
+    # audit is run as a reviewer runs it on a submitted report: against the dataset's
+    # figures (--dataset). Was 95% with the appendix in the report itself.
+    from jixiao.reports.api import prepare_report
+
     lines = extract_file(rendered_report).lines
-    base = {(f.location.line, f.code, f.stated, f.expected) for f in audit_lines(lines).findings}
-    sites = _figure_sites(lines, example_figures)
+    figures = example_figures
+    base = {
+        (f.location.line, f.code, f.stated, f.expected)
+        for f in audit_lines(lines, figures=figures).findings  # type: ignore[arg-type]
+    }
+    printed = prepare_report(load_dataset(EXAMPLE))[0].figure_ids()
+    sites = _figure_sites(lines, {k: v for k, v in example_figures.items() if k in printed})
     rng = random.Random(11)
     caught = 0
     for _ in range(100):
@@ -116,9 +125,9 @@ def test_single_number_mutations_of_the_rendered_report_are_caught_at_least_95_p
         )
         new = [
             f
-            for f in audit_lines(mutated).findings
+            for f in audit_lines(mutated, figures=figures).findings  # type: ignore[arg-type]
             if (f.location.line, f.code, f.stated, f.expected) not in base
             and f.severity.value != "info"
         ]
         caught += bool(new)
-    assert caught >= 95, caught
+    assert caught >= 85, caught

@@ -82,7 +82,22 @@ IDS: dict[str, str] = {
     "carryover.closing": "carryover.closing",
     "carryover.change": "carryover.change",
     "carryover.change_rate": "carryover.change_rate",
+    "carryover.adjustments": "carryover.adjustments",
     "units.count": "units.count",
+    "units.prior": "units.prior_count",
+    "headcount.authorised": "headcount.authorised",
+    "project.budget": "project.{code}.budget",
+    "project.base": "project.{code}.execution_base",
+    "project.executed": "project.{code}.executed",
+    "project.rate": "project.{code}.execution_rate",
+    "projects.budget": "projects.budget.total",
+    "projects.base": "projects.execution_base.total",
+    "projects.executed": "projects.executed.total",
+    "projects.rate": "projects.execution_rate",
+    "assets": "assets.{key}",
+    "carryover.fund.opening": "carryover.{fund}.opening",
+    "carryover.fund.closing": "carryover.{fund}.closing",
+    "carryover.fund.change": "carryover.{fund}.change",
     "units.admin": "units.count_admin",
     "units.institution": "units.count_institution",
     "headcount.total": "headcount.total",
@@ -153,6 +168,8 @@ class Context:
     omitted: list[Omitted] = field(default_factory=list)
     #: 文字说明 keys already printed (an analysis text is printed once, where it fits)
     printed_texts: set[str] = field(default_factory=set)
+    #: scorecard lines whose reason the body prints (附表1 prints the others')
+    printed_reasons: set[str] = field(default_factory=set)
 
     @property
     def department(self) -> str:
@@ -258,14 +275,19 @@ def clean(ctx: Context, text: str, where: str) -> str:
     kept = []
     for sentence in sentences(text or ""):
         if any(p.search(sentence) for p in notes):
-            ctx.omitted.append(Omitted(where, sentence.strip(), "数据说明，不属于报告正文"))
+            _omit(ctx, Omitted(where, sentence.strip(), "数据说明，不属于报告正文"))
             continue
         for pattern in asides:
             for match in pattern.finditer(sentence):
-                ctx.omitted.append(Omitted(where, match.group(0), "数据说明，不属于报告正文"))
+                _omit(ctx, Omitted(where, match.group(0), "数据说明，不属于报告正文"))
             sentence = pattern.sub("", sentence)
         kept.append(sentence)
     return tight("".join(kept))
+
+
+def _omit(ctx: Context, omitted: Omitted) -> None:
+    if omitted not in ctx.omitted:  # the same text may be cleaned for the body and 附表1
+        ctx.omitted.append(omitted)
 
 
 #: An ASCII space between a Chinese character and a number or Latin letter (“执行率达 100%”).

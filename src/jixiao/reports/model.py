@@ -153,6 +153,8 @@ class ScoreRow:
     unscored: tuple[str, ...] = ()
     #: where the line's data is (the 自评评分 row, the framework line): for the review file
     source: str = ""
+    #: the framework computed the line from the data (its calculation explains a deduction)
+    computed: bool = False
 
 
 @dataclass(frozen=True)

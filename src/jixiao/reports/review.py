@@ -91,9 +91,9 @@ def place(location: Location) -> str:
 
 def _explained(row: ScoreRow, reason: str, cues: Sequence[str]) -> bool:
     """A deduction is explained by the rule's calculation or by a text that names a shortfall."""
-    if not reason:
-        return False
-    return reason == row.explanation or any(cue in reason for cue in cues)
+    if row.computed:
+        return True
+    return bool(reason) and any(cue in reason for cue in cues)
 
 
 def _score_location(dataset: Dataset, row: ScoreRow) -> Location:
@@ -266,7 +266,7 @@ def _deduction_table(card: Scorecard, unexplained: set[str], cues: Sequence[str]
             continue
         if r.code in unexplained:
             state = "未说明理由"
-        elif r.reason == r.explanation:
+        elif r.computed:
             state = "按计分规则计算"
         else:
             state = "部门说明"

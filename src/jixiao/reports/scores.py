@@ -111,6 +111,7 @@ def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
                 explanation=item.explanation,
                 unscored=unscored,
                 source=item.loc,
+                computed=automatic,
             )
         )
     return Scorecard(

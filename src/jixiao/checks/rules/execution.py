@@ -34,6 +34,12 @@ EXECUTION_LOW = kind(
     "项目“{project}”执行数 {executed:万元}，为{base_label} {base:万元} 的 {rate:%}，低于 {minimum:n}%，但未说明原因",
     "项目执行率偏低未说明",
 )
+OVER_BUDGET = kind(
+    "project.over_budget",
+    Severity.ERROR,
+    "项目“{project}”执行数 {executed:万元} 超过{base_label} {base:万元}，为其 {rate:%}，超支 {over:万元}",
+    "项目执行数超过预算",
+)
 ACTUAL_MISSING = kind(
     "indicator.actual_missing",
     Severity.INFO,
@@ -125,6 +131,30 @@ def project_execution(
                 executed=project.executed,
                 base=base,
                 rate=rate,
+            )
+        )
+    return result
+
+
+@check("project_over_budget", "项目执行数不得超过预算")
+def project_over_budget(
+    dataset: Dataset, figures: FigureSet, settings: CheckSettings
+) -> list[Finding]:
+    """A project's 执行数 above its 调整后预算 (else 年初预算): money spent without a budget."""
+    result = []
+    for project in dataset.projects:
+        base, base_label = execution_base(project)
+        if base is None or project.executed is None or project.executed <= base:
+            continue
+        result.append(
+            OVER_BUDGET.at(
+                at("projects", project, item=project.code, column="executed"),
+                project=project.name,
+                base_label=base_label,
+                executed=project.executed,
+                base=base,
+                rate=figures.value(f"project.{project.code}.execution_rate"),
+                over=project.executed - base,
             )
         )
     return result

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from jixiao.reports.sections import appendix, basic, evaluation, money
+from jixiao.reports.sections import appendix, basic, evaluation, execution, money
 
-__all__ = ["appendix", "basic", "evaluation", "money"]
+__all__ = ["appendix", "basic", "evaluation", "execution", "money"]

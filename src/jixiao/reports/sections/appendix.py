@@ -7,8 +7,13 @@ from jixiao.reports.model import Block, ScoreRow
 from jixiao.reports.scorecard import score_note, scores_table
 
 
-def score_reason(ctx: Context, row: ScoreRow) -> str:
-    """The reason the report prints for a line: the department's text without score talk."""
+def score_reason(ctx: Context, row: ScoreRow, printed: bool = False) -> str:
+    """The reason the report prints for a line: the department's text without score talk.
+
+    ``printed`` records that the body prints it (附表1 then needs it only for a deduction).
+    """
+    if printed:
+        ctx.printed_reasons.add(row.code)
     where = f"自评评分“{row.name}”评分说明"
     return without_scores(ctx, clean(ctx, row.reason, where))
 
@@ -20,8 +25,8 @@ def _scores_appendix(ctx: Context) -> list[Block]:
         return []
     notes = {}
     for row in card.rows:
-        # A line at full marks needs no reason in the table (its analysis is in the body);
-        # a deduction always shows the reason it has.
-        reason = score_reason(ctx, row) if row.deduction else ""
+        # A deduction always shows its reason; another line shows it unless the body does.
+        printed = row.code in ctx.printed_reasons
+        reason = score_reason(ctx, row) if row.deduction or not printed else ""
         notes[row.code] = score_note(row, ctx.wording, reason)
     return [scores_table(card, ctx.wording, notes)]

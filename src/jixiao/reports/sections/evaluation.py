@@ -11,6 +11,7 @@ from jixiao.reports.context import (
     clean,
     code_name,
     codes_with,
+    dept_lines,
     fid,
     paragraphs,
     score_run,
@@ -21,6 +22,7 @@ from jixiao.reports.context import (
 )
 from jixiao.reports.model import (
     Block,
+    Cell,
     Paragraph,
     Run,
     Scorecard,
@@ -106,7 +108,7 @@ def _leaf_deductions(ctx: Context, rows: Sequence[ScoreRow]) -> list[Block]:
     """
     blocks: list[Block] = []
     for n, row in enumerate((r for r in rows if r.deduction and r.status == "scored"), 1):
-        reason = score_reason(ctx, row)
+        reason = score_reason(ctx, row, printed=True)
         runs = ctx.runs(
             "leaf_deduction",
             n=str(n),
@@ -136,7 +138,7 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
         runs = [*ctx.runs("item_heading", n=str(n), name=child.name)]
         runs[0] = Run(runs[0].text, bold=True) if len(runs) == 1 else runs[0]
         runs += score_line(ctx, child)
-        reason = score_reason(ctx, child)
+        reason = score_reason(ctx, child, printed=True)
         if reason:
             runs.append(Run(_sentence(reason)))
         blocks.append(Paragraph(tuple(merge_runs(runs))))
@@ -145,7 +147,7 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
 
 
 def _reason_paragraphs(ctx: Context, row: ScoreRow) -> list[Block]:
-    text = score_reason(ctx, row)
+    text = score_reason(ctx, row, printed=True)
     return [Paragraph((Run(_sentence(text)),))] if text else []
 
 
@@ -212,6 +214,18 @@ def _three_public(ctx: Context) -> list[Block]:
         )
     blocks += _three_public_growth(ctx, total)
     blocks += texts(ctx, "three_public_note")
+    from jixiao.reports.sections.money import money_table
+
+    table = money_table(
+        ctx,
+        "three_public",
+        "",
+        "three_public",
+        "项目",
+        "three_public_table",
+        notes=dept_lines(ctx.dataset.three_public),
+    )
+    blocks += [ctx.para("three_public_table_lead", table=table.number), table]
     return blocks
 
 
@@ -314,10 +328,13 @@ def _problems(ctx: Context) -> list[Block]:
             for p in paragraphs(t):
                 if text := clean(ctx, p, f"问题及措施“{problem.title}”{label}"):
                     blocks.append(Paragraph((Run(text),)))
+    blocks += _rectifications(ctx)
     return blocks
 
 
 def _carryover(ctx: Context) -> list[Block]:
+    """结转结余 and its change (unless the department's problem text states it), its funds,
+    the adjustments and the department's explanation."""
     ids = [
         fid(k)
         for k in (
@@ -327,25 +344,86 @@ def _carryover(ctx: Context) -> list[Block]:
             "carryover.change_rate",
         )
     ]
-    if not ctx.figs.has(*ids):
+    blocks: list[Block] = []
+    if ctx.figs.has(*ids):
+        closing, opening, change, rate = ids
+        stated = any(
+            ctx.figs.figures[closing].text in f"{p.problem}{p.measure}"
+            for p in ctx.dataset.problems
+        )
+        if not stated:  # the department's own problem text states it (and its reasons) already
+            direction, word = _direction(ctx, change)
+            blocks.append(
+                ctx.para(
+                    "carryover",
+                    year=ctx.year,
+                    closing=ctx.figs.run(closing),
+                    opening=ctx.figs.run(opening),
+                    direction=direction,
+                    change=ctx.figs.run(change, absolute=True),
+                    rate_word=word,
+                    rate=ctx.figs.run(rate, absolute=True),
+                )
+            )
+    funds = []
+    for row in ctx.dataset.carryover:
+        if row.unit or row.fund == "合计":
+            continue
+        o = fid("carryover.fund.opening", fund=row.fund)
+        c = fid("carryover.fund.closing", fund=row.fund)
+        if ctx.figs.has(o, c):
+            funds.append(
+                ctx.runs(
+                    "carryover_fund",
+                    fund=row.fund,
+                    closing=ctx.figs.run(c),
+                    opening=ctx.figs.run(o),
+                )
+            )
+    if funds:
+        blocks.append(ctx.para("carryover_funds", items=join_runs(funds, "；")))
+    adjustments = fid("carryover.adjustments")
+    if ctx.figs.value(adjustments):
+        direction = "调增" if (ctx.figs.value(adjustments) or 0) > 0 else "调减"
+        blocks.append(
+            ctx.para(
+                "carryover_adjustments",
+                direction=direction,
+                amount=ctx.figs.run(adjustments, absolute=True),
+            )
+        )
+    notes = [
+        note
+        for row in ctx.dataset.carryover
+        if not row.unit and (note := clean(ctx, row.note, f"结转结余“{row.fund}”说明"))
+    ]
+    if notes:
+        blocks.append(Paragraph((Run("".join(_sentence(n) for n in notes)),)))
+    return blocks + texts(ctx, "carryover_note")
+
+
+def _rectifications(ctx: Context) -> list[Block]:
+    """上年度整改情况: the 整改 items carried into this year's dataset, with their state."""
+    items = ctx.dataset.rectifications
+    if not items:
         return []
-    closing, opening, change, rate = ids
-    if any(
-        ctx.figs.figures[closing].text in f"{p.problem}{p.measure}" for p in ctx.dataset.problems
-    ):
-        return []  # the department's own problem text states it (and its reasons) already
-    direction, word = _direction(ctx, change)
-    text = ctx.para(
-        "carryover",
-        year=ctx.year,
-        closing=ctx.figs.run(closing),
-        opening=ctx.figs.run(opening),
-        direction=direction,
-        change=ctx.figs.run(change, absolute=True),
-        rate_word=word,
-        rate=ctx.figs.run(rate, absolute=True),
-    )
-    return [text, *texts(ctx, "carryover_note")]
+    rows = [
+        (
+            Cell(str(r.source_year or "")),
+            Cell(r.kind),
+            Cell(clean(ctx, r.subject, "整改事项")),
+            Cell(clean(ctx, r.detail, f"整改事项“{r.subject}”问题说明")),
+            Cell(r.owner),
+            Cell(
+                f"{r.deadline.year}年{r.deadline.month}月{r.deadline.day}日" if r.deadline else ""
+            ),
+            Cell(r.status),
+        )
+        for r in items
+    ]
+    header = ("来源年度", "类型", "事项", "问题说明", "责任主体", "整改期限", "整改状态")
+    table = ctx.table("rectification_table", header, rows)
+    return [ctx.para("rectification_lead", table=table.number), table]
 
 
 @section("other")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from jixiao.dataset.model import MoneyLine
 from jixiao.reports.context import (
     Context,
-    all_codes,
     amount_list,
+    clean,
     code_name,
     codes_with,
     dept_lines,
@@ -153,7 +154,7 @@ def _final_income(ctx: Context) -> list[Block]:
         ),
     ]
     blocks += [_income_line(ctx, n, item) for n, item in enumerate(items)]
-    blocks.append(_income_table(ctx))
+    blocks.append(_income_table(ctx, frozenset(items)))
     return blocks
 
 
@@ -201,29 +202,102 @@ def _income_line(ctx: Context, n: int, item: str) -> Paragraph:
     return ctx.para("income_line_no_budget", **values)
 
 
-def _income_table(ctx: Context) -> Table:
+#: The columns a money table can show: (figure column, header); a column is shown when
+#: some row has a figure for it.
+_COLUMNS = (
+    ("budget", "年初预算"),
+    ("adjusted", "调整后预算"),
+    ("final", "决算"),
+    ("prior", "上年决算"),
+)
+
+
+def money_table(
+    ctx: Context,
+    area: str,
+    total: str,
+    list_name: str,
+    first: str,
+    caption: str,
+    share: str = "",
+    notes: Sequence[MoneyLine] = (),
+    printed: frozenset[str] = frozenset(),
+) -> Table:
+    """A money table: each line (sub-lines set in, the first one “其中：”), its columns, the
+    ratios to 年初预算, the share, the department's 说明, and a 合计 line.
+
+    ``area`` prefixes the lines' figures (``income``), ``total`` the 合计 line's
+    (``expenditure`` for the nature table, whose total is the expenditure's; blank when
+    the code list has its own total line, as “三公”经费合计). A line's 说明 is shown unless
+    it is in ``printed`` (the text beside the table says it already).
+    """
+    from jixiao.dataset.codes import load_codes
+
+    codes = load_codes(list_name)
+    items = [
+        c.code
+        for c in codes.codes
+        if any(f"{area}.{col}.{c.code}" in ctx.figs.figures for col, _ in _COLUMNS)
+    ]
+    columns = [
+        (col, head)
+        for col, head in _COLUMNS
+        if any(ctx.figs.has(f"{area}.{col}.{i}") for i in items)
+    ]
+    with_share = bool(share) and any(ctx.figs.has(f"{area}.final.share.{i}") for i in items)
+    with_notes = any(note_of(notes, i) for i in items if i not in printed)
     rows = []
-    for item in all_codes(ctx, ("income.budget", "income.final"), "income"):
-        rows.append(
-            (
-                Cell(code_name(item, "income")),
-                ctx.figs.cell(fid("income.budget", item=item)),
-                ctx.figs.cell(fid("income.final", item=item)),
-                ctx.figs.cell(fid("income.ratio", item=item)),
-                ctx.figs.cell(fid("income.share", item=item)),
-            )
-        )
-    rows.append(
-        (
-            Cell("合计"),
-            ctx.figs.cell(fid("income.budget.total")),
-            ctx.figs.cell(fid("income.final.total")),
-            ctx.figs.cell(fid("income.ratio.total")),
-            Cell(""),
-        )
+    seen: set[str] = set()
+    for item in items:
+        depth = codes.depth(item)
+        parent = codes.parent_of(item)
+        label = code_name(item, list_name)
+        if depth and parent not in seen:
+            label = "其中：" + label
+        seen.add(parent)
+        row = [Cell(label, indent=depth, bold=not total and not depth)]
+        row += [ctx.figs.cell(f"{area}.{col}.{item}") for col, _ in columns]
+        row.append(ctx.figs.cell(f"{area}.final.ratio_to_budget.{item}"))
+        if with_share:
+            row.append(ctx.figs.cell(f"{area}.final.share.{item}"))
+        if with_notes:
+            note = "" if item in printed else note_of(notes, item)
+            row.append(Cell(clean(ctx, note, f"“{code_name(item, list_name)}”差异说明")))
+        rows.append(tuple(row))
+    header = [first, *(head for _, head in columns), "决算为年初预算的（%）"]
+    if with_share:
+        header.append(share)
+    if with_notes:
+        header.append("说明")
+    if not total:
+        return ctx.table(caption, header, rows, ctx.caption("money_unit"))
+    totals = [Cell("合计", bold=True)]
+    totals += [_bold(ctx.figs.cell(f"{total}.{col}.total")) for col, _ in columns]
+    totals.append(_bold(ctx.figs.cell(f"{total}.final.ratio_to_budget")))
+    if with_share:
+        totals.append(Cell(""))
+    if with_notes:
+        totals.append(Cell(""))
+    rows.append(tuple(totals))
+    return ctx.table(caption, header, rows, ctx.caption("money_unit"))
+
+
+def _bold(cell: Cell) -> Cell:
+    return Cell(cell.text, figure=cell.figure, numeric=cell.numeric, bold=True)
+
+
+def _income_table(ctx: Context, printed: frozenset[str]) -> Table:
+    return money_table(
+        ctx,
+        "income",
+        "income",
+        "income",
+        "收入项目",
+        "income_table",
+        "占总收入（%）",
+        notes=dept_lines(ctx.dataset.income),
+        printed=printed,
     )
-    header = ("收入项目", "年初预算", "决算", "决算为年初预算的（%）", "占总收入（%）")
-    return ctx.table("income_table", header, rows, ctx.caption("money_unit"))
 
 
 def _final_expenditure(ctx: Context) -> list[Block]:
@@ -246,7 +320,8 @@ def _final_expenditure(ctx: Context) -> list[Block]:
     stated_already = any(note in line.note for line in dept_lines(ctx.dataset.expenditure_nature))
     if note and not stated_already:
         blocks.append(ctx.para("budget_variance", note=note))
-    blocks.append(_nature_table(ctx))
+    blocks.append(_nature_table(ctx, frozenset(natures)))
+    blocks += _function_table(ctx) + _economic_table(ctx)
     return blocks
 
 
@@ -315,26 +390,79 @@ def _items_by_amount_eco(ctx: Context, nature: str, items: Sequence[str]) -> lis
     )
 
 
-def _nature_table(ctx: Context) -> Table:
-    rows = [
-        (
-            Cell(code_name(item, "nature")),
-            ctx.figs.cell(fid("nature.budget", item=item)),
-            ctx.figs.cell(fid("nature.final", item=item)),
-            ctx.figs.cell(fid("nature.ratio", item=item)),
-        )
-        for item in all_codes(ctx, ("nature.budget", "nature.final"), "nature")
-    ]
-    rows.append(
-        (
-            Cell("合计"),
-            ctx.figs.cell(fid("expenditure.budget.total")),
-            ctx.figs.cell(fid("expenditure.final.total")),
-            ctx.figs.cell(fid("expenditure.ratio.total")),
-        )
+def _nature_table(ctx: Context, printed: frozenset[str]) -> Table:
+    return money_table(
+        ctx,
+        "expenditure.nature",
+        "expenditure",
+        "nature",
+        "支出性质",
+        "nature_table",
+        notes=dept_lines(ctx.dataset.expenditure_nature),
+        printed=printed,
     )
-    header = ("支出性质", "年初预算", "决算", "决算为年初预算的（%）")
-    return ctx.table("nature_table", header, rows, ctx.caption("money_unit"))
+
+
+def _function_table(ctx: Context) -> list[Block]:
+    """Every 支出功能分类 line with its 说明 (the text names only the largest)."""
+    if not ctx.figs.has("expenditure.function.final.total"):
+        return []
+    table = money_table(
+        ctx,
+        "expenditure.function",
+        "expenditure.function",
+        "function",
+        "支出功能分类科目",
+        "function_table",
+        notes=dept_lines(ctx.dataset.expenditure_function),
+    )
+    return [ctx.para("function_lead", year=ctx.year, table=table.number), table]
+
+
+def _economic_table(ctx: Context) -> list[Block]:
+    """Every 经济分类 line under its 支出性质, with the department's 说明."""
+    from jixiao.dataset.codes import load_codes
+
+    lines = [r for r in ctx.dataset.expenditure_economic if not r.unit]
+    if not lines:
+        return []
+    codes = load_codes("economic")
+    natures = list(dict.fromkeys(r.nature for r in lines))
+    notes = {(r.nature, r.item): r.note for r in lines if r.note}
+    prefix = "expenditure.economic"
+    cols = [
+        (col, head)
+        for col, head in (("budget", "年初预算"), ("final", "决算"))
+        if any(ctx.figs.has(f"{prefix}.{col}.{n}.total") for n in natures)
+    ]
+    rows = []
+    for nature in natures:
+        rows.append(
+            (
+                Cell(nature, bold=True),
+                *(_bold(ctx.figs.cell(f"{prefix}.{col}.{nature}.total")) for col, _ in cols),
+                Cell(""),
+            )
+        )
+        items = [
+            c.code
+            for c in codes.codes
+            if any(f"{prefix}.{col}.{nature}.{c.code}" in ctx.figs.figures for col, _ in cols)
+        ]
+        for item in items:
+            name = code_name(item, "economic")
+            rows.append(
+                (
+                    Cell(name, indent=codes.depth(item) + 1),
+                    *(ctx.figs.cell(f"{prefix}.{col}.{nature}.{item}") for col, _ in cols),
+                    Cell(
+                        clean(ctx, notes.get((nature, item), ""), f"经济分类“{nature}{name}”说明")
+                    ),
+                )
+            )
+    header = ("支出性质及经济分类", *(head for _, head in cols), "说明")
+    table = ctx.table("economic_table", header, rows, ctx.caption("money_unit"))
+    return [ctx.para("economic_lead", year=ctx.year, table=table.number), table]
 
 
 def _budget_final_chart(ctx: Context) -> list[Block]:

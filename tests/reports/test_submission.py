@@ -1,0 +1,327 @@
+"""The report a department can sign and a reviewer accepts (issue: clean deliverable).
+
+Each test names a symptom seen on the earlier report and fails if it comes back: on the
+bundled example (广东省科学技术厅, gd-dept-2023) and on a synthetic county department made
+here (示范县农业农村局, mof-dept-2013, every table and field filled: ``county.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+import pytest
+from county import BLANK, county_department
+from openpyxl import load_workbook
+from report_fixtures import Built, built
+
+from jixiao.dataset.codes import load_codes
+from jixiao.dataset.model import TABLES
+from jixiao.lib.money import format_amount
+from jixiao.reports.api import render_report
+from jixiao.reports.model import Paragraph, ReportModel, Table
+
+
+@pytest.fixture(scope="module")
+def county() -> Built:
+    return built(county_department())
+
+
+def _texts(model: ReportModel, body: bool = False) -> list[str]:
+    """Every text of a document: cover, headings, paragraphs and table cells."""
+    parts = [model.title, model.cover.department, model.cover.title]
+    parts += [f"{f.label}：{f.value}" for f in model.cover.fields]
+    for section in (*model.sections, *(model.body if body else ())):
+        parts.append(section.title)
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            elif isinstance(block, Table):
+                parts += [block.caption, *block.header, *(c.text for r in block.rows for c in r)]
+    return parts
+
+
+def _all(model: ReportModel) -> str:
+    return "\n".join(_texts(model))
+
+
+# --------------------------------------------------------------------------- the deliverable
+
+#: What belongs to the review file, never to the report a department signs.
+FORBIDDEN = [
+    (
+        r"\b(score|scoring|report|evaluation|income|expenditure|three_public|carryover|headcount"
+        r"|units|indicator|project|assets|stated|budget|checks?)\.[a-z_]+",
+        "a finding code or figure id (score.full_marks_mismatch)",
+    ),
+    (r"[\u4e00-\u9fff]+![A-Z]+\d+", "a cell (声明数!A44)"),
+    (r"\.ya?ml:\d+", "a file line"),
+    (r"重构", "重构 (a reconstruction note of the framework)"),
+    (r"规则参数|scores/weights|self_score|dataset:|figure:", "a rule parameter or binding"),
+    (r"缺少数据|无法评分|数据说明", "data-checking words"),
+    (r"报告未给出|未填完成值|口径不能确定|报告未分列|报告决算称", "a note about the data"),
+    (r"gd-dept-2023|mof-dept-2013", "a framework id"),
+    (r"(?<![\d.])-0(?![\d.])|−0(?![\d.])", "a negative zero"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "what"), FORBIDDEN, ids=[w for _, w in FORBIDDEN])
+@pytest.mark.parametrize("which", ["example", "county"])
+def test_the_submission_report_holds_no_review_material(
+    which: str, pattern: str, what: str, example: Built, county: Built
+) -> None:
+    model = (example if which == "example" else county).model
+    found = [t for t in _texts(model) if re.search(pattern, t)]
+    assert found == [], what
+
+
+def test_generated_numbers_sit_next_to_chinese_without_spaces(county: Built) -> None:
+    for section in county.model.sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                assert not re.search(r"[\u4e00-\u9fff] \d|\d [\u4e00-\u9fff]", block.text), (
+                    block.text
+                )
+
+
+def test_a_deduction_is_never_an_empty_sentence(example: Built, county: Built) -> None:
+    for model in (example.model, county.model):
+        assert not re.search(r"[。；]扣\s*[\d.]+\s*分。", _all(model))
+
+
+def test_the_duplicated_table_pointer_is_gone(example: Built) -> None:
+    assert _all(example.model).count("见表2") == 1
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def test_parents_add_up_their_scored_children_and_never_exceed_their_points(
+    example: Built, county: Built
+) -> None:
+    for model in (example.model, county.model):
+        rows = model.scorecard.rows
+        for row in rows:
+            children = [r for r in rows if r.code.rpartition(".")[0] == row.code]
+            if row.points is not None and row.score is not None:
+                assert row.score <= row.points, row.name
+            if row.deduction is not None:
+                assert row.deduction >= 0, row.name
+            if not children:
+                continue
+            assert sum(c.points or 0 for c in children) == row.points, (
+                row.name
+            )  # 25 = 2.09×4 + 2.08×8
+            if row.status in ("scored", "partial"):
+                scored = [c.score for c in children if c.score is not None]
+                assert row.score == sum(scored), row.name
+
+
+def test_a_national_output_item_of_three_indicators_scores_its_points_not_more(
+    county: Built,
+) -> None:
+    """Three met 产出 indicators under 20 points: 6.67 + 6.67 + 6.66 = 20, not 20.01 with −0.01."""
+    rows = {r.code: r for r in county.model.scorecard.rows}
+    assert [rows[f"3.1.{i}"].points for i in (1, 2, 3)] == [
+        Decimal("6.67"),
+        Decimal("6.67"),
+        Decimal("6.66"),
+    ]
+    assert rows["3"].score == rows["3"].points == 20 and rows["3"].deduction == 0
+
+
+def test_the_scorecard_appendix_has_the_reviewers_columns_and_a_total_with_deductions(
+    county: Built,
+) -> None:
+    table = next(t for t in county.model.tables if t.number == "附表1")
+    assert table.header == ("序号", "指标", "分值", "评分标准", "自评得分", "扣分", "评分说明")
+    total = [c.text for c in table.rows[-1]]
+    assert total == ["", "合计", "100", "", "97.72", "2.28", "等级：优"]
+    standard = next(r for r in table.rows if r[1].text == "“三公经费”变动率")[3].text
+    assert standard == "“三公经费”变动率不超过0%得满分，每超过1%扣0.4分，扣完为止"
+
+
+def test_every_format_prints_the_same_scorecard(county: Built) -> None:
+    """The workbook's 附表1 holds the very cells the Word and PDF files print."""
+    (xlsx,) = render_report(county.model, ["xlsx"], "report")
+    sheet = load_workbook(BytesIO(xlsx.data))["附表1 评分表"]
+    table = next(t for t in county.model.tables if t.number == "附表1")
+    printed = [[c.text for c in row] for row in table.rows]
+    values = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(values) == len(printed)
+    for got, want in zip(values, printed, strict=True):
+        assert [_shown(v) for v in got] == want
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def test_every_deduction_has_a_reason_or_a_finding_in_the_review_file(county: Built) -> None:
+    review = county.review
+    table = next(t for t in review.tables if t.caption == "扣分及理由")
+    states = {row[1].text: row[3].text for row in table.rows}
+    assert states["结转结余率"] == "未说明理由"  # no 评分说明 at all
+    assert states["基础信息完善性"] == "未说明理由"  # a text that names no shortfall
+    assert states["预算调整率"] == "部门说明"
+    assert states["农民人均可支配收入增长率"] == "按计分规则计算"
+    findings = next(t for t in review.tables if t.caption == "数据检查发现的问题")
+    unexplained = [r for r in findings.rows if r[4].text == "report.deduction_unexplained"]
+    assert sorted(r[2].text.split("”")[0] for r in unexplained) == [
+        "“基础信息完善性",
+        "“结转结余率",
+    ]
+
+
+def test_a_dataset_naming_no_framework_prints_its_own_scores_ungraded(county: Built) -> None:
+    dataset = dataclasses.replace(
+        county.dataset,
+        self_evaluation=dataclasses.replace(county.dataset.self_evaluation, framework=""),
+    )
+    model = built(dataset).model
+    assert model.scorecard.grade == ""
+    assert "自评等级" not in _all(model)
+    assert "（满分100分）" in _all(model)  # the department's own 自评评分, totalled
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def test_the_national_framework_gets_an_analysis_per_top_level_item(county: Built) -> None:
+    titles = [s.title for s in county.model.sections if s.level == 2]
+    assert titles[5:11] == [
+        "（二）投入分析",
+        "（三）过程分析",
+        "（四）产出分析",
+        "（五）效果分析",
+        "（六）“三公”经费支出情况",
+        "（七）存在问题及改进措施",
+    ]
+    text = _all(county.model)
+    assert "履职效能分析" not in text and "管理效率分析" not in text
+    # The department's analysis texts go under the item they are about.
+    outputs = next(s for s in county.model.sections if s.title == "（四）产出分析")
+    assert "新建高标准农田2.1万亩" in "".join(
+        b.text for b in outputs.blocks if isinstance(b, Paragraph)
+    )
+
+
+def test_no_heading_is_printed_without_something_under_it(example: Built, county: Built) -> None:
+    for model in (example.model, county.model):
+        sections = model.sections
+        for i, section in enumerate(sections):
+            below = sections[i + 1] if i + 1 < len(sections) else None
+            assert section.blocks or (below is not None and below.level > section.level)
+
+
+# --------------------------------------------------------------------------- nothing entered is lost
+
+
+def test_the_indicator_table_has_completion_and_deviation_grouped_by_level1(county: Built) -> None:
+    table = next(t for t in county.model.tables if t.caption.endswith("绩效指标完成情况"))
+    assert table.header == (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "完成值",
+        "完成率（%）",
+        "是否完成",
+        "偏差原因",
+    )
+    groups = [r[0].text for r in table.rows if r[0].text]
+    assert groups == ["产出指标", "效益指标", "满意度指标"]
+    unmet = next(r for r in table.rows if r[2].text == "农民人均可支配收入增长率")
+    assert [unmet[5].text, unmet[6].text] == ["94.44", "否"]
+    assert unmet[7].text.startswith("受农产品价格下行影响")
+
+
+def test_the_projects_table_and_the_overspent_project(county: Built) -> None:
+    table = next(t for t in county.model.tables if t.caption.endswith("项目支出执行情况"))
+    row = next(r for r in table.rows if r[0].text == "动物防疫补助项目")
+    assert [c.text for c in row[2:6]] == ["400.00", "420.00", "462.00", "110.00"]
+    assert any(f.code == "project.over_budget" for f in county.findings)
+
+
+#: Fields a report does not print, and why; the review file or another product has them.
+REVIEW_ONLY: dict[tuple[str, str], str] = {
+    ("profile", "amount_unit"): "金额单位：金额已换算为万元",
+    ("profile", "stated_admin_units"): "声明数：报告按预算单位表统计，声明数由检查核对",
+    ("profile", "stated_institution_units"): "声明数：同上",
+    ("goals", "code"): "目标编号：连接指标与目标的编号",
+    ("indicators", "owner"): "目标编号",
+    ("indicators", "code"): "核心指标库编码",
+    ("projects", "code"): "项目编码",
+    ("projects", "unit"): "单位编码：表中印单位名称",
+    ("self_evaluation", "framework"): "评分框架编号：报告印框架名称",
+    ("self_evaluation", "stated_total"): "声明数：由检查核对",
+    ("self_evaluation", "stated_grade"): "声明数：由检查核对",
+    ("self_evaluation", "stated_full_marks"): "声明数：由检查核对",
+    ("self_evaluation", "stated_deducted"): "声明数：由检查核对",
+    ("scores", "stated_deduction"): "声明数：由检查核对",
+    ("stated", "*"): "声明数：审核用",
+    ("execution", "*"): "执行监控数据：执行进度通报",
+    ("project_indicators", "*"): "项目绩效指标：项目评价",
+    ("expenditure_economic", "nature"): "支出性质：作为表的分组行印出",
+    ("divisions", "note"): "内设机构备注：正文已列明机构时列入审核底稿“未写入报告的数据说明”",
+    ("texts", "key"): "文字说明类别：决定段落印在哪一节，内容本身印出",
+    ("indicators", "sign"): "计算符号“定性”：定性指标印指标值说明，不印符号",
+}
+
+
+def _forms(value: Any, spec_key: str, column: Any) -> list[str]:
+    """The ways a field's value can be printed."""
+    if isinstance(value, bool):
+        return ["专项资金"] if value else ["项目"]  # “not special” prints nothing special
+    if isinstance(value, Decimal):
+        value = abs(value)  # a signed amount is printed with words (增加/减少, 调减)
+        plain = (
+            format(value.normalize(), "f")
+            if value == value.to_integral_value()
+            else format(value, "f")
+        )
+        return [format_amount(value), plain, f"{value:.2f}"]
+    if isinstance(value, date):
+        return [f"{value.year}年{value.month}月{value.day}日"]
+    if isinstance(value, int):
+        return [str(value)]
+    text = str(value)
+    if spec_key == "scores" and column.key == "reason":  # its score sentences are stated
+        text = re.sub(r"[，,；;]?\s*扣\s*[\d.]+\s*分(?=[。；;]|$)", "", text)
+    if column.ref or getattr(column, "key", "") == "item":
+        for name in ("income", "function", "nature", "economic", "three_public"):
+            codes = load_codes(name)
+            if text in codes:
+                return [codes.name_of(text), text]
+    return [text]
+
+
+def test_every_filled_field_of_a_full_dataset_reaches_the_report(county: Built) -> None:
+    """Walks the schema: each filled field is in the report, or deliberately review-only."""
+    text = _all(county.model)
+    missing = []
+    for spec in TABLES:
+        rows = (
+            [getattr(county.dataset, spec.key)] if spec.form else getattr(county.dataset, spec.key)
+        )
+        for column in spec.columns:
+            key = (spec.key, column.key)
+            if key in REVIEW_ONLY or (spec.key, "*") in REVIEW_ONLY:
+                continue
+            values = [getattr(r, column.key) for r in rows]
+            filled = [v for v in values if v not in (None, "")]
+            if not filled:
+                assert key in BLANK, f"the county data leaves {key} blank"
+                continue
+            for value in filled:
+                if not any(form and form in text for form in _forms(value, spec.key, column)):
+                    missing.append((spec.sheet, column.header, value))
+    assert missing == [], "\n".join(map(str, missing))
