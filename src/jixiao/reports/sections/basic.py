@@ -173,9 +173,9 @@ def _level1_rank(level1: str) -> int:
 
 def _indicator_table(ctx: Context) -> Table:
     """表3: each indicator's 指标值, 完成值, 完成率, 是否完成 and 偏差原因, grouped by 一级指标."""
-    from jixiao.figures.areas.targets import numbered
+    from jixiao.figures.ids import indicator_ids
 
-    entries = numbered(ctx.dataset.indicators, "indicator")
+    entries = indicator_ids("indicator", ctx.dataset.indicators)
     ordered = sorted(enumerate(entries), key=lambda e: (_level1_rank(e[1][1].level1), e[0]))
     rows = []
     previous = None
