@@ -287,3 +287,15 @@ def test_usage_errors_are_in_chinese(ds: Path, args: list[str], message: str) ->
         assert "用法：jixiao" in output and "--help 查看说明" in output
     for english in ("Usage:", "Error", "Missing", "No such", "Try "):
         assert english not in output
+
+
+def test_a_framework_total_of_zero_is_named_not_read_as_100(ds: Path) -> None:
+    Path("fw.yaml").write_text(
+        "id: zero\nversion: '1'\nname: 零分框架\ntotal_points: 0\n"
+        "items:\n  - {code: A, name: 指标, points: 0, rule: {type: manual}}\n",
+        "utf-8",
+    )
+    code, output = _invoke(["score", "ds.yaml", "-f", "fw.yaml"])
+    assert code == 2, output
+    assert "框架总分 total_points 不能为 0" in output
+    assert "100 分" not in output

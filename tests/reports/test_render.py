@@ -195,10 +195,43 @@ CHROMIUM = shutil.which("chromium") or (
 )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="environment-dependent: needs /usr/bin/chromium")
+def _chromium_problem() -> str | None:
+    """Why headless Chromium cannot be used here: not installed, or installed but unable to
+    start (no sandbox support, missing libraries …); ``None`` when it renders a page."""
+    import subprocess
+
+    if CHROMIUM is None:
+        return "environment-dependent: needs /usr/bin/chromium"
+    probe = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "about:blank"]
+    try:
+        done = subprocess.run(probe, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"environment-dependent: {CHROMIUM} cannot start ({error})"
+    if done.returncode != 0 or b"<html" not in done.stdout:
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        return f"environment-dependent: {CHROMIUM} cannot start (exit {done.returncode}: {last[0]})"
+    return None
+
+
+def test_a_browser_that_cannot_start_is_a_skip_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'No usable sandbox!' >&2\nexit 1\n", "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(fake))
+    problem = _chromium_problem()
+    assert problem is not None and "cannot start" in problem and "No usable sandbox" in problem
+
+
 def test_the_html_renders_in_a_headless_browser(rendered: dict[str, Path], tmp_path: Path) -> None:
     import subprocess
 
+    problem = _chromium_problem()
+    if problem is not None:
+        pytest.skip(problem)
     shot = tmp_path / "page.png"
     args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}"]
     subprocess.run(

@@ -174,7 +174,10 @@ class _Parser:
             self.error(
                 root.get("scale") or root, f"scale 应为 points 或 pefa，而不是“{self.scale}”"
             )
-        total_points = self.number(root.get("total_points"), "total_points") or Decimal(100)
+        given = self.number(root.get("total_points"), "total_points")
+        if given is not None and given == 0:
+            self.error(root.get("total_points") or root, "框架总分 total_points 不能为 0")
+        total_points = given or Decimal(100)  # not given (or refused above): 百分制
         items = tuple(self.node(n, set()) for n in self.sequence(root.get("items"), "items"))
         if not items:
             self.error(root, "框架没有指标（items 为空）")
@@ -184,7 +187,7 @@ class _Parser:
             if node.code in codes:
                 self.error(line, f"指标编码“{node.code}”重复（第 {codes[node.code]} 行已有）")
             codes.setdefault(node.code, line)
-        if self.scale == "points":
+        if self.scale == "points" and given != 0:  # a total of 0 is reported above
             self._check_sum(root, "框架总分", total_points, items)
         not_applicable = self.text(root, "not_applicable", default="partial")
         if not_applicable not in ("partial", "rescale"):
