@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from jixiao.checks import CHECKS
+from jixiao.io.formats import FORMATS
 from jixiao.lib.registry import Registry, UnknownEntry
+from jixiao.reports.context import SECTIONS
+from jixiao.reports.render import RENDERERS
 from jixiao.scoring.aggregate import AGGREGATIONS
 from jixiao.scoring.rules import RULES
 
@@ -45,10 +48,24 @@ def test_an_identifier_is_registered_once() -> None:
         (CHECKS, "income_tree"),
         (RULES, "manual"),
         (AGGREGATIONS, "weighted_sum"),
+        (RENDERERS, "docx"),
+        (FORMATS, "xlsx"),
+        (SECTIONS, "evaluation.conclusion"),
     ],
 )
 def test_the_engines_registries_share_the_shape(registry: Registry[object], some: str) -> None:
-    import jixiao.checks.rules  # noqa: F401  (registers the checks)
+    import jixiao.checks.rules  # registers the checks
+    import jixiao.reports.sections  # noqa: F401  (registers the report sections)
 
     assert some in registry and registry.name(some)
     assert all(e.name and not e.name.isascii() for e in registry.entries())  # Chinese names
+
+
+def test_an_unknown_renderer_or_format_is_refused_in_chinese() -> None:
+    from jixiao.io.formats import get_format
+    from jixiao.reports.render import get_renderer
+
+    with pytest.raises(UnknownEntry, match="未知的报告格式“odt”"):
+        get_renderer("odt")
+    with pytest.raises(UnknownEntry, match="未知的数据集格式“csv”"):
+        get_format("csv")

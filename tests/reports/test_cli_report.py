@@ -104,8 +104,8 @@ def test_the_renderers_return_named_typed_bytes_and_report_progress() -> None:
     ]
     assert files[1].data.startswith(b"%PDF") and files[0].data.startswith(b"PK")
     assert [s for s in steps if s[1]] == [
-        ("报告 Word", 1, 3),
-        ("报告 PDF", 2, 3),
+        ("报告 Word 文档", 1, 3),
+        ("报告 PDF 文档", 2, 3),
         ("审核底稿 网页", 3, 3),
     ]
 

@@ -24,6 +24,7 @@ from jixiao.dataset.build import DatasetError, InputError
 from jixiao.dataset.model import Dataset
 from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits, size_text
 from jixiao.lib.files import failure_reason
+from jixiao.lib.registry import Registry
 
 
 class DatasetFormat(Protocol):
@@ -38,10 +39,9 @@ class DatasetFormat(Protocol):
 
 
 #: identifier → "module:Class"; imported on first use so that reading YAML never loads openpyxl.
-FORMATS: dict[str, str] = {
-    "xlsx": "jixiao.io.excel:ExcelFormat",
-    "yaml": "jixiao.io.textform:TextFormat",
-}
+FORMATS: Registry[str] = Registry("数据集格式")
+FORMATS.add("xlsx", "Excel 工作簿", "jixiao.io.excel:ExcelFormat")
+FORMATS.add("yaml", "YAML 文本", "jixiao.io.textform:TextFormat")
 #: Suffixes people give workbooks jixiao cannot read, and what to do instead.
 FOREIGN_SUFFIXES: dict[str, str] = {
     ".xls": "这是旧版 Excel 97-2003 工作簿（.xls）；请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入",

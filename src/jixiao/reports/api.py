@@ -30,7 +30,7 @@ from jixiao.findings import Finding
 from jixiao.reports.builder import build_report
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
-from jixiao.reports.render import FORMAT_NAMES, RENDERERS, Rendered, get_renderer
+from jixiao.reports.render import RENDERERS, Rendered, get_renderer
 from jixiao.reports.review import build_review
 from jixiao.reports.wording import Wording, load_wording
 
@@ -126,7 +126,7 @@ def render_report(
 
     def finished(identifier: str, rendered: Rendered) -> None:
         done[identifier] = rendered
-        tell(f"{step} {FORMAT_NAMES[identifier]}", len(done), total)
+        tell(f"{step} {RENDERERS.name(identifier)}", len(done), total)
 
     if parallel and "pdf" in formats and len(formats) > 1 and _can_fork():
         context = multiprocessing.get_context("fork")  # the child inherits the drawn charts

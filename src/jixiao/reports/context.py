@@ -16,6 +16,7 @@ from typing import Protocol
 
 from jixiao.dataset.model import Dataset, MoneyLine
 from jixiao.lib.money import format_number
+from jixiao.lib.registry import Registry
 from jixiao.reports.model import (
     Block,
     Cell,
@@ -219,15 +220,12 @@ class Context:
 
 SectionBuilder = Callable[[Context], list[Block]]
 #: outline id → the function that writes that section's blocks.
-SECTIONS: dict[str, SectionBuilder] = {}
+SECTIONS: Registry[SectionBuilder] = Registry("报告章节")
 
 
-def section(section_id: str) -> Callable[[SectionBuilder], SectionBuilder]:
-    def register(func: SectionBuilder) -> SectionBuilder:
-        SECTIONS[section_id] = func
-        return func
-
-    return register
+def section(section_id: str, name: str) -> Callable[[SectionBuilder], SectionBuilder]:
+    """Register the builder of outline section ``section_id`` (``name`` is its Chinese name)."""
+    return SECTIONS.register(section_id, name)
 
 
 def texts(ctx: Context, key: str, restated: str = "") -> list[Block]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from jixiao.lib.registry import Registry
 from jixiao.reports.model import ReportModel
 
 
@@ -43,26 +44,18 @@ class Renderer(Protocol):
     def render(self, model: ReportModel) -> bytes: ...
 
 
-#: identifier → "module:Class"; imported on first use (WeasyPrint and python-docx are slow to import).
-RENDERERS: dict[str, str] = {
-    "docx": "jixiao.reports.render.word:WordRenderer",
-    "html": "jixiao.reports.render.html_page:HtmlRenderer",
-    "pdf": "jixiao.reports.render.pdf:PdfRenderer",
-    "xlsx": "jixiao.reports.render.excel:ExcelRenderer",
-}
-
-#: Chinese names of the formats, for progress messages and errors (no import needed).
-FORMAT_NAMES: dict[str, str] = {
-    "docx": "Word",
-    "html": "网页",
-    "pdf": "PDF",
-    "xlsx": "Excel",
-}
+#: identifier → "module:Class" with its Chinese name; imported on first use (WeasyPrint and
+#: python-docx are slow to import, and reading the registry must not load them).
+RENDERERS: Registry[str] = Registry("报告格式")
+RENDERERS.add("docx", "Word 文档", "jixiao.reports.render.word:WordRenderer")
+RENDERERS.add("html", "网页", "jixiao.reports.render.html_page:HtmlRenderer")
+RENDERERS.add("pdf", "PDF 文档", "jixiao.reports.render.pdf:PdfRenderer")
+RENDERERS.add("xlsx", "Excel 工作簿", "jixiao.reports.render.excel:ExcelRenderer")
 
 #: Renderers laid out from the HTML template, which take ``template_dir``.
 TEMPLATED: frozenset[str] = frozenset({"html", "pdf"})
 
-__all__ = ["FORMAT_NAMES", "RENDERERS", "Rendered", "Renderer", "get_renderer"]
+__all__ = ["RENDERERS", "Rendered", "Renderer", "get_renderer"]
 
 
 def get_renderer(identifier: str, template_dir: Path | None = None) -> Renderer:

@@ -18,7 +18,7 @@ def score_reason(ctx: Context, row: ScoreRow, printed: bool = False) -> str:
     return without_scores(ctx, clean(ctx, row.reason, where))
 
 
-@section("appendix.scores")
+@section("appendix.scores", "附表：评分表")
 def _scores_appendix(ctx: Context) -> list[Block]:
     card = ctx.scorecard
     if not card.rows:

@@ -25,7 +25,7 @@ from jixiao.reports.wording import merge_runs
 # --------------------------------------------------------------------------- 一、部门基本情况
 
 
-@section("org.setup")
+@section("org.setup", "机构设置")
 def _org_setup(ctx: Context) -> list[Block]:
     ds = ctx.dataset
     # The department's text keeps its own wording; a sentence of it that the paragraph
@@ -103,17 +103,17 @@ def _headcount(ctx: Context) -> list[Block]:
     return [Paragraph(tuple(merge_runs(runs)))]
 
 
-@section("org.functions")
+@section("org.functions", "主要职能")
 def _org_functions(ctx: Context) -> list[Block]:
     return texts(ctx, "functions")
 
 
-@section("org.change")
+@section("org.change", "机构变动")
 def _org_change(ctx: Context) -> list[Block]:
     return texts(ctx, "function_change")
 
 
-@section("work")
+@section("work", "年度主要工作")
 def _work(ctx: Context) -> list[Block]:
     blocks = texts(ctx, "annual_work")
     tasks = ctx.dataset.key_tasks
@@ -142,7 +142,7 @@ def _work(ctx: Context) -> list[Block]:
     return blocks
 
 
-@section("goals.targets")
+@section("goals.targets", "绩效目标")
 def _goal_targets(ctx: Context) -> list[Block]:
     return [
         ctx.para("goal", n=str(i), content=clean(ctx, g.content, f"绩效目标{i}"))
@@ -150,7 +150,7 @@ def _goal_targets(ctx: Context) -> list[Block]:
     ]
 
 
-@section("goals.completion")
+@section("goals.completion", "绩效目标完成情况")
 def _goal_completion(ctx: Context) -> list[Block]:
     blocks = texts(ctx, "goal_completion")
     for i, g in enumerate(ctx.dataset.goals, start=1):
@@ -241,7 +241,7 @@ def _met_text(ctx: Context, ind: Indicator, base: str) -> str:
     return "未到期" if ind.horizon == "中期" else "否"
 
 
-@section("spending.scope")
+@section("spending.scope", "支出范围")
 def _scope(ctx: Context) -> list[Block]:
     blocks = texts(ctx, "budget_scope")
     if blocks or not ctx.dataset.units:

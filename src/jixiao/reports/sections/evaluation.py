@@ -34,7 +34,7 @@ from jixiao.reports.wording import join_runs, merge_runs
 # --------------------------------------------------------------------------- 二、绩效自评情况
 
 
-@section("evaluation.conclusion")
+@section("evaluation.conclusion", "自评结论")
 def _conclusion(ctx: Context) -> list[Block]:
     card = ctx.scorecard
     # The department's own conclusion text is kept only where it does not talk about
@@ -171,7 +171,7 @@ def unplaced_analysis(ctx: Context) -> list[Block]:
     return blocks
 
 
-@section("evaluation.three_public")
+@section("evaluation.three_public", "“三公”经费")
 def _three_public(ctx: Context) -> list[Block]:
     total = THREE_PUBLIC_TOTAL
     final = fid("three_public.final", item=total)
@@ -318,7 +318,7 @@ def _three_public_leaves(ctx: Context) -> list[str]:
     return result
 
 
-@section("evaluation.problems")
+@section("evaluation.problems", "存在问题和改进措施")
 def _problems(ctx: Context) -> list[Block]:
     blocks = _carryover(ctx)
     for n, problem in enumerate(ctx.dataset.problems, start=1):
@@ -426,7 +426,7 @@ def _rectifications(ctx: Context) -> list[Block]:
     return [ctx.para("rectification_lead", table=table.number), table]
 
 
-@section("other")
+@section("other", "其他需要说明的情况")
 def _other(ctx: Context) -> list[Block]:
     blocks = unplaced_analysis(ctx) + texts(ctx, "other")
     # The default sentence points to 附表1, so it is written only when there are scores.

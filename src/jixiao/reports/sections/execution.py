@@ -9,7 +9,7 @@ from jixiao.reports.wording import join_runs, merge_runs
 _MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
-@section("spending.projects")
+@section("spending.projects", "项目支出执行情况")
 def _projects(ctx: Context) -> list[Block]:
     """Each project's 年初预算, 调整后预算, 执行数, 执行率 and 自评得分, then its notes."""
     projects = ctx.dataset.projects
@@ -97,7 +97,7 @@ def _project_notes(ctx: Context) -> list[Block]:
     return blocks
 
 
-@section("spending.assets")
+@section("spending.assets", "资产情况")
 def _assets(ctx: Context) -> list[Block]:
     """Fixed assets, what is in use, what was added, and 政府采购."""
     a = ctx.dataset.assets

@@ -32,7 +32,7 @@ from jixiao.reports.wording import Fill, join_runs, merge_runs
 # --------------------------------------------------------------------------- 预算编制情况
 
 
-@section("spending.budget")
+@section("spending.budget", "预算情况")
 def _budget(ctx: Context) -> list[Block]:
     return _budget_income(ctx) + _budget_expenditure(ctx)
 
@@ -132,7 +132,7 @@ def _marker(i: int) -> str:
     return _MARKERS[i] + " " if i < len(_MARKERS) else f"（{i + 1}）"
 
 
-@section("spending.final")
+@section("spending.final", "决算情况")
 def _final(ctx: Context) -> list[Block]:
     return _final_income(ctx) + _final_expenditure(ctx) + _budget_final_chart(ctx)
 
