@@ -150,3 +150,27 @@ def test_invisible_characters_are_shown_escaped(tmp_path: Path) -> None:
 def test_files_of_another_kind_say_what_to_do(data: bytes, name: str, message: str) -> None:
     with pytest.raises(DatasetError, match=message):
         read_dataset(data, name)
+
+
+def test_problems_past_the_cap_are_counted_not_kept(tmp_path: Path) -> None:
+    """A million bad cells used to take 3.2 GB and never print: the first
+    KEPT_PROBLEMS are kept with their places, the rest only counted."""
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+    from jixiao.dataset.build import KEPT_PROBLEMS
+
+    book = template_book(tmp_path)
+    rows = [{"收入项目": f"不存在的收入{n}", "决算数": f"x{n}"} for n in range(KEPT_PROBLEMS)]
+    add_rows(book, "收入", *rows)
+    path = save(book, tmp_path / "many.xlsx")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    error = info.value
+    assert error.total == 2 * KEPT_PROBLEMS
+    assert len(error.errors) == KEPT_PROBLEMS
+    assert error.errors[0].location.startswith("收入!") and error.errors[0].location.endswith("2")
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 2
+    assert f"共 {2 * KEPT_PROBLEMS:,} 处问题" in result.output
+    assert f"另有 {2 * KEPT_PROBLEMS - 200:,} 项问题未列出" in result.output

@@ -219,7 +219,7 @@ def fail_input(error: DatasetError, limit: int = SHOWN_PROBLEMS) -> NoReturn:
     then exit 2."""
     from rich.table import Table
 
-    total = len(error.errors)
+    total = error.total
     table = Table(title=f"无法读取输入：共 {total:,} 处问题", show_lines=False)
     # A long path must not squeeze out the message: the place folds past 40 columns.
     table.add_column("位置", style="cyan", overflow="fold", max_width=40)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -23,6 +26,97 @@ from jixiao.cli.app import (
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import Dataset
 from jixiao.lib.files import OutputFolder
+
+#: The files of a template directory that the report reads (docs/reports.md).
+TEMPLATE_FILES = ("report.html.j2", "report.css")
+
+
+def _fail_template(place: str, problem: str) -> NoReturn:
+    stderr().print(f"[red]报告模板有误：{printable(place)}：{printable(problem)}[/red]")
+    stderr().print("请改正模板后重试（可从 src/jixiao/reports/templates 复制原模板）。")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def check_template_dir(template: Path) -> None:
+    """Refuse, before any work, a template directory that cannot be used: missing,
+    unreadable, not UTF-8, or a Jinja syntax error (exit 2, naming file and line)."""
+    from jinja2 import Environment, TemplateSyntaxError
+
+    from jixiao.lib.files import failure_reason
+
+    if not template.is_dir():
+        stderr().print(f"[red]模板目录“{printable(str(template))}”不存在[/red]")
+        raise typer.Exit(EXIT_INPUT)
+    for name in TEMPLATE_FILES:
+        path = template / name
+        if not path.exists():
+            continue  # the shipped file is used
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            _fail_template(str(path), f"不是 UTF-8 编码的文本文件（第 {error.start + 1} 个字节）")
+        except OSError as error:
+            _fail_template(str(path), f"无法读取（{failure_reason(error)}）")
+        if name.endswith(".j2"):
+            try:
+                Environment().parse(text, name, str(path))
+            except TemplateSyntaxError as error:
+                _fail_template(f"{path}:{error.lineno}", f"模板语法错误（{error.message}）")
+
+
+_TEMPLATE_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def _template_place(error: BaseException, template: Path) -> str | None:
+    """``file:line`` of the template line that raised ``error`` (also when it was raised
+    in the process that renders the PDF: its traceback comes back as text)."""
+    root = template.resolve()
+    places: list[tuple[str, int]] = []
+    seen: BaseException | None = error
+    while seen is not None:
+        tb = seen.__traceback__
+        while tb is not None:
+            places.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+            tb = tb.tb_next
+        places += [(m["file"], int(m["line"])) for m in _TEMPLATE_LINE.finditer(str(seen))]
+        seen = seen.__cause__ or seen.__context__
+    for filename, line in places:
+        path = Path(filename)
+        if path.suffix == ".j2" and path.resolve().is_relative_to(root):
+            return f"{filename}:{line}"
+    return None
+
+
+_TEMPLATE_ERRORS = {
+    "UndefinedError": "使用了未定义的名称或属性",
+    "TemplateNotFound": "找不到引用的模板",
+    "TemplateSyntaxError": "模板语法错误",
+    "TemplateRuntimeError": "模板运行出错",
+}
+
+
+@contextmanager
+def template_errors(template: Path | None) -> Iterator[None]:
+    """An error raised by a user's template: its file and line, in Chinese, exit 2.
+
+    Errors that do not come from the user's template are not ours to explain and pass.
+    """
+    from jinja2 import TemplateError
+
+    if template is None:
+        yield
+        return
+    try:
+        yield
+    except (KeyboardInterrupt, typer.Exit):
+        raise
+    except Exception as error:
+        place = _template_place(error, template)
+        if place is None and not isinstance(error, TemplateError):
+            raise
+        kind = _TEMPLATE_ERRORS.get(type(error).__name__, "模板运行出错")
+        detail = getattr(error, "message", None) or str(error) or type(error).__name__
+        _fail_template(place or str(template), f"{kind}（{detail}）")
 
 
 def _formats(value: str) -> list[str]:
@@ -85,9 +179,8 @@ def report(
 
     chosen = _formats(formats)
     chosen_framework = framework_or_exit(framework)
-    if template is not None and not template.is_dir():
-        stderr().print(f"[red]模板目录“{printable(str(template))}”不存在[/red]")
-        raise typer.Exit(EXIT_INPUT)
+    if template is not None:
+        check_template_dir(template)
     framework_file = [Path(framework)] if framework.endswith((".yaml", ".yml")) else []
     inputs = [p for p in (dataset_path, wording, *framework_file) if p is not None]
     check_folder(out, inputs=inputs, force=force)
@@ -106,7 +199,11 @@ def report(
     # The report set (and the per-unit reports) is one transaction: the folder is
     # replaced only when every file is written.
     with output_folder(out, inputs=inputs, force=force, command="report") as folder:
-        with console.status("正在生成报告…") as status, paused_gc():
+        with (
+            console.status("正在生成报告…") as status,
+            paused_gc(),
+            template_errors(template),
+        ):
             files = report_files(
                 evaluation,
                 chosen,

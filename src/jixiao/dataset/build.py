@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,11 +33,44 @@ class InputError:
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
+#: Problems kept with their place and message; past this many only the count is kept, so
+#: that a workbook with a million bad cells is reported at once and in bounded memory
+#: (issue 16). Nobody reads a thousand messages before fixing the first few.
+KEPT_PROBLEMS = 1000
+
+
+class Problems(list[InputError]):
+    """A list of problems that keeps the first ``cap`` and counts the rest (``total``)."""
+
+    def __init__(self, items: Iterable[InputError] = (), cap: int = KEPT_PROBLEMS) -> None:
+        super().__init__()
+        self.cap = cap
+        self.dropped = 0
+        self.extend(items)
+
+    def append(self, item: InputError) -> None:
+        if len(self) < self.cap:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+    def extend(self, items: Iterable[InputError]) -> None:
+        for item in items:
+            self.append(item)
+        self.dropped += getattr(items, "dropped", 0)
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.dropped
+
+
 class DatasetError(Exception):
-    """The input could not be loaded; ``errors`` lists every problem found."""
+    """The input could not be loaded; ``errors`` lists the problems found (the first
+    :data:`KEPT_PROBLEMS`), ``total`` how many there were in all."""
 
     def __init__(self, errors: Sequence[InputError]) -> None:
         self.errors = list(errors)
+        self.total = len(self.errors) + getattr(errors, "dropped", 0)
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
@@ -329,7 +362,7 @@ def _parse_date(cell: RawCell, column: Column) -> tuple[date | None, InputError 
 class _Builder:
     def __init__(self, raw: RawDataset) -> None:
         self.raw = raw
-        self.errors: list[InputError] = []
+        self.errors: Problems = Problems()
         self.amount_unit = "万元"
 
     def error(self, loc: str, message: str) -> None:

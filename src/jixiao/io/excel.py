@@ -40,6 +40,7 @@ from jixiao.dataset.build import (
     CellProblem,
     DatasetError,
     InputError,
+    Problems,
     RawCell,
     RawForm,
     RawTable,
@@ -246,7 +247,7 @@ def raw_from_sheets(
     sheets: Iterable[Sheet], name: str = "工作簿"
 ) -> tuple[dict[str, Any], list[InputError]]:
     """Find the tables in ``sheets``: raw cells for :func:`build_dataset` and layout errors."""
-    errors: list[InputError] = []
+    errors: list[InputError] = Problems()
     raw: dict[str, Any] = {}
     known = {normalize_label(spec.sheet): spec for spec in TABLES}
     auxiliary = {normalize_label(README_SHEET), normalize_label(CODES_SHEET)}

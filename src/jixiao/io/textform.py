@@ -18,6 +18,7 @@ import yaml
 from jixiao.dataset.build import (
     DatasetError,
     InputError,
+    Problems,
     RawCell,
     RawForm,
     RawTable,
@@ -105,7 +106,7 @@ def repeated_keys(root: yaml.Node, name: str) -> list[InputError]:
     something by each. (``<<`` merge keys may repeat.) Each node is visited once, so
     aliases (``*a``) cannot make the walk explode.
     """
-    errors: list[InputError] = []
+    errors: list[InputError] = Problems()
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -205,7 +206,7 @@ def _scalar(node: yaml.Node) -> object:
 
 
 def _raw_from_nodes(root: yaml.Node, name: str) -> tuple[dict[str, Any], list[InputError]]:
-    errors: list[InputError] = []
+    errors: list[InputError] = Problems()
     if not isinstance(root, yaml.MappingNode):
         return {}, [InputError(_loc(name, root), "顶层应为“表名: 内容”的映射")]
     raw: dict[str, Any] = {}
