@@ -51,9 +51,20 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
 
             load_demo()
             _outsider()
+            _report_job()
         finally:
             settings.PASSWORD_HASHERS = hashers
     yield
+
+
+def _report_job() -> None:
+    """One generated report (HTML) of the 科技厅 dataset, for the views that show one."""
+    from jixiao_web.datasets.models import Dataset
+    from jixiao_web.evaluation.reports import generate_reports, request_reports
+
+    science = Dataset.objects.get(department__name="广东省科学技术厅", year=2023)
+    job = request_reports(science, None, ["html"], [])
+    generate_reports.call(job.pk)
 
 
 def _outsider() -> None:

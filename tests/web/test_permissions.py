@@ -52,6 +52,15 @@ download:xlsx                302  200          200             200        200   
 download:yaml                302  200          200             200        200      403        403          200       404
 download:pdf                 302  404          404             404        404      403        403          404       404
 history                      302  200          200             200        403      403          403        403       404
+evaluate                     302  302          403             302        403      403        403          302       404
+evaluation                   302  200          200             200        200      403        403          200       404
+evaluation:合成厅            302  200          200             404        404      404        404          404       404
+figures                      302  200          200             200        200      403        403          200       404
+reports                      302  200          200             200        200      403        403          200       404
+report-request               302  422          403             422        403      403        403          422       404
+report-job                   302  200          200             200        200      403        403          200       404
+report-file                  302  200          200             200        200      403        403          200       404
+report-audit                 302  200          200             200        200      403        403          200       404
 """
 
 
@@ -109,8 +118,29 @@ def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
         "upload": lambda: ("get", reverse("datasets:upload", args=[s])),
         "download": lambda: ("get", reverse("datasets:download", args=[s, arg])),
         "history": lambda: ("get", reverse("audit:dataset_history", args=[s])),
+        "evaluate": lambda: ("post", reverse("evaluation:evaluate", args=[s])),
+        "evaluation": lambda: (
+            "get",
+            reverse("evaluation:detail", args=[synthetic.pk if arg == "合成厅" else s]),
+        ),
+        "figures": lambda: ("get", reverse("evaluation:figures", args=[s])),
+        "reports": lambda: ("get", reverse("evaluation:reports", args=[s])),
+        "report-request": lambda: ("post", reverse("evaluation:reports", args=[s])),
+        "report-job": lambda: ("get", reverse("evaluation:report_job", args=[_job(science).pk])),
+        "report-file": lambda: (
+            "get",
+            reverse("evaluation:report_file", args=[_job(science).files.first().pk]),
+        ),
+        "report-audit": lambda: ("get", reverse("audit:report_audit", args=[s])),
     }
     return routes[kind]()
+
+
+def _job(science: Any) -> Any:
+    """The report job the test run generated once (``conftest.django_db_setup``)."""
+    from jixiao_web.evaluation.models import ReportJob
+
+    return ReportJob.objects.filter(dataset=science, status="done").order_by("pk").first()
 
 
 def _row(science: Any, arg: str, clerk_units: list[Any]) -> tuple[str, int]:

@@ -8,4 +8,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("datasets/<int:pk>/history/", views.dataset_history, name="dataset_history"),
+    path("datasets/<int:pk>/report-audit/", views.report_audit, name="report_audit"),
 ]

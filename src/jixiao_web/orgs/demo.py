@@ -101,7 +101,16 @@ def load_demo() -> list[Login]:
         defaults={"region": region, "department": science},
     )
     _ = synthetic
+    _evaluate_demo(region)
     return logins
+
+
+def _evaluate_demo(region: Region) -> None:
+    """Evaluate each demo dataset once, so the pages show stored results from the start."""
+    from jixiao_web.evaluation.services import evaluate_dataset
+
+    for dataset in Dataset.objects.filter(region=region, evaluations__isnull=True):
+        evaluate_dataset(dataset, None)
 
 
 def _department(region: Region, code: str, engine: EngineDataset) -> Department:

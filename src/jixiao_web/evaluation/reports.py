@@ -1,0 +1,137 @@
+"""Report generation as a background task: request, run with progress, store the files.
+
+:func:`request_reports` records a :class:`ReportJob` and enqueues :func:`generate_reports`
+when the transaction commits (a worker never sees a job that is not written yet, pretix's
+``TransactionAwareTask``). The worker evaluates the dataset as stored then (and keeps that
+evaluation, so the pages and the files show the same numbers), renders the submission
+report and the review file (审核底稿) through :func:`jixiao.reports.api.report_files`,
+writing each step into the job so the page can show its progress, and keeps the files
+through Django's storage API under names the system chooses; the Chinese file name the
+engine gives is only what the download is called.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
+from jixiao.reports.render import FORMAT_NAMES
+from jixiao_web.datasets.models import Dataset
+from jixiao_web.evaluation.models import ReportFile, ReportJob
+from jixiao_web.evaluation.services import run_evaluation, store_evaluation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+
+#: Formats a person may ask for (the report; the review file has its own two).
+REPORT_FORMATS: tuple[str, ...] = DEFAULT_FORMATS
+REVIEW_FILE_FORMATS: tuple[str, ...] = REVIEW_FORMATS
+
+
+class BadRequest(Exception):
+    """The request names no format or an unknown one (the view shows the message)."""
+
+
+def request_reports(
+    dataset: Dataset,
+    user: AbstractBaseUser | None,
+    formats: Sequence[str],
+    review_formats: Sequence[str],
+) -> ReportJob:
+    """Record a report job and enqueue it once the transaction commits."""
+    unknown = [f for f in (*formats, *review_formats) if f not in FORMAT_NAMES]
+    if unknown or not (formats or review_formats):
+        raise BadRequest("请至少选择一种报告格式")
+    formats = [f for f in REPORT_FORMATS if f in formats]
+    review_formats = [f for f in REVIEW_FILE_FORMATS if f in review_formats]
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            region_id=dataset.region_id,
+            department_id=dataset.department_id,
+            dataset=dataset,
+            requested_by_id=user.pk if user is not None and user.is_authenticated else None,
+            formats=formats,
+            review_formats=review_formats,
+            total=len(formats) + len(review_formats),
+            dataset_version=dataset.version,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: generate_reports.enqueue(job_id))
+    return job
+
+
+def _progress(job_id: int, step: str, done: int, total: int) -> None:
+    ReportJob.objects.filter(pk=job_id).update(step=step[:100], done=done, total=total)
+
+
+@task()
+def generate_reports(job_id: int) -> str:
+    """Run one report job (in a worker; immediately in tests). Returns its status."""
+    job = ReportJob.objects.select_related("dataset", "requested_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "missing" if job is None else str(job.status)
+    ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, step="评价数据")
+    try:
+        result, locator, version = run_evaluation(job.dataset)
+        evaluation = store_evaluation(job.dataset, result, locator, version, job.requested_by)
+        ReportJob.objects.filter(pk=job_id).update(evaluation=evaluation, dataset_version=version)
+        files = report_files(
+            result,
+            job.formats,
+            review_formats=job.review_formats,
+            # The worker shares the machine with the web process: one core per job.
+            parallel=False,
+            progress=lambda step, done, total: _progress(job_id, step, done, total),
+        )
+        report_count = len(job.formats)
+        with transaction.atomic():
+            for index, rendered in enumerate(files):
+                kind = ReportFile.Kind.REPORT if index < report_count else ReportFile.Kind.REVIEW
+                suffix = _suffix(rendered.filename)
+                name = default_storage.save(
+                    f"reports/{job_id}/{secrets.token_hex(8)}{suffix}", ContentFile(rendered.data)
+                )
+                ReportFile.objects.create(
+                    region_id=job.region_id,
+                    department_id=job.department_id,
+                    job=job,
+                    kind=kind,
+                    format=suffix.lstrip("."),
+                    filename=rendered.filename[:200],
+                    media_type=rendered.media_type,
+                    name=name,
+                    size=len(rendered.data),
+                )
+            ReportJob.objects.filter(pk=job_id).update(
+                status=ReportJob.Status.DONE,
+                step="已完成",
+                done=len(files),
+                total=len(files),
+                finished_at=timezone.now(),
+            )
+    except Exception as error:
+        # The log names the job and the error's type, never the data or a person.
+        logger.exception("report job %s failed: %s", job_id, type(error).__name__)
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.FAILED,
+            error=f"报告生成失败（{type(error).__name__}），请修正数据后重试或联系系统管理员",
+            finished_at=timezone.now(),
+        )
+        return str(ReportJob.Status.FAILED)
+    return str(ReportJob.Status.DONE)
+
+
+def _suffix(filename: str) -> str:
+    return PurePosixPath(filename).suffix.lower()
