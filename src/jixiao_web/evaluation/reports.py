@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
-from jixiao.reports.render import FORMAT_NAMES
+from jixiao.reports.render import RENDERERS
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.evaluation.models import ReportFile, ReportJob
 from jixiao_web.evaluation.services import run_evaluation, store_evaluation
@@ -51,7 +51,7 @@ def request_reports(
     review_formats: Sequence[str],
 ) -> ReportJob:
     """Record a report job and enqueue it once the transaction commits."""
-    unknown = [f for f in (*formats, *review_formats) if f not in FORMAT_NAMES]
+    unknown = [f for f in (*formats, *review_formats) if f not in RENDERERS]
     if unknown or not (formats or review_formats):
         raise BadRequest("请至少选择一种报告格式")
     formats = [f for f in REPORT_FORMATS if f in formats]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.dataset.model import TABLES_BY_KEY
 from jixiao.findings import SEVERITY_LABELS
-from jixiao.reports.render import FORMAT_NAMES
+from jixiao.reports.render import RENDERERS
 from jixiao_web.datasets.models import ROW_MODELS, Dataset
 from jixiao_web.datasets.views import PAGE_SIZE, access_of
 from jixiao_web.evaluation import reports, services
@@ -300,8 +300,8 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             "sort": request.GET.get("sort", ""),
             "can_report": can_report,
             "error": error,
-            "formats": [(f, FORMAT_NAMES[f]) for f in reports.REPORT_FORMATS],
-            "review_formats": [(f, FORMAT_NAMES[f]) for f in reports.REVIEW_FILE_FORMATS],
+            "formats": [(f, RENDERERS.name(f)) for f in reports.REPORT_FORMATS],
+            "review_formats": [(f, RENDERERS.name(f)) for f in reports.REVIEW_FILE_FORMATS],
         },
         status=422 if error else 200,
     )
