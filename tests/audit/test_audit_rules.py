@@ -60,6 +60,11 @@ APPENDIX_PDF = [
     "国（境）团组数 = 19",
 ]
 
+#: A 2023 report's own figures (rule year needs the report's year from its money figures).
+YEAR_REPORT = [
+    "本部门 2023 年决算收入合计 617,056.54 万元，为年初预算的 342.35%，其中：财政拨款收入 592,519.16 万元，事业收入 12,021.60 万元，其他收入 12,515.78 万元。",
+]
+
 #: (rule, wrong text, corrected text, severity, stated, expected)
 CASES = [
     (
@@ -351,6 +356,96 @@ CASES = [
         "warning", "2", "3",
     ),
     (
+        "change",  # 增收 before the rate: "同比增收 d，增长 p%" (p = d ÷ (a − d))
+        ["上半年，全市一般公共财政预算收入完成38.3亿元，同比增收6.5亿元，增长24.4%。"],
+        ["上半年，全市一般公共财政预算收入完成38.3亿元，同比增收6.5亿元，增长20.4%。"],
+        "error", "24.4", "20.4",
+    ),
+    (
+        "change",  # 0 against 0 is 与上年持平: its rate can only be 0 %
+        ["因公出国（境）费0万元，比上年增加0万元，增长5%。"],
+        ["因公出国（境）费0万元，比上年增加0万元，增长0%。"],
+        "error", "5", "0",
+    ),
+    (
+        "budget-overspend",  # 100 % beside an overspend: the budget is 22 − 2 = 20
+        ["2023年“三公”经费支出22万元，完成年初预算的100%，超支2万元。"],
+        ["2023年“三公”经费支出22万元，完成年初预算的110%，超支2万元。"],
+        "error", "100", "110",
+    ),
+    (
+        "budget-overspend",  # the budget printed, the actual not: 20 + 2 = 22
+        ["“三公”经费年初预算20万元，完成年初预算的100%，超支2万元。"],
+        ["“三公”经费年初预算20万元，完成年初预算的110%，超支2万元。"],
+        "error", "100", "110",
+    ),
+    (
+        "budget-overspend",  # neither printed: below 100 % cannot be an overspend
+        ["“三公”经费完成年初预算的95%，超支2万元。"],
+        ["“三公”经费完成年初预算的95%，节约2万元。"],
+        "error", "95", None,
+    ),
+    (
+        "budget-overspend",  # neither printed: 100 % and an overspend hold only if it is under 0.5 %
+        ["“三公”经费完成年初预算的100%，超支2万元。"],
+        ["“三公”经费完成年初预算的100.5%，超支2万元。"],
+        "warning", "100", None,
+    ),
+    (
+        "budget-overspend",  # both printed: the overspend is their difference
+        ["“三公”经费年初预算为20.00万元，支出决算为22.00万元，完成预算的110.00%，超支2.50万元。"],
+        ["“三公”经费年初预算为20.00万元，支出决算为22.00万元，完成预算的110.00%，超支2.00万元。"],
+        "error", "2.50", "2.00",
+    ),
+    (
+        "share-sum",  # three shares of one whole that add up to 110 %
+        ["“三公”经费支出决算中，因公出国（境）费1万元，占10%；公务接待费16.3万元，占63.42%；公务用车购置及运行维护费9.4万元，占36.58%。"],
+        ["“三公”经费支出决算中，因公出国（境）费0万元，占0%；公务接待费16.3万元，占63.42%；公务用车购置及运行维护费9.4万元，占36.58%。"],
+        "warning", "36.58", None,
+    ),
+    (
+        "share-sum",  # the same named base twice in one sentence: 68.6 % + 45.4 % = 114 %
+        ["其中：税收收入40.3亿元，占一般公共预算收入的68.6%；非税收入28.46亿元，占一般公共预算收入的45.4%。"],
+        ["其中：税收收入40.3亿元，占一般公共预算收入的58.6%；非税收入28.46亿元，占一般公共预算收入的41.4%。"],
+        "warning", "45.4", None,
+    ),
+    (
+        "year",  # "2022 年" over the 2023 figures of the report
+        [*YEAR_REPORT, "2022 年本部门预决算收入差异较大，本部门决算收入合计 617,056.54 万元，为年初预算的 342.35%。"],
+        [*YEAR_REPORT, "2023 年本部门预决算收入差异较大，本部门决算收入合计 617,056.54 万元，为年初预算的 342.35%。"],
+        "warning", "2022", "2023",
+    ),
+    (
+        "caption-numbering",
+        ["图1 2023年预算收入结构", "图2 2023年预算支出结构（按支出功能）", "图3 2023年预算支出结构（按经济分类）", "图11 2023年与2022年“三公”经费支出对比情况"],
+        ["图1 2023年预算收入结构", "图2 2023年预算支出结构（按支出功能）", "图3 2023年预算支出结构（按经济分类）", "图4 2023年与2022年“三公”经费支出对比情况"],
+        "warning", "11", "4",
+    ),
+    (
+        "caption-numbering",  # tables, captions in brackets as a PDF gives them
+        ["（表1：部门单位构成）", "（表2：重点工作任务）", "（表4：绩效指标）"],
+        ["（表1：部门单位构成）", "（表2：重点工作任务）", "（表3：绩效指标）"],
+        "warning", "4", "3",
+    ),
+    (
+        "restated",  # the same count with other words and another measure word: 17 家 vs 20 个
+        ["有序推进国家级火炬特色产业基地建设，新增国家级创新型产业集群 3 个，全省总数达 20 个。", "深圳、广州进入国家高新区 10 强，全省高新区国家级创新型产业集群达 17 家。"],
+        ["有序推进国家级火炬特色产业基地建设，新增国家级创新型产业集群 3 个，全省总数达 20 个。", "深圳、广州进入国家高新区 10 强，全省高新区国家级创新型产业集群达 20 家。"],
+        "warning", "17", "20",
+    ),
+    (
+        "restated",  # two rough figures of one fact: 超过 2.3 万亿元 vs 超 2.2 万亿元
+        ["研究制定风险补偿管理办法，全省科技信贷余额超过2.3万亿元。", "银行机构精准支持科技创新，预计全年实现科技信贷余额超2.2万亿元。"],
+        ["研究制定风险补偿管理办法，全省科技信贷余额超过2.3万亿元。", "银行机构精准支持科技创新，预计全年实现科技信贷余额超2.3万亿元。"],
+        "warning", "2.2", None,
+    ),
+    (
+        "unit-name",  # a listed unit's name with a character left out
+        ["纳入部门决算的单位分别是：广东省科技创新监测研究中心、广东省生产力促进中心、广东科学中心。", "撤销机关服务中心并入广东省生力促进中心。"],
+        ["纳入部门决算的单位分别是：广东省科技创新监测研究中心、广东省生产力促进中心、广东科学中心。", "撤销机关服务中心并入广东省生产力促进中心。"],
+        "warning", None, None,
+    ),
+    (
         "share",  # full-width digits and punctuation
         ["收入合计２００．００万元，其中：财政拨款收入１５０．００万元，占总收入７０．００％；其他收入５０．００万元，占总收入２５．００％。"],
         ["收入合计２００．００万元，其中：财政拨款收入１５０．００万元，占总收入７５．００％；其他收入５０．００万元，占总收入２５．００％。"],
@@ -407,3 +502,29 @@ def test_a_name_under_two_different_wholes_is_two_facts() -> None:
 def test_a_page_number_between_two_halves_of_a_sentence_is_not_read() -> None:
     lines = ["“三公”经费支出合计60.00万元，较上年增加", "7", "10.00万元，增幅25.00%。"]
     assert [(f.location.line, f.expected) for f in audit_lines(lines).findings] == [(3, "20.00")]
+
+
+#: Precision first: what the rules of issue 14 point 5 must never flag. (what, text)
+NEVER_FLAGGED = [
+    ("0 万元，与上年持平", ["因公出国（境）费0万元，与上年持平。"]),
+    ("0 against 0, rate 0 %", ["因公出国(境)费 0 万元,比上年 增加0 万元, 0 %,主要原因是 与上年持平,无增减变化。"]),
+    ("0 against 0, 减少 0，降低 0%", ["因公出国（境）费支出0万元，比上年减少0万元，降低0%。"]),
+    ("each item's own task, not one whole", ["其中税务部门完成49018万元，占任务数的96.3%，同比增长19.1%；财政部门完成50534万元，占任务数的86.3%，同比增长0.9%。"]),
+    ("two breakdowns of one whole in one sentence", ["税务部门完成13,866万元，占48.51%；财政部门完成14,717万元，占51.49%；税收收入完成11,136万元，占38.96%；非税收入完成17,447万元，占61.04%。"]),
+    ("a year compared with", [*YEAR_REPORT, "与2022年相比，本部门决算收入合计增加 1,000.00 万元。"]),
+    ("last year's own figure", [*YEAR_REPORT, "2022 年本部门决算收入合计 616,056.54 万元。"]),
+    ("last year's closing balance is this year's opening one", [*YEAR_REPORT, "2022 年末结转结余 617,056.54 万元。"]),
+    ("two facts that share a name, far apart", ["全省 277 家省级新型研发机构累计服务企业约 12 万家。", "“华转网”汇聚优质特派员单位378家，累计服务企业超1万家。"]),
+    ("a bound the exact figure keeps", ["全省研发人员达 135 万人。", "全省研发人员超 130 万人。"]),
+    ("an annex numbers its figures from 1 again", ["图1 收入结构", "图2 支出结构", "图1 项目分布", "图2 项目进度"]),
+    ("a table continued on the next page", ["表1 部门单位构成", "表2 重点任务", "表2（续）", "表3 绩效指标"]),
+    ("a reference is not a caption", ["图1 收入结构", "图2 支出结构", "图5所示为项目分布。"]),
+    ("a standard abbreviation drops more than two characters", ["单位分别是：广东省科学技术厅、广东省生产力促进中心。", "省科技厅牵头推进。"]),
+    ("100 % with no overspend", ["“三公”经费支出20万元，完成年初预算的100%。"]),
+    ("100 % with an overspend under half a percent", ["支出1000万元，完成年初预算的100%，超支2万元。"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lines", [c[1] for c in NEVER_FLAGGED], ids=[c[0] for c in NEVER_FLAGGED])
+def test_what_the_new_rules_never_flag(lines: list[str]) -> None:
+    assert [(f.code, f.stated, f.message) for f in audit_lines(lines).findings] == []

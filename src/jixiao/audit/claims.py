@@ -133,9 +133,7 @@ def year_in(text: str) -> int | None:
 
 
 #: Names of budget *accounts* (一般公共预算收入 is money collected, not a budget figure).
-_ACCOUNTS = re.compile(
-    r"一般公共预算|公共财政预算|政府性基金预算|国有资本经营预算|社会保险基金预算"
-)
+ACCOUNTS = re.compile(r"一般公共预算|公共财政预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 
 
 def phase_of(text: str) -> str:
@@ -144,7 +142,7 @@ def phase_of(text: str) -> str:
     The names of the budget accounts (一般公共预算收入, 政府性基金预算支出) say which account a
     figure is in, not that it is a budget figure: they are blanked out first.
     """
-    text = _ACCOUNTS.sub(lambda m: "#" * len(m.group(0)), text)
+    text = ACCOUNTS.sub(lambda m: "#" * len(m.group(0)), text)
     best, where = "", -1
     for pattern, phase in _PHASES:
         for match in pattern.finditer(text):

@@ -14,11 +14,13 @@ from jixiao.audit.rules import (  # noqa: F401  (importing a module registers it
     appendix,
     counts,
     formulas,
+    names,
     numbering,
     restated,
     scores,
     tables,
     text_tables,
+    years,
 )
 from jixiao.audit.rules.base import RULES, rule
 

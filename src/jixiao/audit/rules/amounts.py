@@ -7,7 +7,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.audit.claims import BUDGET, PRIOR, Claim, lcs, phase_of, similarity, year_in
+from jixiao.audit.claims import (
+    ACCOUNTS,
+    BUDGET,
+    PRIOR,
+    Claim,
+    lcs,
+    phase_of,
+    similarity,
+    year_in,
+)
 from jixiao.audit.document import Paragraph
 from jixiao.audit.engine import Audit
 from jixiao.audit.groups import group_of
@@ -25,7 +34,7 @@ from jixiao.audit.rules.base import (
     show,
     slack,
 )
-from jixiao.audit.verify import Verdict, judge_amount, judge_growth, judge_percent
+from jixiao.audit.verify import Verdict, judge, judge_amount, judge_growth, judge_percent
 from jixiao.lib.money import (
     HUNDRED,
     quantum,
@@ -133,6 +142,74 @@ def check_shares(audit: Audit) -> None:
             f"以{_named_base(base)}为基数：{show(numerator)} ÷ {_show_base(base)} × 100% = "
             f"{plain(numerator.q.value / base.q.value * HUNDRED)}%{others_text}",
         )
+
+
+#: Named bases that are not a whole the figures are parts of: each item has its own task,
+#: plan or budget ("占任务数的 96.3%", "占调整预算 100.93%"), so such shares do not add up.
+_OWN_BASE = re.compile(r"任务|计划|预算|目标|序时|进度|上年|去年|同期|全国|全省|全市|标准")
+
+
+@rule("share-sum", "并列占比之和")
+def check_share_sums(audit: Audit) -> None:
+    """ "A a，占 p%；B b，占 q%；C c，占 r%" in one sentence: shares of one whole, so they add up
+    to at most 100 % (to 100 % when they are all of it). Shares above 100 % in all cannot all
+    be of one base: a `warning` naming the sum, since which share is wrong (or whether one is
+    of another base the text does not name) the numbers alone do not say. A sum that is a
+    whole multiple of 100 % is two breakdowns of one whole ("按部门…；按类别…"), not read.
+    """
+    done: set[int] = set()
+    for claim in percent_claims(audit):
+        if claim.id in done:
+            continue
+        run = share_run(audit, claim) or _named_sentence_run(audit, claim)
+        done.update(s.id for s, _ in run)
+        if len(run) < 2 or _derived_parent(run) is not None:
+            continue  # their sum is their parent: rule share checks each against it
+        shares = [s for s, _ in run]
+        if all(s.id in audit.checked for s in shares):
+            continue  # each was checked against a parent the text gives (rule share)
+        total = sum((s.q.value for s in shares), Decimal(0))
+        tolerance = shares_tolerance(shares)
+        audit.mark(*shares)
+        if total <= HUNDRED + tolerance:
+            continue
+        whole = round_half_up(total / HUNDRED, 0)
+        if abs(total - whole * HUNDRED) <= tolerance * whole:
+            continue  # 200 %: two breakdowns of one whole in one sentence
+        last = shares[-1]
+        terms = " + ".join(f"{s.q.text}%" for s in shares)
+        audit.report(
+            "share-sum",
+            W,
+            last,
+            None,
+            f"同一句中并列各项的占比之和为 {terms} = {plain(total, 2)}%，超过 100%：各分项之和不能超过总数，"
+            f"这些占比不可能都以同一个总数为基数；请核对各项占比及其基数",
+        )
+
+
+def _named_sentence_run(audit: Audit, claim: Claim) -> list[tuple[Claim, Claim]]:
+    """The shares of one sentence that name the same base ("占一般公共预算收入的"), none a part
+    of another, when that base is a whole (not each item's own task or budget)."""
+    match = SHARE_PREFIX.search(claim.prefix)
+    base = (match.group("base") or "").strip() if match else ""
+    if not base or _OWN_BASE.search(ACCOUNTS.sub("", base)) or is_budget_ratio(claim.prefix):
+        return []
+    sentence = claim.para.sentence_at(claim.q.start)
+    run: list[tuple[Claim, Claim]] = []
+    for other in audit.claims.in_paragraph(claim.para):
+        if not sentence.start <= other.q.start < sentence.end or other.kind != PERCENT:
+            continue
+        found = SHARE_PREFIX.search(other.prefix)
+        if other.q.approx or not found or (found.group("base") or "").strip() != base:
+            continue
+        figure = figure_before(audit, other)
+        if figure is None or other.para.in_parens(other.q.start):
+            continue
+        if run and "其中" in other.para.text[run[-1][0].q.end : figure.q.start]:
+            return []  # one of them breaks down another
+        run.append((other, figure))
+    return run if len(run) >= 2 else []
 
 
 @dataclass(eq=False)
@@ -445,6 +522,179 @@ def budget_candidates(audit: Audit, figure: Claim) -> list[Claim]:
 
 def _same_sentence(a: Claim, b: Claim) -> bool:
     return a.para.sentence_at(a.q.start) == b.para.sentence_at(b.q.start)
+
+
+# --------------------------------------------------------------------------- 完成预算与超支
+
+#: "…，超支 2 万元", "超预算 2 万元", "节约 3 万元" right after a ratio to budget.
+_OVER_AFTER = re.compile(
+    r"\s*[，,]?\s*(?:比(?:年初|全年|调整后)?预算(?:数)?|较(?:年初|全年|调整后)?预算(?:数)?)?\s*"
+    r"(?P<word>超支|超预算|超出预算|超出年初预算|超年初预算|超出|节约|节省|结余|少支出)了?\s*(?:为|达)?\s*$"
+)
+_OVER_WORDS = {"超支", "超预算", "超出预算", "超出年初预算", "超年初预算", "超出"}
+
+
+@rule("budget-overspend", "完成预算比例与超支（节约）额")
+def check_overspend(audit: Audit) -> None:
+    """ "支出 22 万元，完成年初预算的 100%，超支 2 万元": the overspend (or saving) states the
+    budget, B = X − 2 (X + d for a saving), and the ratio must be X ÷ B. 100 % with an
+    overspend holds only when the overspend is under half a percent of the budget.
+
+    Precision first: the figure X is the one the ratio is about (as rule `budget-ratio` finds
+    it), or the budget B the sentence names; the overspend must follow the ratio directly
+    ("…的 100%，超支 d"), so that it is the same item's. With neither X nor B printed, only a
+    ratio that cannot be above 100 % (or below, for a saving) is an `error`; 100 % beside an
+    overspend is a `warning`.
+    """
+    for claim in percent_claims(audit):
+        if not is_budget_ratio(claim.prefix):
+            continue
+        amount = _overspend_after(audit, claim)
+        if amount is None:
+            continue
+        word, d = amount
+        over = word in _OVER_WORDS
+        pair = _named_budget(audit, claim)
+        figure = pair[0] if pair else figure_before(audit, claim, (MONEY,))
+        budget = pair[1] if pair else None
+        if pair is None and figure is not None:
+            if figure.phase == BUDGET:  # "年初预算 20 万元，完成年初预算的 100%，超支 2 万元"
+                figure, budget = None, figure
+            else:
+                budget = sole_budget(audit, figure)
+        if figure is not None and budget is not None:
+            _difference(audit, figure, budget, d, over, word)  # the ratio is rule budget-ratio's
+        elif figure is not None:
+            _ratio_from_figure(audit, claim, figure, d, over, word)
+        elif budget is not None:
+            _ratio_from_budget(audit, claim, budget, d, over, word)
+        else:
+            _ratio_against_direction(audit, claim, d, over, word)
+
+
+def _overspend_after(audit: Audit, ratio: Claim) -> tuple[str, Claim] | None:
+    claims = audit.claims.in_paragraph(ratio.para)
+    after = [c for c in claims if c.q.start > ratio.q.start]
+    if not after or after[0].kind != MONEY or after[0].q.approx:
+        return None
+    d = after[0]
+    between = ratio.para.text[ratio.q.end : d.q.start]
+    match = _OVER_AFTER.match(between)
+    if match is None or ratio.para.sentence_at(d.q.start) != ratio.para.sentence_at(ratio.q.start):
+        return None
+    return match.group("word"), d
+
+
+def _difference(
+    audit: Audit, figure: Claim, budget: Claim, d: Claim, over: bool, word: str
+) -> None:
+    """X and B printed: the overspend is X − B, the saving B − X."""
+    exact = figure.q.value - budget.q.value if over else budget.q.value - figure.q.value
+    verdict = judge_amount(d.q, exact, slack(figure, budget))
+    audit.mark(figure, budget, d)
+    if not verdict.ok:
+        audit.report(
+            "budget-overspend",
+            verdict.severity or E,
+            d,
+            verdict.expected,
+            f"实际 {named(figure)} 与年初预算 {named(budget)} 相差 {plain(exact / d.q.scale)} {d.q.unit}",
+        )
+
+
+def _ratio_from_figure(
+    audit: Audit, claim: Claim, figure: Claim, d: Claim, over: bool, word: str
+) -> None:
+    """X and d printed: B = X − d (over) or X + d (saving); p = X ÷ B."""
+    sign = Decimal(-1) if over else Decimal(1)
+    budget = figure.q.value + sign * d.q.value
+    audit.mark(claim, figure, d)
+    if budget <= 0:
+        audit.report(
+            "budget-overspend",
+            E,
+            d,
+            None,
+            f"{show(figure)}{word} {show(d)}，推得年初预算为 {plain(budget / figure.q.scale)} "
+            f"{figure.q.unit}，不可能为负或零",
+        )
+        return
+    corners = [
+        (x, x + sign * y)
+        for x in (figure.q.value - figure.q.ulp / 2, figure.q.value + figure.q.ulp / 2)
+        for y in (d.q.value - d.q.ulp / 2, d.q.value + d.q.ulp / 2)
+    ]
+    ratios = [x / b * HUNDRED for x, b in corners if b > 0] or [figure.q.value / budget * HUNDRED]
+    exact = figure.q.value / budget * HUNDRED
+    verdict = judge(claim.q, exact, min(ratios), max(ratios))
+    if verdict.ok:
+        return
+    audit.report(
+        "budget-overspend",
+        verdict.severity or E,
+        claim,
+        verdict.expected,
+        f"{word} {show(d)}，年初预算应为 {show(figure)} {'−' if over else '+'} {show(d)} = "
+        f"{plain(budget / figure.q.scale)} {figure.q.unit}：{show(figure)} ÷ "
+        f"{plain(budget / figure.q.scale)} {figure.q.unit} × 100% = {plain(exact)}%",
+    )
+
+
+def _ratio_from_budget(
+    audit: Audit, claim: Claim, budget: Claim, d: Claim, over: bool, word: str
+) -> None:
+    """B and d printed: X = B + d (over) or B − d (saving); p = X ÷ B."""
+    if budget.q.value <= 0:
+        return
+    sign = Decimal(1) if over else Decimal(-1)
+    actual = budget.q.value + sign * d.q.value
+    corners = [
+        (b + sign * y) / b * HUNDRED
+        for b in (budget.q.value - budget.q.ulp / 2, budget.q.value + budget.q.ulp / 2)
+        for y in (d.q.value - d.q.ulp / 2, d.q.value + d.q.ulp / 2)
+        if b > 0
+    ]
+    exact = actual / budget.q.value * HUNDRED
+    verdict = judge(claim.q, exact, min(corners, default=exact), max(corners, default=exact))
+    audit.mark(claim, budget, d)
+    if verdict.ok:
+        return
+    audit.report(
+        "budget-overspend",
+        verdict.severity or E,
+        claim,
+        verdict.expected,
+        f"年初预算 {named(budget)}，{word} {show(d)}，实际应为 {show(budget)} {'+' if over else '−'} "
+        f"{show(d)} = {plain(actual / budget.q.scale)} {budget.q.unit}："
+        f"{plain(actual / budget.q.scale)} {budget.q.unit} ÷ {show(budget)} × 100% = {plain(exact)}%",
+    )
+
+
+def _ratio_against_direction(audit: Audit, claim: Claim, d: Claim, over: bool, word: str) -> None:
+    """Neither figure printed: an overspend means above 100 %, a saving below."""
+    if d.q.value - d.q.ulp / 2 <= 0:
+        return  # 超支 0 万元: exactly on budget
+    half = (claim.q.ulp or quantum(claim.q.places)) / 2
+    low, high = claim.q.value - half, claim.q.value + half
+    audit.mark(claim, d)
+    if (over and high <= HUNDRED) or (not over and low >= HUNDRED):
+        audit.report(
+            "budget-overspend",
+            E,
+            claim,
+            None,
+            f"完成预算 {claim.q.text}%（不{'超过' if over else '低于'} 100%）却又写{word} {show(d)}："
+            f"{'超支则实际大于预算，比例应高于' if over else '节约则实际小于预算，比例应低于'} 100%",
+        )
+    elif low < HUNDRED < high:
+        audit.report(
+            "budget-overspend",
+            W,
+            claim,
+            None,
+            f"完成预算 {claim.q.text}% 即与预算相当，却又写{word} {show(d)}：只有{word}额不到预算的 "
+            f"{plain(half)}% 时二者才都对，请核对预算数与{word}额",
+        )
 
 
 # --------------------------------------------------------------------------- 比上年增减
@@ -784,6 +1034,9 @@ def _verify_change(audit: Audit, change: Change) -> None:
     base, base_ulp, change_value, change_ulp = _rate_inputs(current, prior, delta, sign)
     if base is None or change_value is None:
         return
+    if base == 0 and change_value == 0:
+        _unchanged_from_zero(audit, change, rate)
+        return
     if base <= 0 and delta is not None:
         audit.mark(rate, current, delta)
         audit.report(
@@ -791,7 +1044,8 @@ def _verify_change(audit: Audit, change: Change) -> None:
             E,
             delta,
             None,
-            f"本年 {named(current) if current else ''} 增加 {show(delta)}，推得上年数为 {plain(base)}，不可能为负或零",
+            f"本年 {named(current) if current else ''} {'增加' if change.up else '减少'} {show(delta)}，"
+            f"推得上年数为 {plain(base)}，不可能为负或零",
         )
         return
     growth = judge_growth(rate.q, change_value, change_ulp, base, base_ulp)
@@ -813,6 +1067,21 @@ def _verify_change(audit: Audit, change: Change) -> None:
         rate,
         growth.expected,
         f"增减额 {plain(abs(change_value) / scale, 6)} {unit} ÷ 上年 {prior_text} × 100% = {plain(abs(change_value) / base * HUNDRED)}%{implied}",
+    )
+
+
+def _unchanged_from_zero(audit: Audit, change: Change, rate: Claim) -> None:
+    """ "因公出国（境）费 0 万元，比上年增加 0 万元，增长 0%": 0 against 0 is unchanged (与上年持平),
+    written as a 0 % rate; only another rate is wrong (a change of nothing has no other rate)."""
+    audit.mark(rate, change.current, change.prior, change.delta)
+    if rate.q.value == 0:
+        return
+    audit.report(
+        "change",
+        E,
+        rate,
+        Decimal(0),
+        "本年与上年均为 0（与上年持平），增减幅度只能为 0%",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.audit.document import parse_heading
+from jixiao.audit.document import Paragraph, parse_heading
 from jixiao.audit.engine import Audit
 from jixiao.audit.numbers import chinese_numeral
 from jixiao.audit.rules.base import W, rule
@@ -59,3 +59,63 @@ def marker_number(marker: str) -> int | None:
     if inner.isdigit():
         return int(inner)
     return chinese_numeral(inner)
+
+
+# --------------------------------------------------------------------------- 图表编号
+
+#: A caption: "图1 2023年预算收入结构", "表 2：…", "（图1：收、支决算总计变动情况图）", "附表1".
+#: Chapter numbers ("图2-1", "表3.2") are another scheme and are not read; neither are
+#: references that start a sentence ("表1所示…", "图2显示…").
+_CAPTION_NUMBER = re.compile(
+    r"[（(]?\s*(?P<kind>附表|表|图)\s*(?P<number>\d{1,3})(?![\d.．\-－—–])"
+    r"(?!\s*(?:所示|中|显示|列示|可见|为|是|的|和|与|及|、))"
+)
+_KIND_NAMES = {"图": "图号", "表": "表号", "附表": "附表号"}
+
+
+@rule("caption-numbering", "图表编号")
+def check_caption_numbering(audit: Audit) -> None:
+    """ "图1 … 图2 … 图3 … 图11": captions of figures and tables number 1, 2, 3… through the
+    report (附表 on their own). A number repeated (a table continued on the next page) or a
+    new start at 1 (an annex numbered on its own) is not a gap. A `warning`: a chart may have
+    been left out on purpose, but the reader is sent looking for 图4 to 图10."""
+    last: dict[str, tuple[int, int]] = {}  # kind → (its last number, its line)
+    for para, offset in _line_starts(audit):
+        match = _CAPTION_NUMBER.match(para.text, offset)
+        if match is None:
+            continue
+        kind, number = match.group("kind"), int(match.group("number"))
+        previous = last.get(kind)
+        last[kind] = (number, para.line_at(offset))
+        if previous is None:
+            continue  # an excerpt may start anywhere
+        audit.extra_claims += 1
+        audit.extra_checked += 1
+        before, line = previous
+        if number in (before, before + 1, 1):
+            continue
+        audit.report_at(
+            "caption-numbering",
+            W,
+            para,
+            match.start("number"),
+            match.end("number"),
+            str(number),
+            str(before + 1),
+            f"{_KIND_NAMES[kind]}不连续：上一个为{kind}{before}（第 {line} 行），此处为{kind}{number}，"
+            f"应为{kind}{before + 1}",
+        )
+
+
+def _line_starts(audit: Audit) -> list[tuple[Paragraph, int]]:
+    """Where each source line starts, in its paragraph: a caption is a line of its own even
+    when the paragraph joined it to the next ("（图1：…）" has no sentence end)."""
+    starts = []
+    for para in audit.doc.paragraphs:
+        if para.toc or (para.cells is not None and len(para.cells) > 1):
+            continue
+        for offset in dict.fromkeys(para.line_offsets):
+            while offset < len(para.text) and para.text[offset].isspace():
+                offset += 1
+            starts.append((para, offset))
+    return starts

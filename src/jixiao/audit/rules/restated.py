@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from jixiao.audit.claims import Claim
 from jixiao.audit.engine import Audit
@@ -22,6 +23,7 @@ _RESTATE_LABEL = re.compile(r"^[\u4e00-\u9fff（）()“”]{3,24}$")
 def check_restatements(audit: Audit) -> None:
     """The same figure (same label, phase and unit) stated with two different values."""
     seen: dict[tuple[str, str, str, str], Claim] = {}
+    reported: set[int] = set()
     for claim in audit.claims.claims:
         if (
             not claim.primary
@@ -42,9 +44,12 @@ def check_restatements(audit: Audit) -> None:
             continue
         if first.para is claim.para or _same_value(first, claim):
             continue
+        if first.year is not None and claim.year is not None and first.year != claim.year:
+            continue  # 2022 年's figure and 2023 年's: two facts
         if not _same_parent(audit, first, claim):
             continue  # 商品和服务支出 of 基本支出 and of 项目支出 are two facts
         audit.mark(first, claim)
+        reported.add(claim.id)
         # An exact amount (万元 to the fen) stated twice differently is a contradiction; a
         # count ("研发人员 135 万人") may be from another date, so it only needs a look.
         exact = claim.kind == MONEY and min(claim.q.places, first.q.places) >= 2
@@ -55,6 +60,134 @@ def check_restatements(audit: Audit) -> None:
             first.q.value / claim.q.scale,
             f"同一数据前后不一致：第 {first.line} 行写“{first.label}”为 {show(first)}，此处为 {show(claim)}",
         )
+    _check_restated_facts(audit, reported)
+
+
+# --------------------------------------------------------------------------- the same fact, worded twice
+
+#: Words around a fact's name that do not change the fact: scope, "预计", "实现".
+_SCOPE_HEAD = re.compile(
+    r"^(?:预计?|实现|完成|达到|全省|我省|本省|全市|我市|全县|全区|全国|全年|年末|年底|目前|现有|已|共)+"
+)
+_BOUND_TAIL = re.compile(r"(?:超过|超|约|近|逾|不足|不到|多达|达|余|为|已)+$")
+#: A name that only says "the total": the fact is the one the clause before it names.
+_TOTAL_ONLY = re.compile(r"^(?:总数|总量|数量|总计|合计|累计|共|总共)?$")
+_NEW_HEAD = re.compile(r"^(?:新增|新建|新获批|新认定|新引进|新培育)")
+#: Generic measure words of things (个 and 家 count the same clusters, enterprises…).
+_THING_UNITS = {"个", "家", "所", "座"}
+_LOWER = re.compile(r"(?:超过|超|逾|多达)\s*$")
+_UPPER = re.compile(r"(?:近|不足|不到)\s*$")
+_MIN_NAME = 4  #: CJK characters a name needs to identify a fact
+_CLOSE = Decimal(
+    "1.25"
+)  #: a fact restated wrongly is near itself; values further apart are two facts
+_LONG_NAME = 8  #: a name this long, repeated with a qualifier before it, is the same fact
+
+
+def _check_restated_facts(audit: Audit, reported: set[int]) -> None:
+    """The same fact written with other words, another measure word or as a rough figure:
+    "新增国家级创新型产业集群 3 个，全省总数达 20 个" and "全省高新区国家级创新型产业集群达 17
+    家"; "科技信贷余额超过 2.3 万亿元" and "预计…科技信贷余额超 2.2 万亿元". Counts and rough
+    figures only, always a `warning` (a count may be from another date; two bounds may both
+    hold): exact amounts are the first pass's. A bound consistent with an exact figure
+    ("超 130 万人" beside "135 万人") is no difference."""
+    buckets: dict[tuple[str, str], list[tuple[Claim, str]]] = {}
+    for claim in audit.claims.claims:
+        if claim.kind not in (COUNT, MONEY) or (claim.kind == MONEY and not claim.q.approx):
+            continue
+        if claim.id in reported or _table_cell(claim) or claim.para.in_parens(claim.q.start):
+            continue
+        name = _fact_name(audit, claim)
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < _MIN_NAME:
+            continue
+        key = (name[-_MIN_NAME:], _measure(claim))
+        for first, first_name in buckets.get(key, []):
+            if _same_fact(first, first_name, claim, name) and _differ(first, claim):
+                audit.mark(first, claim)
+                audit.report(
+                    "restated",
+                    W,
+                    claim,
+                    None if claim.q.approx or first.q.approx else first.q.value / claim.q.scale,
+                    f"同一数据前后不一致：第 {first.line} 行写“{first_name}”{_bound_text(first)}"
+                    f"{show(first)}，此处写“{name}”{_bound_text(claim)}{show(claim)}；请核对是否为同一口径、同一时点",
+                )
+                break
+        buckets.setdefault(key, []).append((claim, name))
+
+
+def _table_cell(claim: Claim) -> bool:
+    """A number of a table of numbers (not of a table whose cells are prose, like 表2's tasks)."""
+    cells = claim.para.cells
+    return cells is not None and max((len(c) for c in cells), default=0) < 30
+
+
+def _fact_name(audit: Audit, claim: Claim) -> str:
+    name = _BOUND_TAIL.sub("", _SCOPE_HEAD.sub("", re.sub(r"[“”\"《》]", "", claim.label)))
+    if _TOTAL_ONLY.match(name):
+        sentence = claim.para.sentence_at(claim.q.start)
+        before = [
+            c
+            for c in audit.claims.before(claim)
+            if c.q.start >= sentence.start and c.same_measure(claim)
+        ]
+        if not before:
+            return ""
+        name = _BOUND_TAIL.sub("", _SCOPE_HEAD.sub("", before[0].label))
+        name = _NEW_HEAD.sub("", name)
+    return name
+
+
+def _measure(claim: Claim) -> str:
+    if claim.kind == MONEY:
+        return MONEY
+    unit = claim.q.unit.lstrip("万亿")
+    return "thing" if unit in _THING_UNITS else unit
+
+
+def _same_fact(a: Claim, a_name: str, b: Claim, b_name: str) -> bool:
+    if a.para is b.para or (a.year is not None and b.year is not None and a.year != b.year):
+        return False
+    if a_name == b_name:
+        return True
+    short, long = sorted((a_name, b_name), key=len)
+    if not long.endswith(short):
+        return False
+    head = long[: -len(short)]
+    return len(short) >= _LONG_NAME or not _SCOPE_HEAD.sub("", head)
+
+
+def _bound(claim: Claim) -> str:
+    before = claim.para.text[max(0, claim.q.start - 4) : claim.q.start]
+    if _LOWER.search(before) or re.match(r"\s*(?:余|多|以上)", claim.para.text[claim.q.end :]):
+        return "lower"
+    if _UPPER.search(before):
+        return "upper"
+    return "about" if claim.q.approx else ""
+
+
+def _bound_text(claim: Claim) -> str:
+    return {"lower": "超过 ", "upper": "不足 ", "about": "约 "}.get(_bound(claim), "")
+
+
+def _differ(a: Claim, b: Claim) -> bool:
+    """Two statements that cannot be one value: an exact figure outside the other's bound,
+    two exact or two rough figures that differ."""
+    if _same_value(a, b):
+        return False
+    low, high = sorted((a.q.value, b.q.value))
+    if low <= 0 or high > low * _CLOSE:
+        return False  # 12 万家 and 1 万家 are two facts that share a name, not one restated
+    bounds = (_bound(a), _bound(b))
+    if bounds.count("") == 1:
+        exact, rough = (a, b) if bounds[0] == "" else (b, a)
+        bound = _bound(rough)
+        if bound == "lower":
+            return exact.q.value <= rough.q.value
+        if bound == "upper":
+            return exact.q.value >= rough.q.value
+        return not _same_value(exact, rough)
+    return True
 
 
 _GENERIC_CLAUSE = re.compile(r"分值|自评得分|扣|满分|^[该此其这本]")

@@ -12,10 +12,12 @@ from jixiao.audit.engine import Audit
 from jixiao.audit.numbers import SCORE
 from jixiao.audit.rules.base import E, W, plain, rule, score_slack, show
 from jixiao.audit.verify import Verdict, judge_amount
+from jixiao.domain.grades import same_grade
 from jixiao.findings import Severity
 from jixiao.lib.money import (
     normalize,
 )
+from jixiao.scoring.grading import grade_total, grading_framework
 
 # --------------------------------------------------------------------------- 分值、得分与扣分
 
@@ -389,18 +391,16 @@ def _score_beside(audit: Audit, para: Paragraph, offset: int, items: set[int]) -
 _GRADE = re.compile(
     r"(?:自评|评价|评定|考核|绩效)(?:结果|等级)?(?:为|是|评定为|评为|属于|达到)\s*[“\"]?\s*(优秀|良好|中等|合格|较差|差|优|良|中)\s*[”\"]?\s*(等级|等次|档次|级)?"
 )
-#: National grade bands (财预〔2020〕10号): lower bound of the score → grade.
-GRADE_BANDS: tuple[tuple[Decimal, str, frozenset[str]], ...] = (
-    (Decimal(90), "优", frozenset({"优秀", "优"})),
-    (Decimal(80), "良", frozenset({"良好", "良"})),
-    (Decimal(60), "中", frozenset({"中等", "中", "合格"})),
-    (Decimal(0), "差", frozenset({"较差", "差"})),
-)
 
 
 @rule("grade", "等级与总分")
 def check_grades(audit: Audit) -> None:
-    """ "自评为优秀等级" against the total score, by the national bands (a province may differ)."""
+    """ "自评为优秀等级" against the total score, by the national bands (a province may differ).
+
+    The bands are those of :data:`jixiao.scoring.grading.GRADING_FRAMEWORK` (财预〔2020〕10号),
+    read from its YAML like every other grading; the spellings (优秀 = 优, 合格 = 中…) are
+    :mod:`jixiao.domain.grades`'s. The audit keeps no copy of either.
+    """
     card = scorecard(audit)
     items = {id(item.score) for item in card.items} | {id(item.points) for item in card.items}
     for para in audit.doc.body():
@@ -409,17 +409,35 @@ def check_grades(audit: Audit) -> None:
             total = card.total or _score_beside(audit, para, match.start(), items)
             if total is None:
                 continue
+            band = grade_total(total.q.value)
+            if band is None:
+                continue
             audit.extra_checked += 1
-            band = next(b for b in GRADE_BANDS if total.q.value >= b[0])
-            if match.group(1) not in band[2]:
-                audit.report_at(
-                    "grade",
-                    W,
-                    para,
-                    match.start(1),
-                    match.end(1),
-                    None,
-                    None,
-                    f"总分 {show(total)}（第 {total.line} 行）按财预〔2020〕10号的等级划分（90 分及以上为优、80–90 分为良、60–80 分为中、60 分以下为差）应为“{band[1]}”，"
-                    f"文中为“{match.group(1)}”；如本地通知另有标准，请核对",
-                )
+            if same_grade(match.group(1), band.grade):
+                continue
+            audit.report_at(
+                "grade",
+                W,
+                para,
+                match.start(1),
+                match.end(1),
+                None,
+                None,
+                f"总分 {show(total)}（第 {total.line} 行）按财预〔2020〕10号的等级划分（{_bands_text()}）"
+                f"应为“{band.grade}”，文中为“{match.group(1)}”；如本地通知另有标准，请核对",
+            )
+
+
+def _bands_text() -> str:
+    """ "90 分及以上为优、80–90 分为良、60–80 分为中、60 分以下为差", from the bands' data."""
+    bands = sorted(grading_framework().grade_bands, key=lambda b: b.minimum, reverse=True)
+    parts = []
+    for upper, band in zip([None, *bands], bands, strict=False):
+        low = plain(band.minimum)
+        if upper is None:
+            parts.append(f"{low} 分及以上为{band.grade}")
+        elif band.minimum > 0:
+            parts.append(f"{low}–{plain(upper.minimum)} 分为{band.grade}")
+        else:
+            parts.append(f"{plain(upper.minimum)} 分以下为{band.grade}")
+    return "、".join(parts)
