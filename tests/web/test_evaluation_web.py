@@ -8,6 +8,7 @@ except the example's published total 89.56, which the report states).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -184,3 +185,24 @@ def test_figures_page_searches_the_stored_figures(login: Any, science: Any) -> N
 def test_a_clerk_sees_no_evaluation_on_the_dataset_page(login: Any, science: Any) -> None:
     page = login("unit-clerk").get(reverse("datasets:detail", args=[science.pk])).content.decode()
     assert "评价结果" not in page
+
+
+#: the home list (工作台) as the bureau sees it: query → departments listed, in order
+HOME = """
+query                 listed
+q=科学技术            广东省科学技术厅
+q=合成                合成示范厅（演示）
+sort=name             合成示范厅（演示）,广东省科学技术厅
+year=2023&sort=name   合成示范厅（演示）,广东省科学技术厅
+year=1999             广东省科学技术厅,合成示范厅（演示）
+"""
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [tuple(line.split()) for line in HOME.strip().splitlines()[1:]]
+)
+def test_the_home_list_filters_sorts_and_searches(login: Any, query: str, listed: str) -> None:
+    page = login("bureau-admin").get(reverse("datasets:home") + "?" + query).content.decode()
+    table = page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+    names = re.findall(r'<a href="/datasets/\d+/">([^<]+)</a>', table)
+    assert names == listed.split(",")

@@ -63,7 +63,37 @@ def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         datasets = datasets.filter(department__name__icontains=q)
-    return render(request, "datasets/home.html", {"datasets": datasets, "q": q})
+    years = sorted({d.year for d in access.datasets()}, reverse=True)
+    year = request.GET.get("year", "")
+    if year.isdigit() and int(year) in years:
+        datasets = datasets.filter(year=int(year))
+    else:
+        year = ""
+    sort = request.GET.get("sort", "")
+    if sort in HOME_SORTS:
+        datasets = datasets.order_by(*HOME_SORTS[sort][1])
+    else:
+        sort = ""
+    return render(
+        request,
+        "datasets/home.html",
+        {
+            "datasets": datasets,
+            "q": q,
+            "year": year,
+            "years": years,
+            "sort": sort,
+            "sorts": [(k, label) for k, (label, _) in HOME_SORTS.items()],
+        },
+    )
+
+
+#: How the home list may be sorted (default: department code, newest year first).
+HOME_SORTS: dict[str, tuple[str, list[str]]] = {
+    "name": ("按部门名称", ["department__name", "-year"]),
+    "year": ("按年度（新到旧）", ["-year", "department__code"]),
+    "updated": ("按更新时间（新到旧）", ["-updated_at", "pk"]),
+}
 
 
 @login_required

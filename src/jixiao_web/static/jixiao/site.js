@@ -34,3 +34,13 @@ function drawCharts() {
   });
 }
 window.addEventListener("load", drawCharts);
+
+/* htmx 2 does not swap 4xx answers by default; a refused edit (422: the engine's messages
+   beside the fields) and a conflict (409: what the other person changed) are forms to show. */
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 409 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
