@@ -190,7 +190,9 @@ def _differ(a: Claim, b: Claim) -> bool:
     return True
 
 
-_GENERIC_CLAUSE = re.compile(r"分值|自评得分|扣|满分|^[该此其这本]")
+#: Clauses that speak of "this item" without naming it ("已评分的各项合计得分 N 分", "N 项下级
+#: 指标暂未评分"): the same words under two items are two facts.
+_GENERIC_CLAUSE = re.compile(r"分值|自评得分|^得分#|扣|满分|已评分|暂未评分|各项|^[该此其这本]")
 
 
 @rule("restated-clause", "同一句子数字不同")

@@ -83,7 +83,8 @@ def _read_scorecard(audit: Audit) -> Scorecard:
             items.append(item)
             continue
         totals = [c for c in scores if _TOTAL_SCORE.search(c.prefix)]
-        full.extend(c for c in scores if re.search(r"满分\s*(?:为)?\s*$", c.prefix))
+        # "（满分 100 分）" is the scorecard's; "得满分 3 分" an item's full marks.
+        full.extend(c for c in scores if re.search(r"(?<![得获])满分\s*(?:为)?\s*$", c.prefix))
         if totals and total is None:
             total, totals = totals[0], totals[1:]
         restated.extend(totals)
@@ -100,8 +101,32 @@ def _score_item(para: Paragraph, scores: list[Claim]) -> ScoreItem | None:
     name = _TITLE_SUFFIX.sub("", heading.title) if heading else ""
     item = ScoreItem(name, heading, para, points)
     item.score = next((c for c in scores if "得分" in c.prefix and c is not points), None)
-    item.deductions = [c for c in scores if re.search(r"扣(?:除|减)?\s*$", c.prefix)]
+    item.deductions = _deductions(para, scores, item.score)
     return item
+
+
+#: "每超过1%扣0.4分", "每项扣1分": a scoring rule's rate, not a deduction made.
+_PER_UNIT = re.compile(r"每[^，,。；;]*$")
+_THEN_SCORE = re.compile(r"\s*[，,]?\s*(?:最终|实际)?得\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _deductions(para: Paragraph, scores: list[Claim], score: Claim | None) -> list[Claim]:
+    """The deductions the item states ("扣 1 分"), without the rule's rates ("每超过1%扣0.4分").
+    A deduction followed by the score it leaves ("…，扣4分，得0分") sums up the others: it is
+    the item's whole deduction, stated again after the reasons."""
+    found = [
+        c
+        for c in scores
+        if re.search(r"扣(?:除|减)?\s*$", c.prefix)
+        and not _PER_UNIT.search(para.text[para.clause_at(c.q.start).start : c.q.start])
+        and not _PER_UNIT.search(c.prefix)
+    ]
+    if score is not None:
+        for claim in found:
+            then = _THEN_SCORE.match(para.text, claim.q.end)
+            if then and Decimal(then.group(1)) == score.q.value and len(found) > 1:
+                return [claim]
+    return found
 
 
 def _link(items: list[ScoreItem]) -> None:
