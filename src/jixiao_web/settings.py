@@ -18,6 +18,8 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 | ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
 | ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
 | ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
+| ``JX_REPLICA_URLS`` | (none) | comma-separated URLs of read replicas: read-only pages may read from them (``core/routers.py``) |
+| ``JX_REPLICA_LAG_SECONDS`` | ``5`` | after a browser writes, its reads stay on the primary this long |
 | ``JX_EMAIL_HOST`` | (none: notices printed to the console) | SMTP server for notice e-mails; ``JX_EMAIL_PORT``, ``JX_EMAIL_USER``, ``JX_EMAIL_PASSWORD``, ``JX_EMAIL_TLS``, ``JX_EMAIL_FROM`` |
 """
 
@@ -91,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and user are read: which database a read may use is decided here.
+    "jixiao_web.core.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,7 +149,20 @@ def _database() -> dict[str, Any]:
     return config
 
 
-DATABASES = {"default": _database()}
+def _replicas() -> dict[str, dict[str, Any]]:
+    """``JX_REPLICA_URLS``: read replicas of the primary (``jixiao_web.core.routers``)."""
+    replicas: dict[str, dict[str, Any]] = {}
+    for number, url in enumerate(env_list("JX_REPLICA_URLS", ""), start=1):
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+        config["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
+        replicas[f"replica_{number}"] = config
+    return replicas
+
+
+DATABASES = {"default": _database(), **_replicas()}
+REPLICA_LAG_SECONDS = float(os.environ.get("JX_REPLICA_LAG_SECONDS", "5"))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["jixiao_web.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
