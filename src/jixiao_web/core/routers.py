@@ -61,7 +61,7 @@ class ReplicaRouter:
         if not _replica_reads.get() or connections[PRIMARY].in_atomic_block:
             return PRIMARY
         replicas = replica_aliases()
-        return random.choice(replicas) if replicas else PRIMARY  # noqa: S311 (load spreading)
+        return random.choice(replicas) if replicas else PRIMARY  # spreads load; not security
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
         return PRIMARY
