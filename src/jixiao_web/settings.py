@@ -18,6 +18,7 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 | ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
 | ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
 | ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
+| ``JX_DB_CONN_MAX_AGE`` | ``60`` | seconds a server-database connection is kept per process (0: one per request) |
 | ``JX_REPLICA_URLS`` | (none) | comma-separated URLs of read replicas: read-only pages may read from them (``core/routers.py``) |
 | ``JX_REPLICA_LAG_SECONDS`` | ``5`` | after a browser writes, its reads stay on the primary this long |
 | ``JX_EMAIL_HOST`` | (none: notices printed to the console) | SMTP server for notice e-mails; ``JX_EMAIL_PORT``, ``JX_EMAIL_USER``, ``JX_EMAIL_PASSWORD``, ``JX_EMAIL_TLS``, ``JX_EMAIL_FROM`` |
@@ -131,13 +132,22 @@ TEMPLATES = [
 # --------------------------------------------------------------------------- database
 
 
+# A server database keeps each process's connection for this many seconds: opening a
+# PostgreSQL connection per request (TCP, authentication, a backend process) costs more
+# than most pages' queries. Health checks drop a connection the server has closed.
+CONN_MAX_AGE = int(os.environ.get("JX_DB_CONN_MAX_AGE", "60"))
+
+
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'jixiao.sqlite3'}"
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0  # opening a file costs nothing; keep no handle across requests
         # A reader-then-writer DEFERRED transaction cannot wait on busy_timeout and fails
         # with "database is locked"; IMMEDIATE takes the write lock first and waits.
         config["OPTIONS"] = {
@@ -153,7 +163,9 @@ def _replicas() -> dict[str, dict[str, Any]]:
     """``JX_REPLICA_URLS``: read replicas of the primary (``jixiao_web.core.routers``)."""
     replicas: dict[str, dict[str, Any]] = {}
     for number, url in enumerate(env_list("JX_REPLICA_URLS", ""), start=1):
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+        )
         config["TEST"] = {"MIRROR": "default"}  # tests read the primary through the alias
         replicas[f"replica_{number}"] = config
     return replicas
