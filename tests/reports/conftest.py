@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_fixtures import MINI, Built, build
+from report_fixtures import MINI, Built, build, built
 
 from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, render_report
 
@@ -13,6 +13,14 @@ from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, render_report
 @pytest.fixture(scope="session")
 def example(example_yaml: Path) -> Built:
     return build(example_yaml)
+
+
+@pytest.fixture(scope="session")
+def county() -> Built:
+    """The synthetic county department (mof-dept-2013, every field filled)."""
+    from county import county_department
+
+    return built(county_department())
 
 
 @pytest.fixture(scope="session")

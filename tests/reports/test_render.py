@@ -240,16 +240,6 @@ def test_the_html_renders_in_a_headless_browser(rendered: dict[str, Path], tmp_p
     assert shot.stat().st_size > 10_000
 
 
-def test_the_word_table_of_contents_is_a_field_word_updates_on_opening(
-    rendered: dict[str, Path],
-) -> None:
-    doc = Document(str(rendered["docx"]))
-    body = doc.element.body.xml
-    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
-    assert 'TOC \\o "1-3" \\h \\z \\u' in body
-    assert doc.settings.element.find(qn("w:updateFields")) is not None
-
-
 def test_the_word_tables_fill_the_text_width_with_content_sized_columns(
     rendered: dict[str, Path],
 ) -> None:

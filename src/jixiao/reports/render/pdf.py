@@ -55,6 +55,9 @@ class PdfRenderer:
     def render(self, model: ReportModel) -> bytes:
         import weasyprint
 
+        from jixiao.reports.render.weasy_cjk import install
+
+        install()  # justified Chinese and bold from the regular faces (once per process)
         # The page text (a superset of what is printed) decides which glyphs to embed.
         text = render_html(model, template_dir=self.template_dir)
         rules, fonts = font_faces(text + FONT_RULES)

@@ -15,7 +15,13 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import (
+    WD_ALIGN_PARAGRAPH,
+    WD_BREAK,
+    WD_LINE_SPACING,
+    WD_TAB_ALIGNMENT,
+    WD_TAB_LEADER,
+)
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -25,6 +31,7 @@ from docx.shared import Cm, Mm, Pt
 from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
+from jixiao.reports.render.pages import heading_pages
 from jixiao.reports.render.widths import column_widths
 
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
@@ -124,18 +131,6 @@ def _field_char(kind: str) -> Any:
     return run
 
 
-def _wrap_in_field(first: Any, last: Any, instruction: str) -> None:
-    """Make the paragraphs from ``first`` to ``last`` the shown result of a complex field."""
-    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
-    instr.text = f" {instruction} "
-    code = OxmlElement("w:r")
-    code.append(instr)
-    anchor = first._p.find(qn("w:r"))
-    for element in (_field_char("begin"), code, _field_char("separate")):
-        anchor.addprevious(element)
-    last._p.append(_field_char("end"))
-
-
 #: Children of ``w:settings`` that must come after ``w:updateFields`` (schema order).
 _AFTER_UPDATE_FIELDS = (
     "w:hdrShapeDefaults",
@@ -185,6 +180,7 @@ class _Writer:
         self.doc = Document()
         _setup_page(self.doc)
         _setup_styles(self.doc)
+        _chinese_language(self.doc)
         _register_fallbacks(self.doc)
 
     def write(self) -> Any:
@@ -210,25 +206,35 @@ class _Writer:
         self._page_break()
 
     def _toc(self) -> None:
-        """目录: a Word TOC field whose shown result is the list of headings.
+        """目录: each heading with dot leaders and its page number, shown as the file opens.
 
-        Word fills in the page numbers when it updates the field (it asks on opening,
-        see :func:`_update_fields_on_open`); until then, and in LibreOffice, the
-        headings are listed without them.
+        The number is a ``PAGEREF`` field to a bookmark on the heading: LibreOffice computes
+        it as it lays out the pages, Word and WPS when they update fields (Word is asked to on
+        opening) or print. Until then they show the value written here, the page
+        :func:`~jixiao.reports.render.pages.heading_pages` computes for the Word layout, so no
+        reader sees a 目录 without page numbers.
         """
         heading = self.doc.add_paragraph("目　录", style="Title")
         heading.paragraph_format.space_after = Pt(12)
-        entries = []
+        pages = heading_pages(self.model)
         for section in self.model.sections:
             if section.in_toc:
-                p = self.doc.add_paragraph(section.title)
-                p.paragraph_format.first_line_indent = Pt(0)
-                p.paragraph_format.left_indent = Pt(16 * (section.level - 1))
-                entries.append(p)
-        if entries:
-            _wrap_in_field(entries[0], entries[-1], 'TOC \\o "1-3" \\h \\z \\u')
-            _update_fields_on_open(self.doc)
+                p = self.doc.add_paragraph()
+                pf = p.paragraph_format
+                pf.first_line_indent = Pt(0)
+                pf.left_indent = Pt(16 * (section.level - 1))
+                pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                pf.tab_stops.add_tab_stop(
+                    Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+                )
+                p.add_run(section.title + "\t")
+                _page_ref(p, self._bookmark(section), pages.get(section.id, 1))
+        _update_fields_on_open(self.doc)
         self._page_break()
+
+    def _bookmark(self, section: Section) -> str:
+        """The bookmark name of a section's heading (``_Toc`` names are hidden in Word)."""
+        return f"_Toc{self.model.sections.index(section) + 1:06d}"
 
     def _page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -236,7 +242,9 @@ class _Writer:
     def _section(self, section: Section) -> None:
         if section.id.startswith("appendix"):
             self._page_break()
-        self.doc.add_paragraph(section.title, style=f"Heading {min(section.level, 3)}")
+        heading = self.doc.add_paragraph(section.title, style=f"Heading {min(section.level, 3)}")
+        if section.in_toc:
+            _bookmark(heading, self._bookmark(section), self.model.sections.index(section) + 1)
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 self._paragraph(block)
@@ -247,6 +255,8 @@ class _Writer:
 
     def _paragraph(self, paragraph: Paragraph) -> None:
         p = self.doc.add_paragraph()
+        if paragraph.style == "subhead":  # a heading in the text: never last on a page
+            p.paragraph_format.keep_with_next = True
         for run in paragraph.runs:
             self._run(p, run, bold=paragraph.style == "subhead")
 
@@ -256,10 +266,12 @@ class _Writer:
             r.bold = True
 
     def _table(self, table: Table) -> None:
-        self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
+        caption = self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
+        caption.paragraph_format.keep_with_next = True  # a table's caption stays with it
         if table.note:
             note = self.doc.add_paragraph(table.note)
             note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            note.paragraph_format.keep_with_next = True
             _small(note)
         grid = self.doc.add_table(rows=1, cols=len(table.header))
         grid.style = "Table Grid"
@@ -269,11 +281,14 @@ class _Writer:
         _repeat_header(header)
         for cell, text in zip(header.cells, table.header, strict=True):
             _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        for row in table.rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
+        _keep_with_next(header)
+        for index, row in enumerate(table.rows):
+            added = grid.add_row()
+            for cell, value in zip(added.cells, row, strict=True):
                 align = WD_ALIGN_PARAGRAPH.RIGHT if value.numeric else WD_ALIGN_PARAGRAPH.LEFT
-                _cell_text(cell, value.text, align=align)
+                _cell_text(cell, value.text, bold=value.bold, align=align, indent=value.indent)
+            if index == 0:
+                _keep_with_next(added)  # the caption, header and first row start a page together
         _set_widths(grid, column_widths(table))
         self.doc.add_paragraph()
 
@@ -282,6 +297,7 @@ class _Writer:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.first_line_indent = Pt(0)
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.keep_with_next = True  # the picture stays with its caption
         p.add_run().add_picture(io.BytesIO(render_chart(chart)), width=Cm(15))
         self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
 
@@ -312,12 +328,75 @@ def _small(paragraph: Any) -> None:
         run.font.size = WUHAO
 
 
-def _cell_text(cell: Any, text: str, bold: bool = False, align: Any = None) -> None:
+def _cell_text(
+    cell: Any, text: str, bold: bool = False, align: Any = None, indent: int = 0
+) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(text)
     run.bold = bold
     p.alignment = align
     _small(p)
+    if indent:  # a “其中：” part set in under its whole (人员经费 under 基本支出)
+        p.paragraph_format.left_indent = Pt(10.5 * indent)
+
+
+def _keep_with_next(row: Any) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _page_ref(paragraph: Any, bookmark: str, page: int) -> None:
+    """A ``PAGEREF`` field to ``bookmark`` showing ``page`` until a field update."""
+    runs = [_field_char("begin")]
+    code = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = f" PAGEREF {bookmark} \\h "
+    code.append(instr)
+    runs += [code, _field_char("separate")]
+    shown = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = str(page)
+    shown.append(text)
+    runs += [shown, _field_char("end")]
+    for run in runs:
+        paragraph._p.append(run)
+
+
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(number), qn("w:name"): name})
+    end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(number)})
+    first_run = paragraph._p.find(qn("w:r"))
+    if first_run is not None:
+        first_run.addprevious(start)
+    else:
+        paragraph._p.append(start)
+    paragraph._p.append(end)
+
+
+def _chinese_language(doc: Any) -> None:
+    """zh-CN as the document's language (``w:lang`` of the defaults): Word proofs and breaks
+    lines as Chinese, and the document no longer reads as en-US."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement(
+        "w:lang", {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN", qn("w:bidi"): "ar-SA"}
+    )
+    rpr.append(lang)
+    doc.core_properties.language = "zh-CN"
 
 
 class WordRenderer:

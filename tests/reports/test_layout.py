@@ -1,0 +1,192 @@
+"""公文 layout, checked on the files as a reader's tools show them (issue 10, item 5).
+
+Word: a 目录 with page numbers before any field update, headings that never end a page,
+zh-CN as the language, “其中：” rows set in. PDF: justified Chinese, bold 三级 headings,
+long tables continued under “表N …（续）” with their header repeated, rows of long text
+broken across pages instead of leaving half a page empty. The Word page numbers are
+compared with LibreOffice's own layout of the same file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from report_fixtures import Built
+
+from jixiao.reports.model import Section
+from jixiao.reports.render.pages import heading_pages
+from jixiao.reports.render.word import WordRenderer
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _toc_entries(path: Path) -> list[tuple[str, str, str]]:
+    """(title, PAGEREF bookmark, shown page) of each 目录 line of a .docx."""
+    doc = Document(str(path))
+    entries = []
+    for p in doc.paragraphs:
+        instr = "".join(t.text or "" for t in p._p.iter(f"{W}instrText"))
+        if "PAGEREF" not in instr:
+            continue
+        texts = [t.text or "" for t in p._p.iter(f"{W}t")]
+        entries.append(("".join(texts[:-1]).rstrip("\t"), instr.split()[1], texts[-1]))
+    return entries
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def test_the_word_contents_show_a_page_number_for_every_heading(
+    rendered: dict[str, Path], example: Built
+) -> None:
+    entries = _toc_entries(rendered["docx"])
+    titles = [s.title for s in example.model.sections if s.in_toc]
+    assert [title for title, _, _ in entries] == titles
+    pages = [int(page) for _, _, page in entries]
+    assert all(page >= 3 for page in pages)  # after the cover and the 目录
+    assert pages == sorted(pages)
+    # each number is a field to a bookmark on its heading, so LibreOffice computes it
+    # and Word updates it (it is asked to on opening)
+    doc = Document(str(rendered["docx"]))
+    marks = {m.get(qn("w:name")) for m in doc.element.body.iter(qn("w:bookmarkStart"))}
+    assert {bookmark for _, bookmark, _ in entries} <= marks
+    assert doc.settings.element.find(qn("w:updateFields")) is not None
+
+
+def test_every_word_heading_is_kept_with_the_text_after_it(rendered: dict[str, Path]) -> None:
+    doc = Document(str(rendered["docx"]))
+    for level in (1, 2, 3):
+        assert doc.styles[f"Heading {level}"].paragraph_format.keep_with_next
+    subheads = [p for p in doc.paragraphs if p.text == "（1）决算收入情况"]
+    assert subheads and all(p.paragraph_format.keep_with_next for p in subheads)
+    captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("表")]
+    assert captions and all(p.paragraph_format.keep_with_next for p in captions)
+
+
+def test_the_word_document_is_in_chinese(rendered: dict[str, Path]) -> None:
+    doc = Document(str(rendered["docx"]))
+    lang = doc.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang is not None
+    assert (lang.get(qn("w:val")), lang.get(qn("w:eastAsia"))) == ("zh-CN", "zh-CN")
+    assert "en-US" not in doc.styles.element.xml
+
+
+def test_the_parts_under_a_whole_are_set_in_in_word(rendered: dict[str, Path]) -> None:
+    doc = Document(str(rendered["docx"]))
+    indents = {}
+    for table in doc.tables:
+        for row in table.rows:
+            p = row.cells[0].paragraphs[0]
+            indents[p.text] = p.paragraph_format.left_indent
+    assert indents["基本支出"] is None
+    assert indents["其中：人员经费"] is not None and indents["其中：人员经费"].pt > 0
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_the_word_page_numbers_are_where_libreoffice_puts_the_headings(
+    county: Built, tmp_path: Path
+) -> None:
+    """The shown numbers are the computed layout; LibreOffice lays the file out itself."""
+    docx = tmp_path / "county.docx"
+    docx.write_bytes(WordRenderer().render(county.model))
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "county.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # LibreOffice computes the PAGEREF fields: its 目录 lists its own pages
+    laid_out = {}
+    for line in "\f".join(text.split("\f")[1:3]).splitlines():
+        match = re.match(r"\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", line)
+        if match:
+            laid_out[re.sub(r"\s+", "", match.group(1))] = int(match.group(2))
+    computed = heading_pages(county.model)
+    sections: list[Section] = [s for s in county.model.sections if s.in_toc]
+    differences = Counter(
+        laid_out[re.sub(r"\s+", "", s.title)] - computed[s.id]
+        for s in sections
+        if re.sub(r"\s+", "", s.title) in laid_out
+    )
+    assert sum(differences.values()) >= len(sections) - 2  # the 目录 was read
+    assert set(differences) <= {-1, 0, 1}, differences
+    assert differences[0] >= len(sections) * 3 // 4, differences
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _pdf_words(path: Path, first: int, last: int) -> list[tuple[float, float, str]]:
+    """(x max, y min, word) of the words on pages ``first``–``last`` (poppler's bounding boxes)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(first), "-l", str(last), str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pattern = r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [(float(x), float(y), w) for y, x, w in re.findall(pattern, out)]
+
+
+def test_the_pdf_text_is_justified(rendered: dict[str, Path]) -> None:
+    """Lines of a paragraph end at the right margin, not ragged (page 3: 机构设置)."""
+    right_edges = [round(x) for x, _, word in _pdf_words(rendered["pdf"], 3, 3) if len(word) > 8]
+    common, count = Counter(right_edges).most_common(1)[0]
+    assert count >= 8  # eight full lines share one right edge
+    assert sum(1 for x in right_edges if abs(x - common) <= 1) >= len(right_edges) * 2 // 3
+
+
+def test_long_pdf_tables_continue_under_their_caption(rendered: dict[str, Path]) -> None:
+    pages = subprocess.run(
+        ["pdftotext", str(rendered["pdf"]), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    continued = [i for i, page in enumerate(pages) if "重点工作任务及完成情况（续）" in page]
+    first = next(i for i, page in enumerate(pages) if "重点工作任务及完成情况" in page)
+    assert continued and first not in continued
+    for i in continued:  # the header row repeats under the continued caption
+        assert "取得成效" in pages[i]
+    # rows of long text break across pages, so 表2's pages are full
+    assert len(continued) >= 4
+    assert all(len(re.sub(r"\s", "", pages[i])) > 700 for i in continued[:-1])
+    # a page the table does not begin on, and that is not inside it, has no （续）
+    assert sum("（续）" in page for page in pages) < len(pages) // 2
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def test_every_sheet_prints_on_a4_across_one_page_with_its_header(
+    rendered: dict[str, Path],
+) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(rendered["xlsx"])
+    for ws in workbook.worksheets:
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4, ws.title  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows, ws.title  # the header row on every printed page
+    scores = workbook["附表1 评分表"]
+    cells = {c.value: c for row in scores.iter_rows() for c in row if c.value is not None}
+    assert cells["重大基础研究原创成果数"].alignment.wrap_text
+    two_places = [c for row in scores.iter_rows() for c in row if c.number_format == "0.00"]
+    assert two_places and all(isinstance(c.value, int | float) for c in two_places)
+    assert not any(
+        isinstance(c.value, float) and round(c.value, 2) != c.value
+        for row in scores.iter_rows()
+        for c in row
+    )  # 2.08, never 2.0833
