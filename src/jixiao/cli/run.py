@@ -102,11 +102,7 @@ def run(
     from jixiao.evaluation import evaluate
     from jixiao.io.textform import text_form_bytes
     from jixiao.lib.batch import paused_gc
-    from jixiao.monitoring.excel import tables_xlsx_bytes
-    from jixiao.monitoring.results import apply_results
-    from jixiao.monitoring.settings import load_result_rules
-    from jixiao.monitoring.tables import results_tables
-    from jixiao.reports.api import report_files
+    from jixiao.reports.api import report_files, worklist_file
     from jixiao.scoring import UnknownFramework
 
     chosen = framework_or_exit(framework)
@@ -145,10 +141,8 @@ def run(
             ):
                 written.append(folder.write(file.filename, file.data))
             progress.update(task, advance=1, description="结果应用")
-            result = apply_results(evaluation, load_result_rules(None))
-            written.append(
-                folder.write("结果应用与整改清单.xlsx", tables_xlsx_bytes(results_tables(result)))
-            )
+            worklist = worklist_file(evaluation)
+            written.append(folder.write(worklist.filename, worklist.data))
             progress.update(task, advance=1, description="数据集")
             written.append(folder.write(dataset_path.stem + ".yaml", text_form_bytes(dataset)))
             progress.update(task, advance=1)

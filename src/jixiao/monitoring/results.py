@@ -56,6 +56,9 @@ class Recommendation:
     grade: str
     recommendation: str
     basis: str  #: where the score came from
+    #: True while the grade is only the self-evaluation's (参考): a budget decision waits
+    #: for the finance office's reviewed grade (复核等级)
+    reference: bool = True
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -66,6 +69,7 @@ class Recommendation:
             "grade": self.grade,
             "recommendation": self.recommendation,
             "basis": self.basis,
+            "reference": self.reference,
         }
 
 
@@ -126,7 +130,7 @@ def department_score(evaluation: Evaluation) -> tuple[Decimal | None, str, str]:
 
 
 def _recommendations(
-    evaluation: Evaluation, rules: ResultRules
+    evaluation: Evaluation, rules: ResultRules, reviewed_grade: str = ""
 ) -> tuple[list[Recommendation], list[Finding]]:
     from jixiao.scoring.grading import grade_total
 
@@ -135,7 +139,21 @@ def _recommendations(
     result = []
     total, grade, basis = department_score(evaluation)
     name = dataset.profile.department_name or "部门整体"
-    if total is None:
+    if reviewed_grade and total is not None:
+        # The finance office's reviewed grade decides; the self-evaluation's total is shown.
+        result.append(
+            Recommendation(
+                "部门整体",
+                "",
+                name,
+                total,
+                reviewed_grade,
+                rules.recommendation(reviewed_grade),
+                "财政复核等级",
+                reference=False,
+            )
+        )
+    elif total is None:
         findings.append(
             NO_SCORE.at(
                 Location(table="scores", source="自评评分"),
@@ -286,10 +304,17 @@ def _still_open(dataset: Dataset) -> list[Rectification]:
     ]
 
 
-def apply_results(evaluation: Evaluation, rules: ResultRules) -> ResultApplication:
-    """Recommendations from the grades, and the 整改 list of deductions and unmet targets."""
+def apply_results(
+    evaluation: Evaluation, rules: ResultRules, reviewed_grade: str = ""
+) -> ResultApplication:
+    """Recommendations from the grades, and the 整改 list of deductions and unmet targets.
+
+    A budget recommendation is decided only on a reviewed grade (``reviewed_grade``, the
+    finance office's 复核等级 of the department); from a self-evaluation alone every
+    recommendation is ``reference`` (参考): what the grade would mean, not a decision.
+    """
     dataset = evaluation.dataset
-    recommendations, findings = _recommendations(evaluation, rules)
+    recommendations, findings = _recommendations(evaluation, rules, reviewed_grade)
     deadline = _deadline(dataset.profile.year, rules)
     unmet_items, unmet_findings = _unmet_targets(dataset, deadline)
     items = _deductions(dataset, deadline) + unmet_items + _still_open(dataset)

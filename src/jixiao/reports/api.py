@@ -158,6 +158,31 @@ def check_formats(formats: Sequence[str]) -> list[str]:
     return [f for f in formats if f not in RENDERERS]
 
 
+#: The file name of the work list (整改清单) and the budget suggestions.
+WORKLIST_FILENAME = "结果应用与整改清单.xlsx"
+
+
+def worklist_file(
+    evaluation: Evaluation, reviewed_grade: str = "", report: ReportModel | None = None
+) -> Rendered:
+    """整改清单 as a work list and the budget suggestions (参考 without ``reviewed_grade``).
+
+    ``report`` is the evaluation's submission report model when the caller has it (its
+    scorecard lists the deductions as every format prints them); it is built otherwise.
+    """
+    from jixiao.monitoring.results import apply_results
+    from jixiao.monitoring.settings import load_result_rules
+    from jixiao.reports.worklist import build_worklist, worklist_xlsx
+
+    result = apply_results(evaluation, load_result_rules(None), reviewed_grade)
+    model = report if report is not None else report_model(evaluation)
+    data = worklist_xlsx(build_worklist(evaluation, model, result))
+    return Rendered(WORKLIST_FILENAME, RENDERERS_XLSX_TYPE, data)
+
+
+RENDERERS_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def report_files(
     evaluation: Evaluation,
     formats: Sequence[str] = DEFAULT_FORMATS,

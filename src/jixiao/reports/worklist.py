@@ -1,0 +1,356 @@
+"""整改清单 as a work list: one row per problem, for the people who must fix it.
+
+The rows come from one evaluation, in this order:
+
+1. **数据差错** — every error finding (the figures contradict each other: a 预决算 ratio
+   printed wrong, a score above its points, a 满分 claimed for a line that lost points);
+2. **扣分项** — every scorecard line that lost points, the department's own (自评) and the
+   ones the framework computed from the data (计算), with the department's reason;
+3. **未完成指标** — every target not met, with its 完成值 and the stated 偏差原因;
+4. **往年未整改** — items carried from earlier years that are not yet 已整改.
+
+Each row has 问题, 整改措施 (the dataset's own 改进措施 where a 存在问题 names the same line
+or indicator; blank for the responsible unit to fill otherwise), 责任单位, 责任人 (to fill),
+整改期限 (by the kind of problem, :data:`DEADLINES`), 状态 (a dropdown of 待整改/整改中/已整改),
+佐证材料 (to fill) and 出处 (where the problem was found).
+
+The budget suggestions (预算安排建议) follow on their own sheet. They are decisions only on
+a reviewed grade (财政复核等级); from a self-evaluation alone each is marked 参考.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from jixiao.findings import Severity
+from jixiao.lib.money import normalize
+from jixiao.reports.model import ReportModel, ScoreRow
+
+if TYPE_CHECKING:
+    from jixiao.dataset.model import Dataset, Problem
+    from jixiao.evaluation import Evaluation
+    from jixiao.monitoring.results import ResultApplication
+
+#: 状态 a row can be in (the dropdown of the sheet), first the one every row starts in.
+STATUSES: tuple[str, ...] = ("待整改", "整改中", "已整改")
+
+#: 整改期限 by kind of problem: (month, day) of the year after the evaluated year, or, for
+#: data errors and overdue items, days after the report's 填报日期 (they are corrected in
+#: the report now, not next year). A target not met is met in next year's execution.
+DEADLINES: dict[str, tuple[str, int, int]] = {
+    "数据差错": ("after_fill", 30, 0),
+    "往年未整改": ("after_fill", 30, 0),
+    "扣分项": ("next_year", 6, 30),
+    "未完成指标": ("next_year", 12, 31),
+}
+
+#: 整改措施 of a data error when the department gave none: what correcting one means.
+DATA_ERROR_MEASURE = "核对数据来源和计算口径，更正报告及数据表中的数字后重新报送。"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One problem to fix."""
+
+    kind: str  #: 数据差错, 扣分项（自评）, 扣分项（计算）, 未完成指标, 往年未整改
+    problem: str
+    measure: str
+    unit: str  #: 责任单位
+    deadline: date | None
+    source: str  #: where the problem was found (出处)
+    person: str = ""  #: 责任人: filled by the department
+    status: str = STATUSES[0]
+    evidence: str = ""  #: 佐证材料: filled as the item is done
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A budget suggestion (预算安排建议) and whether it is only a reference (参考)."""
+
+    level: str
+    code: str
+    name: str
+    score: Decimal
+    grade: str
+    recommendation: str
+    basis: str
+    reference: bool
+
+
+@dataclass(frozen=True)
+class WorkList:
+    department: str
+    year: int | None
+    items: tuple[WorkItem, ...]
+    suggestions: tuple[Suggestion, ...]
+
+
+def _n(value: Decimal | None) -> str:
+    return format(normalize(value), "f") if value is not None else "—"
+
+
+def _deadline(kind: str, dataset: Dataset) -> date | None:
+    rule, a, b = DEADLINES[kind]
+    year = dataset.profile.year
+    if rule == "after_fill":
+        start = dataset.profile.fill_date
+        if start is not None:
+            return start + timedelta(days=a)
+        return date(year + 1, 6, 30) if year else None
+    return date(year + 1, a, b) if year else None
+
+
+def _measure(names: list[str], problems: tuple[Problem, ...]) -> str:
+    """The department's 改进措施 of the 存在问题 that names one of ``names`` (a line or target)."""
+    for problem in problems:
+        text = problem.title + problem.problem
+        if problem.measure and any(name and name in text for name in names):
+            return problem.measure
+    return ""
+
+
+def _leaves(rows: tuple[ScoreRow, ...]) -> list[ScoreRow]:
+    """Lines that lost points on their own: leaves, and parents scored as a whole."""
+    parents = {r.code.rpartition(".")[0] for r in rows}
+    return [
+        r
+        for r in rows
+        if r.deduction is not None
+        and r.deduction > 0
+        and (r.code not in parents or r.status == "whole")
+    ]
+
+
+def _data_errors(evaluation: Evaluation) -> list[WorkItem]:
+    from jixiao.reports.review import place
+
+    dataset = evaluation.dataset
+    unit = dataset.profile.department_name
+    return [
+        WorkItem(
+            "数据差错",
+            f.message,
+            DATA_ERROR_MEASURE,
+            unit,
+            _deadline("数据差错", dataset),
+            place(f.location),
+        )
+        for f in evaluation.findings
+        if f.severity == Severity.ERROR
+    ]
+
+
+def _deductions(evaluation: Evaluation, report: ReportModel) -> list[WorkItem]:
+    dataset = evaluation.dataset
+    unit = dataset.profile.department_name
+    items = []
+    for row in _leaves(report.scorecard.rows):
+        lost = f"扣 {_n(row.deduction)} 分（分值 {_n(row.points)}，得分 {_n(row.score)}）"
+        reason = row.reason or row.explanation
+        problem = f"{row.name}：{lost}" + (f"。{reason}" if reason else "")
+        items.append(
+            WorkItem(
+                "扣分项（计算）" if row.computed else "扣分项（自评）",
+                problem,
+                _measure([row.name], dataset.problems),
+                unit,
+                _deadline("扣分项", dataset),
+                f"附表1 {row.code} {row.name}",
+            )
+        )
+    return items
+
+
+def _from_results(
+    evaluation: Evaluation, result: ResultApplication, deducted: set[str]
+) -> list[WorkItem]:
+    """Unmet targets (those not already a deduction line) and earlier years' open items."""
+    dataset = evaluation.dataset
+    items = []
+    for r in result.rectifications:
+        if r.kind == "未完成指标":
+            name, _, why = r.subject.partition("：")
+            if name in deducted:
+                continue  # one problem, one row: its deduction line says it already
+            detail = "；".join(p for p in r.detail.split("；") if p and p != why)
+            problem = r.subject + (f"。{detail}" if detail else "")
+            kind = "未完成指标"
+        elif r.kind.startswith("往年"):
+            name = r.subject
+            problem = (
+                f"{r.source_year or ''}年度{r.kind.partition('（')[2].rstrip('）')}：{r.subject}"
+            )
+            problem += f"。{r.detail}" if r.detail else ""
+            kind = "往年未整改"
+        else:
+            continue  # deductions come from the report's scorecard (manual and computed)
+        items.append(
+            WorkItem(
+                kind,
+                problem,
+                _measure([name], dataset.problems),
+                r.owner or dataset.profile.department_name,
+                _deadline(kind, dataset),
+                r.loc or ("整改事项" if kind == "往年未整改" else "绩效指标"),
+                status=r.status if kind == "往年未整改" and r.status in STATUSES else STATUSES[0],
+            )
+        )
+    return items
+
+
+def build_worklist(
+    evaluation: Evaluation, report: ReportModel, result: ResultApplication
+) -> WorkList:
+    """The work list of one evaluation (``report`` is its submission report model)."""
+    deductions = _deductions(evaluation, report)
+    deducted = {row.name for row in _leaves(report.scorecard.rows)}
+    items = _data_errors(evaluation) + deductions + _from_results(evaluation, result, deducted)
+    suggestions = tuple(
+        Suggestion(
+            r.level, r.code, r.name, r.score, r.grade, r.recommendation, r.basis, r.reference
+        )
+        for r in result.recommendations
+    )
+    profile = evaluation.dataset.profile
+    return WorkList(profile.department_name, profile.year, tuple(items), suggestions)
+
+
+# --------------------------------------------------------------------------- workbook
+
+_HEADER = (
+    "序号",
+    "问题类型",
+    "问题",
+    "整改措施",
+    "责任单位",
+    "责任人",
+    "整改期限",
+    "状态",
+    "佐证材料",
+    "出处",
+)
+#: column widths (characters) on a landscape A4 page
+_WIDTHS = (6, 12, 48, 36, 16, 10, 12, 9, 20, 18)
+_SUGGESTION_HEADER = ("层级", "编码", "名称", "得分", "等级", "预算安排建议", "得分来源", "性质")
+
+_GUIDE = (
+    "这份清单列出本次评价发现的每一个问题，一行一个，供各责任单位逐项整改、逐项销号。",
+    "问题类型：数据差错（报告或数据表中前后不一致的数字，须在报送前更正）；"
+    "扣分项（自评）为部门自评扣分的指标，扣分项（计算）为按评分框架根据数据计算扣分的指标；"
+    "未完成指标为未达到目标值的绩效指标；往年未整改为以前年度尚未完成整改的事项。",
+    "整改措施：已从报告“存在问题及改进措施”中带出对应的措施；空白的请责任单位填写。",
+    "责任人、佐证材料：由责任单位填写；状态请在下拉列表中选择：待整改、整改中、已整改。",
+    "整改期限：数据差错为填报日期后 30 日内；扣分项为次年 6 月 30 日前；"
+    "未完成指标为次年 12 月 31 日前。可按实际情况调整。",
+    "预算安排建议：只有经财政部门复核的评价等级才作为预算安排的依据；"
+    "仅有部门自评时，建议标注为“参考”。",
+)
+
+
+def _sheet_setup(ws: object, header_row: int, widths: tuple[int, ...]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width  # type: ignore[attr-defined]
+    ws.print_title_rows = f"{header_row}:{header_row}"  # type: ignore[attr-defined]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)  # type: ignore[attr-defined]
+    setup = ws.page_setup  # type: ignore[attr-defined]
+    setup.paperSize, setup.orientation = "9", "landscape"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
+    ws.print_options.horizontalCentered = True  # type: ignore[attr-defined]
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[attr-defined]
+
+
+def worklist_xlsx(worklist: WorkList) -> bytes:
+    """The work list as a workbook: 整改清单 (with the 状态 dropdown), 结果应用, 填写说明."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    head_font, body_font = Font(name="黑体", size=11, bold=True), Font(name="仿宋_GB2312", size=11)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整改清单"
+    year = f"{worklist.year}年度" if worklist.year else ""
+    ws.cell(row=1, column=1, value=f"{worklist.department}{year}绩效自评问题整改清单").font = Font(
+        name="黑体", size=14, bold=True
+    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(_HEADER))
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    header_row = 2
+    for column, text in enumerate(_HEADER, start=1):
+        cell = ws.cell(row=header_row, column=column, value=text)
+        cell.font, cell.border = head_font, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row = header_row
+    for number, item in enumerate(worklist.items, start=1):
+        row += 1
+        values = (
+            number,
+            item.kind,
+            item.problem,
+            item.measure,
+            item.unit,
+            item.person,
+            item.deadline,
+            item.status,
+            item.evidence,
+            item.source,
+        )
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.font, cell.border, cell.alignment = body_font, border, wrap
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+    status_column = "H"
+    choices = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error="请从下拉列表中选择：" + "、".join(STATUSES),
+    )
+    ws.add_data_validation(choices)
+    choices.add(f"{status_column}{header_row + 1}:{status_column}{max(row, header_row + 200)}")
+    _sheet_setup(ws, header_row, _WIDTHS)
+
+    rec = wb.create_sheet("结果应用")
+    for column, text in enumerate(_SUGGESTION_HEADER, start=1):
+        cell = rec.cell(row=1, column=column, value=text)
+        cell.font, cell.border = head_font, border
+    for r, s in enumerate(worklist.suggestions, start=2):
+        suggestion: tuple[object, ...] = (
+            s.level,
+            s.code,
+            s.name,
+            s.score,
+            s.grade,
+            s.recommendation + ("（参考）" if s.reference else ""),
+            s.basis,
+            "参考（仅有自评，未经财政复核）" if s.reference else "依据财政复核等级",
+        )
+        for column, shown in enumerate(suggestion, start=1):
+            cell = rec.cell(row=r, column=column, value=shown)
+            cell.font, cell.border, cell.alignment = body_font, border, wrap
+            if isinstance(shown, Decimal):
+                cell.number_format = "0.00"
+    _sheet_setup(rec, 1, (10, 8, 36, 8, 8, 16, 30, 26))
+
+    guide = wb.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 100
+    for r, text in enumerate(_GUIDE, start=1):
+        cell = guide.cell(row=r, column=1, value=text)
+        cell.font, cell.alignment = body_font, wrap
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
