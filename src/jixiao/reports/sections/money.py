@@ -372,7 +372,9 @@ def _economic_main(ctx: Context, nature: str) -> list[Run]:
         for k in kids[:2]
         if ctx.figs.has(fid("economic.share_parent", nature=nature, item=k))
     ]
-    detail_runs: list[Run] = [Run("，其中："), *join_runs(details, "，")] if details else []
+    # “其中” promises the parts add up to the whole; two of more parts are only the main ones.
+    lead = "，其中：" if len(details) == len(kids) else "，主要有："
+    detail_runs: list[Run] = [Run(lead), *join_runs(details, "，")] if details else []
     return ctx.runs(
         "economic_main",
         name=code_name(main, "economic"),

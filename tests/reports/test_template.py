@@ -1,0 +1,115 @@
+"""The template a budget unit's clerk fills (issue 10, item 7), opened as the clerk opens it."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from report_fixtures import Built
+from typer.testing import CliRunner
+
+from jixiao.cli.app import app
+from jixiao.dataset.model import Dataset
+from jixiao.evaluation import evaluate
+from jixiao.io.excel import read_workbook_bytes
+from jixiao.reports.template import OPTIONAL_NOTE, department_frameworks, template_bytes
+from jixiao.scoring.loader import load_framework
+
+runner = CliRunner()
+
+
+def _readme(book: object) -> str:
+    sheet = book["说明"]  # type: ignore[index]
+    return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+
+@pytest.mark.parametrize("framework_id", [i for i, _ in department_frameworks()])
+def test_the_scorecard_is_pre_filled_from_the_framework(framework_id: str) -> None:
+    data = template_bytes(framework_id)
+    dataset = read_workbook_bytes(data)  # the sheets and columns read back as they are
+    framework = load_framework(framework_id)
+    assert [(s.code, s.name, s.points) for s in dataset.scores] == [
+        (n.code, n.name, n.points) for n in framework.walk()
+    ]
+    assert all(s.score is None and not s.reason for s in dataset.scores)  # the clerk scores
+    assert dataset.self_evaluation.framework == framework_id
+
+
+def test_each_line_shows_its_standard_and_the_readme_lists_them() -> None:
+    book = load_workbook(BytesIO(template_bytes("mof-dept-2013")))
+    sheet = book["自评评分"]
+    headers = [c.value for c in sheet[1]]
+    name = headers.index("指标名称") + 1
+    notes = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=name).comment
+        for r in range(2, sheet.max_row + 1)
+    }
+    computed = [code for code, note in notes.items() if note is not None]
+    assert len(computed) >= 5
+    assert all(notes[c].text.startswith("评分标准：") for c in computed)
+    assert "评分标准（部门整体支出绩效评价共性指标体系" in _readme(book)
+
+
+def test_the_framework_is_chosen_from_a_dropdown_of_the_shipped_ones() -> None:
+    book = load_workbook(BytesIO(template_bytes("gd-dept-2023")))
+    sheet = book["自评结论"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "评分框架")
+    assert sheet.cell(row, 2).value == "gd-dept-2023"
+    (validation,) = [v for v in sheet.data_validations.dataValidation if f"B{row}" in str(v.sqref)]
+    assert validation.type == "list"
+    ids = validation.formula1.strip('"').split(",")
+    assert ids == [i for i, _ in department_frameworks()]
+    assert "mof-project-2020" not in ids  # a project framework does not score a department
+
+
+def test_the_readme_has_no_command_line_and_the_audit_sheet_is_optional() -> None:
+    book = load_workbook(BytesIO(template_bytes()))
+    readme = _readme(book)
+    assert "jixiao" not in readme and "运行 " not in readme and "check" not in readme
+    assert "合计行" in readme and "上传" in readme
+    stated = book["声明数"]
+    assert stated["A1"].value == OPTIONAL_NOTE and "选填" in OPTIONAL_NOTE
+    visible = [n for n in book.sheetnames if book[n].sheet_state == "visible"]
+    assert visible[-1] == "声明数"  # last: after everything a clerk must fill
+    assert read_workbook_bytes(template_bytes()) == Dataset()
+
+
+def test_parent_rows_are_computed_when_blank_and_checked_when_given(county: Built) -> None:
+    data = county.dataset
+    base = {f.message for f in evaluate(data).findings}
+    blank = dataclasses.replace(
+        data,
+        expenditure_nature=tuple(
+            line for line in data.expenditure_nature if line.item != "基本支出"
+        ),
+        three_public=tuple(line for line in data.three_public if line.item != "三公经费合计"),
+    )
+    assert {f.message for f in evaluate(blank).findings} <= base  # nothing new to fix
+    wrong = dataclasses.replace(
+        data,
+        expenditure_nature=tuple(
+            dataclasses.replace(line, final=Decimal("1600")) if line.item == "基本支出" else line
+            for line in data.expenditure_nature
+        ),
+    )
+    new = [f.message for f in evaluate(wrong).findings if f.message not in base]
+    assert any(
+        m.startswith("基本支出 决算数 1,600.00 万元 ≠ 其明细之和 1,612.35 万元") for m in new
+    )
+
+
+def test_cli_template_with_a_framework(tmp_path: Path) -> None:
+    out = tmp_path / "模板.xlsx"
+    result = runner.invoke(app, ["template", str(out), "--framework", "mof-dept-2013"])
+    assert result.exit_code == 0, result.output
+    assert "预填自评评分" in result.output
+    assert len(read_workbook_bytes(out.read_bytes()).scores) == len(
+        list(load_framework("mof-dept-2013").walk())
+    )
+    bad = runner.invoke(app, ["template", str(tmp_path / "x.xlsx"), "--framework", "gd-2099"])
+    assert bad.exit_code == 2 and "没有评分框架“gd-2099”" in bad.output
+    assert not (tmp_path / "x.xlsx").exists()
