@@ -6,6 +6,7 @@ is the one place that decides where the scores come from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -106,7 +107,7 @@ def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
                 points=item.points,
                 score=score,
                 deduction=deduction,
-                reason=reasons.get(item.code, item.explanation if automatic else ""),
+                reason=reasons.get(item.code, _in_words(item.explanation) if automatic else ""),
                 status=status,
                 explanation=item.explanation,
                 unscored=unscored,
@@ -129,3 +130,21 @@ def _walk(items: Sequence[ItemScore], level: int) -> Iterator[tuple[ItemScore, i
     for item in items:
         yield item, level
         yield from _walk(item.children, level + 1)
+
+
+#: The engine's explanation of a computed line, as the report says it: the 分值 column
+#: already shows the points a full score is (“得满分 6.67 分” reads as a second total of the
+#: scorecard), and the rate of a step rule (“每超过 1% 扣 0.4 分”) is the framework's
+#: 评分标准, printed in its own column. The review file keeps the engine's full text.
+_REPORT_WORDING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"得满分\s*\d+(?:\.\d+)?\s*分"), "得满分"),
+    (re.compile(r"，?每[^，。；]*?扣\s*\d+(?:\.\d+)?\s*分"), ""),
+    # the line's 得分 and 扣分 are stated beside it; said twice, they read as two deductions
+    (re.compile(r"，扣\s*\d+(?:\.\d+)?\s*分，得\s*\d+(?:\.\d+)?\s*分"), ""),
+)
+
+
+def _in_words(explanation: str) -> str:
+    for pattern, replacement in _REPORT_WORDING:
+        explanation = pattern.sub(replacement, explanation)
+    return explanation

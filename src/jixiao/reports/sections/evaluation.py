@@ -29,7 +29,7 @@ from jixiao.reports.model import (
     ScoreRow,
 )
 from jixiao.reports.sections.appendix import score_reason
-from jixiao.reports.wording import join_runs, merge_runs
+from jixiao.reports.wording import Fill, join_runs, merge_runs
 
 # --------------------------------------------------------------------------- 二、绩效自评情况
 
@@ -101,22 +101,35 @@ def _sentence(text: str) -> str:
 
 
 def _leaf_deductions(ctx: Context, rows: Sequence[ScoreRow]) -> list[Block]:
-    """One paragraph per deducted line under a line: its points, score, deduction and reason.
+    """The lines under a line that lost points: one paragraph each, all of them.
 
     A paragraph of its own, so each states one line's 分值, 得分 and 扣分 together (a
-    reader, and the audit, pair the numbers of a paragraph).
+    reader, and the audit, pair the numbers of a paragraph). Every line is listed once
+    any lost points — full marks too — so the 分值 and 得分 printed under a line add up
+    to the line's own (a reader checks the sum; a list of the deducted ones alone reads
+    as all the parts).
     """
+    if not any(r.deduction and r.status == "scored" for r in rows):
+        return []
     blocks: list[Block] = []
-    for n, row in enumerate((r for r in rows if r.deduction and r.status == "scored"), 1):
-        reason = score_reason(ctx, row, printed=True)
-        runs = ctx.runs(
-            "leaf_deduction",
-            n=str(n),
-            name=row.name,
-            points=score_run(row, "points"),
-            score=score_run(row, "score"),
-            deduction=score_run(row, "deduction"),
-        )
+    for n, row in enumerate(rows, 1):
+        reason = score_reason(ctx, row, printed=True) if row.deduction else ""
+        common: dict[str, Fill] = {
+            "n": str(n),
+            "name": row.name,
+            "points": score_run(row, "points"),
+        }
+        if row.score is None or row.deduction is None:
+            runs = ctx.runs("leaf_missing", **common)
+        elif row.deduction:
+            runs = ctx.runs(
+                "leaf_deduction",
+                score=score_run(row, "score"),
+                deduction=score_run(row, "deduction"),
+                **common,
+            )
+        else:
+            runs = ctx.runs("leaf_full", score=score_run(row, "score"), **common)
         if reason:
             runs.append(Run(_sentence(reason)))
         blocks.append(Paragraph(tuple(merge_runs(runs))))

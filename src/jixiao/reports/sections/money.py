@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from jixiao.dataset.model import MoneyLine
 from jixiao.reports.context import (
@@ -309,11 +310,14 @@ def _final_expenditure(ctx: Context) -> list[Block]:
     ]
     if not ctx.figs.has(total, ratio) or not natures:
         return []
+    # “其中” promises that the natures below add up to the total; when the data's natures do
+    # not (a gap the checks report), the text only says how the total divides by nature.
+    parts = sum((ctx.figs.value(fid("nature.final", item=n)) or 0 for n in natures), Decimal(0))
+    whole = ctx.figs.value(total)
+    key = "final_expenditure" if whole is None or parts == whole else "final_expenditure_by_nature"
     blocks: list[Block] = [
         ctx.subhead("final_expenditure_heading"),
-        ctx.para(
-            "final_expenditure", year=ctx.year, total=ctx.figs.run(total), ratio=ctx.figs.run(ratio)
-        ),
+        ctx.para(key, year=ctx.year, total=ctx.figs.run(total), ratio=ctx.figs.run(ratio)),
     ]
     blocks += [_nature_line(ctx, n, nature) for n, nature in enumerate(natures)]
     note = " ".join(ctx.dataset.text("budget_variance_note"))
