@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jixiao_web.evaluation",
     "jixiao_web.audit",
     "jixiao_web.workflow",
+    "jixiao_web.targets",
 ]
 
 MIDDLEWARE = [

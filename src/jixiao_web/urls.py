@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("jixiao_web.evaluation.urls")),
     path("", include("jixiao_web.audit.urls")),
     path("", include("jixiao_web.workflow.urls")),
+    path("", include("jixiao_web.targets.urls")),
     path("health/", core_views.health, name="health"),
 ]
 

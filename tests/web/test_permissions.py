@@ -61,6 +61,18 @@ report-request               302  422          403             422        403   
 report-job                   302  200          200             200        200      403        403          200       404
 report-file                  302  200          200             200        200      403        403          200       404
 report-audit                 302  200          200             200        200      403        403          200       404
+targets                      302  200          200             200        200      200        200          200       200
+targets-new                  302  403          403             403        200      200        200          403       403
+target:dept                  302  200          200             200        200      404        404          404       404
+target:draft                 302  200          200             200        200      200        404          404       404
+target:approved              302  200          200             200        200      200        404          404       404
+target-edit:draft            302  403          403             403        200      200        404          404       404
+target-edit:dept             302  403          403             302        403      404        404          404       404
+target-xlsx:draft            302  200          200             200        200      200        404          404       404
+target-upload:draft          302  403          403             403        200      200        404          404       404
+target-dataset:approved      302  200          200             200        200      200        404          404       404
+target-dataset:draft         302  403          403             403        403      403        404          404       404
+target-check:draft           302  403          403             403        200      200        404          404       404
 """
 
 
@@ -132,6 +144,7 @@ def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
             reverse("evaluation:report_file", args=[_job(science).files.first().pk]),
         ),
         "report-audit": lambda: ("get", reverse("audit:report_audit", args=[s])),
+        **_target_routes(kind, arg),
     }
     return routes[kind]()
 
@@ -141,6 +154,32 @@ def _job(science: Any) -> Any:
     from jixiao_web.evaluation.models import ReportJob
 
     return ReportJob.objects.filter(dataset=science, status="done").order_by("pk").first()
+
+
+def _target_routes(kind: str, arg: str) -> dict[str, Callable[[], tuple[str, str]]]:
+    """The 绩效目标 pages, on the demo's 2024 forms: the department's (已送审), unit-clerk's
+    draft project 2024-JC-001 and its approved project 2024-SY-003."""
+    from jixiao_web.targets.models import TargetForm
+
+    def form() -> int:
+        code = {"dept": "", "draft": "2024-JC-001", "approved": "2024-SY-003"}[arg]
+        return int(TargetForm.objects.get(year=2024, code=code).pk)
+
+    names = {
+        "target": "targets:detail",
+        "target-edit": "targets:edit",
+        "target-xlsx": "targets:download",
+        "target-upload": "targets:upload",
+        "target-dataset": "targets:export_dataset",
+    }
+    routes: dict[str, Callable[[], tuple[str, str]]] = {
+        "targets": lambda: ("get", reverse("targets:home")),
+        "targets-new": lambda: ("get", reverse("targets:new")),
+        "target-check": lambda: ("post", reverse("targets:check", args=[form()])),
+    }
+    if kind in names:
+        routes[kind] = lambda: ("get", reverse(names[kind], args=[form()]))
+    return routes
 
 
 def _row(science: Any, arg: str, clerk_units: list[Any]) -> tuple[str, int]:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     from jixiao_web.datasets.models import Dataset, DatasetRow
+    from jixiao_web.orgs.models import Department, Division, Unit
+    from jixiao_web.targets.models import TargetForm
 
 
 class Action(StrEnum):
@@ -207,6 +209,91 @@ class Access:
     def units(self, dataset: Dataset) -> Iterable[str]:
         codes = self.unit_codes(dataset)
         return sorted(codes) if codes is not None else []
+
+    # ------------------------------------------------------------------ target forms (绩效目标)
+
+    def target_forms(self) -> QuerySet[TargetForm]:
+        """Every target form the user may open (outside it: 404).
+
+        财政: its region's; 部门财务处: its department's; 业务处室: its projects and the
+        department's own form; a unit's clerk: its unit's projects; third parties: none.
+        """
+        from jixiao_web.targets.models import TargetForm
+
+        condition = Q(pk__in=[])
+        for m in self.memberships:
+            if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+                condition |= Q(region_id=m.region_id)
+            elif m.role == Role.DEPT_ADMIN:
+                condition |= Q(department_id=m.department_id)
+            elif m.role == Role.DIVISION:
+                condition |= Q(department_id=m.department_id, kind="department")
+                condition |= Q(department_id=m.department_id, division_id=m.division_id)
+            elif m.role == Role.UNIT_CLERK:
+                condition |= Q(department_id=m.department_id, unit_id=m.unit_id, kind="project")
+        return (
+            TargetForm.objects.filter(condition)
+            .distinct()
+            .select_related("department", "region", "unit", "division")
+        )
+
+    def target_form(self, pk: Any) -> TargetForm:
+        """The form ``pk`` if the user may see it; 404 otherwise (also for a bad id)."""
+        try:
+            return self.target_forms().get(pk=int(pk))
+        except (ValueError, TypeError, OverflowError):
+            raise Http404("申报表不存在") from None
+        except Exception as error:
+            if error.__class__.__name__ == "DoesNotExist":
+                raise Http404("申报表不存在") from None
+            raise
+
+    def target_roles(self, form: TargetForm) -> set[Role]:
+        """The roles the user holds *on this form* (what the workflow asks about)."""
+        held: set[Role] = set()
+        for m in self.memberships:
+            role = Role(m.role)
+            if role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+                ok = m.region_id == form.region_id
+            elif role == Role.DEPT_ADMIN:
+                ok = m.department_id == form.department_id
+            elif role == Role.DIVISION:
+                ok = form.kind == "project" and m.division_id == form.division_id
+            elif role == Role.UNIT_CLERK:
+                ok = form.kind == "project" and m.unit_id == form.unit_id
+            else:
+                ok = False
+            if ok:
+                held.add(role)
+        return held
+
+    def target_departments(self) -> list[Department]:
+        """Departments in which the user may open a new target form."""
+        seen: dict[int, Department] = {}
+        for m in self.memberships:
+            if m.role in (Role.DEPT_ADMIN, Role.DIVISION, Role.UNIT_CLERK) and m.department:
+                seen[m.department.pk] = m.department
+        return list(seen.values())
+
+    def may_create_project_target(
+        self, department: Department, unit: Unit, division: Division | None
+    ) -> bool:
+        """A clerk for its own unit; a 业务处室 for its own division (any unit of the department)."""
+        if unit.department_id != department.pk:
+            return False
+        for m in self.memberships:
+            if m.department_id != department.pk:
+                continue
+            if m.role == Role.UNIT_CLERK and m.unit_id == unit.pk:
+                return division is None or division.department_id == department.pk
+            if m.role == Role.DIVISION and division is not None and m.division_id == division.pk:
+                return True
+        return False
+
+    def may_create_department_target(self, department: Department) -> bool:
+        return any(
+            m.role == Role.DEPT_ADMIN and m.department_id == department.pk for m in self.memberships
+        )
 
 
 def unit_keyed(table: str) -> bool:

@@ -102,6 +102,9 @@ def load_demo() -> list[Login]:
     )
     _ = synthetic
     _evaluate_demo(region)
+    from jixiao_web.targets.demo import load_target_demo
+
+    load_target_demo(science)
     return logins
 
 
