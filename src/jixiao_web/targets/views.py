@@ -101,7 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "state": state,
         "sort": sort,
         "states": STATE_LABELS,
-        "departments": access.target_departments(),
+        "can_project": bool(_places(access, access.target_departments())["units"]),
         "can_department": [
             d for d in access.target_departments() if access.may_create_department_target(d)
         ],
