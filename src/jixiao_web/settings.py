@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jixiao_web.audit",
     "jixiao_web.workflow",
     "jixiao_web.targets",
+    "jixiao_web.assessment",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,10 @@ CONTENT_SECURITY_POLICY = {
 # --------------------------------------------------------------------------- uploads and files
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("JX_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+#: 佐证材料 (evidence) of 绩效评价: the largest file accepted, at most the upload limit
+EVIDENCE_MAX_BYTES = min(
+    int(float(os.environ.get("JX_EVIDENCE_MB", "10")) * 1024 * 1024), MAX_UPLOAD_BYTES
+)
 # A larger upload goes to a temporary file, not memory; the size limit is checked per file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

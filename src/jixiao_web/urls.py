@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("jixiao_web.audit.urls")),
     path("", include("jixiao_web.workflow.urls")),
     path("", include("jixiao_web.targets.urls")),
+    path("", include("jixiao_web.assessment.urls")),
     path("health/", core_views.health, name="health"),
 ]
 

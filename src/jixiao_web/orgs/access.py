@@ -301,3 +301,153 @@ def unit_keyed(table: str) -> bool:
     from jixiao_web.datasets.ownership import UNIT_KEYED
 
     return table in UNIT_KEYED
+
+
+# --------------------------------------------------------------------------- 绩效评价管理
+# The assessment app (自评任务, 自评表, 抽查复核, 重点评价) asks these; the rules are here so
+# that isolation stays decided in one place.
+
+
+class AssessAction(StrEnum):
+    VIEW = "view"  #: open a 自评表 (and its evidence)
+    FILL = "fill"  #: enter scores, 完成值, reasons, evidence (while the sheet is 填报中)
+    ISSUE = "issue"  #: issue or cancel a 自评任务, draw the 抽查复核 sample, assign 重点评价
+    RESCORE = "rescore"  #: enter 复核得分 of sampled items
+    EXPERT = "expert"  #: score as the assigned third party (after declaring no conflict)
+    REPORT = "report"  #: download the self-evaluation report
+
+
+ASSESS_LABELS: dict[AssessAction, str] = {
+    AssessAction.VIEW: "查看自评表",
+    AssessAction.FILL: "填报自评表",
+    AssessAction.ISSUE: "下达、撤销自评任务或组织抽查复核",
+    AssessAction.RESCORE: "复核评分",
+    AssessAction.EXPERT: "作为第三方评分",
+    AssessAction.REPORT: "生成自评报告",
+}
+
+#: What each role may do on a 自评表 it can see (task-level actions: on its region).
+ASSESS_RIGHTS: dict[Role, frozenset[AssessAction]] = {
+    Role.BUREAU_ADMIN: frozenset(
+        {AssessAction.VIEW, AssessAction.ISSUE, AssessAction.RESCORE, AssessAction.REPORT}
+    ),
+    Role.BUREAU_REVIEWER: frozenset({AssessAction.VIEW, AssessAction.RESCORE, AssessAction.REPORT}),
+    Role.DEPT_ADMIN: frozenset({AssessAction.VIEW, AssessAction.FILL, AssessAction.REPORT}),
+    Role.DIVISION: frozenset({AssessAction.VIEW}),
+    Role.UNIT_CLERK: frozenset({AssessAction.VIEW, AssessAction.FILL, AssessAction.REPORT}),
+    Role.EVALUATOR: frozenset({AssessAction.VIEW, AssessAction.EXPERT, AssessAction.REPORT}),
+}
+
+_BUREAU_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER)
+
+
+def _assess_sheets_condition(access: Access) -> Q:
+    condition = Q(pk__in=[])
+    for m in access.memberships:
+        if m.role in _BUREAU_ROLES:
+            condition |= Q(region_id=m.region_id)
+        elif m.role in (Role.DEPT_ADMIN, Role.DIVISION):
+            condition |= Q(department_id=m.department_id)
+        elif m.role == Role.UNIT_CLERK and m.unit_id is not None:
+            condition |= Q(department_id=m.department_id, unit_id=m.unit_id)
+        elif m.role == Role.EVALUATOR and access.user_id is not None:
+            condition |= Q(region_id=m.region_id, key_evaluations__evaluator_id=access.user_id)
+    return condition
+
+
+def assess_sheets(access: Access) -> QuerySet[Any]:
+    """Every 自评表 the user may open (a clerk: its unit's; an evaluator: assigned ones)."""
+    from jixiao_web.assessment.models import ScoreSheet
+
+    return (
+        ScoreSheet.objects.filter(_assess_sheets_condition(access))
+        .distinct()
+        .select_related("department", "dataset", "task", "unit")
+    )
+
+
+def assess_sheet(access: Access, pk: Any) -> Any:
+    """The 自评表 ``pk`` if the user may see it; 404 otherwise (also for a bad id)."""
+    try:
+        found = assess_sheets(access).filter(pk=int(pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is None:
+        raise Http404("自评表不存在")
+    return found
+
+
+def assess_tasks(access: Access) -> QuerySet[Any]:
+    """The 自评任务 the user may open: bureau roles their region's; others those with a
+    自评表 they can see."""
+    from jixiao_web.assessment.models import AssessmentTask
+
+    regions = [m.region_id for m in access.memberships if m.role in _BUREAU_ROLES]
+    sheets = assess_sheets(access).values("task_id")
+    return AssessmentTask.objects.filter(Q(region_id__in=regions) | Q(pk__in=sheets)).distinct()
+
+
+def assess_task(access: Access, pk: Any) -> Any:
+    try:
+        found = assess_tasks(access).filter(pk=int(pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is None:
+        raise Http404("自评任务不存在")
+    return found
+
+
+def assess_roles(access: Access, sheet: Any) -> set[Role]:
+    """The roles the user holds *on this sheet* (what the workflow core is given)."""
+    roles: set[Role] = set()
+    for m in access.memberships:
+        role = Role(m.role)
+        if role in _BUREAU_ROLES:
+            ok = m.region_id == sheet.region_id
+        elif role in (Role.DEPT_ADMIN, Role.DIVISION):
+            ok = m.department_id == sheet.department_id
+        elif role == Role.UNIT_CLERK:
+            ok = (
+                m.department_id == sheet.department_id
+                and sheet.unit_id is not None
+                and m.unit_id == sheet.unit_id
+            )
+        else:
+            ok = (
+                access.user_id is not None
+                and m.region_id == sheet.region_id
+                and sheet.key_evaluations.filter(evaluator_id=access.user_id).exists()
+            )
+        if ok:
+            roles.add(role)
+    return roles
+
+
+def assess_allows(access: Access, action: AssessAction, sheet: Any) -> bool:
+    return any(action in ASSESS_RIGHTS[r] for r in assess_roles(access, sheet))
+
+
+def assess_require(access: Access, action: AssessAction, sheet: Any) -> None:
+    """403 when the user's roles on ``sheet`` do not include ``action``."""
+    if not assess_allows(access, action, sheet):
+        raise PermissionDenied(f"您的角色不能{ASSESS_LABELS[action]}")
+
+
+def assess_require_region(access: Access, action: AssessAction, region_id: int) -> None:
+    """403 unless a bureau role of ``region_id`` has ``action`` (issue, cancel, sample)."""
+    roles = {
+        Role(m.role)
+        for m in access.memberships
+        if m.role in _BUREAU_ROLES and m.region_id == region_id
+    }
+    if not any(action in ASSESS_RIGHTS[r] for r in roles):
+        raise PermissionDenied(f"您的角色不能{ASSESS_LABELS[action]}")
+
+
+def assess_issuer_regions(access: Access) -> list[int]:
+    """Regions in which the user may issue 自评任务."""
+    return [
+        m.region_id
+        for m in access.memberships
+        if AssessAction.ISSUE in ASSESS_RIGHTS[Role(m.role)] and m.role in _BUREAU_ROLES
+    ]

@@ -105,6 +105,7 @@ def load_demo() -> list[Login]:
     from jixiao_web.targets.demo import load_target_demo
 
     load_target_demo(science)
+    _assessment(science_dataset)
     return logins
 
 
@@ -114,6 +115,13 @@ def _evaluate_demo(region: Region) -> None:
 
     for dataset in Dataset.objects.filter(region=region, evaluations__isnull=True):
         evaluate_dataset(dataset, None)
+
+
+def _assessment(dataset: Dataset) -> None:
+    """绩效评价管理: the 2023 自评任务 issued to the example department."""
+    from jixiao_web.assessment.demo import load
+
+    load(get_user_model().objects.get(username="bureau-admin"), [dataset])
 
 
 def _department(region: Region, code: str, engine: EngineDataset) -> Department:

@@ -1,0 +1,772 @@
+"""Every write of 绩效评价管理, each checked (role and object) and recorded.
+
+Refusals are :class:`AssessmentError` with an HTTP status and the Chinese messages the
+page shows (403 a role that may not, 409 a state or a version that moved on, 422 bad
+input — every problem at once, nothing half-written). Workflow decisions go through
+``jixiao_web.workflow.services.transition`` (a :class:`WorkflowEvent` each); entries,
+sheets, 复核得分 and expert scores keep their history (django-simple-history).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jixiao.dataset.model import QUAL_GRADES
+from jixiao.lib.money import parse_decimal
+from jixiao.scoring import load_framework
+from jixiao_web.assessment import flow, sampling
+from jixiao_web.assessment.models import (
+    AssessmentTask,
+    Evidence,
+    ExpertScore,
+    KeyEvaluation,
+    SampledItem,
+    SampleDraw,
+    ScoreEntry,
+    ScoreSheet,
+)
+from jixiao_web.assessment.scoring import EntryValues, base_dataset, initial_entries, rescore
+from jixiao_web.datasets.models import Dataset
+from jixiao_web.orgs.access import (
+    Access,
+    AssessAction,
+    assess_require,
+    assess_require_region,
+    assess_roles,
+)
+from jixiao_web.orgs.models import Membership, Role, Unit
+from jixiao_web.workflow import services as workflow
+from jixiao_web.workflow.machine import Transition
+from jixiao_web.workflow.models import Notice, WorkflowEvent
+
+
+class AssessmentError(Exception):
+    """A refused write; ``messages`` are shown on the page (all at once)."""
+
+    def __init__(self, status: int, *messages: str) -> None:
+        super().__init__("；".join(messages))
+        self.status = status
+        self.messages = list(messages)
+
+
+def _forbid(access: Access, action: AssessAction, sheet: ScoreSheet) -> None:
+    try:
+        assess_require(access, action, sheet)
+    except PermissionDenied as error:
+        raise AssessmentError(403, str(error)) from None
+
+
+def _forbid_region(access: Access, action: AssessAction, region_id: int) -> None:
+    try:
+        assess_require_region(access, action, region_id)
+    except PermissionDenied as error:
+        raise AssessmentError(403, str(error)) from None
+
+
+# --------------------------------------------------------------------------- who hears
+
+
+def _users(**place: Any) -> list[Any]:
+    ids = Membership.objects.filter(**place).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+
+
+def fillers(sheet: ScoreSheet) -> list[Any]:
+    """Who fills a sheet: the filling unit's clerks and the department's 财务处."""
+    users = _users(role=Role.DEPT_ADMIN, department_id=sheet.department_id)
+    if sheet.unit_id is not None:
+        users += _users(role=Role.UNIT_CLERK, unit_id=sheet.unit_id)
+    return users
+
+
+def _bureau(sheet: ScoreSheet) -> list[Any]:
+    return _users(role__in=[Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER], region_id=sheet.region_id)
+
+
+def sheet_link(sheet: ScoreSheet) -> str:
+    return reverse("assessment:sheet", args=[sheet.pk])
+
+
+def _decision_notices(
+    sheet: ScoreSheet, step: Transition, event: WorkflowEvent
+) -> list[workflow.NoticeSpec]:
+    link, name = sheet_link(sheet), str(sheet)
+    due = sheet.task.deadline
+    opinion = f"审核意见：{event.opinion}" if event.opinion else ""
+    if step.action == "submit":
+        admins = _users(role=Role.DEPT_ADMIN, department_id=sheet.department_id)
+        return [workflow.NoticeSpec(admins, Notice.Kind.TASK, f"待部门审核：{name}", "", link, due)]
+    if step.action == "dept_approve":
+        return [
+            workflow.NoticeSpec(
+                _bureau(sheet), Notice.Kind.TASK, f"待财政审核：{name}", "", link, due
+            )
+        ]
+    if step.action in ("dept_return", "bureau_return"):
+        return [
+            workflow.NoticeSpec(
+                fillers(sheet), Notice.Kind.RETURNED, f"{step.label}：{name}", opinion, link
+            ),
+            workflow.NoticeSpec(
+                fillers(sheet), Notice.Kind.TASK, f"请修改后重新提交：{name}", opinion, link, due
+            ),
+        ]
+    if step.action == "bureau_approve":
+        return [
+            workflow.NoticeSpec(
+                fillers(sheet), Notice.Kind.DONE, f"财政审核通过：{name}", opinion, link
+            )
+        ]
+    if step.action == "cancel":
+        return [
+            workflow.NoticeSpec(
+                fillers(sheet), Notice.Kind.NOTICE, f"自评任务已撤销：{name}", opinion, link
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def department_frameworks() -> list[tuple[str, str]]:
+    """(id, name) of the shipped frameworks that score a department's dataset."""
+    from jixiao.scoring import known_frameworks
+
+    found = []
+    for framework_id in known_frameworks():
+        fw = load_framework(framework_id)
+        if fw.subject == "department" and fw.scale == "points":
+            found.append((fw.id, fw.name))
+    return found
+
+
+def filling_unit(dataset: Dataset) -> Unit | None:
+    """The unit whose clerk fills a department's sheet: its 本级 (the lowest 预算编码).
+
+    An assumption stated in docs/web.md: the platforms we know address 部门整体 自评 to
+    the department, which has its 本级 unit's 财务 staff fill it in.
+    """
+    return Unit.objects.filter(department_id=dataset.department_id).order_by("code").first()
+
+
+@transaction.atomic
+def issue_task(
+    *,
+    access: Access,
+    actor: Any,
+    region_id: int,
+    title: str,
+    year: int,
+    framework_id: str,
+    deadline: date,
+    datasets: Sequence[Dataset],
+    note: str = "",
+) -> AssessmentTask:
+    _forbid_region(access, AssessAction.ISSUE, region_id)
+    problems = []
+    if framework_id not in dict(department_frameworks()):
+        problems.append(f"评分框架“{framework_id}”不是可用于部门整体自评的框架")
+    if not datasets:
+        problems.append("请至少选择一个部门的数据集")
+    if any(d.region_id != region_id for d in datasets):
+        problems.append("所选数据集不属于本地区")
+    if not title.strip():
+        problems.append("请填写任务名称")
+    if deadline < timezone.localdate():
+        problems.append(f"截止日期 {deadline:%Y-%m-%d} 已过")
+    if problems:
+        raise AssessmentError(422, *problems)
+    task = AssessmentTask.objects.create(
+        region_id=region_id,
+        title=title.strip(),
+        year=year,
+        framework=framework_id,
+        deadline=deadline,
+        note=note.strip(),
+        issued_by=actor,
+    )
+    for dataset in datasets:
+        sheet = ScoreSheet.objects.create(
+            region_id=dataset.region_id,
+            department_id=dataset.department_id,
+            task=task,
+            dataset=dataset,
+            unit=filling_unit(dataset),
+            updated_by=actor,
+        )
+        start = initial_entries(base_dataset(sheet), framework_id)
+        ScoreEntry.objects.bulk_create(
+            # the exact-decimal fields store text but take and give Decimal (stubs see text)
+            ScoreEntry(  # type: ignore[misc]
+                region_id=sheet.region_id,
+                department_id=sheet.department_id,
+                sheet=sheet,
+                code=code,
+                actual=values.actual,
+                qual_grade=values.qual_grade,
+                score=values.score,
+                reason=values.reason,
+                updated_by=actor,
+            )
+            for code, values in start.items()
+        )
+        workflow.notify(
+            workflow.NoticeSpec(
+                fillers(sheet),
+                Notice.Kind.TASK,
+                f"请填报：{task.title}（{sheet}）",
+                task.note,
+                sheet_link(sheet),
+                task.deadline,
+            ),
+            about=sheet,
+            sender=actor,
+        )
+    return task
+
+
+@transaction.atomic
+def cancel_task(task: AssessmentTask, *, access: Access, actor: Any, reason: str) -> int:
+    """撤销: only 财政绩效管理处 of the task's region; sheets not yet approved end 已撤销."""
+    _forbid_region(access, AssessAction.ISSUE, task.region_id)
+    if not reason.strip():
+        raise AssessmentError(422, "撤销自评任务须填写撤销原因")
+    task = AssessmentTask.objects.select_for_update().get(pk=task.pk)
+    if task.cancelled:
+        raise AssessmentError(409, "该自评任务已撤销")
+    cancelled = 0
+    for sheet in task.sheets.all():
+        state = workflow.state_of(sheet, flow.SELF_EVALUATION).state
+        if state in flow.SELF_EVALUATION.transition("cancel").sources:  # type: ignore[union-attr]
+            workflow.transition(
+                sheet,
+                flow.SELF_EVALUATION,
+                "cancel",
+                actor=actor,
+                roles=assess_roles(access, sheet),
+                opinion=reason,
+                notices=_decision_notices,
+            )
+            cancelled += 1
+    task.cancelled_at = timezone.now()
+    task.cancelled_by = actor
+    task.cancel_reason = reason.strip()
+    task.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    return cancelled
+
+
+# --------------------------------------------------------------------------- filling
+
+
+def state(sheet: ScoreSheet) -> str:
+    return workflow.state_of(sheet, flow.SELF_EVALUATION).state
+
+
+def editable(sheet: ScoreSheet) -> bool:
+    return not sheet.task.cancelled and state(sheet) in flow.SELF_EVALUATION.editable
+
+
+def _require_fill(sheet: ScoreSheet, access: Access) -> None:
+    _forbid(access, AssessAction.FILL, sheet)
+    if not editable(sheet):
+        label = flow.SELF_EVALUATION.label_of(state(sheet))
+        raise AssessmentError(409, f"自评表当前状态为“{label}”，不能修改")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone saved the entry since the form was opened: what they wrote."""
+
+    entry: ScoreEntry
+
+
+def parse_entry(
+    code: str, name: str, points: Decimal, data: Mapping[str, str], *, indicator: bool
+) -> EntryValues:
+    """The typed values of one item, every problem named at once (422)."""
+    problems: list[str] = []
+    where = f"第 {code} 项“{name}”"
+
+    def number(field: str, label: str) -> Decimal | None:
+        text = (data.get(field) or "").strip()
+        if not text:
+            return None
+        value = parse_decimal(text)
+        if value is None:
+            problems.append(f"{where}的{label}“{text[:20]}”不是数字")
+        return value
+
+    actual = number("actual", "完成值") if indicator else None
+    score = number("score", "自评得分")
+    if score is not None and not (0 <= score <= points):
+        problems.append(f"{where}的自评得分 {score} 超出 0 至 {points} 分")
+    grade = (data.get("qual_grade") or "").strip() if indicator else ""
+    if grade and grade not in QUAL_GRADES:
+        problems.append(f"{where}的完成档次须为{'、'.join(QUAL_GRADES)}之一")
+    reason = (data.get("reason") or "").strip()
+    if len(reason) > 4000:
+        problems.append(f"{where}的说明超过 4000 字")
+    if problems:
+        raise AssessmentError(422, *problems)
+    return EntryValues(actual, grade, score, reason)
+
+
+@transaction.atomic
+def save_entry(
+    sheet: ScoreSheet,
+    code: str,
+    data: Mapping[str, str],
+    *,
+    access: Access,
+    actor: Any,
+) -> ScoreEntry | Conflict:
+    """Save one item's entry; a stale ``version`` returns the other person's values."""
+    _require_fill(sheet, access)
+    entry = ScoreEntry.objects.select_for_update().filter(sheet=sheet, code=code).first()
+    if entry is None:
+        raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的指标")
+    seen = data.get("version", "")
+    if seen and seen != str(entry.version):
+        return Conflict(entry)
+    line = rescore(sheet).line(code)
+    if line is None:
+        raise AssessmentError(404, f"评分框架没有编码为“{code[:20]}”的指标")
+    values = parse_entry(code, line.name, line.points, data, indicator=line.indicator is not None)
+    entry.actual, entry.qual_grade = values.actual, values.qual_grade
+    entry.score, entry.reason = values.score, values.reason
+    entry.version += 1
+    entry.updated_by = actor
+    entry.save()
+    _touch(sheet, actor)
+    return entry
+
+
+def _touch(sheet: ScoreSheet, actor: Any) -> None:
+    sheet.version += 1
+    sheet.updated_by = actor
+    sheet.save(update_fields=["version", "updated_by", "updated_at"])
+
+
+@transaction.atomic
+def save_summary(
+    sheet: ScoreSheet, data: Mapping[str, str], *, access: Access, actor: Any
+) -> ScoreSheet:
+    """评价结论, 存在问题, 改进措施 (the 409 names what the other person wrote)."""
+    _require_fill(sheet, access)
+    current = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if data.get("version") and data["version"] != str(current.version):
+        raise AssessmentError(
+            409,
+            "自评表已被他人修改，请核对后再保存。",
+            f"现在的评价结论：{current.conclusion or '（空）'}",
+            f"现在的存在问题：{current.problems or '（空）'}",
+            f"现在的改进措施：{current.measures or '（空）'}",
+        )
+    fields = {"conclusion": "评价结论", "problems": "存在问题", "measures": "改进措施"}
+    too_long = [
+        f"{label}超过 8000 字" for key, label in fields.items() if len(data.get(key, "")) > 8000
+    ]
+    if too_long:
+        raise AssessmentError(422, *too_long)
+    for key in fields:
+        setattr(current, key, (data.get(key) or "").strip())
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    return current
+
+
+# --------------------------------------------------------------------------- evidence
+
+#: Accepted evidence files: suffix → (media type, the bytes such a file starts with).
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    ".ofd": ("application/ofd", (b"PK\x03\x04",)),
+}
+#: At most this many files per item.
+EVIDENCE_PER_ITEM = 20
+
+
+def evidence_limit() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def shown_name(name: str) -> str:
+    """The browser's file name for display only: its last part, printable, ≤ 120 chars."""
+    last = PurePosixPath(name.replace("\\", "/")).name
+    cleaned = "".join(c for c in last if c.isprintable() and c not in '"<>|:*?')
+    return cleaned[-120:] or "附件"
+
+
+@transaction.atomic
+def add_evidence(
+    sheet: ScoreSheet, code: str, upload: UploadedFile | None, *, access: Access, actor: Any
+) -> Evidence:
+    _require_fill(sheet, access)
+    if not sheet.entries.filter(code=code).exists():
+        raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的指标")
+    if upload is None:
+        raise AssessmentError(422, "请选择要上传的佐证材料")
+    name = shown_name(upload.name or "")
+    suffix = PurePosixPath(name).suffix.lower()
+    kinds = EVIDENCE_TYPES.get(suffix)
+    problems = []
+    limit = evidence_limit()
+    if kinds is None:
+        allowed = "、".join(sorted({s.lstrip(".") for s in EVIDENCE_TYPES}))
+        problems.append(f"第 {code} 项的佐证材料“{name}”类型不支持（可上传 {allowed}）")
+    if (upload.size or 0) > limit:
+        problems.append(f"第 {code} 项的佐证材料“{name}”超过 {limit // (1024 * 1024)} MB")
+    if (upload.size or 0) == 0:
+        problems.append(f"第 {code} 项的佐证材料“{name}”是空文件")
+    if kinds is not None and not problems:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(magic) for magic in kinds[1]):
+            problems.append(f"第 {code} 项的佐证材料“{name}”内容与扩展名 {suffix} 不符")
+    if sheet.evidence.filter(code=code).count() >= EVIDENCE_PER_ITEM:
+        problems.append(f"第 {code} 项已有 {EVIDENCE_PER_ITEM} 个佐证材料，不能再上传")
+    if problems:
+        raise AssessmentError(422, *problems)
+    assert kinds is not None
+    evidence = Evidence(
+        region_id=sheet.region_id,
+        department_id=sheet.department_id,
+        sheet=sheet,
+        code=code,
+        original_name=name,
+        size=upload.size or 0,
+        media_type=kinds[0],
+        uploaded_by=actor,
+    )
+    # the stored name comes from ``evidence_path`` (a random name); ``name`` is not used
+    evidence.file.save(f"upload{suffix}", upload, save=False)
+    evidence.save()
+    _touch(sheet, actor)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, access: Access, actor: Any) -> None:
+    sheet = evidence.sheet
+    _require_fill(sheet, access)
+    stored = evidence.file.name
+    evidence.delete()
+    _touch(sheet, actor)
+    storage = evidence.file.storage
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def available(sheet: ScoreSheet, access: Access) -> list[Transition]:
+    """The actions the user may take on the sheet now (cancel is on the task page)."""
+    if sheet.task.cancelled:
+        return []
+    roles = assess_roles(access, sheet)
+    return [t for t in flow.SELF_EVALUATION.available(state(sheet), roles) if t.action != "cancel"]
+
+
+def decide(
+    sheet: ScoreSheet,
+    action: str,
+    *,
+    access: Access,
+    actor: Any,
+    opinion: str = "",
+    version: int | None = None,
+) -> WorkflowEvent:
+    """提交 / 审核通过 / 退回 through the shared workflow core."""
+    if action == "cancel":
+        raise AssessmentError(403, "撤销须在自评任务页由财政绩效管理处办理")
+    if sheet.task.cancelled:
+        raise AssessmentError(409, "该自评任务已撤销")
+    if action == "submit":
+        _forbid(access, AssessAction.FILL, sheet)
+    try:
+        return workflow.transition(
+            sheet,
+            flow.SELF_EVALUATION,
+            action,
+            actor=actor,
+            roles=assess_roles(access, sheet),
+            opinion=opinion,
+            version=version,
+            notices=_decision_notices,
+        )
+    except workflow.WorkflowError as error:
+        raise AssessmentError(error.status, str(error)) from None
+
+
+# --------------------------------------------------------------------------- 抽查复核
+
+
+@transaction.atomic
+def draw_sample(
+    task: AssessmentTask,
+    *,
+    access: Access,
+    actor: Any,
+    rule: str,
+    percent: Decimal,
+    seed: int | None = None,
+) -> SampleDraw:
+    """Draw the 抽查复核 items of ``task`` by ``rule`` (once; the seed is recorded)."""
+    _forbid_region(access, AssessAction.ISSUE, task.region_id)
+    problems = []
+    if rule not in sampling.SAMPLE_RULES:
+        problems.append(f"未知的抽样规则“{rule[:20]}”")
+    if not (0 < percent <= 100):
+        problems.append("抽样比例须大于 0 且不超过 100")
+    if seed is not None and not (0 <= seed < 10**12):
+        problems.append("随机种子须为 0 至 999999999999 之间的整数")
+    if problems:
+        raise AssessmentError(422, *problems)
+    if SampleDraw.objects.filter(task=task).exists():
+        raise AssessmentError(409, "本任务已抽取复核样本（抽样结果须可复现，不能重抽）")
+    strata, snapshot = sample_population(task)
+    if not any(strata.values()):
+        raise AssessmentError(409, "尚无已提交且填有自评得分的自评表，无法抽样")
+    draw = SampleDraw.objects.create(
+        region_id=task.region_id,
+        task=task,
+        rule=rule,
+        percent=percent,
+        seed=seed if seed is not None else secrets.randbelow(10**9),
+        drawn_by=actor,
+    )
+    chosen = sampling.SAMPLE_RULES[rule].draw(strata, percent, draw.seed)
+    SampledItem.objects.bulk_create(
+        SampledItem(  # type: ignore[misc]
+            region_id=task.region_id,
+            department_id=snapshot[(stratum, key)][0].department_id,
+            draw=draw,
+            sheet=snapshot[(stratum, key)][0],
+            code=snapshot[(stratum, key)][1],
+            name=snapshot[(stratum, key)][2],
+            points=snapshot[(stratum, key)][3],
+            self_score=snapshot[(stratum, key)][4],
+        )
+        for stratum, keys in chosen.items()
+        for key in keys
+    )
+    return draw
+
+
+def sample_population(
+    task: AssessmentTask,
+) -> tuple[
+    dict[str, list[str]], dict[tuple[str, str], tuple[ScoreSheet, str, str, Decimal, Decimal]]
+]:
+    """Per department (its code): the leaf items with a 自评得分 of its submitted sheets.
+
+    An item's key is ``<year>/<code>`` (a department has one sheet per year in a task).
+    """
+    strata: dict[str, list[str]] = {}
+    snapshot: dict[tuple[str, str], tuple[ScoreSheet, str, str, Decimal, Decimal]] = {}
+    for sheet in task.sheets.select_related("department", "dataset").order_by("pk"):
+        if state(sheet) not in flow.SAMPLEABLE:
+            continue
+        stratum = sheet.department.code
+        for line in rescore(sheet).lines:
+            if line.leaf and line.entered is not None:
+                key = f"{sheet.dataset.year}/{line.code}"
+                strata.setdefault(stratum, []).append(key)
+                snapshot[(stratum, key)] = (sheet, line.code, line.name, line.points, line.entered)
+    return strata, snapshot
+
+
+@transaction.atomic
+def save_review(
+    item: SampledItem, data: Mapping[str, str], *, access: Access, actor: Any
+) -> SampledItem:
+    """复核得分 of one sampled item (财政 roles)."""
+    _forbid_region(access, AssessAction.RESCORE, item.region_id)
+    text = (data.get("review_score") or "").strip()
+    value = parse_decimal(text) if text else None
+    where = f"第 {item.code} 项“{item.name}”"
+    if text and value is None:
+        raise AssessmentError(422, f"{where}的复核得分“{text[:20]}”不是数字")
+    if value is not None and not (0 <= value <= item.points):
+        raise AssessmentError(422, f"{where}的复核得分 {value} 超出 0 至 {item.points} 分")
+    item.review_score = value
+    item.note = (data.get("note") or "").strip()[:4000]
+    item.reviewed_by = actor
+    item.reviewed_at = timezone.now()
+    item.save()
+    return item
+
+
+@dataclass(frozen=True)
+class DepartmentDeviation:
+    department: str
+    items: int
+    reviewed: int
+    self_total: Decimal  #: Σ 自评得分 of the reviewed items
+    review_total: Decimal  #: Σ 复核得分
+    deviation: Decimal  #: Σ 复核 − Σ 自评
+    rate: Decimal | None  #: deviation ÷ Σ 自评 (%), rounded once
+
+
+def deviations(items: Iterable[SampledItem]) -> list[DepartmentDeviation]:
+    """Each department's overall deviation over its re-scored items."""
+    from jixiao.lib.money import ratio_percent, round_half_up
+
+    groups: dict[str, list[SampledItem]] = {}
+    for item in items:
+        groups.setdefault(item.department.name, []).append(item)
+    result = []
+    for name, group in groups.items():
+        done = [i for i in group if i.review_score is not None]
+        own = sum((i.self_score for i in done), Decimal(0))
+        review = sum((i.review_score for i in done if i.review_score is not None), Decimal(0))
+        rate = ratio_percent(review - own, own) if done and own else None
+        result.append(
+            DepartmentDeviation(
+                name,
+                len(group),
+                len(done),
+                own,
+                review,
+                review - own,
+                round_half_up(rate, 2) if rate is not None else None,
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- 重点评价
+
+
+@transaction.atomic
+def assign_expert(
+    sheet: ScoreSheet, evaluator_id: Any, *, access: Access, actor: Any
+) -> KeyEvaluation:
+    _forbid_region(access, AssessAction.ISSUE, sheet.region_id)
+    user = (
+        get_user_model()
+        .objects.filter(
+            pk__in=Membership.objects.filter(role=Role.EVALUATOR, region_id=sheet.region_id).values(
+                "user_id"
+            )
+        )
+        .filter(pk=evaluator_id)
+        .first()
+    )
+    if user is None:
+        raise AssessmentError(422, "请选择本地区的第三方机构（专家）")
+    found, created = KeyEvaluation.objects.get_or_create(
+        sheet=sheet,
+        evaluator=user,
+        defaults={
+            "region_id": sheet.region_id,
+            "department_id": sheet.department_id,
+            "assigned_by": actor,
+        },
+    )
+    if not created:
+        raise AssessmentError(409, "已委托该第三方机构（专家）评价本自评表")
+    workflow.notify(
+        workflow.NoticeSpec(
+            [user],
+            Notice.Kind.TASK,
+            f"重点评价：{sheet}",
+            "请先作出利益冲突声明，再评分。",
+            reverse("assessment:key", args=[found.pk]),
+            sheet.task.deadline,
+        ),
+        about=found,
+        sender=actor,
+    )
+    return found
+
+
+def _own_evaluation(evaluation: KeyEvaluation, actor: Any) -> None:
+    if evaluation.evaluator_id != actor.pk:
+        raise AssessmentError(403, "只有受托的第三方机构（专家）本人可以办理")
+
+
+@transaction.atomic
+def declare(
+    evaluation: KeyEvaluation, *, actor: Any, has_conflict: bool | None, declaration: str
+) -> KeyEvaluation:
+    """利益冲突声明: once, before scoring; a declared conflict ends the assignment's scoring."""
+    _own_evaluation(evaluation, actor)
+    evaluation = KeyEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.declared_at is not None:
+        raise AssessmentError(409, "已作出利益冲突声明，不能更改")
+    problems = []
+    if has_conflict is None:
+        problems.append("请说明是否存在利益冲突")
+    if not declaration.strip():
+        problems.append("请填写声明内容（与被评价部门有无任职、亲属、业务往来等关系）")
+    if problems:
+        raise AssessmentError(422, *problems)
+    evaluation.has_conflict = has_conflict
+    evaluation.declaration = declaration.strip()[:4000]
+    evaluation.declared_at = timezone.now()
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def expert_score(
+    evaluation: KeyEvaluation, code: str, data: Mapping[str, str], *, access: Access, actor: Any
+) -> ExpertScore:
+    _own_evaluation(evaluation, actor)
+    _forbid(access, AssessAction.EXPERT, evaluation.sheet)
+    if evaluation.declared_at is None:
+        raise AssessmentError(403, "须先作出利益冲突声明，才能评分")
+    if evaluation.has_conflict:
+        raise AssessmentError(403, "已声明存在利益冲突，不能参与本项评价")
+    line = rescore(evaluation.sheet).line(code)
+    if line is None or not line.leaf:
+        raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的末级指标")
+    text = (data.get("score") or "").strip()
+    value = parse_decimal(text) if text else None
+    where = f"第 {code} 项“{line.name}”"
+    if text and value is None:
+        raise AssessmentError(422, f"{where}的评价得分“{text[:20]}”不是数字")
+    if value is not None and not (0 <= value <= line.points):
+        raise AssessmentError(422, f"{where}的评价得分 {value} 超出 0 至 {line.points} 分")
+    found, _ = ExpertScore.objects.update_or_create(
+        evaluation=evaluation,
+        code=code,
+        defaults={
+            "region_id": evaluation.region_id,
+            "department_id": evaluation.department_id,
+            "score": value,
+            "note": (data.get("note") or "").strip()[:4000],
+        },
+    )
+    return found
