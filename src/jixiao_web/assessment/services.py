@@ -93,6 +93,15 @@ def fillers(sheet: ScoreSheet) -> list[Any]:
     return users
 
 
+def addressees(sheet: ScoreSheet) -> list[Any]:
+    """Who a new task is addressed to: the filling unit's clerks (else the 财务处)."""
+    if sheet.unit_id is not None:
+        clerks = _users(role=Role.UNIT_CLERK, unit_id=sheet.unit_id)
+        if clerks:
+            return clerks
+    return _users(role=Role.DEPT_ADMIN, department_id=sheet.department_id)
+
+
 def _bureau(sheet: ScoreSheet) -> list[Any]:
     return _users(role__in=[Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER], region_id=sheet.region_id)
 
@@ -227,7 +236,7 @@ def issue_task(
         )
         workflow.notify(
             workflow.NoticeSpec(
-                fillers(sheet),
+                addressees(sheet),
                 Notice.Kind.TASK,
                 f"请填报：{task.title}（{sheet}）",
                 task.note,
