@@ -33,12 +33,13 @@ from rich.markup import escape
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
-from jixiao.dataset.build import DatasetError, InputError, visible
-from jixiao.dataset.model import Dataset
-from jixiao.findings import Finding
-from jixiao.lib.files import OutputError, OutputFolder, check_output_file, write_file
-
 if TYPE_CHECKING:
+    # The engine is imported by the commands that use it, not by ``jixiao --help``
+    # (issue 15: start-up; benchmarks/bench_startup.py).
+    from jixiao.dataset.build import DatasetError
+    from jixiao.dataset.model import Dataset
+    from jixiao.findings import Finding
+    from jixiao.lib.files import OutputError, OutputFolder
     from jixiao.monitoring.settings import RuleSource
     from jixiao.scoring import Framework
 
@@ -85,6 +86,8 @@ err_console = _Stream(stderr)
 def printable(text: str) -> str:
     """User text made safe to print: Rich markup escaped, invisible characters (and lone
     surrogates, which cannot be encoded) spelled out."""
+    from jixiao.dataset.build import visible
+
     return escape(visible(text))
 
 
@@ -240,6 +243,7 @@ def load_or_exit(path: Path) -> Dataset:
     Reading pauses the cyclic garbage collector: the command line is a batch caller
     (:func:`jixiao.lib.batch.paused_gc`).
     """
+    from jixiao.dataset.build import DatasetError
     from jixiao.io.formats import load_dataset
     from jixiao.lib.batch import paused_gc
 
@@ -285,6 +289,7 @@ def rules_or_exit(path: Path | None, name: str) -> RuleSource | None:
     The engine never opens a path: it gets the text through a
     :class:`~jixiao.monitoring.settings.RuleSource`. Exits 2 when the file cannot be read.
     """
+    from jixiao.dataset.build import DatasetError, InputError
     from jixiao.lib.files import failure_reason
     from jixiao.monitoring.settings import RuleTexts
 
@@ -310,6 +315,8 @@ def fail_output(error: OutputError) -> NoReturn:
 @contextmanager
 def output_edge() -> Iterator[None]:
     """Every failure to write in the block: one Chinese line naming the path, exit 2."""
+    from jixiao.lib.files import OutputError
+
     try:
         yield
     except OutputError as error:
@@ -321,7 +328,7 @@ def output_errors(path: Path) -> Iterator[None]:
     """For commands that still write through a path of their own: an :class:`OutputError`
     or any ``OSError`` in the block becomes one Chinese line naming the file, and exit 2.
     (New code writes through :func:`write_output` / :func:`output_folder`.)"""
-    from jixiao.lib.files import failure_reason
+    from jixiao.lib.files import OutputError, failure_reason
 
     try:
         yield
@@ -336,12 +343,16 @@ def output_errors(path: Path) -> Iterator[None]:
 
 def check_output(path: Path, *, force: bool = False, inputs: Iterable[Path] = ()) -> None:
     """Refuse, before any work, an output file that must not be written (exit 2)."""
+    from jixiao.lib.files import check_output_file
+
     with output_edge():
         check_output_file(path, force=force, inputs=tuple(inputs))
 
 
 def write_output(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> Path:
     """Write one output file atomically through the output edge (exit 2 on failure)."""
+    from jixiao.lib.files import write_file
+
     with output_edge():
         return write_file(path, data)
 
@@ -355,6 +366,9 @@ def output_folder(
     Nothing reaches ``target`` unless the block completes; on a failure or Ctrl-C the
     user is told that the folder was left as it was.
     """
+    from jixiao.dataset.build import DatasetError
+    from jixiao.lib.files import OutputError, OutputFolder
+
     folder = OutputFolder(target, inputs=tuple(inputs), force=force, command=command)
     try:
         with folder:
@@ -382,6 +396,8 @@ def _say_untouched(target: Path, folder: OutputFolder) -> None:
 
 def check_folder(target: Path, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
     """Refuse, before any work, an output folder that must not be replaced (exit 2)."""
+    from jixiao.lib.files import OutputFolder
+
     with output_edge():
         OutputFolder(target, inputs=tuple(inputs), force=force).check()
 

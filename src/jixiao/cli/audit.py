@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import cache
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -28,13 +29,13 @@ from jixiao.cli.app import (
     output_errors,
     print_json,
 )
-from jixiao.findings import SEVERITY_LABELS, Finding, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from jixiao.audit import AuditResult
     from jixiao.audit.batch import FileAudit
+    from jixiao.findings import Finding, Severity
 
 
 class AuditFormat(StrEnum):
@@ -62,13 +63,18 @@ DatasetOpt = Annotated[
     typer.Option("--dataset", "-d", help="同时与该数据集（.xlsx/.yaml）计算出的数据逐项核对"),
 ]
 
-#: severity → Rich style, in the order a reader cares about.
-SEVERITY_STYLES: dict[Severity, str] = {
-    Severity.ERROR: "bold red",
-    Severity.WARNING: "yellow",
-    Severity.ROUNDING: "magenta",
-    Severity.INFO: "cyan",
-}
+
+@cache
+def severity_styles() -> dict[Severity, str]:
+    """Severity → Rich style, in the order a reader cares about (built when printing)."""
+    from jixiao.findings import Severity
+
+    return {
+        Severity.ERROR: "bold red",
+        Severity.WARNING: "yellow",
+        Severity.ROUNDING: "magenta",
+        Severity.INFO: "cyan",
+    }
 
 
 @app.command()
@@ -205,7 +211,7 @@ def print_text(result: AuditResult, to: Console | None = None, *, notes: bool = 
     """Findings grouped by the section they are in, the stated number highlighted."""
     to = to or console.get()
     to.print(f"[bold]审核：{escape(result.file)}[/bold]")
-    shown = [f for f in result.findings if notes or f.severity is not Severity.INFO]
+    shown = [f for f in result.findings if notes or f.severity.value != "info"]
     for section, findings in groupby(shown, key=lambda f: f.section[:2]):
         to.print(
             f"\n[bold underline]{escape(' › '.join(section) or '（正文开头）')}[/bold underline]"
@@ -216,7 +222,9 @@ def print_text(result: AuditResult, to: Console | None = None, *, notes: bool = 
 
 
 def _print_finding(finding: Finding, to: Console) -> None:
-    style = SEVERITY_STYLES[finding.severity]
+    from jixiao.findings import SEVERITY_LABELS
+
+    style = severity_styles()[finding.severity]
     name = SEVERITY_LABELS[finding.severity]
     to.print(f"  [{style}]{name}[/{style}] 第 {finding.location.line} 行 · {escape(finding.code)}")
     to.print(f"    “{_highlight(finding)}”")
@@ -237,8 +245,10 @@ def _highlight(finding: Finding) -> str:
 
 
 def _print_summary(result: AuditResult, to: Console) -> None:
+    from jixiao.findings import SEVERITY_LABELS
+
     counts = "，".join(
-        f"{SEVERITY_LABELS[severity]} {result.count(severity)} 处" for severity in SEVERITY_STYLES
+        f"{SEVERITY_LABELS[severity]} {result.count(severity)} 处" for severity in severity_styles()
     )
     to.print(
         f"\n共提取 {result.claims} 项数据陈述，核对 {result.checked} 项；{counts}。"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,8 +18,9 @@ from jixiao.cli.app import (
     stdout,
     write_output,
 )
-from jixiao.dataset.build import DatasetError
-from jixiao.dataset.model import Dataset
+
+if TYPE_CHECKING:
+    from jixiao.dataset.model import Dataset
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件")]
 
@@ -31,6 +32,7 @@ def convert(
     force: ForceOpt = False,
 ) -> None:
     """在 Excel 工作簿与文本格式（YAML）之间无损转换数据集。"""
+    from jixiao.dataset.build import DatasetError
     from jixiao.io.formats import format_for
     from jixiao.lib.batch import paused_gc
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import groupby
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from jixiao.cli.app import EXIT_FINDINGS, OutputFormat, app, console, load_or_exit, print_json
-from jixiao.figures.model import Figure
-from jixiao.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from jixiao.figures.model import Figure
+    from jixiao.findings import Finding, Severity
 
 DatasetArg = Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：text 或 json")]
@@ -40,11 +43,19 @@ AREA_TITLES: dict[str, str] = {
     "unit": "各单位",
     "consolidated": "各单位汇总",
 }
-SEVERITY_TITLES: dict[Severity, tuple[str, str]] = {
-    Severity.ERROR: ("错误", "red"),
-    Severity.WARNING: ("警告", "yellow"),
-    Severity.INFO: ("提示", "cyan"),
-}
+
+
+@cache
+def severity_titles() -> dict[Severity, tuple[str, str]]:
+    """Severity → (title, Rich style); built when printing (the engine is not imported
+    by ``jixiao --help``)."""
+    from jixiao.findings import Severity
+
+    return {
+        Severity.ERROR: ("错误", "red"),
+        Severity.WARNING: ("警告", "yellow"),
+        Severity.INFO: ("提示", "cyan"),
+    }
 
 
 def _area(figure: Figure) -> str:
@@ -97,7 +108,7 @@ def figures(
 
 
 def _print_findings(findings: list[Finding]) -> None:
-    for severity, (title, style) in SEVERITY_TITLES.items():
+    for severity, (title, style) in severity_titles().items():
         group = [f for f in findings if f.severity is severity]
         if not group:
             continue
@@ -111,8 +122,9 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def _summary(findings: list[Finding]) -> str:
-    counts = {s: sum(f.severity is s for f in findings) for s in SEVERITY_TITLES}
-    parts = "、".join(f"{SEVERITY_TITLES[s][0]} {n} 条" for s, n in counts.items())
+    titles = severity_titles()
+    counts = {s: sum(f.severity is s for f in findings) for s in titles}
+    parts = "、".join(f"{titles[s][0]} {n} 条" for s, n in counts.items())
     return f"共 {len(findings)} 条检查结果：{parts}"
 
 
@@ -132,5 +144,5 @@ def check(dataset: DatasetArg, format: FormatOpt = OutputFormat.text) -> None:
         if findings:
             _print_findings(findings)
         console.print(_summary(findings))
-    if any(f.severity is Severity.ERROR for f in findings):
+    if any(f.severity.value == "error" for f in findings):
         raise typer.Exit(EXIT_FINDINGS)

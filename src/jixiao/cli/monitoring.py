@@ -30,7 +30,6 @@ from jixiao.cli.app import (
     stdout,
     write_output,
 )
-from jixiao.dataset.build import DatasetError, InputError
 from jixiao.lib.money import format_amount, format_number, normalize
 
 if TYPE_CHECKING:
@@ -62,6 +61,8 @@ ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已有的输�
 
 
 def _load(loader: Callable[[], Any]) -> Any:
+    from jixiao.dataset.build import DatasetError
+
     try:
         return loader()
     except DatasetError as error:
@@ -119,6 +120,7 @@ def _check_output(fmt: Output, output: Path | None, force: bool, inputs: list[Pa
 
 def _check_history(history: Path | None) -> None:
     """Refuse a history folder whose CSV files are too large to read (before reading)."""
+    from jixiao.dataset.build import DatasetError, InputError
     from jixiao.io.limits import DEFAULT_LIMITS, size_text
 
     if history is None or not history.is_dir():
@@ -247,6 +249,7 @@ def monitor(
     """绩效运行监控：执行率对比序时进度和预警线，输出执行进度通报、预警清单和约谈名单。"""
     import dataclasses
 
+    from jixiao.dataset.build import DatasetError, InputError
     from jixiao.lib.batch import paused_gc
     from jixiao.monitoring.monitor import monitor_execution, parse_period
     from jixiao.monitoring.settings import load_warning_lines
@@ -320,6 +323,7 @@ def results(
     force: ForceOption = False,
 ) -> None:
     """评价结果应用：按等级给出预算安排建议（优先保障/保障/压缩/取消），列出整改清单。"""
+    from jixiao.dataset.build import DatasetError
     from jixiao.evaluation import evaluate
     from jixiao.io.formats import dataset_bytes, format_for
     from jixiao.monitoring.results import apply_results, carry_forward

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -23,9 +23,10 @@ from jixiao.cli.app import (
     stderr,
     stdout,
 )
-from jixiao.dataset.build import DatasetError
-from jixiao.dataset.model import Dataset
-from jixiao.lib.files import OutputFolder
+
+if TYPE_CHECKING:
+    from jixiao.dataset.model import Dataset
+    from jixiao.lib.files import OutputFolder
 
 #: The files of a template directory that the report reads (docs/reports.md).
 TEMPLATE_FILES = ("report.html.j2", "report.css")
@@ -171,6 +172,7 @@ def report(
     ] = False,
 ) -> None:
     """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
+    from jixiao.dataset.build import DatasetError
     from jixiao.evaluation import evaluate
     from jixiao.lib.batch import paused_gc
     from jixiao.reports.api import report_files
