@@ -1,5 +1,6 @@
 """The text form is written by libyaml's emitter where its output is byte-identical to
-PyYAML's own (issue 15: 27 s instead of 60 s for a province); this holds it identical."""
+PyYAML's own (issue 15: 3× faster, 2.5 s against 7.6 s for 300 units); this holds it
+identical."""
 
 from __future__ import annotations
 
