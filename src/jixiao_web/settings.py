@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "jixiao_web.workflow",
     "jixiao_web.targets",
     "jixiao_web.assessment",
+    "ninja",  # Swagger UI from /static/ninja/ (no CDN)
+    "jixiao_web.disclosure",
+    "jixiao_web.api",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from jixiao_web.api import views as api_views
+from jixiao_web.api.api import api
 from jixiao_web.core import views as core_views
 from jixiao_web.core.forms import LoginForm
 
@@ -24,6 +26,9 @@ urlpatterns = [
     path("", include("jixiao_web.targets.urls")),
     path("", include("jixiao_web.assessment.urls")),
     path("health/", core_views.health, name="health"),
+    path("", include("jixiao_web.disclosure.urls")),
+    path("api/", api.urls),
+    path("account/api-tokens/", api_views.token_page, name="api_tokens"),
 ]
 
 handler400 = "jixiao_web.core.views.bad_request"

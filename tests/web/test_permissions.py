@@ -73,6 +73,12 @@ target-upload:draft          302  403          403             403        200   
 target-dataset:approved      302  200          200             200        200      200        404          404       404
 target-dataset:draft         302  403          403             403        403      403        404          404       404
 target-check:draft           302  403          403             403        200      200        404          404       404
+public                       200  200          200             200        200      200        200          200       200
+public-detail                200  200          200             200        200      200        200          200       200
+publish:科技厅               302  200          403             200        403      403        403          403       404
+publish:合成厅               302  200          403             404        404      404        404          404       404
+publish-post:科技厅          302  302          403             302        403      403        403          403       404
+api-tokens                   302  200          200             200        200      200        200          200       200
 """
 
 
@@ -145,8 +151,26 @@ def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
         ),
         "report-audit": lambda: ("get", reverse("audit:report_audit", args=[s])),
         **_target_routes(kind, arg),
+        "public": lambda: ("get", reverse("disclosure:index")),
+        "public-detail": lambda: (
+            "get",
+            reverse("disclosure:detail", args=[_publication(science)]),
+        ),
+        "publish": lambda: (
+            "get",
+            reverse("disclosure:manage", args=[synthetic.pk if arg == "合成厅" else s]),
+        ),
+        "publish-post": lambda: ("post", reverse("disclosure:manage", args=[s])),
+        "api-tokens": lambda: ("get", reverse("api_tokens")),
     }
     return routes[kind]()
+
+
+def _publication(science: Any) -> int:
+    """The demo's publication of the 科技厅 2023 dataset (``orgs/demo.py``)."""
+    from jixiao_web.disclosure.models import Publication
+
+    return int(Publication.objects.get(dataset=science).pk)
 
 
 def _job(science: Any) -> Any:

@@ -43,6 +43,7 @@ class Action(StrEnum):
     EVALUATE = "evaluate"  #: run the engine's evaluation and store it
     REPORT = "report"  #: generate the reports
     HISTORY = "history"  #: the change history of the whole dataset
+    PUBLISH = "publish"  #: publish (and unpublish) the year's results to the public
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -53,12 +54,20 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EVALUATE: "评价",
     Action.REPORT: "生成报告",
     Action.HISTORY: "查看修改记录",
+    Action.PUBLISH: "公开",
 }
 
 #: What each role may do on a dataset it can see.
 RIGHTS: dict[Role, frozenset[Action]] = {
     Role.BUREAU_ADMIN: frozenset(
-        {Action.VIEW, Action.VIEW_ALL, Action.EVALUATE, Action.REPORT, Action.HISTORY}
+        {
+            Action.VIEW,
+            Action.VIEW_ALL,
+            Action.EVALUATE,
+            Action.REPORT,
+            Action.HISTORY,
+            Action.PUBLISH,
+        }
     ),
     Role.BUREAU_REVIEWER: frozenset({Action.VIEW, Action.VIEW_ALL, Action.HISTORY}),
     Role.DEPT_ADMIN: frozenset(Action),

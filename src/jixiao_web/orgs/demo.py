@@ -106,7 +106,17 @@ def load_demo() -> list[Login]:
 
     load_target_demo(science)
     _assessment(science_dataset)
+    _publish_demo(science_dataset)
     return logins
+
+
+def _publish_demo(dataset: Dataset) -> None:
+    """The example department's year is published (once: a re-publish is a person's decision)."""
+    from jixiao_web.disclosure.models import Publication
+    from jixiao_web.disclosure.services import publish
+
+    if not Publication.objects.filter(dataset=dataset).exists():
+        publish(dataset, get_user_model().objects.get(username="bureau-admin"), None)
 
 
 def _evaluate_demo(region: Region) -> None:

@@ -1,0 +1,128 @@
+"""Public pages (no login) and the publish page (logged in, through ``request.access``).
+
+The public views start from :func:`.services.published` only: a department or year that
+was not published, or was withdrawn, answers 404 like a page that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from jixiao_web.datasets.views import access_of
+from jixiao_web.disclosure import opendata, services
+from jixiao_web.disclosure.models import Publication, PublicationEvent
+from jixiao_web.orgs.access import Action
+
+
+def _publication(pk: Any) -> Publication:
+    try:
+        return services.published().get(pk=int(pk))
+    except (ValueError, TypeError, OverflowError, Publication.DoesNotExist):
+        raise Http404("没有公开这个部门和年度的信息") from None
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Region overview: every published department and year with score, grade and 执行率."""
+    publications = services.published().order_by("region__code", "-year", "department__code")
+    years = sorted({p.year for p in publications}, reverse=True)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        publications = publications.filter(year=int(year))
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        publications = publications.filter(department__name__icontains=q)
+    rows = list(publications)
+    chart = [{"name": p.department.name, "score": p.total, "year": p.year} for p in rows if p.total]
+    return render(
+        request,
+        "disclosure/index.html",
+        {"rows": rows, "years": years, "year": year, "q": q, "chart": chart},
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One department's year: 绩效目标表, 评分表, chart, the report's downloads."""
+    publication = _publication(pk)
+    card = publication.content.get("scorecard", {})
+    chart = [
+        {"name": r["name"], "points": r["points"] or "0", "score": r["score"] or "0"}
+        for r in card.get("rows", [])
+        if r.get("level") == 1
+    ]
+    projects: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in publication.content.get("targets", []):
+        group = projects.setdefault(
+            (row["scope"], row["owner_code"]),
+            {"scope": row["scope"], "code": row["owner_code"], "name": row["owner"], "rows": []},
+        )
+        group["rows"].append(row)
+    context = {
+        "p": publication,
+        "card": card,
+        "chart": chart,
+        "projects": list(projects.values()),
+        "budget": publication.content.get("budget", []),
+    }
+    return render(request, "disclosure/detail.html", context)
+
+
+def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The published 自评报告: HTML to read in the browser, PDF to download."""
+    publication = _publication(pk)
+    if fmt not in services.PUBLIC_FORMATS:
+        raise Http404("没有这种格式")
+    filename, data = services.report_file(publication, fmt)
+    if fmt == "html":
+        response = HttpResponse(data, content_type="text/html; charset=utf-8")
+        # The engine's HTML report carries its own stylesheet (and no script): scripts
+        # stay forbidden, its inline styles are allowed (django-csp's per-response replace).
+        response._csp_replace = {"style-src": ["'self'", "'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return response
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = opendata.content_disposition(filename)
+    return response
+
+
+def data_file(request: HttpRequest, name: str) -> HttpResponse:
+    """Open data: the CSV files and the Fiscal Data Package descriptor of what is published."""
+    files = opendata.FILES
+    if name not in files:
+        raise Http404("没有这个文件")
+    data, media_type = opendata.render(name, request.build_absolute_uri("/public/data/"))
+    response = HttpResponse(data, content_type=media_type)
+    response["Content-Disposition"] = opendata.content_disposition(name, attachment=False)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish or withdraw one dataset (财政绩效管理处 or the department's 财务处)."""
+    access = access_of(request)
+    dataset = access.dataset(pk)
+    access.require(Action.PUBLISH, dataset)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "publish":
+            services.publish(dataset, request.user, access)
+            messages.success(request, f"已公开{dataset}的绩效信息")
+        elif action == "unpublish":
+            services.unpublish(dataset, request.user, access)
+            messages.success(request, f"已撤回{dataset}的公开")
+        else:
+            messages.error(request, "请选择“公开”或“撤回公开”")
+            return redirect("disclosure:manage", pk=dataset.pk)
+        return redirect("disclosure:manage", pk=dataset.pk)
+    publication = Publication.objects.filter(dataset=dataset).first()
+    events = PublicationEvent.objects.filter(dataset=dataset).select_related("user")[:50]
+    return render(
+        request,
+        "disclosure/manage.html",
+        {"dataset": dataset, "publication": publication, "events": events},
+    )

@@ -1,0 +1,167 @@
+"""The REST API: tokens (hashed, revocable), scopes through orgs/access.py, documented errors."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(username: str) -> str:
+    from django.contrib.auth import get_user_model
+
+    from jixiao_web.api import tokens
+
+    _row, token = tokens.create(get_user_model().objects.get(username=username), "测试")
+    return token
+
+
+def _get(client: Any, url: str, token: str | None = None) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.get(url, **headers)
+
+
+def test_tokens_are_stored_hashed_and_shown_once(client: Any, login: Any) -> None:
+    from jixiao_web.api.models import ApiToken
+
+    login("dept-admin")
+    page = client.post("/account/api-tokens/", {"name": "一体化平台对接"}).content.decode()
+    token = page.split('<code class="token">')[1].split("</code>")[0]
+    assert token.startswith("jx_") and len(token) > 40
+    row = ApiToken.objects.get(name="一体化平台对接")
+    assert token not in (row.digest, row.prefix) and row.prefix == token[:10]
+    assert token not in client.get("/account/api-tokens/").content.decode()
+    client.logout()
+    assert _get(client, "/api/datasets", token).status_code == 200
+    login("dept-admin")
+    client.post("/account/api-tokens/", {"action": "revoke", "token": str(row.pk)})
+    client.logout()
+    assert _get(client, "/api/datasets", token).status_code == 401
+
+
+def test_a_user_cannot_revoke_another_users_token(client: Any, login: Any) -> None:
+    from jixiao_web.api.models import ApiToken
+
+    token = _token("dept-admin")
+    login("division")
+    row = ApiToken.objects.get(prefix=token[:10])
+    page = client.post(
+        "/account/api-tokens/", {"action": "revoke", "token": str(row.pk)}, follow=True
+    )
+    assert "没有这个令牌" in page.content.decode()
+    assert ApiToken.objects.get(pk=row.pk).active
+
+
+def test_the_manage_command_creates_lists_and_revokes(client: Any) -> None:
+    out = StringIO()
+    call_command(
+        "api_token", "create", "bureau-reviewer", "--name", "脚本", stdout=out, stderr=StringIO()
+    )
+    token = out.getvalue().strip()
+    assert _get(client, "/api/datasets", token).status_code == 200
+    listing = StringIO()
+    call_command("api_token", "list", "bureau-reviewer", stdout=listing)
+    token_id = int(listing.getvalue().split("\t")[0])
+    call_command("api_token", "revoke", "bureau-reviewer", str(token_id), stdout=StringIO())
+    assert _get(client, "/api/datasets", token).status_code == 401
+
+
+# Who sees which dataset through the API: the same table as the pages (orgs/access.py).
+SCOPES = """
+persona          科技厅-list 合成厅-list 科技厅 figures findings 合成厅
+bureau-admin     yes         yes         200    200     200      200
+bureau-reviewer  yes         yes         200    200     200      200
+dept-admin       yes         no          200    200     200      404
+division         yes         no          200    200     200      404
+unit-clerk       yes         no          200    403     403      404
+evaluator        yes         no          200    200     200      404
+outsider         no          no          404    404     404      404
+"""
+
+
+def _scopes() -> list[list[str]]:
+    return [line.split() for line in SCOPES.strip().splitlines()[1:]]
+
+
+@pytest.mark.parametrize("row", _scopes(), ids=lambda r: r[0])
+def test_the_api_respects_each_personas_scope(
+    client: Any, science: Any, synthetic: Any, row: list[str]
+) -> None:
+    persona, sees_science, sees_synthetic, detail, figures, findings, other = row
+    token = _token(persona)
+    listed = {d["id"] for d in _get(client, "/api/datasets", token).json()}
+    assert (science.pk in listed) is (sees_science == "yes")
+    assert (synthetic.pk in listed) is (sees_synthetic == "yes")
+    base = f"/api/datasets/{science.pk}"
+    assert _get(client, base, token).status_code == int(detail)
+    assert _get(client, f"{base}/figures", token).status_code == int(figures)
+    assert _get(client, f"{base}/findings", token).status_code == int(findings)
+    assert _get(client, f"/api/datasets/{synthetic.pk}", token).status_code == int(other)
+
+
+def test_figures_carry_the_engines_exact_values(client: Any, science: Any) -> None:
+    figures = _get(client, f"/api/datasets/{science.pk}/figures", _token("dept-admin")).json()
+    income = next(f for f in figures if f["id"] == "income.final.total")
+    assert (income["value"], income["text"], income["unit"]) == ("617056.54", "617,056.54", "万元")
+
+
+@pytest.mark.parametrize(
+    ("url", "token", "status", "message"),
+    [
+        ("/api/datasets", None, 401, "缺少或无效的 API 令牌"),
+        ("/api/datasets", "jx_not-a-real-token", 401, "缺少或无效的 API 令牌"),
+        ("/api/datasets/999999", "dept-admin", 404, "数据集不存在"),
+        ("/api/datasets/0", "dept-admin", 422, "请求参数有误"),
+        ("/api/datasets/abc", "dept-admin", 422, "请求参数有误"),
+        ("/api/public/publications/999999", None, 404, "没有公开这个部门和年度的信息"),
+        ("/api/public/publications?year=abc", None, 422, "请求参数有误"),
+    ],
+)
+def test_errors_answer_in_chinese(
+    client: Any, url: str, token: str | None, status: int, message: str
+) -> None:
+    if token and not token.startswith("jx_"):
+        token = _token(token)
+    response = _get(client, url, token)
+    assert response.status_code == status
+    assert message in response.json()["detail"]
+
+
+def test_the_unit_clerk_is_refused_findings_in_chinese(client: Any, science: Any) -> None:
+    response = _get(client, f"/api/datasets/{science.pk}/findings", _token("unit-clerk"))
+    assert response.status_code == 403 and "您的角色不能" in response.json()["detail"]
+
+
+def test_the_openapi_document_lists_every_refusal(client: Any) -> None:
+    document = client.get("/api/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            codes = set(operation["responses"])
+            expected = {"200", "400", "404", "422"}
+            if path.startswith("/api/datasets"):
+                expected |= {"401", "403"}
+            assert expected <= codes, (path, codes)
+
+
+def test_public_endpoints_need_no_token(client: Any, science: Any) -> None:
+    listing = client.get("/api/public/publications").json()
+    assert [(p["department"], p["year"], p["total_score"]) for p in listing] == [
+        ("广东省科学技术厅", 2023, "89.56")
+    ]
+    detail = client.get(f"/api/public/publications/{listing[0]['id']}").json()
+    assert detail["scorecard"][0]["name"] == "履职效能"
+    assert len(detail["targets"]) == 12
+    assert client.get("/api/public/publications?year=2022").json() == []
+
+
+def test_swagger_ui_is_served_from_the_site(client: Any) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in text and "cdn" not in text.lower()
+    json.loads(client.get("/api/openapi.json").content)
