@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, seed, settings
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,18 @@ def test_the_api_keeps_its_documented_contract(db: Any) -> None:
 
     user = get_user_model().objects.get(username="bureau-admin")
     headers = {"Authorization": f"Bearer {tokens.create(user, 'schemathesis')[1]}"}
+    # Django's test client does the same: a request must not close the test's connection
+    # (the WSGI handler does at request end; on PostgreSQL that ends the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run(application, headers)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run(application: Any, headers: dict[str, str]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 6
