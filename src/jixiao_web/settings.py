@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "ninja",  # Swagger UI from /static/ninja/ (no CDN)
     "jixiao_web.disclosure",
     "jixiao_web.api",
+    "jixiao_web.monitor",
+    "jixiao_web.results",
 ]
 
 MIDDLEWARE = [

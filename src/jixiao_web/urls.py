@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("jixiao_web.workflow.urls")),
     path("", include("jixiao_web.targets.urls")),
     path("", include("jixiao_web.assessment.urls")),
+    path("", include("jixiao_web.monitor.urls")),
+    path("", include("jixiao_web.results.urls")),
     path("health/", core_views.health, name="health"),
     path("", include("jixiao_web.disclosure.urls")),
     path("api/", api.urls),

@@ -79,6 +79,19 @@ publish:科技厅               302  200          403             200        403
 publish:合成厅               302  200          403             404        404      404        404          404       404
 publish-post:科技厅          302  302          403             302        403      403        403          403       404
 api-tokens                   302  200          200             200        200      200        200          200       200
+monitor-list                 302  200          200             200        200      200        200          200       200
+monitor-new                  302  200          403             403        403      403        403          403       403
+monitor-round                302  200          200             200        200      403        403          404       404
+monitor-return:clerk-1       302  200          200             200        200      200        404          404       404
+monitor-return:clerk-2       302  200          200             200        200      404        200          404       404
+monitor-workbook:clerk-1     302  403          403             200        403      200        404          404       404
+monitor-notify               302  302          403             302        403      403        403          404       404
+results-home                 302  200          200             200        200      200        200          200       200
+results-dataset:科技厅       302  200          200             200        200      403        403          403       404
+results-dataset:合成厅       302  200          200             404        404      404        404          404       404
+results-item:clerk-1         302  200          200             200        200      200        404          404       404
+results-item:department      302  200          200             200        200      404        404          404       404
+results-generate             302  302          403             302        403      403        403          403       404
 """
 
 
@@ -162,6 +175,25 @@ def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
         ),
         "publish-post": lambda: ("post", reverse("disclosure:manage", args=[s])),
         "api-tokens": lambda: ("get", reverse("api_tokens")),
+        "monitor-list": lambda: ("get", reverse("monitor:rounds")),
+        "monitor-new": lambda: ("get", reverse("monitor:round_new")),
+        "monitor-round": lambda: ("get", reverse("monitor:round", args=[_round(science).pk])),
+        "monitor-return": lambda: (
+            "get",
+            reverse("monitor:return", args=[_monitor_return(science, clerk_units, arg).pk]),
+        ),
+        "monitor-workbook": lambda: (
+            "get",
+            reverse("monitor:workbook", args=[_monitor_return(science, clerk_units, arg).pk]),
+        ),
+        "monitor-notify": lambda: ("post", reverse("monitor:notify", args=[_round(science).pk])),
+        "results-home": lambda: ("get", reverse("results:home")),
+        "results-dataset": lambda: (
+            "get",
+            reverse("results:dataset", args=[synthetic.pk if arg == "合成厅" else s]),
+        ),
+        "results-item": lambda: ("get", reverse("results:item", args=[_item(science, arg).pk])),
+        "results-generate": lambda: ("post", reverse("results:action", args=[s, "generate"])),
     }
     return routes[kind]()
 
@@ -171,6 +203,32 @@ def _publication(science: Any) -> int:
     from jixiao_web.disclosure.models import Publication
 
     return int(Publication.objects.get(dataset=science).pk)
+def _round(science: Any) -> Any:
+    """The demo's monitoring round (截至 2023-06)."""
+    from jixiao_web.monitor.models import Round
+
+    return Round.objects.get(department_id=science.department_id, period="2023-06")
+
+
+def _monitor_return(science: Any, clerk_units: list[Any], arg: str) -> Any:
+    return _round(science).returns.get(unit_code=clerk_units[int(arg[-1]) - 1].code)
+
+
+def _item(science: Any, arg: str) -> Any:
+    """A demo 整改 item: 163001's (clerk-1) or the department's own (no unit)."""
+    from jixiao_web.results.models import Rectification
+
+    items = Rectification.objects.filter(dataset=science).order_by("pk")
+    if arg == "clerk-1":
+        return items.filter(unit__code=_clerk_unit_code(science, 0)).first()
+    return items.filter(unit__isnull=True).last()
+
+
+def _clerk_unit_code(science: Any, index: int) -> str:
+    from jixiao_web.datasets.models import ROW_MODELS
+
+    units = ROW_MODELS["units"].objects.filter(dataset=science).order_by("position")
+    return str(units[index].code)
 
 
 def _job(science: Any) -> Any:

@@ -141,6 +141,7 @@ def _chain_notices(obj: Any, step: Transition, event: WorkflowEvent) -> list[Not
 def test_a_task_waits_in_the_reviewers_inbox_until_someone_decides(
     science: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
 ) -> None:
+    Notice.objects.all().delete()  # the demo's own tasks (监控填报, 整改) are not this test's
     clerk, admin = _user("unit-clerk"), _user("dept-admin")
     admin.email = "caiwu@example.gov.cn"
     admin.save()
@@ -173,6 +174,7 @@ def test_a_task_waits_in_the_reviewers_inbox_until_someone_decides(
 
 
 def test_the_inbox_page_lists_only_the_users_own_notices(science: Any, login: Any) -> None:
+    Notice.objects.all().delete()  # the demo's own tasks (监控填报, 整改) are not this test's
     clerk, other = _user("unit-clerk"), _user("unit-clerk-2")
     spec = NoticeSpec(
         [clerk], Notice.Kind.NOTICE, "执行进度通报：请于月底前说明原因", requires_ack=True

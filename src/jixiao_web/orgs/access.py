@@ -460,3 +460,166 @@ def assess_issuer_regions(access: Access) -> list[int]:
         for m in access.memberships
         if AssessAction.ISSUE in ASSESS_RIGHTS[Role(m.role)] and m.role in _BUREAU_ROLES
     ]
+
+
+# ------------------------------------------------------------------ monitoring and results
+# 绩效运行监控 (jixiao_web.monitor) and 结果应用 (jixiao_web.results): who sees which round,
+# return and 整改 item, and what each role may do there. Views call only these.
+
+
+class Work(StrEnum):
+    """What a role may do in monitoring and result application."""
+
+    ISSUE_ROUND = "issue_round"  #: 下发监控批次
+    VIEW_ROUND = "view_round"  #: the round's 通报, warnings, 约谈 and late returns
+    FILL = "fill"  #: fill a unit's return (a clerk: its own unit's only)
+    REVIEW_RETURN = "review_return"  #: accept or return a submitted return
+    NOTIFY = "notify"  #: send a 通报/提醒 to units
+    VIEW_RESULTS = "view_results"  #: a dataset's recommendation and whole 整改 list
+    GENERATE = "generate"  #: create the 整改 items from the evaluation
+    ASSIGN = "assign"  #: name an item's 责任单位/责任人/期限
+    RECTIFY = "rectify"  #: work on an item (a clerk: its unit's items only): evidence, 提交销号
+    ACCEPT = "accept"  #: 验收 a rectified item, or return it
+    REVIEW_GRADE = "review_grade"  #: enter the 财政复核结论
+    CARRY = "carry"  #: carry the items into next year's dataset
+    FEEDBACK = "feedback"  #: send the result feedback notice to the units
+
+
+WORK_LABELS: dict[Work, str] = {
+    Work.ISSUE_ROUND: "下发监控批次",
+    Work.VIEW_ROUND: "查看监控通报",
+    Work.FILL: "填报监控数据",
+    Work.REVIEW_RETURN: "审核监控填报",
+    Work.NOTIFY: "发送通知",
+    Work.VIEW_RESULTS: "查看评价结果应用",
+    Work.GENERATE: "生成整改事项",
+    Work.ASSIGN: "分派整改事项",
+    Work.RECTIFY: "办理整改",
+    Work.ACCEPT: "验收整改",
+    Work.REVIEW_GRADE: "录入财政复核结论",
+    Work.CARRY: "结转整改事项",
+    Work.FEEDBACK: "反馈评价结果",
+}
+
+#: Each role's rights in monitoring and result application.
+WORK_RIGHTS: dict[Role, frozenset[Work]] = {
+    Role.BUREAU_ADMIN: frozenset(
+        {
+            Work.ISSUE_ROUND,
+            Work.VIEW_ROUND,
+            Work.REVIEW_RETURN,
+            Work.NOTIFY,
+            Work.VIEW_RESULTS,
+            Work.GENERATE,
+            Work.ACCEPT,
+            Work.CARRY,
+            Work.FEEDBACK,
+        }
+    ),
+    Role.BUREAU_REVIEWER: frozenset({Work.VIEW_ROUND, Work.VIEW_RESULTS, Work.REVIEW_GRADE}),
+    Role.DEPT_ADMIN: frozenset(
+        {
+            Work.VIEW_ROUND,
+            Work.FILL,
+            Work.REVIEW_RETURN,
+            Work.NOTIFY,
+            Work.VIEW_RESULTS,
+            Work.GENERATE,
+            Work.ASSIGN,
+            Work.RECTIFY,
+            Work.ACCEPT,
+            Work.CARRY,
+        }
+    ),
+    Role.DIVISION: frozenset({Work.VIEW_ROUND, Work.VIEW_RESULTS}),
+    Role.UNIT_CLERK: frozenset({Work.FILL, Work.RECTIFY}),
+    Role.EVALUATOR: frozenset(),
+}
+
+
+def _place_of(m: Membership, region_id: int, department_id: int | None) -> bool:
+    """Does membership ``m`` reach an object of this region and department at all?"""
+    if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+        return m.region_id == region_id
+    if m.role == Role.EVALUATOR:
+        return False  # third parties see only their assigned datasets, not monitoring
+    return m.department_id == department_id
+
+
+def work_roles(
+    access: Access, region_id: int, department_id: int | None, unit_id: int | None = None
+) -> set[Role]:
+    """The roles ``access`` holds on an object of ``department_id`` (and ``unit_id``).
+
+    A clerk counts only for its own unit's objects; objects of no unit (a department's
+    own 整改 items) are not a clerk's.
+    """
+    roles: set[Role] = set()
+    for m in access.memberships:
+        if not _place_of(m, region_id, department_id):
+            continue
+        if m.role == Role.UNIT_CLERK and (unit_id is None or m.unit_id != unit_id):
+            continue
+        roles.add(Role(m.role))
+    return roles
+
+
+def may(roles: Iterable[Role], work: Work) -> bool:
+    return any(work in WORK_RIGHTS[r] for r in roles)
+
+
+def require_work(roles: Iterable[Role], work: Work) -> None:
+    """403 when none of ``roles`` may do ``work``."""
+    if not may(roles, work):
+        raise PermissionDenied(f"您的角色不能{WORK_LABELS[work]}")
+
+
+def rounds_of(access: Access) -> QuerySet[Any]:
+    """The monitoring rounds a user may open: the only way views list or fetch rounds."""
+    from jixiao_web.monitor.models import Round
+
+    condition = Q(pk__in=[])
+    for m in access.memberships:
+        if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+            condition |= Q(region_id=m.region_id)
+        elif m.role in (Role.DEPT_ADMIN, Role.DIVISION):
+            condition |= Q(department_id=m.department_id)
+        elif m.role == Role.UNIT_CLERK:
+            condition |= Q(returns__unit_id=m.unit_id)
+    return Round.objects.filter(condition).distinct().select_related("department", "dataset")
+
+
+def returns_of(access: Access, round_: Any) -> QuerySet[Any]:
+    """The returns of ``round_`` a user may open (a clerk: its own unit's)."""
+    rows = round_.returns.select_related("unit")
+    roles = work_roles(access, round_.region_id, round_.department_id)
+    if roles:  # someone of the bureau or the department: every unit
+        return rows  # type: ignore[no-any-return]
+    units = [m.unit_id for m in access.memberships if m.role == Role.UNIT_CLERK]
+    return rows.filter(unit_id__in=units)  # type: ignore[no-any-return]
+
+
+def rectifications_of(access: Access) -> QuerySet[Any]:
+    """The 整改 items a user may open: the bureau its region's, the department its own,
+    a clerk those assigned to its unit; a third party none."""
+    from jixiao_web.results.models import Rectification
+
+    condition = Q(pk__in=[])
+    for m in access.memberships:
+        if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+            condition |= Q(region_id=m.region_id)
+        elif m.role in (Role.DEPT_ADMIN, Role.DIVISION):
+            condition |= Q(department_id=m.department_id)
+        elif m.role == Role.UNIT_CLERK:
+            condition |= Q(unit_id=m.unit_id)
+    return Rectification.objects.filter(condition).select_related(
+        "dataset", "department", "unit", "responsible"
+    )
+
+
+def get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
+    """``queryset.get(pk=pk)``; a bad id or an object out of scope answers 404."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (ValueError, TypeError, OverflowError, queryset.model.DoesNotExist):
+        raise Http404(f"{what}不存在") from None

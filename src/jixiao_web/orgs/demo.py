@@ -107,6 +107,11 @@ def load_demo() -> list[Login]:
     load_target_demo(science)
     _assessment(science_dataset)
     _publish_demo(science_dataset)
+    from jixiao_web.monitor.demo import load_monitoring_demo
+    from jixiao_web.results.demo import load_results_demo
+
+    load_monitoring_demo(science_dataset)
+    load_results_demo(science_dataset)
     return logins
 
 
