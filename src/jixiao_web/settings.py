@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jixiao_web.api",
     "jixiao_web.monitor",
     "jixiao_web.results",
+    "jixiao_web.region",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("jixiao_web.assessment.urls")),
     path("", include("jixiao_web.monitor.urls")),
     path("", include("jixiao_web.results.urls")),
+    path("", include("jixiao_web.region.urls")),
     path("health/", core_views.health, name="health"),
     path("", include("jixiao_web.disclosure.urls")),
     path("api/", api.urls),

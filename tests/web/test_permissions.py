@@ -92,6 +92,8 @@ results-dataset:合成厅       302  200          200             404        404
 results-item:clerk-1         302  200          200             200        200      200        404          404       404
 results-item:department      302  200          200             200        200      404        404          404       404
 results-generate             302  302          403             302        403      403        403          403       404
+region                       302  200          200             200        403      403        403          403       200
+region-export                302  200          200             200        403      403        403          403       200
 """
 
 
@@ -194,6 +196,8 @@ def _request(view: str, science: Any, synthetic: Any) -> tuple[str, str]:
         ),
         "results-item": lambda: ("get", reverse("results:item", args=[_item(science, arg).pk])),
         "results-generate": lambda: ("post", reverse("results:action", args=[s, "generate"])),
+        "region": lambda: ("get", reverse("region:dashboard")),
+        "region-export": lambda: ("get", reverse("region:export")),
     }
     return routes[kind]()
 

@@ -76,6 +76,9 @@ RIGHTS: dict[Role, frozenset[Action]] = {
     Role.EVALUATOR: frozenset({Action.VIEW, Action.VIEW_ALL, Action.EVALUATE, Action.REPORT}),
 }
 
+#: Roles that see the region dashboard: a bureau its region, a department admin its department.
+REGION_ROLES = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.DEPT_ADMIN})
+
 #: Tables a 业务处室 may edit: its own projects (主管处室 = its name) and their indicators.
 DIVISION_TABLES = frozenset({"projects", "project_indicators"})
 
@@ -153,6 +156,28 @@ class Access:
         """403 when the user's roles on ``dataset`` do not include ``action``."""
         if not self.allows(action, dataset):
             raise PermissionDenied(f"您的角色不能{ACTION_LABELS[action]}")
+
+    # ------------------------------------------------------------------ region dashboard
+
+    @property
+    def sees_region(self) -> bool:
+        """May open the region dashboard (the navigation shows the link)."""
+        return any(m.role in REGION_ROLES for m in self.memberships)
+
+    def region_datasets(self) -> QuerySet[Dataset]:
+        """The datasets the region dashboard compares: a bureau's region, a department
+        administrator's own department; 403 for every other role (nothing to compare)."""
+        from jixiao_web.datasets.models import Dataset
+
+        if not self.sees_region:
+            raise PermissionDenied("只有财政部门和主管部门管理员可以查看部门评价对比")
+        condition = Q(pk__in=[])
+        for m in self.memberships:
+            if m.role in (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER):
+                condition |= Q(region_id=m.region_id)
+            elif m.role == Role.DEPT_ADMIN:
+                condition |= Q(department_id=m.department_id)
+        return Dataset.objects.filter(condition).distinct().select_related("department", "region")
 
     # ------------------------------------------------------------------ rows
 
