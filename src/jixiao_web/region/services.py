@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 
+from jixiao.lib.money import format_amount
 from jixiao.region import COMPARED, Compared
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.evaluation.models import Evaluation, StoredFigure
@@ -56,9 +57,14 @@ class RegionRow:
     stale: bool  #: the dataset changed after its evaluation
 
     @property
-    def cells(self) -> list[Decimal | None]:
-        """The compared values in :data:`COLUMNS` order, for the table."""
-        return [self.values.get(key) for key, _ in COLUMNS]
+    def cells(self) -> list[str]:
+        """The compared values in :data:`COLUMNS` order as the table prints them
+        (``615,883.73``, rounded half up by the engine's helper; ``—`` when unknown)."""
+        return [_printed(self.values.get(key)) for key, _ in COLUMNS]
+
+    @property
+    def score_text(self) -> str:
+        return _printed(self.total)
 
     def value(self, key: str) -> object:
         """The sort key of column ``key`` (``score``, ``department``, ``year`` or a column)."""
@@ -78,6 +84,10 @@ SORTS: dict[str, tuple[str, bool]] = {
     "deviation": ("按预决算比例（高→低）", True),
     "errors": ("按错误数（多→少）", True),
 }
+
+
+def _printed(value: Decimal | None) -> str:
+    return "—" if value is None else format_amount(value, 2)
 
 
 def _decimal(text: str) -> Decimal | None:
