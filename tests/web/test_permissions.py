@@ -207,6 +207,8 @@ def _publication(science: Any) -> int:
     from jixiao_web.disclosure.models import Publication
 
     return int(Publication.objects.get(dataset=science).pk)
+
+
 def _round(science: Any) -> Any:
     """The demo's monitoring round (截至 2023-06)."""
     from jixiao_web.monitor.models import Round
