@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from jixiao.dataset.build import RawCell
@@ -244,18 +245,33 @@ def test_an_incomplete_form_is_not_submitted_and_says_what_is_missing() -> None:
     assert services.state_of(form).state == "draft"
 
 
+def _form_type() -> ContentType:
+    # Notices point at any object; other apps' objects may share the form's primary key.
+    return ContentType.objects.get_for_model(TargetForm)
+
+
 def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
     form = project_form()
     clerk, dept, bureau = _user("unit-clerk"), _user("dept-admin"), _user("bureau-reviewer")
     services.decide(Access.of(clerk), form, "submit", clerk)
     assert Notice.objects.filter(
-        recipient=dept, kind="task", closed_at__isnull=True, object_id=form.pk
+        recipient=dept,
+        kind="task",
+        closed_at__isnull=True,
+        object_id=form.pk,
+        content_type=_form_type(),
     ).exists()
     services.decide(Access.of(dept), form, "dept_return", dept, opinion="满意度目标应不低于上年")
-    returned = Notice.objects.get(recipient=clerk, kind="returned", object_id=form.pk)
+    returned = Notice.objects.get(
+        recipient=clerk, kind="returned", object_id=form.pk, content_type=_form_type()
+    )
     assert returned.body == "满意度目标应不低于上年"
     assert not Notice.objects.filter(
-        recipient=dept, kind="task", closed_at__isnull=True, object_id=form.pk
+        recipient=dept,
+        kind="task",
+        closed_at__isnull=True,
+        object_id=form.pk,
+        content_type=_form_type(),
     ).exists()
     # the clerk fixes one value and resubmits: the reviewer sees exactly that change
     changed = [dict(r) for r in INDICATORS]
@@ -270,11 +286,17 @@ def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
     ]
     services.decide(Access.of(dept), form, "dept_approve", dept)
     assert Notice.objects.filter(
-        recipient=bureau, kind="task", closed_at__isnull=True, object_id=form.pk
+        recipient=bureau,
+        kind="task",
+        closed_at__isnull=True,
+        object_id=form.pk,
+        content_type=_form_type(),
     ).exists()
     services.decide(Access.of(bureau), form, "approve", bureau, opinion="同意")
     assert services.state_of(form).state == "approved"
-    assert Notice.objects.filter(recipient=clerk, kind="done", object_id=form.pk).exists()
+    assert Notice.objects.filter(
+        recipient=clerk, kind="done", object_id=form.pk, content_type=_form_type()
+    ).exists()
     # 调整 after 批复 re-enters review
     services.decide(Access.of(clerk), form, "adjust", clerk, opinion="年中追加预算")
     assert services.editable(Access.of(clerk), form)
