@@ -40,6 +40,7 @@ from jixiao_web.assessment.models import (
     ScoreSheet,
 )
 from jixiao_web.assessment.scoring import EntryValues, base_dataset, initial_entries, rescore
+from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.access import (
     Access,
@@ -402,24 +403,10 @@ def save_summary(
 
 # --------------------------------------------------------------------------- evidence
 
-#: Accepted evidence files: suffix → (media type, the bytes such a file starts with).
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
-    ".ofd": ("application/ofd", (b"PK\x03\x04",)),
-}
+#: Accepted evidence files (media types and signatures: ``core/filetypes.py``).
+EVIDENCE_TYPES = file_types(
+    ".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".doc", ".xls", ".ofd"
+)
 #: At most this many files per item.
 EVIDENCE_PER_ITEM = 20
 
@@ -460,7 +447,7 @@ def add_evidence(
         upload.seek(0)
         head = upload.read(16)
         upload.seek(0)
-        if not any(head.startswith(magic) for magic in kinds[1]):
+        if not kinds.matches(head):
             problems.append(f"第 {code} 项的佐证材料“{name}”内容与扩展名 {suffix} 不符")
     if sheet.evidence.filter(code=code).count() >= EVIDENCE_PER_ITEM:
         problems.append(f"第 {code} 项已有 {EVIDENCE_PER_ITEM} 个佐证材料，不能再上传")
@@ -474,7 +461,7 @@ def add_evidence(
         code=code,
         original_name=name,
         size=upload.size or 0,
-        media_type=kinds[0],
+        media_type=kinds.media_type,
         uploaded_by=actor,
     )
     # the stored name comes from ``evidence_path`` (a random name); ``name`` is not used

@@ -33,6 +33,7 @@ from django.urls import reverse
 
 from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Rectification as EngineRectification
+from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.models import Role, Unit
 from jixiao_web.results.models import Evidence, GradeReview, Rectification
@@ -46,24 +47,9 @@ if TYPE_CHECKING:
     from jixiao.evaluation import Evaluation
     from jixiao.monitoring import ResultApplication
 
-#: Evidence: at most this many bytes per file, and these types (suffix → magic bytes).
+#: Evidence: at most this many bytes per file, and these types (``core/filetypes.py``).
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
-EVIDENCE_CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+EVIDENCE_TYPES = file_types(".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx")
 
 
 class Invalid(Exception):
@@ -320,7 +306,7 @@ def add_evidence(
         errors.append(InputError("佐证材料", "文件为空"))
     elif len(data) > MAX_EVIDENCE_BYTES:
         errors.append(InputError("佐证材料", f"文件超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB"))
-    elif not data.startswith(EVIDENCE_TYPES[suffix]):
+    elif not EVIDENCE_TYPES[suffix].matches(data):
         errors.append(InputError("佐证材料", f"文件内容不是 {suffix.lstrip('.').upper()} 格式"))
     if state(item) not in RECTIFICATION.editable:
         errors.append(

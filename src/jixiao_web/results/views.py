@@ -282,7 +282,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         evidence.file.open("rb"),
         as_attachment=True,
         filename=evidence.name,
-        content_type=services.EVIDENCE_CONTENT_TYPES.get(
-            evidence.suffix, "application/octet-stream"
+        content_type=(
+            services.EVIDENCE_TYPES[evidence.suffix].media_type
+            if evidence.suffix in services.EVIDENCE_TYPES
+            else "application/octet-stream"
         ),
     )
