@@ -27,6 +27,12 @@ import django  # noqa: E402
 
 django.setup()
 
+# The browser fixtures (a live ``jixiao serve --demo``, one Chromium, fresh pages) are
+# registered here, once for the whole folder: imported into each test module instead,
+# every module got its own session-scoped Playwright, and Playwright's sync API refuses a
+# second one in the same thread. Test modules use them by name and import only helpers.
+from browser import chromium, new_page, served  # noqa: E402, F401
+
 from jixiao_web.orgs.demo import PASSWORD  # noqa: E402
 
 

@@ -59,21 +59,6 @@ def server(db: Any) -> Iterator[str]:
         connection.dec_thread_sharing()
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        try:
-            found = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        except Exception as error:  # installed but cannot start here
-            pytest.skip(f"environment-dependent: {CHROMIUM} cannot start ({error})")
-        try:
-            yield found
-        finally:
-            found.close()
-
-
 def _page_as(browser: Any, server: str, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = context.new_page()

@@ -15,9 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser import chromium, log_in, new_page, screenshot, served
-
-__all__ = ["chromium", "new_page", "served"]  # fixtures used by the tests below
+from browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

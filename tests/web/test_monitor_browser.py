@@ -8,24 +8,12 @@ the unit starts it, uploads a PDF, submits it, the department accepts it.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
-from browser import chromium, log_in, new_page, screenshot, served
+from browser import log_in, screenshot
 
-__all__ = ["chromium", "new_page", "served"]  # fixtures used by the tests below
-
-# Known limitation (to fix): with tests/web/test_browser_web.py in the same process, two
-# session Playwright instances share the test thread and Playwright refuses the second.
-# Run alone: JX_MONITOR_BROWSER=1 uv run pytest tests/web/test_monitor_browser.py
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("JX_MONITOR_BROWSER") != "1",
-        reason="run alone with JX_MONITOR_BROWSER=1 (two Playwright sessions in one process)",
-    ),
-]
+pytestmark = pytest.mark.browser
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
