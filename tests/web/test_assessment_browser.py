@@ -59,6 +59,14 @@ def server(db: Any) -> Iterator[str]:
         connection.dec_thread_sharing()
 
 
+def _keep(page: Any, name: str, *, full_page: bool = False) -> None:
+    """Keep a screenshot for docs/web (only with ``JX_SCREENSHOTS=1``, so a test run leaves
+    the checkout clean)."""
+    if os.environ.get("JX_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS / name), full_page=full_page)
+
+
 def _page_as(browser: Any, server: str, username: str) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -107,9 +115,8 @@ def test_a_self_evaluation_with_evidence_a_review_and_a_sample_with_a_deviation(
     clerk.fill("#conclusion", "2023年度部门整体支出绩效自评结果为良好。")
     clerk.get_by_role("button", name="保存", exact=True).click()
     clerk.locator("#item-1-1-7").scroll_into_view_if_needed()
-    DOCS.mkdir(parents=True, exist_ok=True)
     clerk.locator("#item-1-1-7").evaluate("e => e.scrollIntoView({block: 'center'})")
-    clerk.screenshot(path=str(DOCS / "assessment.png"))
+    _keep(clerk, "assessment.png")
     clerk.get_by_role("button", name="提交").click()
     clerk.get_by_text("已提交", exact=True).first.wait_for()
 
@@ -134,4 +141,4 @@ def test_a_self_evaluation_with_evidence_a_review_and_a_sample_with_a_deviation(
     first.get_by_role("button", name="保存").click()
     bureau.locator("tr[id^=review-]").first.locator("td.dev-neg").wait_for()
     assert bureau.locator("tr[id^=review-]").first.locator("td.dev-neg").inner_text() == f"-{own}"
-    bureau.screenshot(path=str(DOCS / "assessment-sample.png"), full_page=True)
+    _keep(bureau, "assessment-sample.png", full_page=True)
