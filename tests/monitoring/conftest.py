@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.cli.files import load_history_dir
 from jixiao.dataset.model import Dataset
 from jixiao.io.formats import load_dataset
-from jixiao.monitoring.library import IndicatorLibrary, load_history_dir, shipped_library
+from jixiao.monitoring.library import IndicatorLibrary, shipped_library
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "monitoring"
 

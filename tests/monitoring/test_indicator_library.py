@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.cli.files import load_history_dir
 from jixiao.dataset.build import DatasetError
 from jixiao.monitoring.excel import read_library_xlsx, write_library_xlsx
 from jixiao.monitoring.library import (
     IndicatorLibrary,
-    load_history_dir,
     read_library_text,
     shipped_library,
 )
@@ -88,7 +88,7 @@ def test_the_library_round_trips_through_excel(
 ) -> None:
     path = tmp_path / "library.xlsx"
     write_library_xlsx(library_with_history, path)
-    back = read_library_xlsx(path)
+    back = read_library_xlsx(path.read_bytes(), str(path))
     assert back.indicators == library_with_history.indicators
     assert back.history == library_with_history.history
     assert back.allocations == library_with_history.allocations
@@ -100,5 +100,5 @@ def test_a_workbook_without_the_library_sheet_is_refused(tmp_path: Path) -> None
     path = tmp_path / "other.xlsx"
     Workbook().save(path)
     with pytest.raises(DatasetError) as info:
-        read_library_xlsx(path)
+        read_library_xlsx(path.read_bytes(), str(path))
     assert "缺少“指标库”工作表" in str(info.value)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from report_fixtures import MINI
 
+from jixiao.cli.files import load_wording_file
 from jixiao.dataset.build import DatasetError
 from jixiao.io.formats import load_dataset
 from jixiao.reports.api import prepare_report
@@ -64,7 +65,7 @@ def test_an_override_file_rewords_and_reorders(tmp_path: Path) -> None:
         "  - {id: evaluation.conclusion, title: 二、自评结论, level: 1}\n",
         "utf-8",
     )
-    model, _ = prepare_report(load_dataset(MINI), wording=load_wording(custom))
+    model, _ = prepare_report(load_dataset(MINI), wording=load_wording_file(custom))
     assert [s.title for s in model.sections] == ["一、决算情况", "二、自评结论"]
     text = "".join(b.text for s in model.sections for b in s.blocks if isinstance(b, Paragraph))
     assert "2023年度本部门收入决算数合计 1,350.00 万元，为年初预算的 112.50%，具体为：" in text
@@ -87,7 +88,7 @@ def test_a_bad_override_is_reported_with_its_place(
     custom = tmp_path / "wording.yaml"
     custom.write_text(content, "utf-8")
     with pytest.raises(DatasetError) as info:
-        load_wording(custom)
+        load_wording_file(custom)
     assert any(
         message in e.message and e.location.startswith(str(custom)) for e in info.value.errors
     )
@@ -112,7 +113,7 @@ def test_the_unit_wording_says_unit_where_the_department_says_department() -> No
 def test_an_override_file_lays_over_the_unit_wording(tmp_path: Path) -> None:
     custom = tmp_path / "wording.yaml"
     custom.write_text('title: "{year}年度单位自评报告（送审稿）"\n', "utf-8")
-    wording = load_wording(custom, variant="unit")
+    wording = load_wording_file(custom, variant="unit")
     assert wording.data["title"] == "{year}年度单位自评报告（送审稿）"
     assert wording.text("cover", "department") == "单位名称（公章）"
 

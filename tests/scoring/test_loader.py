@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.cli.files import load_framework_file
 from jixiao.scoring import (
     FrameworkError,
     UnknownFramework,
@@ -14,7 +15,6 @@ from jixiao.scoring import (
     load_framework,
     parse_framework,
 )
-from jixiao.scoring.loader import load_framework_file
 
 SHIPPED = ["gd-dept-2023", "mof-dept-2013", "mof-project-2020", "pefa-2016-sample"]
 

@@ -261,7 +261,8 @@ def framework_or_exit(value: str) -> str | Framework | None:
     it. An id that comes with the data is looked up among the shipped frameworks only
     (:func:`jixiao.evaluation.choose_framework`). Exits 2 for a file with problems.
     """
-    from jixiao.scoring.loader import FrameworkError, load_framework_file
+    from jixiao.cli.files import load_framework_file
+    from jixiao.scoring.loader import FrameworkError
 
     value = value.strip()
     if not value:

@@ -146,7 +146,8 @@ def _check_history(history: Path | None) -> None:
 
 
 def _library(library: Path | None, history: Path | None) -> Any:
-    from jixiao.monitoring.library import load_history_dir, load_library, shipped_library
+    from jixiao.cli.files import load_history_dir, load_library
+    from jixiao.monitoring.library import shipped_library
 
     lib = load_library(library) if library else shipped_library()
     if history is not None:

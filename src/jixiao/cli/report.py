@@ -172,11 +172,11 @@ def report(
     ] = False,
 ) -> None:
     """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
+    from jixiao.cli.files import load_wording_file
     from jixiao.dataset.build import DatasetError
     from jixiao.evaluation import evaluate
     from jixiao.lib.batch import paused_gc
     from jixiao.reports.api import report_files
-    from jixiao.reports.wording import load_wording
     from jixiao.scoring import UnknownFramework
 
     chosen = _formats(formats)
@@ -188,7 +188,7 @@ def report(
     check_folder(out, inputs=inputs, force=force)
     dataset = load_or_exit(dataset_path)
     try:
-        custom = load_wording(wording) if wording else None
+        custom = load_wording_file(wording) if wording else None
     except DatasetError as error:
         fail_input(error)
     try:

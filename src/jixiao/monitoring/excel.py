@@ -104,14 +104,17 @@ def write_library_xlsx(library: IndicatorLibrary, path: Path) -> None:
     write_file(path, library_xlsx_bytes(library))
 
 
-def read_library_xlsx(path: Path) -> IndicatorLibrary:
-    """Read a library workbook; raises :class:`DatasetError` with ``sheet!cell`` places."""
+def read_library_xlsx(data: bytes, name: str) -> IndicatorLibrary:
+    """Read a library workbook's bytes (``name``: how problems name the file); raises
+    :class:`DatasetError` with ``sheet!cell`` places."""
+    from io import BytesIO
+
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise DatasetError([InputError(str(path), f"无法读取 Excel 工作簿：{exc}")]) from None
+        raise DatasetError([InputError(name, f"无法读取 Excel 工作簿：{exc}")]) from None
     errors: list[InputError] = []
     parts: dict[str, list[Any]] = {}
     for key, (sheet_name, row_type) in PARTS.items():
@@ -122,7 +125,7 @@ def read_library_xlsx(path: Path) -> IndicatorLibrary:
             row_type, _sheet_rows(workbook[sheet_name], sheet_name, row_type, errors), errors
         )
     if "指标库" not in workbook.sheetnames:
-        errors.append(InputError(str(path), "缺少“指标库”工作表"))
+        errors.append(InputError(name, "缺少“指标库”工作表"))
     if errors:
         raise DatasetError(errors)
     return IndicatorLibrary(

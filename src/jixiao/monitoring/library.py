@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -233,18 +232,15 @@ def _duplicate_codes(indicators: Iterable[IndicatorDef]) -> list[InputError]:
     return errors
 
 
-def _csv_rows(path: Path, row_type: type, errors: list[InputError]) -> list[Any]:
-    """Rows of a CSV file with the Chinese headers of ``row_type``; ``#`` lines are comments."""
+def _csv_rows(text: str, name: str, row_type: type, errors: list[InputError]) -> list[Any]:
+    """Rows of a CSV text with the Chinese headers of ``row_type``; ``#`` lines are comments.
+
+    ``name`` is how problems name the file (``name:line``)."""
     headers = {c.header: c.key for c in columns_of(row_type)}
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        errors.append(InputError(str(path), "不是 UTF-8 编码的文本文件"))
-        return []
     # Keep each line's number so that errors point at the line in the file.
     numbered = [
         (n, line)
-        for n, line in enumerate(text.splitlines(), start=1)
+        for n, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1)
         if line.strip() and not line.startswith("#")
     ]
     if not numbered:
@@ -253,14 +249,14 @@ def _csv_rows(path: Path, row_type: type, errors: list[InputError]) -> list[Any]
     header = [h.strip() for h in records[0]]
     unknown = [h for h in header if h not in headers]
     if unknown:
-        where = f"{path}:{numbered[0][0]}"
+        where = f"{name}:{numbered[0][0]}"
         errors.append(
             InputError(where, f"未知的列：{'、'.join(unknown)}（可用：{'、'.join(headers)}）")
         )
         return []
     rows = []
     for (number, _), values in zip(numbered[1:], records[1:], strict=True):
-        loc = f"{path}:{number}"
+        loc = f"{name}:{number}"
         cells = {
             headers[h]: RawCell(v or None, f"{loc}[{h}]")
             for h, v in zip(header, values, strict=False)
@@ -269,25 +265,20 @@ def _csv_rows(path: Path, row_type: type, errors: list[InputError]) -> list[Any]
     return rows_from_cells(row_type, rows, errors)
 
 
-def load_history_dir(directory: Path) -> tuple[tuple[HistoryRecord, ...], tuple[Allocation, ...]]:
-    """Read ``history.csv`` and (optionally) ``allocations.csv`` from ``directory``.
-
-    Lines starting with ``#`` are comments (each file documents where its numbers come
-    from). Raises :class:`DatasetError` with every problem and its ``file:line``.
-    """
-    if not directory.is_dir():
-        raise DatasetError([InputError(str(directory), "历史数据目录不存在")])
-    history_path, allocations_path = directory / "history.csv", directory / "allocations.csv"
-    if not history_path.exists():
-        raise DatasetError([InputError(str(history_path), "缺少历史值文件 history.csv")])
+def read_history_csv(
+    history: tuple[str, str], allocations: tuple[str, str] | None = None
+) -> tuple[tuple[HistoryRecord, ...], tuple[Allocation, ...]]:
+    """History records and (optionally) allocations from the texts of ``history.csv`` and
+    ``allocations.csv``, each given as ``(text, name)``; ``name`` is how problems name the
+    file. Lines starting with ``#`` are comments (each file documents where its numbers
+    come from). Raises :class:`DatasetError` with every problem and its ``name:line``.
+    The command line reads the files (:mod:`jixiao.cli.files`)."""
     errors: list[InputError] = []
-    history = _csv_rows(history_path, HistoryRecord, errors)
-    allocations = (
-        _csv_rows(allocations_path, Allocation, errors) if allocations_path.exists() else []
-    )
+    records = _csv_rows(*history, HistoryRecord, errors)
+    allotted = _csv_rows(*allocations, Allocation, errors) if allocations else []
     if errors:
         raise DatasetError(errors)
-    return tuple(history), tuple(allocations)
+    return tuple(records), tuple(allotted)
 
 
 #: The starter library files, in ``jixiao/data/indicators/``.
@@ -302,14 +293,3 @@ def shipped_library() -> IndicatorLibrary:
         text = (folder / name).read_text("utf-8")
         indicators.extend(read_library_text(text, f"jixiao/data/indicators/{name}").indicators)
     return IndicatorLibrary(tuple(indicators))
-
-
-def load_library(path: Path) -> IndicatorLibrary:
-    """Read a library from ``.yaml`` or an Excel workbook written by :func:`write_library_xlsx`."""
-    if not path.exists():
-        raise DatasetError([InputError(str(path), "文件不存在")])
-    if path.suffix.lower() == ".xlsx":
-        from jixiao.monitoring.excel import read_library_xlsx
-
-        return read_library_xlsx(path)
-    return read_library_text(path.read_text("utf-8"), str(path))

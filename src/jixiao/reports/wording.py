@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -125,38 +124,39 @@ def _merged(data: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, A
     return result
 
 
-def load_wording(path: Path | None = None, variant: str | None = None) -> Wording:
-    """The shipped wording, with the groups and keys of ``path`` (a YAML file) replacing it.
+def load_wording(override: tuple[str, str] | None = None, variant: str | None = None) -> Wording:
+    """The shipped wording, with the groups and keys of ``override`` replacing it.
 
+    ``override`` is a wording file's YAML text and its name, ``(text, name)``, as the
+    command line read it (:mod:`jixiao.cli.files`); problems name the file and the key.
     ``variant`` (a key of :data:`VARIANTS`, e.g. ``"unit"``) lays a shipped overlay over
-    the department's wording first; ``path`` then overrides that.
+    the department's wording first; ``override`` then overrides that.
     Raises :class:`DatasetError` naming the file and the key when the override is unusable.
     """
     data = _merged(default_wording_data(), {})
     if variant is not None:
         data = _merged(data, _shipped(VARIANTS[variant]))
-    if path is None:
+    if override is None:
         return Wording(data)
-    wording = Wording(_merged(data, _read_override(path)))
-    _validate(wording, path)
+    text, name = override
+    wording = Wording(_merged(data, _read_override(text, name)))
+    _validate(wording, name)
     return wording
 
 
-def _read_override(path: Path) -> dict[str, Any]:
+def _read_override(text: str, name: str) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetError([InputError(str(path), f"无法读取措辞文件：{exc}")]) from None
+        loaded = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise DatasetError([InputError(str(path), f"YAML 格式错误：{exc}")]) from None
+        raise DatasetError([InputError(name, f"YAML 格式错误：{exc}")]) from None
     if not isinstance(loaded, dict):
         raise DatasetError(
-            [InputError(str(path), "措辞文件顶层应为映射（outline、phrases、captions…）")]
+            [InputError(name, "措辞文件顶层应为映射（outline、phrases、captions…）")]
         )
     return loaded
 
 
-def _validate(wording: Wording, path: Path) -> None:
+def _validate(wording: Wording, path: str) -> None:
     errors = []
     known = set(default_wording_data()["phrases"])
     for key, template in wording.data["phrases"].items():

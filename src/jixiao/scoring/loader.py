@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
@@ -21,7 +20,6 @@ from jixiao.dataset.build import DatasetError, InputError
 from jixiao.domain.grades import GRADE_ORDER
 from jixiao.domain.signs import QUALITATIVE_GRADES
 from jixiao.io.textform import DEEP, repeated_keys, yaml_error
-from jixiao.lib.files import failure_reason
 from jixiao.lib.money import ZERO, in_range, parse_decimal
 from jixiao.scoring import bindings
 from jixiao.scoring.aggregate import AGGREGATIONS
@@ -615,23 +613,6 @@ def parse_framework(text: str, name: str = "<framework>") -> Framework:
     if parser.errors:
         raise FrameworkError(parser.errors)
     return framework
-
-
-def load_framework_file(path: Path) -> Framework:
-    """Load a framework from a YAML file anywhere on disk."""
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise FrameworkError([InputError(str(path), "框架文件不存在")]) from None
-    except UnicodeDecodeError:
-        raise FrameworkError([InputError(str(path), "不是 UTF-8 编码的文本文件")]) from None
-    except IsADirectoryError:
-        raise FrameworkError([InputError(str(path), "这是一个目录，不是框架文件")]) from None
-    except OSError as error:
-        raise FrameworkError(
-            [InputError(str(path), f"无法读取框架文件（{failure_reason(error)}）")]
-        ) from None
-    return parse_framework(text, str(path))
 
 
 def _shipped() -> Iterator[tuple[str, Any]]:
