@@ -8,6 +8,7 @@ Ctrl-C, then stops the worker too. The engine never imports Django; only these c
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -35,6 +36,9 @@ def _prepare(demo: bool) -> None:
     console.print("正在准备数据库……")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
+    # The embedded system has no cron: each start purges superseded report sets
+    # (production runs ``jixiao manage purge_reports`` daily; docs/deployment.md).
+    call_command("purge_reports", verbosity=0, stdout=io.StringIO())
     if demo:
         from jixiao_web.orgs.demo import PASSWORD, DemoUnavailable, load_demo
 

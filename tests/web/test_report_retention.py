@@ -1,0 +1,108 @@
+"""Superseded report sets are purged with their stored files; nothing else is touched.
+
+Jobs and files are made the way the task stores them (rows + bytes in the default
+storage) for the 合成示范厅 dataset, so the test does not pay for rendering reports.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+
+from jixiao_web.evaluation.models import ReportFile, ReportJob
+from jixiao_web.evaluation.retention import purge_superseded_reports
+
+pytestmark = pytest.mark.django_db
+
+
+def _job(dataset: Any, age_days: int, status: str = ReportJob.Status.DONE) -> ReportJob:
+    job = ReportJob.objects.create(
+        region_id=dataset.region_id,
+        department_id=dataset.department_id,
+        dataset=dataset,
+        formats=["pdf"],
+        status=status,
+    )
+    ReportJob.objects.filter(pk=job.pk).update(
+        requested_at=timezone.now() - timedelta(days=age_days)
+    )
+    name = default_storage.save(f"reports/{job.pk}/retention-test.pdf", ContentFile(b"%PDF-1.4\n"))
+    ReportFile.objects.create(
+        region_id=dataset.region_id,
+        department_id=dataset.department_id,
+        job=job,
+        kind=ReportFile.Kind.REPORT,
+        format="pdf",
+        filename="自评报告.pdf",
+        media_type="application/pdf",
+        name=name,
+        size=9,
+    )
+    return job
+
+
+def _names(job: ReportJob) -> list[str]:
+    return list(ReportFile.objects.filter(job=job).values_list("name", flat=True))
+
+
+def test_the_newest_sets_and_running_jobs_stay_the_rest_go_with_their_files(
+    synthetic: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # ages in days: 40 and 30 are superseded by 20 and 10; the queued one (50) is kept
+    old, older = _job(synthetic, 30), _job(synthetic, 40)
+    newer, newest = _job(synthetic, 20), _job(synthetic, 10)
+    queued = _job(synthetic, 50, status=ReportJob.Status.QUEUED)
+    gone = _names(old) + _names(older)
+    kept = _names(newer) + _names(newest) + _names(queued)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = purge_superseded_reports(2, dataset_ids=[synthetic.pk])
+
+    assert (purged.jobs, purged.files, purged.bytes) == (2, 2, 18)
+    assert set(ReportJob.objects.filter(dataset=synthetic).values_list("pk", flat=True)) >= {
+        newer.pk,
+        newest.pk,
+        queued.pk,
+    }
+    assert not ReportJob.objects.filter(pk__in=[old.pk, older.pk]).exists()
+    assert not [n for n in gone if default_storage.exists(n)]
+    assert all(default_storage.exists(n) for n in kept)
+
+
+def test_a_dry_run_counts_and_deletes_nothing(
+    synthetic: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    jobs = [_job(synthetic, age) for age in (30, 20, 10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = purge_superseded_reports(1, dry_run=True, dataset_ids=[synthetic.pk])
+    assert (purged.jobs, purged.files) == (2, 2)
+    assert ReportJob.objects.filter(pk__in=[j.pk for j in jobs]).count() == 3
+    assert all(default_storage.exists(n) for j in jobs for n in _names(j))
+
+
+def test_a_deleted_file_row_takes_its_stored_bytes_with_it(
+    synthetic: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _job(synthetic, 1)
+    names = _names(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        ReportFile.objects.get(job=job).delete()
+    assert not [n for n in names if default_storage.exists(n)]
+
+
+def test_the_command_refuses_to_keep_nothing(db: Any) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="至少为 1"):
+        call_command("purge_reports", keep=0)
+
+
+def test_the_command_reports_in_chinese(db: Any, capsys: Any) -> None:
+    call_command("purge_reports", dry_run=True)
+    assert "每个数据集保留最近 3 次" in capsys.readouterr().out
