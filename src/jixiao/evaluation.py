@@ -30,6 +30,7 @@ from jixiao.checks import CheckSettings, run_checks
 from jixiao.dataset.model import Dataset
 from jixiao.figures import FigureSet, compute_figures
 from jixiao.findings import Finding, Location, Severity, kind
+from jixiao.lib.progress import Progress, tell_or_ignore
 from jixiao.reports.model import Scorecard as ReportScorecard
 from jixiao.reports.scores import scorecard_from_dataset, scorecard_from_engine
 from jixiao.scoring import Framework, FrameworkError, Scorecard, UnknownFramework, score_dataset
@@ -163,6 +164,9 @@ def _not_scored(finding: Finding) -> tuple[FrameworkChoice, list[Finding]]:
 
 # --------------------------------------------------------------------------- the service
 
+#: The stages :func:`evaluate` reports to its ``progress`` (as each begins).
+STAGES: tuple[str, ...] = ("计算指标", "一致性检查", "评分")
+
 
 def evaluate(
     dataset: Dataset,
@@ -170,16 +174,24 @@ def evaluate(
     framework: str | Framework | None = None,
     settings: EvaluationSettings | None = None,
     frameworks: FrameworkSource = SHIPPED,
+    progress: Progress | None = None,
 ) -> Evaluation:
     """Evaluate ``dataset``: figures, findings, score and the report's scorecard, once each.
 
     ``framework`` is the caller's choice (see :func:`choose_framework`); raises
     :class:`UnknownFramework` when the caller names an id ``frameworks`` does not have.
+    ``progress`` follows the stages (:data:`STAGES`: 计算指标, 一致性检查, 评分) by the
+    contract of :mod:`jixiao.lib.progress`.
     """
+    tell = tell_or_ignore(progress)
+    total = len(STAGES)
     settings = settings or EvaluationSettings()
     choice, choice_findings = choose_framework(dataset, framework, frameworks=frameworks)
+    tell(STAGES[0], 0, total)
     figures = compute_figures(dataset)
+    tell(STAGES[1], 1, total)
     findings = [*run_checks(dataset, figures, settings.checks), *choice_findings]
+    tell(STAGES[2], 2, total)
     scorecard: Scorecard | None = None
     chosen = choice.framework
     if chosen is not None:
@@ -196,10 +208,12 @@ def evaluate(
         if scorecard is not None
         else scorecard_from_dataset(dataset, graded=False)
     )
+    tell("评价完成", total, total)
     return Evaluation(dataset, figures, tuple(findings), scorecard, printed, choice)
 
 
 __all__ = [
+    "STAGES",
     "Evaluation",
     "EvaluationSettings",
     "FrameworkChoice",

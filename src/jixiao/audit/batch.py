@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jixiao.audit.extract import EXTRACTORS, AuditInputError, extract_file
 from jixiao.audit.findings import AuditResult
+from jixiao.lib.progress import Progress, tell_or_ignore
 
 #: Suffixes a folder audit picks up (``.txt .md .markdown .text .docx .pdf``).
 REPORT_SUFFIXES: tuple[str, ...] = tuple(s for e in EXTRACTORS for s in e.suffixes)
@@ -43,17 +44,45 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def audit_files(
-    paths: Iterable[Path], figures: Mapping[str, object] | None = None
+    paths: Iterable[Path],
+    figures: Mapping[str, object] | None = None,
+    progress: Progress | None = None,
 ) -> list[FileAudit]:
-    """Audit each file; an unreadable one is kept with its reason instead of stopping the batch."""
-    from jixiao.audit.engine import audit_lines
+    """Audit each file; an unreadable one is kept with its reason instead of stopping the batch.
 
-    audits = []
-    for path in paths:
-        try:
-            lines = extract_file(path).lines
-        except AuditInputError as error:
-            audits.append(FileAudit(path, None, error.message))
-            continue
-        audits.append(FileAudit(path, audit_lines(lines, str(path), figures=figures)))
+    ``progress`` counts the files (“审核” 0/n … n/n, :mod:`jixiao.lib.progress`).
+
+    Reading runs one file ahead in a second thread: PDFium lays out a page with Python's
+    lock released (a foreign call), so the text layer of the next report — and, for the
+    first, of this one while the rules are imported — is read while this thread audits.
+    Only that thread touches PDFium (it is not thread-safe), one file at a time.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    tell = tell_or_ignore(progress)
+    paths = list(paths)
+    audits: list[FileAudit] = []
+    tell("审核", 0, len(paths))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-read") as reader:
+        ahead = reader.submit(_read, paths[0]) if paths else None
+        from jixiao.audit.engine import audit_lines
+        from jixiao.audit.rules import RULES  # noqa: F401  (imported while the first file is read)
+
+        for index, path in enumerate(paths):
+            assert ahead is not None
+            lines, problem = ahead.result()
+            ahead = reader.submit(_read, paths[index + 1]) if index + 1 < len(paths) else None
+            if lines is None:
+                audits.append(FileAudit(path, None, problem))
+            else:
+                audits.append(FileAudit(path, audit_lines(lines, str(path), figures=figures)))
+            tell(f"审核 {path.name}", index + 1, len(paths))
     return audits
+
+
+def _read(path: Path) -> tuple[list[str] | None, str]:
+    """The text lines of ``path``, or None and the Chinese reason it cannot be read."""
+    try:
+        return extract_file(path).lines, ""
+    except AuditInputError as error:
+        return None, error.message

@@ -33,6 +33,8 @@ from rich.markup import escape
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
+from jixiao.lib.progress import Progress, no_progress
+
 if TYPE_CHECKING:
     # The engine is imported by the commands that use it, not by ``jixiao --help``
     # (issue 15: start-up; benchmarks/bench_startup.py).
@@ -237,21 +239,25 @@ def fail_input(error: DatasetError, limit: int = SHOWN_PROBLEMS) -> NoReturn:
     raise typer.Exit(EXIT_INPUT)
 
 
-def load_or_exit(path: Path) -> Dataset:
+def load_or_exit(path: Path, progress: Progress | None = None) -> Dataset:
     """The dataset at ``path``, or every problem printed and exit 2.
 
     Reading pauses the cyclic garbage collector: the command line is a batch caller
-    (:func:`jixiao.lib.batch.paused_gc`).
+    (:func:`jixiao.lib.batch.paused_gc`). ``progress`` is told “读取数据集” 0/1, then 1/1.
     """
     from jixiao.dataset.build import DatasetError
     from jixiao.io.formats import load_dataset
     from jixiao.lib.batch import paused_gc
 
+    tell = progress or no_progress
+    tell("读取数据集", 0, 1)
     try:
         with paused_gc():
-            return load_dataset(path)
+            dataset = load_dataset(path)
     except DatasetError as error:
         fail_input(error)
+    tell("读取数据集", 1, 1)
+    return dataset
 
 
 def framework_or_exit(value: str) -> str | Framework | None:

@@ -29,6 +29,7 @@ from jixiao.cli.app import (
     output_errors,
     print_json,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -83,6 +84,7 @@ def audit(
     output_format: FormatOpt = AuditFormat.text,
     output: OutputOpt = None,
     dataset: DatasetOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """审核报告中的数字：合计与分项、占比、与预算之比、同比增减、分值与扣分、结论与得分、计数等。
 
@@ -108,7 +110,8 @@ def audit(
             _refuse(str(report), "文件夹中没有可审核的报告（.txt、.md、.docx、.pdf）")
     else:
         paths = [report]
-    audits = audit_files(paths, figures)
+    with progress_bar(quiet) as progress:
+        audits = audit_files(paths, figures, progress)
     if not folder and audits[0].result is None:
         _refuse(str(report), audits[0].problem)
     _write(audits, folder, output_format, output)

@@ -18,6 +18,7 @@ from jixiao.cli.app import (
     stdout,
     write_output,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from jixiao.dataset.model import Dataset
@@ -30,6 +31,7 @@ def convert(
     source: Annotated[Path, typer.Argument(help="输入：.xlsx 工作簿或 .yaml 文本格式")],
     target: Annotated[Path, typer.Argument(help="输出：.xlsx 或 .yaml（按扩展名）")],
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """在 Excel 工作簿与文本格式（YAML）之间无损转换数据集。"""
     from jixiao.dataset.build import DatasetError
@@ -43,13 +45,16 @@ def convert(
         )
         raise typer.Exit(EXIT_INPUT)
     check_output(target, force=force, inputs=[source])
-    dataset = load_or_exit(source)
-    try:
-        with paused_gc():
-            data = _encoded(dataset, target, fmt.identifier)
-    except DatasetError as error:  # a value the target format cannot hold
-        fail_input(error)
-    write_output(target, data)
+    with progress_bar(quiet) as progress:
+        dataset = load_or_exit(source, progress)
+        progress(f"写出 {fmt.verbose_name}", 0, 1)
+        try:
+            with paused_gc():
+                data = _encoded(dataset, target, fmt.identifier)
+        except DatasetError as error:  # a value the target format cannot hold
+            fail_input(error)
+        write_output(target, data)
+        progress(f"写出 {fmt.verbose_name}", 1, 1)
     stdout().print(f"已写入 {printable(str(target))}")
 
 

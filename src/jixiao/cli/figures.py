@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from jixiao.cli.app import EXIT_FINDINGS, OutputFormat, app, console, load_or_exit, print_json
+from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from jixiao.figures.model import Figure
@@ -92,13 +93,19 @@ def _print_figures(figures: list[Figure]) -> None:
 
 @app.command()
 def figures(
-    dataset: DatasetArg, format: FormatOpt = OutputFormat.text, prefix: PrefixOpt = ""
+    dataset: DatasetArg,
+    format: FormatOpt = OutputFormat.text,
+    prefix: PrefixOpt = "",
+    quiet: QuietOpt = False,
 ) -> None:
     """计算并输出全部衍生指标（合计、占比、为年初预算的比例、同比增减、完成率等）。"""
     from jixiao.figures import compute_figures
 
-    data = load_or_exit(dataset)
-    result = compute_figures(data)
+    with progress_bar(quiet) as progress:
+        data = load_or_exit(dataset, progress)
+        progress("计算指标", 0, 1)
+        result = compute_figures(data)
+        progress("计算指标", 1, 1)
     selected = [f for f in result.values() if f.id.startswith(prefix)]
     if format is OutputFormat.json:
         print_json({"figures": [f.to_json() for f in selected]})
@@ -129,15 +136,23 @@ def _summary(findings: list[Finding]) -> str:
 
 
 @app.command()
-def check(dataset: DatasetArg, format: FormatOpt = OutputFormat.text) -> None:
+def check(
+    dataset: DatasetArg, format: FormatOpt = OutputFormat.text, quiet: QuietOpt = False
+) -> None:
     """一致性检查：合计与明细、单位数、人数、预决算差异、目标完成、评分表、声明数等。
 
     退出状态：0 无错误；1 数据有错误级别的检查结果；2 无法读取输入。
     """
     from jixiao.checks import run_checks
+    from jixiao.figures import compute_figures
 
-    data = load_or_exit(dataset)
-    findings = run_checks(data)
+    with progress_bar(quiet) as progress:
+        data = load_or_exit(dataset, progress)
+        progress("计算指标", 0, 2)
+        computed = compute_figures(data)
+        progress("一致性检查", 1, 2)
+        findings = run_checks(data, computed)
+        progress("一致性检查", 2, 2)
     if format is OutputFormat.json:
         print_json({"findings": [f.to_json() for f in findings]})
     else:

@@ -30,7 +30,9 @@ from jixiao.cli.app import (
     stdout,
     write_output,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 from jixiao.lib.money import format_amount, format_number, normalize
+from jixiao.lib.progress import Progress, no_progress
 
 if TYPE_CHECKING:
     from jixiao.monitoring.tables import Table
@@ -96,15 +98,26 @@ def _print_tables(tables: list[Table]) -> None:
 
 
 def _emit(
-    fmt: Output, output: Path | None, document: dict[str, object], tables: list[Table]
+    fmt: Output,
+    output: Path | None,
+    document: dict[str, object],
+    tables: list[Table],
+    progress: Progress = no_progress,
 ) -> None:
+    """Print (text, json) or write (xlsx, counted on ``progress``) the command's tables.
+
+    Printing is done after the progress bar has gone (callers call this outside it for
+    text and json), so standard output holds only the data.
+    """
     if fmt is Output.json:
         print_json(document)
     elif fmt is Output.xlsx:
         from jixiao.monitoring.excel import tables_xlsx_bytes
 
         assert output is not None  # checked before any work
+        progress("写出 Excel", 0, 1)
         write_output(output, tables_xlsx_bytes(tables))
+        progress("写出 Excel", 1, 1)
         stdout().print(f"已写入 {printable(str(output))}")
     else:
         _print_tables(tables)
@@ -246,6 +259,7 @@ def monitor(
     fmt: FormatOption = Output.text,
     output: OutOption = None,
     force: ForceOption = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """绩效运行监控：执行率对比序时进度和预警线，输出执行进度通报、预警清单和约谈名单。"""
     import dataclasses
@@ -266,23 +280,33 @@ def monitor(
         fail_input(
             DatasetError([InputError("--period", f"监控期“{period}”应为 YYYY-MM 格式，如 2023-06")])
         )
-    data = load_or_exit(dataset)
-    source = rules_or_exit(lines_file, "warning-lines.yaml")
-    rule_set = _load(lambda: load_warning_lines(lines, source))
-    if interview_after is not None:
-        rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
-    with paused_gc():
-        report = monitor_execution(data, period, rule_set, date.today(), by.value)
-    if chart is not None:
-        from jixiao.monitoring.chart import execution_chart_png
+    with progress_bar(quiet) as progress:
+        data = load_or_exit(dataset, progress)
+        source = rules_or_exit(lines_file, "warning-lines.yaml")
+        rule_set = _load(lambda: load_warning_lines(lines, source))
+        if interview_after is not None:
+            rule_set = dataclasses.replace(rule_set, interview_after=interview_after)
+        stages = 2 if chart is None else 3
+        progress("执行监控", 0, stages)
+        with paused_gc():
+            report = monitor_execution(data, period, rule_set, date.today(), by.value)
+        progress("通报与预警清单", 1, stages)
+        tables = monitoring_tables(report)
+        if chart is not None:
+            from jixiao.monitoring.chart import execution_chart_png
 
-        write_output(
-            chart,
-            execution_chart_png(
-                report, f"{data.profile.department_name} 预算执行进度（截至 {period}）"
-            ),
-        )
-    _emit(fmt, output, report.to_json(), monitoring_tables(report))
+            progress("执行进度图", 2, stages)
+            write_output(
+                chart,
+                execution_chart_png(
+                    report, f"{data.profile.department_name} 预算执行进度（截至 {period}）"
+                ),
+            )
+        progress("执行监控", stages, stages)
+        if fmt is Output.xlsx:
+            _emit(fmt, output, {}, tables, progress)
+    if fmt is not Output.xlsx:
+        _emit(fmt, output, report.to_json(), tables)
     if fmt is Output.text:
         console = stdout()
         rate = f"{format_number(report.rate)}%" if report.rate is not None else "—"
@@ -322,6 +346,7 @@ def results(
     fmt: FormatOption = Output.text,
     output: OutOption = None,
     force: ForceOption = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """评价结果应用：按等级给出预算安排建议（优先保障/保障/压缩/取消），列出整改清单。"""
     from jixiao.dataset.build import DatasetError
@@ -345,12 +370,13 @@ def results(
         # (comments and formatting are not kept): only with --force, never the input.
         check_output(carry_to, force=force, inputs=[p for p in (dataset, rules, output) if p])
     chosen = framework_or_exit(framework)
-    data = load_or_exit(dataset)
-    rule_set = _load(lambda: load_result_rules(rules_or_exit(rules, "results.yaml")))
-    try:
-        evaluation = evaluate(data, framework=chosen)
-    except UnknownFramework as error:
-        fail_input(error)
+    with progress_bar(quiet) as progress:
+        data = load_or_exit(dataset, progress)
+        rule_set = _load(lambda: load_result_rules(rules_or_exit(rules, "results.yaml")))
+        try:
+            evaluation = evaluate(data, framework=chosen, progress=progress)
+        except UnknownFramework as error:
+            fail_input(error)
     result = apply_results(evaluation, rule_set)
     if carry_to is not None and carry_format is not None:
         existing = load_or_exit(carry_to) if carry_to.exists() else None

@@ -23,10 +23,12 @@ from jixiao.cli.app import (
     stderr,
     stdout,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from jixiao.dataset.model import Dataset
     from jixiao.lib.files import OutputFolder
+    from jixiao.lib.progress import Progress
 
 #: The files of a template directory that the report reads (docs/reports.md).
 TEMPLATE_FILES = ("report.html.j2", "report.css")
@@ -170,6 +172,7 @@ def report(
         bool,
         typer.Option("--force", help="输出目录已有其他文件时也整体替换（输入文件所在目录除外）"),
     ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """生成部门整体支出绩效自评报告（Word、网页、PDF、Excel），含图表、评分表和数据来源。"""
     from jixiao.cli.files import load_wording_file
@@ -186,38 +189,33 @@ def report(
     framework_file = [Path(framework)] if framework.endswith((".yaml", ".yml")) else []
     inputs = [p for p in (dataset_path, wording, *framework_file) if p is not None]
     check_folder(out, inputs=inputs, force=force)
-    dataset = load_or_exit(dataset_path)
-    try:
-        custom = load_wording_file(wording) if wording else None
-    except DatasetError as error:
-        fail_input(error)
-    try:
-        evaluation = evaluate(dataset, framework=chosen_framework)
-    except UnknownFramework as error:
-        stderr().print(f"[red]{printable(str(error))}[/red]")
-        raise typer.Exit(EXIT_INPUT) from None
     console = stdout()
     written: list[Path] = []
-    # The report set (and the per-unit reports) is one transaction: the folder is
-    # replaced only when every file is written.
-    with output_folder(out, inputs=inputs, force=force, command="report") as folder:
-        with (
-            console.status("正在生成报告…") as status,
-            paused_gc(),
-            template_errors(template),
-        ):
-            files = report_files(
-                evaluation,
-                chosen,
-                wording=custom,
-                template_dir=template,
-                progress=lambda step, done, total: status.update(
-                    f"正在生成{step}（{done}/{total}）"
-                ),
-            )
-            for file in files:
-                written.append(folder.write(file.filename, file.data))
-        unit_files = _per_unit(dataset, folder, chosen, workers) if per_unit else None
+    with progress_bar(quiet) as progress:
+        dataset = load_or_exit(dataset_path, progress)
+        try:
+            custom = load_wording_file(wording) if wording else None
+        except DatasetError as error:
+            fail_input(error)
+        try:
+            evaluation = evaluate(dataset, framework=chosen_framework, progress=progress)
+        except UnknownFramework as error:
+            stderr().print(f"[red]{printable(str(error))}[/red]")
+            raise typer.Exit(EXIT_INPUT) from None
+        # The report set (and the per-unit reports) is one transaction: the folder is
+        # replaced only when every file is written.
+        with output_folder(out, inputs=inputs, force=force, command="report") as folder:
+            with paused_gc(), template_errors(template):
+                files = report_files(
+                    evaluation,
+                    chosen,
+                    wording=custom,
+                    template_dir=template,
+                    progress=progress,
+                )
+                for file in files:
+                    written.append(folder.write(file.filename, file.data))
+            unit_files = _per_unit(dataset, folder, chosen, workers, progress) if per_unit else None
     print_findings(list(evaluation.findings), "数据一致性检查", "（详见审核底稿）")
     for path in written:
         console.print(f"已写入 {printable(str(path))}")
@@ -229,34 +227,24 @@ def report(
 
 
 def _per_unit(
-    dataset: Dataset, folder: OutputFolder, formats: list[str], workers: int
+    dataset: Dataset, folder: OutputFolder, formats: list[str], workers: int, progress: Progress
 ) -> tuple[int, int] | None:
-    """One report per budget unit, in parallel processes, with a progress bar."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
+    """One report per budget unit, in parallel processes, counted on ``progress``."""
     from jixiao.reports.api import unit_report_files, units_with_rows
 
     units = units_with_rows(dataset)
     if not units:
         stdout().print("[yellow]数据集中没有分单位数据，未生成分单位报告[/yellow]")
         return None
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=stdout()) as progress:
-        task = progress.add_task("分单位报告", total=len(units))
-        files = unit_report_files(
-            dataset, formats, workers=workers or None, on_done=lambda _u: progress.advance(task)
-        )
-        for file in files:
-            folder.write(f"units/{file.filename}", file.data)
+    done = 0
+
+    def one_done(_unit: object) -> None:
+        nonlocal done
+        done += 1
+        progress("分单位报告", done, len(units))
+
+    progress("分单位报告", 0, len(units))
+    files = unit_report_files(dataset, formats, workers=workers or None, on_done=one_done)
+    for file in files:
+        folder.write(f"units/{file.filename}", file.data)
     return len(units), len(files)

@@ -25,6 +25,7 @@ from jixiao.cli.app import (
     print_findings,
     stdout,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 from jixiao.lib.money import format_number
 
 if TYPE_CHECKING:
@@ -95,10 +96,9 @@ def run(
         bool,
         typer.Option("--force", help="输出目录已有其他文件时也整体替换（输入文件所在目录除外）"),
     ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """主任务：检查数据集、计算全部数据、评分，并把结果写入输出目录。"""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from jixiao.evaluation import evaluate
     from jixiao.io.textform import text_form_bytes
     from jixiao.lib.batch import paused_gc
@@ -109,43 +109,33 @@ def run(
     inputs = [dataset_path, *([Path(framework)] if framework.endswith((".yaml", ".yml")) else [])]
     console = stdout()
     written: list[Path] = []
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     # The folder is checked and locked first (a second run into it is refused at once);
     # nothing reaches it unless everything below completes.
     with (
         output_folder(out, inputs=inputs, force=force, command="run") as folder,
         paused_gc(),
+        progress_bar(quiet) as progress,
     ):
-        dataset = load_or_exit(dataset_path)
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("计算与检查", total=4)
-            try:
-                evaluation = evaluate(dataset, framework=chosen)
-            except UnknownFramework as error:
-                fail_input(error)
-            written.append(folder.write("figures.json", _json(evaluation.figures.to_json())))
-            if evaluation.scorecard is not None:
-                written.append(
-                    folder.write("scorecard.json", _json(evaluation.scorecard.to_json()))
-                )
-            findings = evaluation.findings
-            written.append(
-                folder.write("findings.json", _json({"findings": [f.to_json() for f in findings]}))
-            )
-            progress.update(task, advance=1, description="报告")
-            for file in report_files(
-                evaluation,
-                progress=lambda step, done, total: progress.update(
-                    task, description=f"{step}（{done}/{total}）"
-                ),
-            ):
-                written.append(folder.write(file.filename, file.data))
-            progress.update(task, advance=1, description="结果应用")
-            worklist = worklist_file(evaluation)
-            written.append(folder.write(worklist.filename, worklist.data))
-            progress.update(task, advance=1, description="数据集")
-            written.append(folder.write(dataset_path.stem + ".yaml", text_form_bytes(dataset)))
-            progress.update(task, advance=1)
+        dataset = load_or_exit(dataset_path, progress)
+        try:
+            evaluation = evaluate(dataset, framework=chosen, progress=progress)
+        except UnknownFramework as error:
+            fail_input(error)
+        written.append(folder.write("figures.json", _json(evaluation.figures.to_json())))
+        if evaluation.scorecard is not None:
+            written.append(folder.write("scorecard.json", _json(evaluation.scorecard.to_json())))
+        findings = evaluation.findings
+        written.append(
+            folder.write("findings.json", _json({"findings": [f.to_json() for f in findings]}))
+        )
+        for file in report_files(evaluation, progress=progress):
+            written.append(folder.write(file.filename, file.data))
+        progress("结果应用与数据集", 0, 2)
+        worklist = worklist_file(evaluation)
+        written.append(folder.write(worklist.filename, worklist.data))
+        progress("数据集（文本格式）", 1, 2)
+        written.append(folder.write(dataset_path.stem + ".yaml", text_form_bytes(dataset)))
+        progress("结果应用与数据集", 2, 2)
 
     profile = dataset.profile
     console.print(

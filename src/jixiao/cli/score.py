@@ -24,12 +24,14 @@ from jixiao.cli.app import (
     stdout,
     write_output,
 )
+from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
     from jixiao.dataset.model import Dataset
+    from jixiao.lib.progress import Progress
     from jixiao.scoring import Framework, Scorecard, WhatIf
     from jixiao.scoring.model import ItemScore
 
@@ -70,6 +72,7 @@ def score(
     output: OutputOpt = None,
     show_what_if: WhatIfOpt = False,
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """按评分框架为数据集评分：评分表（分值、得分、评分说明）、总分、等级及发现的问题。"""
     from jixiao.scoring import what_if
@@ -81,9 +84,10 @@ def score(
         framework_file = [Path(framework_id)] if framework_id.endswith((".yaml", ".yml")) else []
         check_output(output, force=force, inputs=[dataset_path, *framework_file])
     chosen = framework_or_exit(framework_id)
-    dataset = load_or_exit(dataset_path)
-    framework = _framework(chosen or dataset.self_evaluation.framework)
-    cards = _score(dataset, framework)
+    with progress_bar(quiet) as progress:
+        dataset = load_or_exit(dataset_path, progress)
+        framework = _framework(chosen or dataset.self_evaluation.framework)
+        cards = _score(dataset, framework, progress)
     if not cards:
         stderr().print(
             f"[yellow]“{escape(framework.id)}”为项目评分框架，但数据集中没有项目，未评分[/yellow]"
@@ -142,14 +146,17 @@ def _framework(framework_id: str | Framework) -> Framework:
         fail_framework([(e.location, e.message) for e in error.errors])
 
 
-def _score(dataset: Dataset, framework: Framework) -> list[Scorecard]:
+def _score(dataset: Dataset, framework: Framework, progress: Progress) -> list[Scorecard]:
     """Each project's scorecard, or the department's from the one evaluation service."""
     from jixiao.evaluation import evaluate
     from jixiao.scoring import score_projects
 
     if framework.subject == "project":
-        return list(score_projects(dataset, framework))
-    card = evaluate(dataset, framework=framework).scorecard
+        progress("项目评分", 0, 1)
+        cards = list(score_projects(dataset, framework))
+        progress("项目评分", 1, 1)
+        return cards
+    card = evaluate(dataset, framework=framework, progress=progress).scorecard
     return [card] if card is not None else []
 
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.dataset.model import TABLES, Dataset, Profile, Unit
 from jixiao.findings import Finding
+from jixiao.lib.progress import Progress as Progress
+from jixiao.lib.progress import no_progress
 from jixiao.reports.builder import build_report
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import ReportModel
@@ -43,12 +45,8 @@ DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
 REVIEW_FORMATS: tuple[str, ...] = ("html", "xlsx")
 
 #: ``progress(step, done, total)``: a step's Chinese name (“报告 PDF”), how many of
-#: ``total`` steps are done. Called once before the first step (done = 0) and after each.
-Progress = Callable[[str, int, int], None]
-
-
-def _no_progress(step: str, done: int, total: int) -> None:
-    return None
+#: ``total`` steps are done; the contract of :mod:`jixiao.lib.progress`.
+_no_progress = no_progress
 
 
 # --------------------------------------------------------------------------- models
@@ -118,8 +116,8 @@ def render_report(
     """
     tell = progress or _no_progress
     total = len(formats)
+    tell(f"{step}图表" if model.charts else step, 0, total)
     if model.charts:
-        tell(f"{step}图表", 0, total)
         for chart in model.charts:
             render_chart(chart)
     done: dict[str, Rendered] = {}
@@ -201,6 +199,7 @@ def report_files(
     """
     tell = progress or _no_progress
     total = len(formats) + len(review_formats)
+    tell("报告", 0, total)
     report = report_model(evaluation, wording)
     files = render_report(
         report,

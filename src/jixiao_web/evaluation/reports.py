@@ -5,7 +5,8 @@ when the transaction commits (a worker never sees a job that is not written yet,
 ``TransactionAwareTask``). The worker evaluates the dataset as stored then (and keeps that
 evaluation, so the pages and the files show the same numbers), renders the submission
 report and the review file (审核底稿) through :func:`jixiao.reports.api.report_files`,
-writing each step into the job so the page can show its progress, and keeps the files
+writing each step and its count into the job (the engine's progress callback, the same
+contract the command line draws its bar from) so the page can show its progress, and keeps the files
 through Django's storage API under names the system chooses; the Chinese file name the
 engine gives is only what the download is called.
 """
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from jixiao.lib.progress import Progress
 from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
 from jixiao.reports.render import RENDERERS
 from jixiao_web.datasets.models import Dataset
@@ -72,8 +74,15 @@ def request_reports(
     return job
 
 
-def _progress(job_id: int, step: str, done: int, total: int) -> None:
-    ReportJob.objects.filter(pk=job_id).update(step=step[:100], done=done, total=total)
+def _job_progress(job_id: int, stage: str) -> Progress:
+    """The engine's progress callback (:mod:`jixiao.lib.progress`) writing into the job row:
+    the page polls it and shows “评价数据：一致性检查（1/3）”, “报告 PDF（3/6）”."""
+
+    def tell(step: str, done: int, total: int, /) -> None:
+        shown = f"{stage}：{step}" if stage else step
+        ReportJob.objects.filter(pk=job_id).update(step=shown[:100], done=done, total=total)
+
+    return tell
 
 
 @task()
@@ -84,7 +93,9 @@ def generate_reports(job_id: int) -> str:
         return "missing" if job is None else str(job.status)
     ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, step="评价数据")
     try:
-        result, locator, version = run_evaluation(job.dataset)
+        result, locator, version = run_evaluation(
+            job.dataset, progress=_job_progress(job_id, "评价数据")
+        )
         evaluation = store_evaluation(job.dataset, result, locator, version, job.requested_by)
         ReportJob.objects.filter(pk=job_id).update(evaluation=evaluation, dataset_version=version)
         files = report_files(
@@ -93,7 +104,7 @@ def generate_reports(job_id: int) -> str:
             review_formats=job.review_formats,
             # The worker shares the machine with the web process: one core per job.
             parallel=False,
-            progress=lambda step, done, total: _progress(job_id, step, done, total),
+            progress=_job_progress(job_id, ""),
         )
         report_count = len(job.formats)
         with transaction.atomic():

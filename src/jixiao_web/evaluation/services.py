@@ -27,6 +27,7 @@ from jixiao.dataset.model import Dataset as EngineDataset
 from jixiao.evaluation import Evaluation as EngineEvaluation
 from jixiao.evaluation import evaluate
 from jixiao.findings import Finding, Severity
+from jixiao.lib.progress import Progress
 from jixiao_web.datasets.convert import Places, cell_place, row_place, to_engine
 from jixiao_web.datasets.models import ROW_MODELS, Dataset
 from jixiao_web.evaluation.models import (
@@ -211,12 +212,15 @@ def store_evaluation(
     return evaluation
 
 
-def run_evaluation(dataset: Dataset) -> tuple[EngineEvaluation, Locator, int]:
-    """The engine's evaluation of the stored dataset as it is now, and its version."""
+def run_evaluation(
+    dataset: Dataset, progress: Progress | None = None
+) -> tuple[EngineEvaluation, Locator, int]:
+    """The engine's evaluation of the stored dataset as it is now, and its version
+    (``progress``: the engine's stages, :mod:`jixiao.lib.progress`)."""
     dataset.refresh_from_db(fields=["version"])
     version = dataset.version
     engine, places = to_engine(dataset)
-    return evaluate(engine), Locator(dataset, engine, places), version
+    return evaluate(engine, progress=progress), Locator(dataset, engine, places), version
 
 
 def evaluate_dataset(dataset: Dataset, user: AbstractBaseUser | None) -> Evaluation:
