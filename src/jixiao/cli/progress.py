@@ -34,7 +34,7 @@ def progress_bar(quiet: bool = False) -> Iterator[Progress]:
     error is not a terminal.
     """
     console = stderr()
-    if quiet or not console.is_terminal:
+    if quiet or not console.is_interactive:
         yield no_progress
         return
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
@@ -53,7 +53,7 @@ def progress_bar(quiet: bool = False) -> Iterator[Progress]:
         redirect_stderr=False,
     )
     with bar:
-        task = bar.add_task("", total=None)
+        task = bar.add_task("开始", total=None)
 
         def tell(step: str, done: int, total: int, /) -> None:
             bar.update(task, description=step, completed=done, total=total)

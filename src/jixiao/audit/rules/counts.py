@@ -9,7 +9,6 @@ from jixiao.audit.document import Paragraph
 from jixiao.audit.engine import Audit
 from jixiao.audit.numbers import COUNT, chinese_numeral
 from jixiao.audit.rules.base import E, rule, show
-from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS
 
 # --------------------------------------------------------------------------- 单位性质计数
 
@@ -90,6 +89,10 @@ def _unit_kinds_from_table(audit: Audit) -> tuple[int, int, str] | None:
         column = next((i for i, h in enumerate(table.header) if "性质" in h or "类型" in h), None)
         if column is None or not table.rows:
             continue
+        # Imported here: the dataset model is a heavy import that most reports never need
+        # (``jixiao audit`` start-up, benchmarks/bench_audit_pdf.py).
+        from jixiao.dataset.model import ADMIN_UNIT_KINDS, INSTITUTION_UNIT_KINDS
+
         values = [r.cells[column] if r.cells and column < len(r.cells) else "" for r in table.rows]
         admin = sum(1 for v in values if v in ADMIN_UNIT_KINDS or ("行政" in v and "事业" not in v))
         institutions = sum(

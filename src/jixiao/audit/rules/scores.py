@@ -17,7 +17,6 @@ from jixiao.findings import Severity
 from jixiao.lib.money import (
     normalize,
 )
-from jixiao.scoring.grading import grade_total, grading_framework
 
 # --------------------------------------------------------------------------- 分值、得分与扣分
 
@@ -434,6 +433,10 @@ def check_grades(audit: Audit) -> None:
             total = card.total or _score_beside(audit, para, match.start(), items)
             if total is None:
                 continue
+            # Imported here: the scoring engine (and its YAML framework) is loaded only
+            # for a report that states a grade beside a total (``jixiao audit`` start-up).
+            from jixiao.scoring.grading import grade_total
+
             band = grade_total(total.q.value)
             if band is None:
                 continue
@@ -455,6 +458,8 @@ def check_grades(audit: Audit) -> None:
 
 def _bands_text() -> str:
     """ "90 分及以上为优、80–90 分为良、60–80 分为中、60 分以下为差", from the bands' data."""
+    from jixiao.scoring.grading import grading_framework
+
     bands = sorted(grading_framework().grade_bands, key=lambda b: b.minimum, reverse=True)
     parts = []
     for upper, band in zip([None, *bands], bands, strict=False):
