@@ -31,14 +31,17 @@ def _run(args: list[str], cwd: Path) -> tuple[int, bytes, list[str]]:
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "160"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jixiao", *args],
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        env=env,
-    )
+    # Standard output goes to a file: a pipe would fill up while the terminal is read.
+    captured = cwd / "stdout.bin"
+    with captured.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao", *args],
+            stdout=out,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd,
+            env=env,
+        )
     os.close(slave)
     screen = bytearray()
     while True:
@@ -49,8 +52,8 @@ def _run(args: list[str], cwd: Path) -> tuple[int, bytes, list[str]]:
         if not chunk:
             break
         screen += chunk
-    stdout = process.stdout.read() if process.stdout else b""
     code = process.wait(timeout=300)
+    stdout = captured.read_bytes()
     os.close(master)
     text = _ANSI.sub("", screen.decode("utf-8", "replace"))
     frames = [f.strip() for f in re.split(r"[\r\n]", text) if f.strip()]
@@ -67,7 +70,7 @@ CASES = [
     (["audit", str(REAL), "-f", "json"], "审核", None, True),
     (["check", str(EXAMPLE), "-f", "json"], "一致性检查", (2, 2), True),
     (["figures", str(EXAMPLE), "-f", "json"], "计算指标", (1, 1), True),
-    (["score", str(EXAMPLE), "-f", "json"], "评分", (3, 3), True),
+    (["score", str(EXAMPLE), "-f", "gd-dept-2023", "--format", "json"], "评分", (3, 3), True),
     (["results", str(EXAMPLE), "-f", "json"], "评价完成", (3, 3), True),
     (["monitor", str(EXECUTION), "-p", "2023-08", "-f", "json"], "执行监控", (2, 2), True),
     (["convert", str(EXAMPLE), "out.xlsx"], "写出 Excel 工作簿", (1, 1), False),
@@ -96,7 +99,7 @@ def test_run_shows_each_report_format_and_ends_counted(tmp_path: Path) -> None:
     code, stdout, frames = _run(["run", str(EXAMPLE), "-o", "out"], tmp_path)
     assert code == 0, frames
     assert "已写入" in stdout.decode()
-    assert not any("━" in line for line in stdout.decode().splitlines())  # no bar on stdout
+    assert "读取数据集" not in stdout.decode()  # no bar on standard output
     assert any("报告" in frame for frame in frames)
     assert _counts(frames)[-1] == (2, 2)
 
