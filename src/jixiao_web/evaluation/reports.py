@@ -5,10 +5,10 @@ when the transaction commits (a worker never sees a job that is not written yet,
 ``TransactionAwareTask``). The worker evaluates the dataset as stored then (and keeps that
 evaluation, so the pages and the files show the same numbers), renders the submission
 report and the review file (审核底稿) through :func:`jixiao.reports.api.report_files`,
-writing each step and its count into the job (the engine's progress callback, the same
-contract the command line draws its bar from) so the page can show its progress, and keeps the files
-through Django's storage API under names the system chooses; the Chinese file name the
-engine gives is only what the download is called.
+writing each step and its count into the job (:func:`job_progress`: the engine's
+progress callback, the contract the command line draws its bar from) so the page can show
+its progress, and keeps the files through Django's storage API under names the system
+chooses; the Chinese file name the engine gives is only what the download is called.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def request_reports(
     return job
 
 
-def _job_progress(job_id: int, stage: str) -> Progress:
+def job_progress(job_id: int, stage: str) -> Progress:
     """The engine's progress callback (:mod:`jixiao.lib.progress`) writing into the job row:
     the page polls it and shows “评价数据：一致性检查（1/3）”, “报告 PDF（3/6）”."""
 
@@ -94,7 +94,7 @@ def generate_reports(job_id: int) -> str:
     ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, step="评价数据")
     try:
         result, locator, version = run_evaluation(
-            job.dataset, progress=_job_progress(job_id, "评价数据")
+            job.dataset, progress=job_progress(job_id, "评价数据")
         )
         evaluation = store_evaluation(job.dataset, result, locator, version, job.requested_by)
         ReportJob.objects.filter(pk=job_id).update(evaluation=evaluation, dataset_version=version)
@@ -104,7 +104,7 @@ def generate_reports(job_id: int) -> str:
             review_formats=job.review_formats,
             # The worker shares the machine with the web process: one core per job.
             parallel=False,
-            progress=_job_progress(job_id, ""),
+            progress=job_progress(job_id, ""),
         )
         report_count = len(job.formats)
         with transaction.atomic():
