@@ -47,10 +47,12 @@ def progress_bar(quiet: bool = False) -> Iterator[Progress]:
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        # Rich would otherwise route this process's stdout through the bar's console
-        # (standard error) while it is shown: the command's data must stay on stdout.
+        # Standard output is left alone (Rich would route it through the bar's console,
+        # on standard error): the command's data must stay exactly the data. Messages on
+        # standard error (an input error in the middle of a step) are printed above the
+        # bar, so clearing the bar at the end cannot erase their last line.
         redirect_stdout=False,
-        redirect_stderr=False,
+        redirect_stderr=True,
     )
     with bar:
         task = bar.add_task("开始", total=None)
