@@ -116,8 +116,8 @@ def render_report(
     """
     tell = progress or _no_progress
     total = len(formats)
-    tell(f"{step}图表" if model.charts else step, 0, total)
     if model.charts:
+        tell(f"{step}图表", 0, total)
         for chart in model.charts:
             render_chart(chart)
     done: dict[str, Rendered] = {}
