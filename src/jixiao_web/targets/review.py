@@ -9,6 +9,7 @@ the filler typed — and the engine's flags and messages are mapped back to the 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.dataset.model import SIGNS, Indicator, MoneyLine, Profile, Project
 from jixiao.dataset.model import Dataset as EngineDataset
-from jixiao.findings import Severity
+from jixiao.findings import Finding, Severity
 from jixiao_web.targets.schema import DepartmentHeader, IndicatorRow, ProjectHeader
 
 if TYPE_CHECKING:
@@ -245,9 +246,10 @@ def review(form: TargetForm, content: Content) -> Flags:
     from jixiao.monitoring.review import FLAG_LABELS
 
     history, allocations = history_for(form, content)
-    result: TargetReview = review_targets(
-        engine_dataset(form, content), library().with_history(history, allocations), settings()
-    )
+    known = library().with_history(history, allocations)
+    dataset = engine_dataset(form, content)
+    result: TargetReview = review_targets(dataset, known, settings())
+    findings = [*result.findings, *_set_too_low(dataset, result, known)]
     flags = Flags()
     for row in result.rows:
         index = _index(row.location)
@@ -258,7 +260,7 @@ def review(form: TargetForm, content: Content) -> Flags:
         if row.history is not None and last is not None:
             shown = format(last.normalize(), "f")
             flags.history[index] = f"{row.history.last_year} 年完成值 {shown}"
-    for finding in result.findings:
+    for finding in findings:
         index = _index(finding.location.source if finding.location else "")
         label = FLAG_LABELS.get(finding.code, "")
         if index is None:
@@ -274,6 +276,49 @@ def review(form: TargetForm, content: Content) -> Flags:
         ):
             flags.labels.setdefault(index, []).append(label)
     return flags
+
+
+def _set_too_low(
+    dataset: EngineDataset, result: TargetReview, known: IndicatorLibrary
+) -> list[Finding]:
+    """目标设定偏低 while the target is set: the engine's self-evaluation test on last year.
+
+    The engine raises ``target.set_too_low`` when a 完成值 exceeds its 指标值 by more than
+    ``review.yaml``'s threshold (the test scoring deducts by at self-evaluation). A target
+    form has no 完成值 yet; the one the system knows is last year's (history or the typed
+    上年实际值). The same engine review is run once more with that value as the row's 完成值,
+    and only its ``target.set_too_low`` findings are kept, said to be measured on last year:
+    a unit that merely repeats last year would be deducted for a target set too low.
+    """
+    from jixiao.monitoring import review_targets
+
+    last = {
+        row.location: row.history
+        for row in result.rows
+        if row.history is not None and row.history.last_actual is not None
+    }
+    if not last:
+        return []
+    indicators = tuple(
+        dataclasses.replace(ind, actual=last[ind.loc].last_actual) if ind.loc in last else ind
+        for ind in (*dataset.indicators, *dataset.project_indicators)
+    )
+    own, projects = indicators[: len(dataset.indicators)], indicators[len(dataset.indicators) :]
+    again = review_targets(
+        dataclasses.replace(dataset, indicators=own, project_indicators=projects),
+        known,
+        settings(),
+    )
+    found = []
+    for finding in again.findings:
+        source = finding.location.source if finding.location else ""
+        if finding.code != "target.set_too_low" or source not in last:
+            continue
+        year = last[source].last_year
+        found.append(
+            dataclasses.replace(finding, message=f"按 {year} 年完成值计，{finding.message}")
+        )
+    return found
 
 
 def _index(location: str) -> int | None:
