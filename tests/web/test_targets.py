@@ -30,14 +30,18 @@ YEAR = 2030
 
 #: Who may take each action on a project of unit-clerk's unit (主管处室 = the division login's).
 #: ok: the state moves; 403: the role may not; 404: the persona cannot see the form at all.
+#: Three levels: the 主管处室, then the 部门财务处, then 财政; a 处室's own 送审 skips its level.
 PROJECT_MATRIX = """
-action        unit-clerk division dept-admin bureau-admin bureau-reviewer unit-clerk-2 evaluator outsider
-submit        ok         ok       403        403          403             404          404       404
-dept_return   403        ok       ok         403          403             404          404       404
-dept_approve  403        403      ok         403          403             404          404       404
-bureau_return 403        403      403        ok           ok              404          404       404
-approve       403        403      403        ok           ok              404          404       404
-adjust        ok         ok       403        403          403             404          404       404
+action           unit-clerk division dept-admin bureau-admin bureau-reviewer unit-clerk-2 evaluator outsider
+submit           ok         403      403        403          403             404          404       404
+division_submit  403        ok       403        403          403             404          404       404
+division_return  403        ok       403        403          403             404          404       404
+division_approve 403        ok       403        403          403             404          404       404
+dept_return      403        403      ok         403          403             404          404       404
+dept_approve     403        403      ok         403          403             404          404       404
+bureau_return    403        403      403        ok           ok              404          404       404
+approve          403        403      403        ok           ok              404          404       404
+adjust           ok         ok       403        403          403             404          404       404
 """
 
 #: The department's own form: its 财务处 declares it, 财政 reviews it.
@@ -50,17 +54,18 @@ adjust        404        403      ok         403          403             404   
 """
 
 #: How to bring a form to the state an action starts from: (persona, action) steps.
+_TO_DEPT = [("unit-clerk", "submit"), ("division", "division_approve")]
+_TO_BUREAU = [*_TO_DEPT, ("dept-admin", "dept_approve")]
 PROJECT_PATH = {
     "submit": [],
-    "dept_return": [("unit-clerk", "submit")],
-    "dept_approve": [("unit-clerk", "submit")],
-    "bureau_return": [("unit-clerk", "submit"), ("dept-admin", "dept_approve")],
-    "approve": [("unit-clerk", "submit"), ("dept-admin", "dept_approve")],
-    "adjust": [
-        ("unit-clerk", "submit"),
-        ("dept-admin", "dept_approve"),
-        ("bureau-admin", "approve"),
-    ],
+    "division_submit": [],
+    "division_return": [("unit-clerk", "submit")],
+    "division_approve": [("unit-clerk", "submit")],
+    "dept_return": _TO_DEPT,
+    "dept_approve": _TO_DEPT,
+    "bureau_return": _TO_BUREAU,
+    "approve": _TO_BUREAU,
+    "adjust": [*_TO_BUREAU, ("bureau-admin", "approve")],
 }
 DEPARTMENT_PATH = {
     "submit": [],
@@ -70,6 +75,9 @@ DEPARTMENT_PATH = {
 }
 TARGET_STATE = {
     "submit": "submitted",
+    "division_submit": "division_ok",
+    "division_return": "returned",
+    "division_approve": "division_ok",
     "dept_return": "returned",
     "dept_approve": "dept_ok",
     "bureau_return": "returned",
@@ -218,11 +226,12 @@ def test_department_transition_by_persona(
         assert status == int(expected), status
 
 
-@pytest.mark.parametrize("action", ["dept_return", "bureau_return", "adjust"])
+@pytest.mark.parametrize("action", ["division_return", "dept_return", "bureau_return", "adjust"])
 def test_returns_and_adjustments_need_an_opinion(action: str) -> None:
     form = project_form()
     _walk(form, PROJECT_PATH[action])
     actor = {
+        "division_return": "division",
         "dept_return": "dept-admin",
         "bureau_return": "bureau-reviewer",
         "adjust": "unit-clerk",
@@ -233,10 +242,14 @@ def test_returns_and_adjustments_need_an_opinion(action: str) -> None:
     assert services.state_of(form).state != TARGET_STATE[action]
 
 
+def _division() -> Division:
+    return Division.objects.get(department=_science(), name="基础研究处")
+
+
 def test_an_incomplete_form_is_not_submitted_and_says_what_is_missing() -> None:
     clerk = _user("unit-clerk")
     form = services.create_project(
-        Access.of(clerk), clerk, _science(), YEAR, "KP-09", "空表", _clerk_unit(), None
+        Access.of(clerk), clerk, _science(), YEAR, "KP-09", "空表", _clerk_unit(), _division()
     )
     with pytest.raises(services.Invalid) as refused:
         services.decide(Access.of(clerk), form, "submit", clerk)
@@ -250,17 +263,57 @@ def _form_type() -> ContentType:
     return ContentType.objects.get_for_model(TargetForm)
 
 
-def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
-    form = project_form()
-    clerk, dept, bureau = _user("unit-clerk"), _user("dept-admin"), _user("bureau-reviewer")
-    services.decide(Access.of(clerk), form, "submit", clerk)
-    assert Notice.objects.filter(
-        recipient=dept,
+def test_a_project_needs_a_division_and_its_division_reviews_first() -> None:
+    """The 主管处室 is the first level: required at creation, checked again at 送审."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("jixiao_web.targets.migrations.0002_division_review_level")
+
+    clerk = _user("unit-clerk")
+    with pytest.raises(services.Invalid) as refused:
+        services.create_project(
+            Access.of(clerk), clerk, _science(), YEAR, "KP-10", "无处室", _clerk_unit(), None
+        )
+    assert "“主管处室”必填" in str(refused.value)
+    # a form from before the 处室 level, without a 主管处室: 送审 refuses it, and the
+    # migration moves one already 已送审 on to the 财务处 (no one else could review it)
+    form = project_form("KP-11")
+    TargetForm.objects.filter(pk=form.pk).update(division=None)
+    form.refresh_from_db()
+    with pytest.raises(services.Invalid) as refused:
+        services.decide(Access.of(clerk), form, "submit", clerk)
+    assert "项目未指定主管处室，不能送审" in str(refused.value)
+    state = services.state_of(form)
+    state.state = "submitted"
+    state.save()
+    migration.forward(apps, None)
+    assert services.state_of(form).state == "division_ok"
+    dept = _user("dept-admin")
+    services.decide(Access.of(dept), form, "dept_approve", dept)
+    assert services.state_of(form).state == "dept_ok"
+
+
+def _open_task(user: Any, form: TargetForm) -> bool:
+    return Notice.objects.filter(
+        recipient=user,
         kind="task",
         closed_at__isnull=True,
         object_id=form.pk,
         content_type=_form_type(),
     ).exists()
+
+
+def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
+    form = project_form()
+    clerk, dept, bureau = _user("unit-clerk"), _user("dept-admin"), _user("bureau-reviewer")
+    division = _user("division")
+    services.decide(Access.of(clerk), form, "submit", clerk)
+    assert _open_task(division, form) and not _open_task(dept, form)
+    services.decide(Access.of(division), form, "division_approve", division, opinion="同意")
+    assert _open_task(dept, form) and not _open_task(division, form)
+    assert services.state_of(form).state == "division_ok"
     services.decide(Access.of(dept), form, "dept_return", dept, opinion="满意度目标应不低于上年")
     returned = Notice.objects.get(
         recipient=clerk, kind="returned", object_id=form.pk, content_type=_form_type()
@@ -279,6 +332,7 @@ def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
     form.refresh_from_db()
     _fill(form, clerk, PROJECT, changed)
     services.decide(Access.of(clerk), form, "submit", clerk)
+    services.decide(Access.of(division), form, "division_approve", division)
     new, old, changes = services.last_changes(form)
     assert (old.number, new.number) == (1, 2)  # type: ignore[union-attr]
     assert [(c.part, c.item, c.kind, c.before, c.after) for c in changes] == [
@@ -307,10 +361,16 @@ def test_full_cycle_with_return_diff_adjustment_and_inbox() -> None:
 
 def test_worklists_per_reviewer(client: Any, login: Any) -> None:
     form = project_form()
-    clerk, dept = _user("unit-clerk"), _user("dept-admin")
+    clerk, dept, division = _user("unit-clerk"), _user("dept-admin"), _user("division")
     services.decide(Access.of(clerk), form, "submit", clerk)
-    pending = login("dept-admin").get(reverse("targets:home"), {"tab": "pending", "year": YEAR})
-    assert form.name in pending.content.decode()
+
+    def pending(persona: str) -> str:
+        page = login(persona).get(reverse("targets:home"), {"tab": "pending", "year": YEAR})
+        return str(page.content.decode())
+
+    assert form.name in pending("division") and form.name not in pending("dept-admin")
+    services.decide(Access.of(division), form, "division_approve", division)
+    assert form.name not in pending("division") and form.name in pending("dept-admin")
     services.decide(Access.of(dept), form, "dept_approve", dept)
     assert (
         form.name

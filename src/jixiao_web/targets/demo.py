@@ -219,6 +219,7 @@ PROJECTS: list[dict[str, Any]] = [
         # awaiting 财政: the bureau logins find it on their 待审核 list and in their inbox
         "steps": [
             ("unit-clerk", "submit", ""),
+            ("division", "division_approve", "指标设置合理，同意报部门审核。"),
             ("dept-admin", "dept_approve", "同意，报财政审核。"),
         ],
     },
@@ -307,6 +308,7 @@ PROJECTS: list[dict[str, Any]] = [
         ],
         "steps": [
             ("unit-clerk", "submit", ""),
+            ("division", "division_approve", "指标设置合理，同意报部门审核。"),
             ("dept-admin", "dept_approve", "同意，报财政审核。"),
             ("bureau-reviewer", "approve", "同意批复。"),
         ],

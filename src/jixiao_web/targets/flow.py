@@ -1,9 +1,13 @@
 """The review chains of the target forms, as data (江西 一体化 手册 §2–6).
 
-A project's targets: the unit's clerk or the project's 业务处室 fills and submits (送审);
-the 业务处室 or the department's 财务处 may return it (退回, with an 审核意见); the 财务处
-approves (部门审核通过); 财政 returns or approves (财政审核通过 = 批复). After 批复 the filler
-may start an 调整 (with its reason), which goes through the same review again.
+A project's targets go up three levels, each of which may return them (退回, with an
+审核意见) to the filler: the unit's clerk fills and submits (送审) to the project's
+主管处室 (业务处室), which reviews first (处室审核通过); then the department's 财务处
+(部门审核通过); then 财政 (财政审核通过 = 批复). When the 业务处室 fills a project itself, its
+送审 is its own endorsement and goes straight to the 财务处. Every project has a 主管处室
+(``services.create_project`` and the 送审 check insist), so the 处室 level is never
+without a reviewer. After 批复 the filler may start an 调整 (with its reason), which goes
+through the same review again.
 
 The department's own form is declared by its 财务处 and reviewed by 财政 only.
 """
@@ -25,6 +29,7 @@ BUREAU = frozenset({BA, BR})
 STATES = (
     State("draft", "草稿"),
     State("submitted", "已送审"),
+    State("division_ok", "处室审核通过"),
     State("dept_ok", "部门审核通过"),
     State("approved", "财政审核通过（已批复）"),
     State("returned", "已退回"),
@@ -40,9 +45,14 @@ PROJECT_FLOW = Workflow(
     STATES,
     "draft",
     (
-        Transition("submit", "送审", FILLABLE, "submitted", frozenset({U, D})),
-        Transition("dept_return", "退回", ("submitted",), "returned", frozenset({D, DA}), True),
-        Transition("dept_approve", "部门审核通过", ("submitted",), "dept_ok", frozenset({DA})),
+        Transition("submit", "送审", FILLABLE, "submitted", frozenset({U})),
+        Transition("division_submit", "送审", FILLABLE, "division_ok", frozenset({D})),
+        Transition("division_return", "退回", ("submitted",), "returned", frozenset({D}), True),
+        Transition(
+            "division_approve", "处室审核通过", ("submitted",), "division_ok", frozenset({D})
+        ),
+        Transition("dept_return", "退回", ("division_ok",), "returned", frozenset({DA}), True),
+        Transition("dept_approve", "部门审核通过", ("division_ok",), "dept_ok", frozenset({DA})),
         Transition("bureau_return", "退回", ("dept_ok",), "returned", BUREAU, True),
         Transition("approve", "财政审核通过（批复）", ("dept_ok",), "approved", BUREAU),
         Transition("adjust", "调整", ("approved",), "adjusting", frozenset({U, D}), True),
@@ -67,9 +77,18 @@ DEPARTMENT_FLOW = Workflow(
 #: Who fills each kind of form (the roles that may edit it in an editable state).
 FILLERS: dict[str, frozenset[Role]] = {"project": frozenset({U, D}), "department": frozenset({DA})}
 #: Review decisions: what puts a form on a reviewer's 待审核 and 已审核 lists.
-REVIEW_ACTIONS = frozenset({"dept_return", "dept_approve", "bureau_return", "approve"})
-#: the action that stores a version snapshot
-SUBMIT = "submit"
+REVIEW_ACTIONS = frozenset(
+    {
+        "division_return",
+        "division_approve",
+        "dept_return",
+        "dept_approve",
+        "bureau_return",
+        "approve",
+    }
+)
+#: the actions that send a form up (each checks it is complete and stores a version snapshot)
+SUBMITS = frozenset({"submit", "division_submit"})
 
 
 def flow_for(kind: str) -> Workflow:

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from jixiao.dataset.build import InputError, RawCell
 from jixiao_web.orgs.models import Department, Division, Membership, Role, Unit
-from jixiao_web.targets.flow import FILLERS, REVIEW_ACTIONS, SUBMIT, flow_for
+from jixiao_web.targets.flow import FILLERS, REVIEW_ACTIONS, SUBMITS, flow_for
 from jixiao_web.targets.models import TargetForm, TargetIndicator, TargetTask, TargetVersion
 from jixiao_web.targets.schema import (
     DepartmentHeader,
@@ -111,6 +111,8 @@ def check(form: TargetForm, content: Content) -> list[InputError]:
         for c in columns(type(content.header))
     }
     parse_row(type(content.header), "基本信息", text_cells, errors)
+    if form.kind == "project" and form.division_id is None:
+        errors.append(InputError("基本信息·主管处室", "项目未指定主管处室，不能送审"))
     this_year = [r for r in content.indicators if r.year == form.year]
     if not this_year:
         errors.append(InputError("绩效指标", f"至少填写一个 {form.year} 年度的绩效指标"))
@@ -212,10 +214,15 @@ def create_project(
     unit: Unit,
     division: Division | None,
 ) -> TargetForm:
-    """A new project form in 草稿; the clerk's unit or the 处室's own division only."""
+    """A new project form in 草稿; the clerk's unit or the 处室's own division only.
+
+    The 主管处室 is required: it is the first level of review (``flow.PROJECT_FLOW``).
+    """
     if not access.may_create_project_target(department, unit, division):
         raise NotAllowed("您的角色不能为该单位或处室申报项目绩效目标")
     errors = []
+    if division is None:
+        errors.append(InputError("主管处室", "“主管处室”必填：项目绩效目标先由主管处室审核"))
     if not code.strip():
         errors.append(InputError("项目编码", "“项目编码”必填，不能为空"))
     if not name.strip():
@@ -325,8 +332,8 @@ def decide(
     form.refresh_from_db()  # what is stored now is what gets submitted
     flow = flow_for(form.kind)
     roles = access.target_roles(form)
-    step = flow.transition(SUBMIT)
-    if action == SUBMIT and step and roles & step.roles and state_of(form).state in step.sources:
+    step = flow.transition(action) if action in SUBMITS else None
+    if step and roles & step.roles and state_of(form).state in step.sources:
         problems = check(form, content_of(form))  # the core refuses roles and states first
         if problems:
             raise Invalid(problems)
@@ -341,7 +348,7 @@ def decide(
             version=version,
             notices=_notices,
         )
-        if action == SUBMIT:
+        if action in SUBMITS:
             _snapshot(form, user)
     return event
 
@@ -365,28 +372,33 @@ def _users(condition: Q) -> list[Any]:
 
 def _last_submitter(form: TargetForm) -> list[Any]:
     event = (
-        workflow.history(form).filter(action=SUBMIT).order_by("-at", "-pk").select_related("actor")
+        workflow.history(form)
+        .filter(action__in=SUBMITS)
+        .order_by("-at", "-pk")
+        .select_related("actor")
     ).first()
     return [event.actor] if event and event.actor else []
 
 
 def _notices(form: TargetForm, step: Transition, event: WorkflowEvent) -> Iterable[NoticeSpec]:
-    """Who hears of a decision: reviewers get a task, the submitter the outcome."""
+    """Who hears of a decision: the next level's reviewers get a task, the submitter the
+    outcome (a 退回 with its opinion, the 批复)."""
     link = reverse("targets:detail", args=[form.pk])
     what = str(form)
     department = Q(department_id=form.department_id)
     bureau = Q(region_id=form.region_id, role__in=[Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER])
-    if step.action == SUBMIT and form.kind == "project":
-        reviewers = _users(department & Q(role=Role.DEPT_ADMIN))
-        if form.division_id:
-            reviewers += _users(Q(division_id=form.division_id, role=Role.DIVISION))
-        reviewers = [u for u in reviewers if u.pk != event.actor_id]
+    if step.target == "submitted" and form.kind == "project":  # to the 主管处室
+        reviewers = _users(Q(division_id=form.division_id, role=Role.DIVISION))
         yield NoticeSpec(
-            reviewers, Notice.Kind.TASK, f"待审核：{what}", "请审核该项目绩效目标。", link
+            reviewers, Notice.Kind.TASK, f"待处室审核：{what}", "请审核该项目绩效目标。", link
         )
-    elif step.action == SUBMIT or step.action == "dept_approve":
+    elif step.target == "division_ok":  # to the 财务处
+        reviewers = _users(department & Q(role=Role.DEPT_ADMIN))
+        body = f"处室审核意见：{event.opinion}" if event.opinion else "请审核该项目绩效目标。"
+        yield NoticeSpec(reviewers, Notice.Kind.TASK, f"待部门审核：{what}", body, link)
+    elif step.action in SUBMITS or step.action == "dept_approve":
         yield NoticeSpec(_users(bureau), Notice.Kind.TASK, f"待财政审核：{what}", "", link)
-    elif step.action in ("dept_return", "bureau_return"):
+    elif step.action in ("division_return", "dept_return", "bureau_return"):
         yield NoticeSpec(
             _last_submitter(form), Notice.Kind.RETURNED, f"被退回：{what}", event.opinion, link
         )

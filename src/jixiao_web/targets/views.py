@@ -140,6 +140,8 @@ def new_project(request: HttpRequest) -> HttpResponse:
         year = _int(values["year"])
         if unit is None:
             errors.append(InputError("实施单位", "请选择实施单位"))
+        if division is None:
+            errors.append(InputError("主管处室", "请选择主管处室"))
         if year is None or not 2000 <= year <= 2100:
             errors.append(InputError("预算年度", "预算年度应为四位年份，如 2024"))
         if not errors:
