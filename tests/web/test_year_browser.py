@@ -376,5 +376,7 @@ def _department_accepts(dept: Any, item: str) -> None:
     dept.goto("/results/")
     dept.get_by_role("link", name="广东省科学技术厅 2023年度").click()
     dept.wait_for_selector("#items")
-    assert "已整改" in dept.locator("#items tr", has_text=RECTIFY).inner_text()
+    closed = dept.locator("#items tr", has_text=RECTIFY)
+    assert "已整改" in closed.inner_text()
+    closed.evaluate("row => row.scrollIntoView({block: 'center'})")
     screenshot(dept, "results")
