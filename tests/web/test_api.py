@@ -165,3 +165,23 @@ def test_swagger_ui_is_served_from_the_site(client: Any) -> None:
     text = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in text and "cdn" not in text.lower()
     json.loads(client.get("/api/openapi.json").content)
+
+
+@pytest.mark.parametrize(
+    ("url", "token", "chinese"),
+    [
+        ("/api/public/publications", None, "广东省科学技术厅"),
+        ("/api/datasets", "dept-admin", "广东省科学技术厅"),
+        ("/api/datasets/999999", "dept-admin", "数据集不存在"),
+        ("/api/datasets", None, "缺少或无效的 API 令牌"),
+    ],
+)
+def test_json_carries_chinese_as_utf8_not_escapes(
+    client: Any, url: str, token: str | None, chinese: str
+) -> None:
+    """The body holds the characters themselves (UTF-8), not ``\\u5e7f…`` escapes."""
+    response = _get(client, url, _token(token) if token else None)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert chinese.encode("utf-8") in response.content
+    assert b"\\u" not in response.content
+    json.loads(response.content.decode("utf-8"))

@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.params import functions as param
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from jixiao_web.api import tokens
@@ -63,7 +64,14 @@ class TokenAuth(HttpBearer):
         return tokens.user_for(token)
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON as UTF-8 text: Chinese stays readable (``"部门"``, not ``"\\u90e8\\u95e8"``)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="预算绩效管理信息系统 API",
     version="1",
     description=(
