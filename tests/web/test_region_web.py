@@ -156,7 +156,7 @@ def test_excel_export_round_trip(login: Any, science: Any) -> None:
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["部门", "年度", "总分", "等级"]
     assert "支出执行率（%）" in header and "错误" in header
-    assert sheet.max_row == 1 + len(page) == 2
+    assert sheet.max_row == 1 + len(page) + 1 == 3  # header, the department, its 汇总
     row = dict(zip(header, sheet[2], strict=True))
     assert row["部门"].value == SCIENCE and row["年度"].value == science.year
     final = row["决算支出（万元）"]
@@ -169,3 +169,237 @@ def test_export_of_another_region_is_empty(login: Any) -> None:
     response = login("outsider").get(reverse("region:export"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 1
+
+
+# --------------------------------------------------------------------------- 汇总 rows
+# A region of its own with round numbers, so every total can be checked by eye:
+#
+#            年初预算 调整后预算 决算  三公上年 三公决算 结转年初 结转年末 总分 等级 错误 警告
+#   甲 2024    100      120     90     10       11      20       30    90   优    1    4
+#   乙 2024    340      280    240     30       18      80       70    70   中    2    0
+#   丙 2024     60       —      60      —        —       —        —     —   —     0    1
+#   甲 2023     50       50     50      —        —       —        —     —   —     0    0
+#
+# 2024 汇总: 年初预算 500, 决算 390, 执行率 (90+240)/(120+280) = 82.50 (丙 has no 调整后预算:
+# left out), 预决算比例 390/500 = 78.00, 三公增减 (29−40)/40 = −27.50 (not the mean of
+# +10 and −40 = −15), 结转年末 100, 结转增减 (100−100)/100 = 0.00 (not the mean 18.75),
+# 平均分 (90+70)/2 = 80.00, errors 3, warnings 5.
+
+TOTALS_REGION = [
+    # (department, year, {figure id: value}, total, grade, errors, warnings)
+    (
+        "甲局",
+        2024,
+        {
+            "expenditure.budget.total": "100",
+            "expenditure.adjusted.total": "120",
+            "expenditure.final.total": "90",
+            "expenditure.final.ratio_to_adjusted": "75",
+            "expenditure.final.ratio_to_budget": "90",
+            "three_public.prior.三公经费合计": "10",
+            "three_public.final.三公经费合计": "11",
+            "three_public.growth.三公经费合计": "10",
+            "carryover.opening": "20",
+            "carryover.closing": "30",
+            "carryover.change_rate": "50",
+        },
+        "90",
+        "优",
+        1,
+        4,
+    ),
+    (
+        "乙局",
+        2024,
+        {
+            "expenditure.budget.total": "340",
+            "expenditure.adjusted.total": "280",
+            "expenditure.final.total": "240",
+            "expenditure.final.ratio_to_adjusted": "85.7142857142857142857142857",
+            "expenditure.final.ratio_to_budget": "70.5882352941176470588235294",
+            "three_public.prior.三公经费合计": "30",
+            "three_public.final.三公经费合计": "18",
+            "three_public.growth.三公经费合计": "-40",
+            "carryover.opening": "80",
+            "carryover.closing": "70",
+            "carryover.change_rate": "-12.5",
+        },
+        "70",
+        "中",
+        2,
+        0,
+    ),
+    (
+        "丙局",
+        2024,
+        {
+            "expenditure.budget.total": "60",
+            "expenditure.final.total": "60",
+            "expenditure.final.ratio_to_budget": "100",
+        },
+        "",
+        "",
+        0,
+        1,
+    ),
+    (
+        "甲局",
+        2023,
+        {
+            "expenditure.budget.total": "50",
+            "expenditure.adjusted.total": "50",
+            "expenditure.final.total": "50",
+            "expenditure.final.ratio_to_adjusted": "100",
+            "expenditure.final.ratio_to_budget": "100",
+        },
+        "",
+        "",
+        0,
+        0,
+    ),
+]
+
+
+@pytest.fixture
+def totals_region(db: Any) -> Any:
+    """The region above and its 财政 administrator ``totals-bureau``; returns the client login."""
+    from django.contrib.auth import get_user_model
+
+    from jixiao_web.datasets.models import Dataset
+    from jixiao_web.evaluation.models import Evaluation, StoredFigure
+    from jixiao_web.orgs.models import Department, Membership, Region, Role
+
+    region = Region.objects.create(code="990000", name="汇总测试市", level=Region.Level.CITY)
+    departments: dict[str, Any] = {}
+    for position, (name, year, figures, total, grade, errors, warnings) in enumerate(TOTALS_REGION):
+        if name not in departments:
+            departments[name] = Department.objects.create(
+                region=region, code=f"9{len(departments)}", name=name
+            )
+        department = departments[name]
+        dataset = Dataset.objects.create(region=region, department=department, year=year)
+        evaluation = Evaluation.objects.create(
+            region=region,
+            department=department,
+            dataset=dataset,
+            dataset_version=dataset.version,
+            total=total,
+            grade=grade,
+            grade_label={"优": "优秀", "中": "中等"}.get(grade, ""),
+            complete=bool(total),
+            errors=errors,
+            warnings=warnings,
+        )
+        for index, (figure_id, value) in enumerate(figures.items()):
+            StoredFigure.objects.create(
+                evaluation=evaluation,
+                position=position * 100 + index,
+                figure_id=figure_id,
+                label=figure_id,
+                value=value,
+                text=value,
+            )
+    user = get_user_model().objects.create_user("totals-bureau")
+    Membership.objects.create(user=user, role=Role.BUREAU_ADMIN, region=region)
+    return user
+
+
+def _total_cells(html: str) -> list[list[str]]:
+    """The 汇总 rows of the page as lists of cell texts."""
+    import re
+
+    foot = html.split("<tfoot>")[1].split("</tfoot>")[0]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)
+        ]
+        for r in re.findall(r"<tr[^>]*>(.*?)</tr>", foot, re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_total_rows_sum_money_and_weigh_ratios(client: Any, totals_region: Any) -> None:
+    client.force_login(totals_region)
+    response = client.get(reverse("region:dashboard"))
+    [t2024, t2023] = response.context["totals"]
+    assert (t2024.year, t2024.departments, t2023.year, t2023.departments) == (2024, 3, 2023, 1)
+    assert t2024.values == {
+        "budget": Decimal(500),
+        "final": Decimal(390),
+        "execution": Decimal("82.5"),
+        "deviation": Decimal(78),
+        "three_public_growth": Decimal("-27.5"),
+        "carryover": Decimal(100),
+        "carryover_change": Decimal(0),
+    }
+    assert t2024.counted["execution"] == 2 and t2024.counted["final"] == 3
+    assert (t2024.errors, t2024.warnings, t2024.average_score) == (3, 5, Decimal(80))
+    assert t2024.grades == {"优": 1, "中": 1}
+    assert t2023.values["execution"] == Decimal(100) and t2023.values["carryover"] is None
+    cells = _total_cells(response.content.decode())
+    assert cells[0] == [
+        "汇总（2024 年，3 个部门）",
+        "2024",
+        "平均 80.00",
+        "优 1，中 1",
+        "500.00",
+        "390.00",
+        "82.50",
+        "78.00",
+        "-27.50",
+        "100.00",
+        "0.00",
+        "3",
+        "5",
+        "",
+    ]
+    assert cells[1][:8] == [
+        "汇总（2023 年，1 个部门）",
+        "2023",
+        "—",
+        "—",
+        "50.00",
+        "50.00",
+        "100.00",
+        "100.00",
+    ]
+
+
+@pytest.mark.django_db
+def test_total_follows_the_filters(client: Any, totals_region: Any) -> None:
+    client.force_login(totals_region)
+    [only] = client.get(reverse("region:dashboard"), {"q": "乙"}).context["totals"]
+    assert (only.departments, only.values["final"], only.values["deviation"]) == (
+        1,
+        Decimal(240),
+        Decimal(240) / Decimal(340) * 100,
+    )
+    one_department = client.get(reverse("region:dashboard"), {"department": "x"})
+    assert one_department.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_year_over_year_view_has_no_total(client: Any, totals_region: Any) -> None:
+    from jixiao_web.orgs.models import Department
+
+    client.force_login(totals_region)
+    department = Department.objects.get(name="甲局")
+    response = client.get(reverse("region:dashboard"), {"department": department.pk})
+    assert len(response.context["rows"]) == 2 and response.context["totals"] == []
+    assert "<tfoot>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_excel_has_the_total_rows_in_bold(client: Any, totals_region: Any) -> None:
+    client.force_login(totals_region)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("region:export")).content)).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.max_row == 1 + 4 + 2
+    total = dict(zip(header, sheet[6], strict=True))
+    assert total["部门"].value == "汇总（2024 年，3 个部门；总分列为平均分）"
+    assert total["部门"].font.bold
+    assert Decimal(str(total["决算支出（万元）"].value)) == 390
+    assert Decimal(str(total["支出执行率（%）"].value)) == Decimal("82.5")
+    assert total["总分"].value == 80 and total["等级"].value == "优 1，中 1"
+    assert total["错误"].value == 3

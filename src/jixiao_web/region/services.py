@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 
-from jixiao.lib.money import format_amount
+from jixiao.lib.money import ZERO, format_amount, ratio_percent
 from jixiao.region import COMPARED, Compared
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.evaluation.models import Evaluation, StoredFigure
@@ -37,6 +37,42 @@ COLUMNS: tuple[tuple[str, Compared], ...] = (
 
 GRADES = ("优", "良", "中", "差")
 
+#: Money columns whose 汇总 is the sum over the rows that have the figure.
+SUMMED_COLUMNS = frozenset({"budget", "final", "carryover"})
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """A ratio column recomputed for the 汇总 row from summed parts:
+    ``(Σ numerator − Σ minus) ÷ Σ denominator × 100`` — a weighted ratio, never the
+    average of the rows' ratios (a small department would weigh as much as a large one)."""
+
+    numerator: str
+    denominator: str
+    minus: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return (self.numerator, self.denominator, *((self.minus,) if self.minus else ()))
+
+
+#: ratio column key → how its 汇总 is computed (the engine's own definitions of each figure:
+#: 执行率 决算 ÷ 调整后预算, 预决算偏离 决算 ÷ 年初预算, growth of 三公 and of 结转结余).
+WEIGHTED: dict[str, Weighted] = {
+    "execution": Weighted("expenditure.final.total", "expenditure.adjusted.total"),
+    "deviation": Weighted("expenditure.final.total", "expenditure.budget.total"),
+    "three_public_growth": Weighted(
+        "three_public.final.三公经费合计",
+        "three_public.prior.三公经费合计",
+        minus="three_public.prior.三公经费合计",
+    ),
+    "carryover_change": Weighted(
+        "carryover.closing", "carryover.opening", minus="carryover.opening"
+    ),
+}
+#: The stored figures read for each row besides the columns: the parts of the ratios.
+PART_IDS: tuple[str, ...] = tuple(sorted({p for w in WEIGHTED.values() for p in w.parts}))
+
 
 @dataclass(frozen=True)
 class RegionRow:
@@ -55,6 +91,8 @@ class RegionRow:
     errors: int | None
     warnings: int | None
     stale: bool  #: the dataset changed after its evaluation
+    #: the stored parts of the ratio columns (:data:`PART_IDS` → value), for the 汇总 row
+    parts: Mapping[str, Decimal | None] = field(default_factory=dict)
 
     @property
     def cells(self) -> list[str]:
@@ -112,7 +150,7 @@ def build_rows(datasets: QuerySet[Dataset]) -> list[RegionRow]:
     """Every dataset with its latest evaluation's score, grade, figures and counts."""
     datasets_list = list(datasets.select_related("department"))
     evaluations = latest_evaluations(datasets_list)
-    figure_ids = [c.id for _, c in COLUMNS]
+    figure_ids = [*(c.id for _, c in COLUMNS), *PART_IDS]
     stored: dict[tuple[int, str], str] = {
         (evaluation_id, figure_id): value
         for evaluation_id, figure_id, value in StoredFigure.objects.filter(
@@ -139,6 +177,7 @@ def build_rows(datasets: QuerySet[Dataset]) -> list[RegionRow]:
                 errors=e.errors if e else None,
                 warnings=e.warnings if e else None,
                 stale=bool(e and e.dataset_version != dataset.version),
+                parts={p: _decimal(stored.get((e.pk, p), "")) if e else None for p in PART_IDS},
             )
         )
     return rows
@@ -186,6 +225,94 @@ def select(rows: list[RegionRow], filters: Filters) -> list[RegionRow]:
     return known + [r for r in kept if r.value(filters.sort) is None]
 
 
+# --------------------------------------------------------------------------- 汇总
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """The 汇总 of the rows of one year: sums of the money columns and of the counts,
+    the ratio columns recomputed from summed parts (:data:`WEIGHTED`)."""
+
+    year: int
+    departments: int  #: rows summed
+    evaluated: int  #: rows with an evaluation
+    values: Mapping[str, Decimal | None]  #: column key → 汇总 (``None``: no row has it)
+    #: column key → how many rows entered it (a row lacking a part is left out of a ratio)
+    counted: Mapping[str, int]
+    errors: int
+    warnings: int
+    average_score: Decimal | None  #: mean of the complete scores (a score is not summed)
+    grades: Mapping[str, int]  #: 优/良/中/差 → count, in that order, only those present
+
+    @property
+    def label(self) -> str:
+        return f"汇总（{self.year} 年，{self.departments} 个部门）"
+
+    @property
+    def export_label(self) -> str:
+        return f"{self.label.removesuffix('）')}；总分列为平均分）"
+
+    @property
+    def cells(self) -> list[str]:
+        return [_printed(self.values.get(key)) for key, _ in COLUMNS]
+
+    @property
+    def score_text(self) -> str:
+        return _printed(self.average_score)
+
+    @property
+    def grades_text(self) -> str:
+        return "，".join(f"{g} {n}" for g, n in self.grades.items()) or "—"
+
+
+def _sum(values: Iterable[Decimal | None]) -> tuple[Decimal | None, int]:
+    known = [v for v in values if v is not None]
+    return (sum(known, ZERO) if known else None), len(known)
+
+
+def _weighted(rows: list[RegionRow], spec: Weighted) -> tuple[Decimal | None, int]:
+    """The ratio of the summed parts over the rows that have every part."""
+    complete = [r for r in rows if all(r.parts.get(p) is not None for p in spec.parts)]
+    if not complete:
+        return None, 0
+
+    def total(part: str) -> Decimal:
+        return sum((r.parts[part] or ZERO for r in complete), ZERO)
+
+    minus = total(spec.minus) if spec.minus else ZERO
+    return ratio_percent(total(spec.numerator) - minus, total(spec.denominator)), len(complete)
+
+
+def totals(rows: list[RegionRow]) -> list[TotalRow]:
+    """One 汇总 row per year of ``rows`` (newest year first): summing across years would
+    add two budgets of the same department, so each year is totalled on its own."""
+    result = []
+    for year in sorted({r.year for r in rows}, reverse=True):
+        of_year = [r for r in rows if r.year == year]
+        values: dict[str, Decimal | None] = {}
+        counted: dict[str, int] = {}
+        for key, _ in COLUMNS:
+            if key in SUMMED_COLUMNS:
+                values[key], counted[key] = _sum(r.values.get(key) for r in of_year)
+            elif key in WEIGHTED:
+                values[key], counted[key] = _weighted(of_year, WEIGHTED[key])
+        scores = [r.total for r in of_year if r.complete and r.total is not None]
+        result.append(
+            TotalRow(
+                year=year,
+                departments=len(of_year),
+                evaluated=sum(1 for r in of_year if r.evaluation_id is not None),
+                values=values,
+                counted=counted,
+                errors=sum(r.errors or 0 for r in of_year),
+                warnings=sum(r.warnings or 0 for r in of_year),
+                average_score=sum(scores, ZERO) / len(scores) if scores else None,
+                grades={g: n for g in GRADES if (n := sum(1 for r in of_year if r.grade == g))},
+            )
+        )
+    return result
+
+
 # --------------------------------------------------------------------------- Excel
 
 HEADERS = (
@@ -199,8 +326,9 @@ HEADERS = (
 )
 
 
-def workbook(rows: list[RegionRow]) -> bytes:
-    """The table as an xlsx: Chinese headers, numbers as numbers with two decimals."""
+def workbook(rows: list[RegionRow], total_rows: list[TotalRow] | None = None) -> bytes:
+    """The table as an xlsx: Chinese headers, numbers as numbers with two decimals, the
+    汇总 rows (bold) below the departments."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -223,6 +351,20 @@ def workbook(rows: list[RegionRow]) -> bytes:
                 r.warnings,
             ]
         )
+    for t in total_rows or []:
+        sheet.append(
+            [
+                t.export_label,
+                t.year,
+                t.average_score,
+                t.grades_text,
+                *(t.values.get(key) for key, _ in COLUMNS),
+                t.errors,
+                t.warnings,
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3 + 1 + len(COLUMNS)):
         for cell in row:
             if isinstance(cell.value, Decimal):

@@ -44,11 +44,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if r.total is not None and r.complete
     ]
     focus = next((name for pk, name in departments if pk == filters.department), "")
+    # One department's year-over-year view: a 汇总 of one row would only repeat it.
+    total_rows = [] if filters.department is not None else services.totals(rows)
     return render(
         request,
         "region/dashboard.html",
         {
             "rows": rows,
+            "totals": total_rows,
             "columns": services.COLUMNS,
             "filters": filters,
             "years": sorted({r.year for r in all_rows}, reverse=True),
@@ -65,8 +68,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered table as an xlsx download."""
-    _, rows, _ = _rows(request)
-    response = HttpResponse(services.workbook(rows), content_type=XLSX)
+    _, rows, filters = _rows(request)
+    total_rows = [] if filters.department is not None else services.totals(rows)
+    response = HttpResponse(services.workbook(rows, total_rows), content_type=XLSX)
     name = f"部门评价对比_{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
