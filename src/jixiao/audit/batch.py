@@ -3,15 +3,18 @@
 :func:`report_files` lists the files of a folder the audit can read (by suffix, in name
 order, not descending into sub-folders); :func:`audit_files` audits each and keeps an
 unreadable one as a row with its reason, so one bad file never hides the others.
+:func:`audit_data` does the same for one report given as bytes (the web's uploads and
+stored reports), and :func:`summary` totals a batch — the command line's folder audit and
+the web's batch audit are the same code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from jixiao.audit.extract import EXTRACTORS, AuditInputError, extract_file
+from jixiao.audit.extract import EXTRACTORS, AuditInputError, Extracted, extract_bytes, extract_file
 from jixiao.audit.findings import AuditResult
 from jixiao.lib.progress import Progress, tell_or_ignore
 
@@ -23,9 +26,10 @@ REPORT_SUFFIXES: tuple[str, ...] = tuple(s for e in EXTRACTORS for s in e.suffix
 class FileAudit:
     """One file of a batch: its audit, or why it could not be read."""
 
-    path: Path
+    path: PurePath  #: the file (a folder's) or only the name it was given as (bytes)
     result: AuditResult | None
     problem: str = ""  #: Chinese reason when the file could not be read
+    owner: str = ""  #: whose report it is (the web: its department or unit); blank in a folder
 
     @property
     def name(self) -> str:
@@ -86,3 +90,40 @@ def _read(path: Path) -> tuple[list[str] | None, str]:
         return extract_file(path).lines, ""
     except AuditInputError as error:
         return None, error.message
+
+
+def audit_data(
+    data: bytes, name: str, figures: Mapping[str, object] | None = None, *, owner: str = ""
+) -> FileAudit:
+    """Audit one report given as bytes; ``name`` only labels it and picks its format (it is
+    never opened). Unreadable: the :class:`FileAudit` carries the reason, nothing raises."""
+    return _audited(PurePath(name), lambda: extract_bytes(data, name), figures, owner)
+
+
+def _audited(
+    path: PurePath,
+    extract: Callable[[], Extracted],
+    figures: Mapping[str, object] | None,
+    owner: str = "",
+) -> FileAudit:
+    from jixiao.audit.engine import audit_lines
+
+    try:
+        lines = extract().lines
+    except AuditInputError as error:
+        return FileAudit(path, None, error.message, owner)
+    return FileAudit(path, audit_lines(lines, str(path), figures=figures), owner=owner)
+
+
+#: The counts :func:`summary` totals over the readable reports of a batch.
+SUMMED = ("claims", "checked", "errors", "warnings", "rounding", "info")
+
+
+def summary(audits: Sequence[FileAudit]) -> dict[str, int]:
+    """How many files, how many could not be read, and the readable ones' counts summed."""
+    readable = [a.result for a in audits if a.result is not None]
+    return {
+        "files": len(audits),
+        "unreadable": len(audits) - len(readable),
+        **{key: sum(r.summary()[key] for r in readable) for key in SUMMED},
+    }

@@ -180,15 +180,9 @@ def _json(audits: list[FileAudit], folder: bool) -> dict[str, object]:
             reports.append({"file": str(item.path), "status": status(item), "error": item.problem})
         else:
             reports.append({**item.result.to_json(), "status": status(item)})
-    readable = [a.result for a in audits if a.result is not None]
-    totals = {
-        key: sum(r.summary()[key] for r in readable)
-        for key in ("claims", "checked", "errors", "warnings", "rounding", "info")
-    }
-    return {
-        "reports": reports,
-        "summary": {"files": len(audits), "unreadable": len(audits) - len(readable), **totals},
-    }
+    from jixiao.audit.batch import summary
+
+    return {"reports": reports, "summary": summary(audits)}
 
 
 def _print_all(audits: list[FileAudit], folder: bool, to: Console) -> None:

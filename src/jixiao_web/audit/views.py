@@ -1,13 +1,17 @@
-"""The change history of a dataset."""
+"""The change history of a dataset, the report audit of one upload, and batch audits."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from jixiao.audit.batch import REPORT_SUFFIXES
 from jixiao.dataset.model import TABLES
 from jixiao_web.audit.history import dataset_changes
 from jixiao_web.datasets.views import access_of
@@ -40,8 +44,6 @@ def report_audit(request: HttpRequest, pk: int) -> HttpResponse:
     With 与本数据集核对 (default) every figure the report states is also compared with the
     dataset's own figures. The upload is read in memory (bounded) and never stored.
     """
-    from django.conf import settings
-
     from jixiao.figures import compute_figures
     from jixiao_web.audit import report_audit as service
     from jixiao_web.datasets.convert import to_engine
@@ -69,3 +71,143 @@ def report_audit(request: HttpRequest, pk: int) -> HttpResponse:
         context["error"] = str(refused)
         return render(request, "audit/report_audit.html", context, status=422)
     return render(request, "audit/report_audit.html", context)
+
+
+# --------------------------------------------------------------------------- batch audit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _batch_or_404(request: HttpRequest, pk: int) -> Any:
+    from jixiao_web.audit import batch as service
+    from jixiao_web.orgs.access import get_or_404
+
+    return get_or_404(service.batches_of(access_of(request)), pk, "批量审核")
+
+
+def _batch_page(
+    request: HttpRequest, scope_key: str = "", error: str = "", status: int = 200
+) -> HttpResponse:
+    from jixiao_web.audit import batch as service
+
+    access = access_of(request)
+    scopes = service.require_scopes(access)
+    scope = service.scope_of(access, scope_key)
+    page = Paginator(service.batches_of(access), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/batches.html",
+        {
+            "scopes": scopes,
+            "scope": scope,
+            "years": service.years_of(access, scope),
+            "page": page,
+            "error": error,
+            "max_files": service.MAX_FILES,
+            "max_total": service.size_text(service.MAX_TOTAL_BYTES),
+            "max_file": service.size_text(settings.MAX_UPLOAD_BYTES),
+            "suffixes": "、".join(REPORT_SUFFIXES),
+            "accept": ",".join(REPORT_SUFFIXES),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def batches(request: HttpRequest) -> HttpResponse:
+    """The batch audit page: upload many reports or take the generated ones; past batches."""
+    return _batch_page(request, request.GET.get("scope", ""))
+
+
+@login_required
+@require_http_methods(["POST"])
+def batch_upload(request: HttpRequest) -> HttpResponse:
+    """Start a batch of uploaded reports (bounded before the body is read)."""
+    from django.core.exceptions import TooManyFilesSent
+
+    from jixiao_web.audit import batch as service
+
+    access = access_of(request)
+    service.require_scopes(access)
+    # Checked before the body is read: a too large request is refused without storing it.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > service.MAX_TOTAL_BYTES + 1048576:  # the reports plus the form around them
+        message = f"所选报告合计超过一次审核的上限 {service.size_text(service.MAX_TOTAL_BYTES)}"
+        return _batch_page(request, "", message, 422)
+    try:
+        files = request.FILES.getlist("reports")
+        scope_key = request.POST.get("scope", "")
+    except TooManyFilesSent:
+        message = f"一次最多审核 {service.MAX_FILES} 份报告"
+        return _batch_page(request, "", message, 422)
+    scope = service.scope_of(access, scope_key)
+    try:
+        batch = service.request_upload(access, request.user, scope, files)
+    except service.Refused as refused:
+        return _batch_page(request, scope_key, str(refused), 422)
+    return redirect("audit:batch", batch.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def batch_reports(request: HttpRequest) -> HttpResponse:
+    """Start a batch of the generated 自评报告 of one year in the chosen scope."""
+    from jixiao_web.audit import batch as service
+
+    access = access_of(request)
+    scope_key = request.POST.get("scope", "")
+    scope = service.scope_of(access, scope_key)
+    year = request.POST.get("year", "")
+    if not (year.isdigit() and len(year) == 4):
+        return _batch_page(request, scope_key, "请选择年度", 422)
+    try:
+        batch = service.request_reports(access, request.user, scope, int(year))
+    except service.Refused as refused:
+        return _batch_page(request, scope_key, str(refused), 422)
+    return redirect("audit:batch", batch.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One batch: its progress (htmx polls the fragment until done), then the summary table."""
+    from jixiao_web.audit.batch import totals
+
+    found = _batch_or_404(request, pk)
+    items = list(found.items.select_related("department")) if found.finished else []
+    context = {"batch": found, "items": items, "totals": totals(items)}
+    if getattr(request, "htmx", False):
+        return render(request, "audit/_batch.html", context)
+    return render(request, "audit/batch.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def batch_item(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Every finding of one report of a batch."""
+    from jixiao_web.orgs.access import get_or_404
+
+    found = _batch_or_404(request, pk)
+    shown = get_or_404(found.items.all(), item, "报告")
+    return render(request, "audit/batch_item.html", {"batch": found, "item": shown})
+
+
+@login_required
+@require_http_methods(["GET"])
+def batch_export(request: HttpRequest, pk: int) -> FileResponse:
+    """The summary workbook (汇总 and 问题 sheets) of a finished batch."""
+    from django.core.files.storage import default_storage
+
+    found = _batch_or_404(request, pk)
+    if not found.workbook or not default_storage.exists(found.workbook):
+        raise Http404("汇总表尚未生成")
+    return FileResponse(
+        default_storage.open(found.workbook, "rb"),
+        as_attachment=True,
+        filename=f"批量审核汇总_{found.pk}_{found.requested_at:%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
