@@ -334,6 +334,8 @@ def test_total_rows_sum_money_and_weigh_ratios(client: Any, totals_region: Any) 
         "carryover_change": Decimal(0),
     }
     assert t2024.counted["execution"] == 2 and t2024.counted["final"] == 3
+    assert t2024.cells[2] == ("82.50", "按 2 个部门计算（其余缺少数据）")
+    assert t2024.cells[1] == ("390.00", "")
     assert (t2024.errors, t2024.warnings, t2024.average_score) == (3, 5, Decimal(80))
     assert t2024.grades == {"优": 1, "中": 1}
     assert t2023.values["execution"] == Decimal(100) and t2023.values["carryover"] is None
@@ -345,11 +347,11 @@ def test_total_rows_sum_money_and_weigh_ratios(client: Any, totals_region: Any) 
         "优 1，中 1",
         "500.00",
         "390.00",
-        "82.50",
+        "82.50*",
         "78.00",
-        "-27.50",
-        "100.00",
-        "0.00",
+        "-27.50*",
+        "100.00*",
+        "0.00*",
         "3",
         "5",
         "",

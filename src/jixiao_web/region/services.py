@@ -253,8 +253,17 @@ class TotalRow:
         return f"{self.label.removesuffix('）')}；总分列为平均分）"
 
     @property
-    def cells(self) -> list[str]:
-        return [_printed(self.values.get(key)) for key, _ in COLUMNS]
+    def cells(self) -> list[tuple[str, str]]:
+        """(printed value, note) per column; the note says when only some rows entered it."""
+        return [
+            (
+                _printed(self.values.get(key)),
+                f"按 {self.counted.get(key, 0)} 个部门计算（其余缺少数据）"
+                if self.values.get(key) is not None and self.counted.get(key, 0) < self.departments
+                else "",
+            )
+            for key, _ in COLUMNS
+        ]
 
     @property
     def score_text(self) -> str:
