@@ -361,7 +361,12 @@ def _audit_item(item: BatchItem) -> FileAudit:
             PurePath(item.name), None, "文件已不存在（可能已被删除），未审核", item.owner
         )
     else:
-        audit = audit_data(data, item.name, owner=item.owner)
+        try:
+            audit = audit_data(data, item.name, owner=item.owner)
+        except Exception as error:  # an engine bug on one file must not hide the others
+            logger.exception("batch audit item %s failed: %s", item.pk, type(error).__name__)
+            problem = f"审核时出错（{type(error).__name__}），请联系系统管理员"
+            audit = FileAudit(PurePath(item.name), None, problem, item.owner)
     result = audit.result
     fields: dict[str, Any] = {"verdict": verdict_of(audit)[:300]}
     if result is None:
