@@ -49,6 +49,24 @@ def evaluation(dataset: Dataset) -> Evaluation:
     return evaluate(dataset)
 
 
+def test_reading_a_workbook_counts_its_worksheets(example_xlsx: Path) -> None:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    book = CalamineWorkbook.from_path(str(example_xlsx))
+    worksheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    recorder = Recorder()
+    load_dataset(example_xlsx, progress=recorder)
+    recorder.assert_contract(len(worksheets))
+    assert recorder.calls[-1][0] == "校验数据"
+    assert f"读取工作表 {worksheets[0].name}" in [step for step, _, _ in recorder.calls]
+
+
+def test_reading_the_text_form_is_one_unit(example_yaml: Path) -> None:
+    recorder = Recorder()
+    load_dataset(example_yaml, progress=recorder)
+    recorder.assert_contract(1)
+
+
 def test_evaluate_reports_each_stage(dataset: Dataset) -> None:
     recorder = Recorder()
     evaluate(dataset, progress=recorder)

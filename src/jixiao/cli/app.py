@@ -33,7 +33,7 @@ from rich.markup import escape
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
-from jixiao.lib.progress import Progress, no_progress
+from jixiao.lib.progress import Progress
 
 if TYPE_CHECKING:
     # The engine is imported by the commands that use it, not by ``jixiao --help``
@@ -243,21 +243,17 @@ def load_or_exit(path: Path, progress: Progress | None = None) -> Dataset:
     """The dataset at ``path``, or every problem printed and exit 2.
 
     Reading pauses the cyclic garbage collector: the command line is a batch caller
-    (:func:`jixiao.lib.batch.paused_gc`). ``progress`` is told “读取数据集” 0/1, then 1/1.
+    (:func:`jixiao.lib.batch.paused_gc`). ``progress`` counts the worksheets as they are read.
     """
     from jixiao.dataset.build import DatasetError
     from jixiao.io.formats import load_dataset
     from jixiao.lib.batch import paused_gc
 
-    tell = progress or no_progress
-    tell("读取数据集", 0, 1)
     try:
         with paused_gc():
-            dataset = load_dataset(path)
+            return load_dataset(path, progress=progress)
     except DatasetError as error:
         fail_input(error)
-    tell("读取数据集", 1, 1)
-    return dataset
 
 
 def framework_or_exit(value: str) -> str | Framework | None:

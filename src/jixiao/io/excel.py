@@ -63,6 +63,7 @@ from jixiao.io.workbook_scan import (
     scan_workbook,
     sniff_container,
 )
+from jixiao.lib.progress import Progress, tell_or_ignore
 
 README_SHEET = "说明"
 CODES_SHEET = "代码表"
@@ -137,13 +138,16 @@ class Sheet:
 
 
 def read_workbook_bytes(
-    data: bytes, name: str = "工作簿", limits: ReadLimits = DEFAULT_LIMITS
+    data: bytes,
+    name: str = "工作簿",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> Dataset:
     """Read a workbook's bytes; raises :class:`DatasetError` (and nothing else) on any bad
     input, naming ``name`` and each ``sheet!cell``."""
     if not data:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
-    sheets = load_sheets(data, name, limits)
+    sheets = load_sheets(data, name, limits, progress)
     raw, errors = raw_from_sheets(sheets, name)
     return build_dataset(raw, errors)
 
@@ -156,7 +160,10 @@ def read_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
 
 
 def load_sheets(
-    data: bytes, name: str = "工作簿", limits: ReadLimits = DEFAULT_LIMITS
+    data: bytes,
+    name: str = "工作簿",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> list[Sheet]:
     """Every worksheet's cell values as Excel shows them; DatasetError if not a workbook.
 
@@ -174,9 +181,10 @@ def load_sheets(
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
+        worksheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        tell = tell_or_ignore(progress)
+        tell("读取工作表", 0, len(worksheets))
+        for index, meta in enumerate(worksheets):
             values = book.get_sheet_by_name(meta.name)
             start = values.start or (0, 0)
             sheet = Sheet(
@@ -191,6 +199,8 @@ def load_sheets(
             if scan is not None and scan.cells:
                 _apply_scan(sheet, scan.cells)
             sheets.append(sheet)
+            last = index + 1 == len(worksheets)
+            tell("校验数据" if last else f"读取工作表 {meta.name}", index + 1, len(worksheets))
         book.close()
     except PasswordError:
         raise DatasetError([InputError(name, ENCRYPTED)]) from None
@@ -881,8 +891,14 @@ class ExcelFormat:
     suffixes = (".xlsx", ".xlsm")
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    def read(self, data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
-        return read_workbook_bytes(data, name, limits)
+    def read(
+        self,
+        data: bytes,
+        name: str,
+        limits: ReadLimits = DEFAULT_LIMITS,
+        progress: Progress | None = None,
+    ) -> Dataset:
+        return read_workbook_bytes(data, name, limits, progress)
 
     def write(self, dataset: Dataset, out: IO[bytes]) -> None:
         write_workbook_stream(dataset, out)

@@ -24,6 +24,7 @@ from jixiao.dataset.build import DatasetError, InputError
 from jixiao.dataset.model import Dataset
 from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits, size_text
 from jixiao.lib.files import failure_reason
+from jixiao.lib.progress import Progress
 from jixiao.lib.registry import Registry
 
 
@@ -33,7 +34,13 @@ class DatasetFormat(Protocol):
     suffixes: ClassVar[tuple[str, ...]]
     media_type: ClassVar[str]
 
-    def read(self, data: bytes, name: str, limits: ReadLimits = ...) -> Dataset: ...
+    def read(
+        self,
+        data: bytes,
+        name: str,
+        limits: ReadLimits = ...,
+        progress: Progress | None = None,
+    ) -> Dataset: ...
 
     def write(self, dataset: Dataset, out: IO[bytes]) -> None: ...
 
@@ -86,6 +93,7 @@ def read_dataset(
     *,
     format: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> Dataset:
     """Read a dataset from bytes or a binary stream (an Excel workbook or the text form).
 
@@ -97,7 +105,7 @@ def read_dataset(
     if not data.strip():
         raise DatasetError([InputError(name, "文件为空，没有数据")])
     fmt = _choose(data, name, format)
-    return fmt.read(data, name, limits)
+    return fmt.read(data, name, limits, progress)
 
 
 def _choose(data: bytes, name: str, identifier: str | None) -> DatasetFormat:
@@ -148,8 +156,13 @@ def dataset_bytes(dataset: Dataset, format: str) -> bytes:
 # --------------------------------------------------------------------------- paths
 
 
-def load_dataset(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
+def load_dataset(
+    path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, progress: Progress | None = None
+) -> Dataset:
     """Read the dataset file at ``path`` (a convenience over :func:`read_dataset`).
+
+    ``progress`` counts the worksheets of a workbook as they are read (“读取 3/12 张表”;
+    the last call, at the total, is the check of the cells), one unit for the text form.
 
     Raises :class:`DatasetError` (never anything else) for missing, empty, unreadable,
     too large or invalid files, with every problem and where it is.
@@ -174,7 +187,7 @@ def load_dataset(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
             data = stream.read(limits.file_bytes + 1)
     except OSError as error:  # a name too long, no permission, a disk error …
         raise DatasetError([InputError(name, f"无法读取文件：{failure_reason(error)}")]) from None
-    return read_dataset(data, name, limits=limits)
+    return read_dataset(data, name, limits=limits, progress=progress)
 
 
 def save_dataset(dataset: Dataset, path: Path) -> None:

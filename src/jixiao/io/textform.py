@@ -28,6 +28,7 @@ from jixiao.dataset.build import (
 )
 from jixiao.dataset.model import TABLES, TABLES_BY_KEY, Dataset
 from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits
+from jixiao.lib.progress import Progress, tell_or_ignore
 
 FORMAT_KEY = "format"
 #: libyaml's parser when PyYAML has it (3× faster, same nodes and line numbers). Writing
@@ -438,8 +439,18 @@ class TextFormat:
     suffixes = (".yaml", ".yml")
     media_type = "application/yaml"
 
-    def read(self, data: bytes, name: str, limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
-        return read_text_bytes(data, name, limits)
+    def read(
+        self,
+        data: bytes,
+        name: str,
+        limits: ReadLimits = DEFAULT_LIMITS,
+        progress: Progress | None = None,
+    ) -> Dataset:
+        tell = tell_or_ignore(progress)
+        tell("读取文本格式", 0, 1)
+        dataset = read_text_bytes(data, name, limits)
+        tell("读取文本格式", 1, 1)
+        return dataset
 
     def write(self, dataset: Dataset, out: IO[bytes]) -> None:
         out.write(text_form_bytes(dataset))
