@@ -510,6 +510,68 @@ def test_a_page_number_between_two_halves_of_a_sentence_is_not_read() -> None:
     assert [(f.location.line, f.expected) for f in audit_lines(lines).findings] == [(3, "20.00")]
 
 
+#: How a PDF's text layer gives jixiao's own report (issue 10): the running "（续）" caption
+#: of a table continued on a page comes after that page's body, in the middle of a sentence.
+BUDGET_ACROSS_A_PAGE = [
+    "2023年年初预算收入为180,242.93万元，其中：财政拨款",
+    "收入150,442.48万元、其他收入15,531.75万元、事业收入",
+    "表3\u30002023年度部门整体支出绩效指标完成情况（续）",
+    "— 23 —",
+    "12,268.70万元、经营收入{operating}万元。2023年预算收入结",
+    "构如图1所示（单位：万元）。",
+]
+
+
+@pytest.mark.parametrize(
+    "caption", ["表3\u30002023年度部门整体支出绩效指标完成情况（续）", "续表3", "附表1 评分表(续)"]
+)
+def test_a_continued_tables_caption_between_two_halves_of_a_sentence_is_not_read(
+    caption: str,
+) -> None:
+    right = [line.format(operating="2,000.00") for line in BUDGET_ACROSS_A_PAGE]
+    right[2] = caption
+    assert audit_lines(right).findings == []
+    wrong = [line.format(operating="2,100.00") for line in BUDGET_ACROSS_A_PAGE]
+    assert [(f.code, f.location.line, f.expected) for f in audit_lines(wrong).findings] == [
+        ("sum", 1, "180342.93")
+    ]
+
+
+def test_a_numbered_item_wrapped_after_its_run_in_title_is_one_paragraph() -> None:
+    """ "（4）…数：分值" then "2.09分，暂未评分。": the line ends in a run-in title, not a heading;
+    so does "（8）…（不含省重大人才工" with its bracket open."""
+    lines = [
+        "1.整体效能。分值8分，其中3项指标暂未评分，已评分的各项合计得分1.16分。",
+        "（1）重大基础研究原创成果数：分值2分，暂未评分。",
+        "（2）建设新型研发机构（高水平创新研究院）数：分值",
+        "2分，暂未评分。",
+        "（3）引进和培养各类高层次人才数（不含省重大人才工",
+        "程）：分值2分，暂未评分。",
+        "（4）新增上市科技型企业数：分值2分，得分1.16分，扣0.84分。",
+    ]
+    assert audit_lines(lines).findings == []
+    lines[3] = "3分，暂未评分。"
+    assert [(f.code, f.stated, f.expected) for f in audit_lines(lines).findings] == [
+        ("score-total", "8", "9")
+    ]
+
+
+def test_an_unnumbered_line_inside_a_numbered_list_is_the_item_before_it() -> None:
+    """In a PDF a line that ends at the right margin with "。" starts a new paragraph; between
+    ② and ③ it is the rest of ②, and ③ is still a part of the total."""
+    lines = [
+        "本部门2023年决算支出合计615,883.73万元，为年初预算的341.70%，其中：",
+        "① 基本支出2023年决算支出合计35,480.92万元，为年初预算的89.02%。",
+        "② 项目支出2023年决算支出合计578,025.85万元，为年初预算的411.74%。",
+        "本部门的预决算差异主要在项目支出，主要原因是年中追加需",
+        "厅本级转拨的专项资金较多。",
+        "③ 经营支出2023年决算支出合计{}万元，年初预算为0。",
+    ]
+    assert audit_lines([line.format("2,376.96") for line in lines]).findings == []
+    wrong = [line.format("2,386.96") for line in lines]
+    assert [(f.code, f.expected) for f in audit_lines(wrong).findings] == [("sum", "615893.73")]
+
+
 #: Precision first: what the rules (those of issue 14 point 5 above all) must never flag. (what, text)
 NEVER_FLAGGED = [
     ("0 万元，与上年持平", ["因公出国（境）费0万元，与上年持平。"]),
@@ -525,6 +587,7 @@ NEVER_FLAGGED = [
     ("an annex numbers its figures from 1 again", ["图1 收入结构", "图2 支出结构", "图1 项目分布", "图2 项目进度"]),
     ("a table continued on the next page", ["表1 部门单位构成", "表2 重点任务", "表2（续）", "表3 绩效指标"]),
     ("a reference is not a caption", ["图1 收入结构", "图2 支出结构", "图5所示为项目分布。"]),
+    ("a table cell quoting another table is not a caption", ["表3 绩效指标完成情况", "表2：“全省5", "家国家高新区排名全国前30”", "表4 收入预算与决算"]),
     ("a standard abbreviation drops more than two characters", ["单位分别是：广东省科学技术厅、广东省生产力促进中心。", "省科技厅牵头推进。"]),
     ("100 % with no overspend", ["“三公”经费支出20万元，完成年初预算的100%。"]),
     ("100 % with an overspend under half a percent", ["支出1000万元，完成年初预算的100%，超支2万元。"]),

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from jixiao.audit.numbers import Quantity, find_quantities, normalize
+from jixiao.audit.numbers import Quantity, chinese_numeral, find_quantities, normalize
 
 _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(r"^[一二三四五六七八九十]+\s*、\s*")),
@@ -164,8 +164,11 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             current = paragraphs[-1] if paragraphs else None
             continue
         original = _strip_markdown(lines[number - 1].rstrip("\r\n"))
-        if not original.strip() or _PAGE_NUMBER.match(original):
-            continue  # a page number between two halves of a sentence is not part of it
+        if not original.strip() or _PAGE_NUMBER.match(original) or _CONTINUED.match(original):
+            # A page number, or the repeated caption of a table continued on this page (a
+            # PDF's text layer gives the running caption after the page's body): it falls
+            # between two halves of a sentence and is not part of it.
+            continue
         for start, end in _chunks(original):
             text = normalize(original[start:end])
             cells = _cells(text)
@@ -182,6 +185,10 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
 
 #: A line that is only a page number ("7", "- 7 -", "第 7 页"), as a PDF's text layer gives it.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[-—–])?\s*$")
+#: The caption a long table repeats on each page it continues on: "表3　…（续）", "续表3".
+_CONTINUED = re.compile(
+    r"^\s*(?:(?:附表|表)\s*\d{1,3}(?!\d).{0,60}[（(]\s*续\s*[)）]|续\s*(?:附表|表)\s*\d{1,3}(?!\d).{0,60})\s*$"
+)
 #: A line that is one table cell, as stored web pages give tables: "公务接待费 |", or "|" alone.
 _CELL_LINE = re.compile(r"^\s*[^|\t]{0,80}?\s*\|\s*$")
 _NUMBER_CELL = re.compile(r"^\s*[-+]?\d[\d,]*(?:\.\d+)?\s*%?\s*$")
@@ -322,11 +329,15 @@ def _continues(current: Paragraph, text: str) -> bool:
 
 
 def _is_heading_only(para: Paragraph) -> bool:
-    return (
-        para.heading is not None
-        and len(para.text) <= 40
-        and not re.search(r"[，,；;]|\d\s*(?:万|亿)?元", para.text[len(para.heading.marker) :])
-    )
+    """A title on a line of its own ("（1）决算收入情况"), not the first line of a numbered
+    paragraph cut by the page width: "（4）建设新型研发机构数：分值" (a run-in title, its
+    colon followed by text) or "（8）引进各类高层次人才数（不含省重大人才工" (a bracket open)."""
+    if para.heading is None or len(para.text) > 40:
+        return False
+    rest = para.text[len(para.heading.marker) :]
+    if re.search(r"[，,；;]|\d\s*(?:万|亿)?元|[：:].", rest):
+        return False
+    return all(rest.count(o) <= rest.count(c) for o, c in ("（）", "()", "“”", "《》"))
 
 
 def parse_heading(text: str) -> Heading | None:
@@ -338,6 +349,21 @@ def parse_heading(text: str) -> Heading | None:
             title = _TITLE_END.split(rest, maxsplit=1)[0].strip()[:30]
             return Heading(level, title, match.group(0).strip())
     return None
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def marker_number(marker: str) -> int | None:
+    """The number a heading marker carries: "一、" 1, "（二）" 2, "3." 3, "(4)" 4, "⑤" 5."""
+    inner = re.sub(r"[、.．()（）\s]", "", marker)
+    if not inner:
+        return None
+    if inner in _CIRCLED:
+        return _CIRCLED.index(inner) + 1
+    if inner.isdigit():
+        return int(inner)
+    return chinese_numeral(inner)
 
 
 def _assign_sections(paragraphs: list[Paragraph]) -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jixiao.audit.claims import Claim, ClaimSet
-from jixiao.audit.document import Paragraph
+from jixiao.audit.document import Paragraph, marker_number
 from jixiao.audit.numbers import COUNT, MONEY
 
 _OF_WHICH = re.compile(r"其中")
@@ -248,10 +248,19 @@ def _part_of(claim: Claim, total: Claim, para: Paragraph, trigger: int) -> bool:
 
 
 def _enumerated_parts(claims: ClaimSet, following: list[Paragraph], total: Claim) -> list[Claim]:
-    """ "…合计 X 万元，其中：" then ① A …  ② B …: the first figure of each numbered paragraph."""
+    """ "…合计 X 万元，其中：" then ① A …  ② B …: the first figure of each numbered paragraph.
+
+    An unnumbered paragraph between two items that follow each other (② … then ③) is the
+    rest of the item before it: a PDF's text layer starts a new line after a sentence that
+    happened to end at the right margin, and nothing tells a new paragraph from a wrapped one.
+    """
     parts: list[Claim] = []
     marker_level = None
-    for para in following:
+    last_number: int | None = None
+    for index, para in enumerate(following):
+        tail = para.heading is None and para.cells is None and last_number is not None
+        if tail and _next_item(following[index + 1 :], marker_level, last_number or 0):
+            continue
         level = para.heading.level if para.heading else None
         if level is None or level < 3 or (marker_level is not None and level != marker_level):
             break
@@ -262,7 +271,22 @@ def _enumerated_parts(claims: ClaimSet, following: list[Paragraph], total: Claim
         if first is None:
             break
         parts.append(first)
+        last_number = marker_number(para.heading.marker) if para.heading else None
     return parts if len(parts) >= 2 else []
+
+
+def _next_item(rest: list[Paragraph], level: int | None, number: int) -> bool:
+    """The next paragraph with a heading continues the list: same level, the next number."""
+    for para in rest[:_MAX_ITEM_TAIL]:
+        if para.cells is not None:
+            return False
+        if para.heading is not None:
+            return para.heading.level == level and marker_number(para.heading.marker) == number + 1
+    return False
+
+
+#: Unnumbered paragraphs read as the tail of a list item at most (a wrapped item is one or two).
+_MAX_ITEM_TAIL = 3
 
 
 def _paragraph_parts(claims: ClaimSet, following: list[Paragraph], total: Claim) -> list[Claim]:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import re
 
-from jixiao.audit.document import Paragraph, parse_heading
+from jixiao.audit.document import Paragraph, marker_number, parse_heading
 from jixiao.audit.engine import Audit
-from jixiao.audit.numbers import chinese_numeral
 from jixiao.audit.rules.base import W, rule
-
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 @rule("numbering", "标题序号")
@@ -49,26 +46,16 @@ def check_numbering(audit: Audit) -> None:
                 )
 
 
-def marker_number(marker: str) -> int | None:
-    """The number a heading marker carries: "一、" 1, "（二）" 2, "3." 3, "(4)" 4, "⑤" 5."""
-    inner = re.sub(r"[、.．()（）\s]", "", marker)
-    if not inner:
-        return None
-    if inner in _CIRCLED:
-        return _CIRCLED.index(inner) + 1
-    if inner.isdigit():
-        return int(inner)
-    return chinese_numeral(inner)
-
-
 # --------------------------------------------------------------------------- 图表编号
 
 #: A caption: "图1 2023年预算收入结构", "表 2：…", "（图1：收、支决算总计变动情况图）", "附表1".
 #: Chapter numbers ("图2-1", "表3.2") are another scheme and are not read; neither are
-#: references that start a sentence ("表1所示…", "图2显示…").
+#: references that start a sentence ("表1所示…", "图2显示…") or a quotation ("表2：“…”").
 _CAPTION_NUMBER = re.compile(
     r"[（(]?\s*(?P<kind>附表|表|图)\s*(?P<number>\d{1,3})(?![\d.．\-－—–])"
     r"(?!\s*(?:所示|中|显示|列示|可见|为|是|的|和|与|及|、))"
+    # "表2：“全省5家…”" quotes what table 2 says (a table cell citing a source), no caption.
+    r"(?!\s*[：:]\s*[“\"「])"
 )
 _KIND_NAMES = {"图": "图号", "表": "表号", "附表": "附表号"}
 
