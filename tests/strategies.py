@@ -231,3 +231,20 @@ money_datasets = st.builds(
         max_size=1,
     ).map(tuple),
 )
+
+
+# ---------------------------------------------------------------- synthetic departments
+
+
+def synthetic_department(framework: str) -> st.SearchStrategy[Dataset]:
+    """A whole department as :mod:`jixiao.synthetic` makes one (every table filled, money
+    that adds up, a self-evaluation for ``framework``), from a drawn seed and 1–2 units."""
+    from jixiao.synthetic import synthetic_province
+
+    return st.builds(
+        lambda seed, units: synthetic_province(
+            1, units, seed, name="合成第1厅", framework=framework
+        ),
+        st.integers(min_value=0, max_value=10**6),
+        st.integers(min_value=1, max_value=2),
+    )

@@ -572,6 +572,56 @@ def test_an_unnumbered_line_inside_a_numbered_list_is_the_item_before_it() -> No
     assert [(f.code, f.expected) for f in audit_lines(wrong).findings] == [("sum", "615893.73")]
 
 
+def test_a_letter_spaced_pdf_line_is_read_as_written() -> None:
+    """Justified CJK text in a PDF's text layer: "支 出7 8 . 5 6% ， 其 中 ：…"."""
+    lines = [
+        "② 项目支出决算支出合计6,487.01万元。主要是商品和服务支出5,095.88万元，占项目",
+        "支 出7 8 . 5 6% ， 其 中 ： 委 托 业 务 费5 , 0 9 5 . 8 8万 元 ， 占 比",
+        "100.00%。",
+    ]
+    assert audit_lines(lines).findings == []
+    lines[1] = lines[1].replace("7 8 . 5 6", "7 8 . 6 6")
+    assert [(f.code, f.expected) for f in audit_lines(lines).findings] == [("share", "78.56")]
+
+
+def test_a_functional_table_of_three_levels_adds_up() -> None:
+    """类 → 款 → 项 rows with "其中：" only before the first child of each: whole subtrees."""
+    table = [
+        "表6　2023年支出预算与决算（按支出功能分类）",
+        "支出功能分类科目\t年初预算\t决算",
+        "科学技术支出\t19,087.70\t17,223.33",
+        "其中：科学技术管理事务\t2,078.55\t1,929.30",
+        "其中：行政运行\t2,078.55\t1,929.30",
+        "基础研究\t2,127.50\t2,129.72",
+        "其中：机构运行\t2,127.50\t2,129.72",
+        "技术研究与开发\t14,881.65\t13,164.31",
+        "社会保障和就业支出\t506.00\t464.51",
+        "其中：行政单位离退休\t174.87\t173.12",
+        "事业单位离退休\t331.13\t291.39",
+        "合计\t{}\t17,687.84",
+    ]
+    assert audit_lines([line.format("19,593.70") for line in table]).findings == []
+    wrong = [line.format("19,693.70") for line in table]
+    assert [(f.code, f.expected) for f in audit_lines(wrong).findings] == [("table", "19593.70")]
+
+
+def test_two_breakdowns_each_naming_its_whole_are_two_facts() -> None:
+    lines = [
+        "① 基本支出决算支出合计2,095.38万元。主要是商品和服务支出911.20万元，占基本支出43.49%。",
+        "② 项目支出决算支出合计1,161.90万元。主要是商品和服务支出810.67万元，占项目支出69.77%。",
+    ]
+    assert audit_lines(lines).findings == []
+
+
+def test_the_halves_of_a_joint_item_are_not_the_joint_item() -> None:
+    """ "公务用车购置及运行维护费 21.97 万元", then each half's change: neither is 21.97's."""
+    lines = [
+        "2023年“三公”经费支出合计52.84万元。其中：因公出国（境）费支出18.29万元，公务用车购置及运行维护费支出21.97万元，公务接待费支出12.58万元。",
+        "“公务用车购置费”本年度比上年度减少0.73万元，减幅16.29%。“公务用车运行维护费”本年度比上年度增加1.17万元，增幅6.86%。",
+    ]
+    assert audit_lines(lines).findings == []
+
+
 #: Precision first: what the rules (those of issue 14 point 5 above all) must never flag. (what, text)
 NEVER_FLAGGED = [
     ("0 万元，与上年持平", ["因公出国（境）费0万元，与上年持平。"]),

@@ -9,17 +9,22 @@ a score planted above its points in the county's Word file is caught.
 
 from __future__ import annotations
 
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from docx import Document
-from report_fixtures import Built, build
+from hypothesis import HealthCheck, given, settings
+from report_fixtures import Built, build, built
 
 from jixiao.audit import audit_file
+from jixiao.dataset.model import Dataset
 from jixiao.findings import Severity
 from jixiao.reports.render.pdf import PdfRenderer
 from jixiao.reports.render.word import WordRenderer
 from jixiao.reports.template import department_frameworks
+from strategies import synthetic_department
 
 
 def _errors(path: Path) -> list[tuple[int | None, str]]:
@@ -66,3 +71,45 @@ def test_a_score_planted_above_its_points_is_caught(county: Built, tmp_path: Pat
     planted = tmp_path / "planted.docx"
     doc.save(str(planted))
     assert any("自评得分 20.01 分 超过分值 20 分" in message for _, message in _errors(planted))
+
+
+#: A line of the analysis: "1.整体效能。分值25分，自评得分23.89分，扣1.11分。…".
+_SCORED = re.compile(r"分值(?P<points>\d+(?:\.\d+)?)分，自评得分(?P<score>\d+(?:\.\d+)?)分")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("framework", [i for i, _ in department_frameworks()])
+def test_synthetic_departments_audit_clean_and_a_planted_score_is_caught(framework: str) -> None:
+    """Hypothesis draws departments (jixiao.synthetic: every table, a self-evaluation of the
+    framework's items with deduction reasons); each report, in Word and in PDF, audits with
+    no error, and a score raised above its points in the Word file is caught. PDF rendering
+    takes seconds, so few examples."""
+
+    @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(synthetic_department(framework))
+    def check(dataset: Dataset) -> None:
+        model = built(dataset, framework).model
+        with tempfile.TemporaryDirectory() as tmp:
+            for renderer, name in ((WordRenderer(), "r.docx"), (PdfRenderer(), "r.pdf")):
+                path = Path(tmp) / name
+                path.write_bytes(renderer.render(model))
+                assert _errors(path) == [], name
+            planted = _plant_score_above_points(Path(tmp) / "r.docx")
+            assert any("超过分值" in message for _, message in _errors(planted))
+
+    check()
+
+
+def _plant_score_above_points(path: Path) -> Path:
+    """The Word file with the first stated 自评得分 raised 0.5 above its 分值."""
+    doc = Document(str(path))
+    paragraph = next(p for p in doc.paragraphs if _SCORED.search(p.text))
+    match = _SCORED.search(paragraph.text)
+    assert match is not None
+    raised = f"{float(match['points']) + 0.5:g}"
+    paragraph.text = paragraph.text.replace(
+        match[0], f"分值{match['points']}分，自评得分{raised}分", 1
+    )
+    planted = path.with_name("planted.docx")
+    doc.save(str(planted))
+    return planted

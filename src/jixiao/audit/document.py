@@ -163,7 +163,7 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
             paragraphs += rows
             current = paragraphs[-1] if paragraphs else None
             continue
-        original = _strip_markdown(lines[number - 1].rstrip("\r\n"))
+        original = _unspaced(_strip_markdown(lines[number - 1].rstrip("\r\n")))
         if not original.strip() or _PAGE_NUMBER.match(original) or _CONTINUED.match(original):
             # A page number, or the repeated caption of a table continued on this page (a
             # PDF's text layer gives the running caption after the page's body): it falls
@@ -185,6 +185,23 @@ def _paragraphs(lines: Sequence[str]) -> list[Paragraph]:
 
 #: A line that is only a page number ("7", "- 7 -", "第 7 页"), as a PDF's text layer gives it.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[-—–])?\s*$")
+
+
+def _unspaced(line: str) -> str:
+    """A line of justified CJK text that a PDF's text layer gives letter by letter
+    ("支 出7 8 . 5 6% ， 其 中 ："): the spaces are the justification's, not the author's."""
+    tokens = line.split(" ")
+    if len(tokens) < _SPACED_MIN:
+        return line
+    short = sum(1 for t in tokens if 0 < len(t) <= 2)
+    cjk = sum(1 for t in tokens if re.search(r"[\u4e00-\u9fff，。；：、（）]", t))
+    if short >= len(tokens) * 0.8 and cjk >= len(tokens) * 0.5:
+        return "".join(tokens)
+    return line
+
+
+#: Tokens a line needs before it is read as letter-spaced (a short line may be a table row).
+_SPACED_MIN = 8
 #: The caption a long table repeats on each page it continues on: "表3　…（续）", "续表3".
 _CONTINUED = re.compile(
     r"^\s*(?:(?:附表|表)\s*\d{1,3}(?!\d).{0,60}[（(]\s*续\s*[)）]|续\s*(?:附表|表)\s*\d{1,3}(?!\d).{0,60})\s*$"

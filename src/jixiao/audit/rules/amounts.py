@@ -939,7 +939,28 @@ def _sides(
     prior_year = int(compared.group(1)) if compared else (year - 1 if year else None)
     current = _unique_named(audit, subject, measure, year, prior=False)
     prior = _unique_named(audit, subject, measure, prior_year, prior=True) if year else None
-    return current, prior
+    return _own(para, subject, current), _own(para, subject, prior)
+
+
+def _own(para: Paragraph, subject: str, figure: Claim | None) -> Claim | None:
+    """``figure`` unless it is a joint item the paragraph names the halves of: "公务用车购置及
+    运行维护费 21.97 万元" is not "“公务用车购置费”" when "“公务用车运行维护费”" is named
+    beside it (a report that names one half alone may mean the joint item)."""
+    if figure is None or _core(figure.label) == _core(subject):
+        return figure
+    for other in _QUOTED.findall(para.text):
+        if (
+            _core(other) != _core(subject)
+            and _names(figure, other)
+            and not _names_like(other, subject)
+        ):
+            return None
+    return figure
+
+
+def _names_like(a: str, b: str) -> bool:
+    shared = lcs(_core(a), _core(b))
+    return shared == min(len(_core(a)), len(_core(b)))
 
 
 _SUBJECT_NOISE = re.compile(

@@ -258,6 +258,9 @@ def _same_parent(audit: Audit, a: Claim, b: Claim) -> bool:
     breakdowns with different totals, or a detail of another figure against a fact of its own.
     A part of a breakdown and the same name standing alone ("其中：其他收入 X" … "④ 其他收入
     X") are one fact."""
+    wa, wb = _share_whole(a), _share_whole(b)
+    if wa and wb and wa != wb:
+        return False  # "商品和服务支出 911.20 万元，占基本支出…" and "…，占项目支出…"
     pa, pb = parent_of(audit, a), parent_of(audit, b)
     if pa is None and pb is None:
         return True
@@ -265,6 +268,18 @@ def _same_parent(audit: Audit, a: Claim, b: Claim) -> bool:
         found = groups(audit)
         return group_of(found, a) is not None or group_of(found, b) is not None
     return pa.label == pb.label and _same_value(pa, pb)
+
+
+#: "…万元，占基本支出43.49%": the share right after a figure names the whole it is part of.
+_SHARE_OF = re.compile(
+    r"^\s*[，,]?\s*占(?P<whole>[\u4e00-\u9fff“”（）()]{2,16}?)的?(?:比重|比例)?\s*(?:为|达|约)?\s*\d"
+)
+
+
+def _share_whole(claim: Claim) -> str:
+    """The whole a figure's own share names right after it ("占项目支出 51.99%"), or ""."""
+    match = _SHARE_OF.match(claim.para.text[claim.q.end : claim.q.end + 30])
+    return match.group("whole") if match else ""
 
 
 def _same_value(a: Claim, b: Claim) -> bool:

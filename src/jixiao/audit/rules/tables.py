@@ -211,23 +211,42 @@ def _amount_column(header: str) -> bool:
 
 
 def _top_level(cells: list[Cell | None]) -> list[Cell]:
-    """Rows of the column without the children that follow their parent and add up to it."""
+    """Rows of the column without the children that follow their parent and add up to it.
+
+    Children may have children of their own (科学技术支出 → 科学技术管理事务 → 行政运行, as a
+    功能分类 table prints three levels): a parent's breakdown is read as whole subtrees.
+    """
     parts: list[Cell] = []
     index = 0
     while index < len(cells):
         cell = cells[index]
-        index += 1
         if cell is None:
+            index += 1
             continue
         parts.append(cell)
-        running, end = Decimal(0), index
+        index = _subtree_end(cells, index)
+    return parts
+
+
+def _subtree_end(cells: list[Cell | None], index: int, depth: int = 0) -> int:
+    """Where the rows under ``cells[index]`` end: after the rows that follow it and add up
+    to it — each with its own breakdown, or (when that does not add up) one by one."""
+    cell = cells[index]
+    if cell is None:
+        return index + 1
+    for nested in (True, False) if depth < _MAX_DEPTH else (False,):
+        running, end = Decimal(0), index + 1
         while end < len(cells) and running < cell.q.value:
             child = cells[end]
             running += child.q.value if child else Decimal(0)
-            end += 1
-        if end > index and running == cell.q.value:
-            index = end  # the rows after it were its breakdown (人员经费 + 日常公用经费 = 基本支出)
-    return parts
+            end = _subtree_end(cells, end, depth + 1) if nested and child else end + 1
+        if end > index + 1 and running == cell.q.value:
+            return end  # the rows after it were its breakdown (人员经费 + 日常公用经费 = 基本支出)
+    return index + 1
+
+
+#: Levels of breakdown read under one row (功能分类: 类, 款, 项).
+_MAX_DEPTH = 3
 
 
 def _judge_cell(
