@@ -94,9 +94,9 @@ def test_results_excel_has_the_rectification_sheet(example_yaml: Path, tmp_path:
     out_file = tmp_path / "results.xlsx"
     code, _ = _run("results", str(example_yaml), "-f", "xlsx", "-o", str(out_file))
     assert code == 0
-    sheet = load_workbook(out_file)["整改清单"]
-    subjects = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert any(str(s).startswith("新增上市科技型企业数") for s in subjects)
+    sheet = load_workbook(out_file)["整改清单"]  # the work list of `jixiao run` (tests/cli)
+    problems = [str(row[2]) for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert any(p.startswith("新增上市科技型企业数") for p in problems)
 
 
 def test_xlsx_without_output_is_an_input_error(example_yaml: Path) -> None:

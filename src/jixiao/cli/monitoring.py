@@ -386,7 +386,17 @@ def results(
         except DatasetError as error:
             fail_input(error)
         write_output(carry_to, encoded)
-    _emit(fmt, output, result.to_json(), results_tables(result))
+    if fmt is Output.xlsx:
+        # The same work list `jixiao run` writes (one implementation): 问题, 整改措施, 责任单位,
+        # 责任人, 期限, 状态 dropdown, 佐证, and the budget suggestions marked 参考 when only
+        # a self-evaluation exists.
+        from jixiao.reports.api import worklist_file
+
+        assert output is not None  # checked before any work
+        write_output(output, worklist_file(evaluation, result=result).data)
+        stdout().print(f"已写入 {printable(str(output))}")
+    else:
+        _emit(fmt, output, result.to_json(), results_tables(result))
     if fmt is Output.text:
         console = stdout()
         console.print(f"整改事项 {len(result.rectifications)} 项。")

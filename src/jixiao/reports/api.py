@@ -38,6 +38,7 @@ from jixiao.reports.wording import Wording, load_wording
 
 if TYPE_CHECKING:
     from jixiao.evaluation import Evaluation
+    from jixiao.monitoring.results import ResultApplication
     from jixiao.scoring import Framework
 
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf", "xlsx")
@@ -161,18 +162,24 @@ WORKLIST_FILENAME = "结果应用与整改清单.xlsx"
 
 
 def worklist_file(
-    evaluation: Evaluation, reviewed_grade: str = "", report: ReportModel | None = None
+    evaluation: Evaluation,
+    reviewed_grade: str = "",
+    report: ReportModel | None = None,
+    result: ResultApplication | None = None,
 ) -> Rendered:
     """整改清单 as a work list and the budget suggestions (参考 without ``reviewed_grade``).
 
     ``report`` is the evaluation's submission report model when the caller has it (its
     scorecard lists the deductions as every format prints them); it is built otherwise.
+    ``result`` is the result application when the caller made it with its own rules
+    (`jixiao results --rules`); else the built-in rules are applied here.
     """
     from jixiao.monitoring.results import apply_results
     from jixiao.monitoring.settings import load_result_rules
     from jixiao.reports.worklist import build_worklist, worklist_xlsx
 
-    result = apply_results(evaluation, load_result_rules(None), reviewed_grade)
+    if result is None:
+        result = apply_results(evaluation, load_result_rules(None), reviewed_grade)
     model = report if report is not None else report_model(evaluation)
     data = worklist_xlsx(build_worklist(evaluation, model, result))
     return Rendered(WORKLIST_FILENAME, RENDERERS_XLSX_TYPE, data)
