@@ -176,11 +176,20 @@ def _check_table_total(audit: Audit, table: Table, grid: list[list[Cell | None]]
         cells = [_at(grid, i, column) for i in rows]
         if any(c is None for c in cells) and total_row == 0:
             continue  # a blank under a leading 合计: not a column of parts
-        parts = _top_level(cells)
-        exact = sum((c.q.value for c in parts), Decimal(0))
-        verdict = judge_amount(total.q, exact, rounding_slack(*(c.q for c in parts)))
+        # The text does not say which rows are children of which (Word shows it by indent):
+        # rows read one by one under their parent first, else as whole subtrees (类 → 款 →
+        # 项). The total is judged against the first reading that adds up, or the first.
+        readings = [_top_level(cells, nested_first) for nested_first in (False, True)]
+        verdicts = [_sum_verdict(total, parts) for parts in readings]
+        chosen = next((i for i, v in enumerate(verdicts) if v.ok), 0)
+        parts, verdict = readings[chosen], verdicts[chosen]
         terms = " + ".join(c.q.text for c in parts)
         _judge_cell(audit, table, total, verdict, f"{terms}（“{header}”列）")
+
+
+def _sum_verdict(total: Cell, parts: list[Cell]) -> Verdict:
+    exact = sum((c.q.value for c in parts), Decimal(0))
+    return judge_amount(total.q, exact, rounding_slack(*(c.q for c in parts)))
 
 
 def _total_row(table: Table) -> int | None:
@@ -210,7 +219,7 @@ def _amount_column(header: str) -> bool:
     return not _NOT_ADDITIVE.search(header)
 
 
-def _top_level(cells: list[Cell | None]) -> list[Cell]:
+def _top_level(cells: list[Cell | None], nested_first: bool = False) -> list[Cell]:
     """Rows of the column without the children that follow their parent and add up to it.
 
     Children may have children of their own (科学技术支出 → 科学技术管理事务 → 行政运行, as a
@@ -224,22 +233,31 @@ def _top_level(cells: list[Cell | None]) -> list[Cell]:
             index += 1
             continue
         parts.append(cell)
-        index = _subtree_end(cells, index)
+        index = _subtree_end(cells, index, nested_first=nested_first)
     return parts
 
 
-def _subtree_end(cells: list[Cell | None], index: int, depth: int = 0) -> int:
+def _subtree_end(
+    cells: list[Cell | None], index: int, depth: int = 0, *, nested_first: bool = False
+) -> int:
     """Where the rows under ``cells[index]`` end: after the rows that follow it and add up
-    to it — each with its own breakdown, or (when that does not add up) one by one."""
+    to it — one by one, or (when that does not add up) each with its own breakdown."""
     cell = cells[index]
     if cell is None:
         return index + 1
-    for nested in (True, False) if depth < _MAX_DEPTH else (False,):
+    # One by one first (人员经费, 日常公用经费 under 基本支出); whole subtrees only when the
+    # rows do not add up that way, so that a sibling equal to the sum of the next rows
+    # (政府性基金 200 = 事业收入 180 + 其他收入 20) is not taken for their parent.
+    orders = (True, False) if nested_first else (False, True)
+    for nested in orders if depth < _MAX_DEPTH else (False,):
         running, end = Decimal(0), index + 1
         while end < len(cells) and running < cell.q.value:
             child = cells[end]
             running += child.q.value if child else Decimal(0)
-            end = _subtree_end(cells, end, depth + 1) if nested and child else end + 1
+            if nested and child:
+                end = _subtree_end(cells, end, depth + 1, nested_first=nested_first)
+            else:
+                end += 1
         if end > index + 1 and running == cell.q.value:
             return end  # the rows after it were its breakdown (人员经费 + 日常公用经费 = 基本支出)
     return index + 1
