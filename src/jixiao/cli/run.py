@@ -5,11 +5,16 @@ the score) and only formats that one evaluation: the JSON files, the report set 
 result application all show the same numbers. It exits 0
 when the job completes, whatever the findings, because findings are the job's
 *output*, not a failure of the job.
+
+Given a folder instead of a dataset, it runs the same job for every department dataset in
+it, in parallel processes (:mod:`jixiao.cli.province`); both write the files of
+:func:`department_files`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -30,6 +35,7 @@ from jixiao.lib.money import format_number
 
 if TYPE_CHECKING:
     from jixiao.evaluation import Evaluation
+    from jixiao.lib.progress import Progress
 
 #: The figures the console summary shows: the headline numbers of a 自评报告.
 KEY_FIGURES: tuple[str, ...] = (
@@ -81,6 +87,39 @@ def _score_line(evaluation: Evaluation) -> str:
     return f"总分 {format_number(card.total)} 分，等级 {grade}{partial}"
 
 
+def department_files(
+    evaluation: Evaluation,
+    stem: str,
+    formats: Sequence[str],
+    *,
+    parallel: bool = True,
+    progress: Progress | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Every file ``jixiao run`` writes for one evaluation, as (name, bytes), in order.
+
+    The single run and the province run (:mod:`jixiao.cli.province`) write the same
+    files from this one place. ``parallel`` lets the report set render its PDF in a
+    second process (a province run is parallel over departments instead).
+    """
+    from jixiao.io.textform import text_form_bytes
+    from jixiao.lib.progress import no_progress
+    from jixiao.reports.api import report_files, worklist_file
+
+    tell = progress or no_progress
+    yield "figures.json", _json(evaluation.figures.to_json())
+    if evaluation.scorecard is not None:
+        yield "scorecard.json", _json(evaluation.scorecard.to_json())
+    yield "findings.json", _json({"findings": [f.to_json() for f in evaluation.findings]})
+    for file in report_files(evaluation, formats, parallel=parallel, progress=progress):
+        yield file.filename, file.data
+    tell("结果应用与数据集", 0, 2)
+    worklist = worklist_file(evaluation)
+    yield worklist.filename, worklist.data
+    tell("数据集（文本格式）", 1, 2)
+    yield stem + ".yaml", text_form_bytes(evaluation.dataset)
+    tell("结果应用与数据集", 2, 2)
+
+
 @app.command()
 def run(
     dataset_path: Annotated[Path, typer.Argument(help="数据集：.xlsx 工作簿或 .yaml 文本格式")],
@@ -92,21 +131,45 @@ def run(
             help="评分框架编号，或框架 YAML 文件；默认取数据集“自评结论”中的评分框架（须为内置编号）",
         ),
     ] = "",
+    formats: Annotated[
+        str, typer.Option("--format", help="报告格式，逗号分隔：docx,html,pdf,xlsx")
+    ] = "docx,html,pdf,xlsx",
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=0, help="目录批量运行的并行进程数；默认为 CPU 核数"),
+    ] = 0,
     force: Annotated[
         bool,
         typer.Option("--force", help="输出目录已有其他文件时也整体替换（输入文件所在目录除外）"),
     ] = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """主任务：检查数据集、计算全部数据、评分，并把结果写入输出目录。"""
+    """主任务：检查数据集、计算全部数据、评分，并把结果写入输出目录。
+
+    给一个目录时，其中每个数据集（.xlsx/.yaml）为一个部门：多进程逐部门运行，各写入输出目录下的同名子目录，并写汇总.json。
+    """
+    from jixiao.cli.report import _formats
     from jixiao.evaluation import evaluate
-    from jixiao.io.textform import text_form_bytes
     from jixiao.lib.batch import paused_gc
-    from jixiao.reports.api import report_files, worklist_file
     from jixiao.scoring import UnknownFramework
 
+    chosen_formats = _formats(formats)
     chosen = framework_or_exit(framework)
     inputs = [dataset_path, *([Path(framework)] if framework.endswith((".yaml", ".yml")) else [])]
+    if dataset_path.is_dir():
+        from jixiao.cli.province import run_folder
+
+        run_folder(
+            dataset_path,
+            out,
+            chosen,
+            chosen_formats,
+            inputs=inputs,
+            force=force,
+            workers=workers,
+            quiet=quiet,
+        )
+        return
     console = stdout()
     written: list[Path] = []
     # The folder is checked and locked first (a second run into it is refused at once);
@@ -121,21 +184,10 @@ def run(
             evaluation = evaluate(dataset, framework=chosen, progress=progress)
         except UnknownFramework as error:
             fail_input(error)
-        written.append(folder.write("figures.json", _json(evaluation.figures.to_json())))
-        if evaluation.scorecard is not None:
-            written.append(folder.write("scorecard.json", _json(evaluation.scorecard.to_json())))
-        findings = evaluation.findings
-        written.append(
-            folder.write("findings.json", _json({"findings": [f.to_json() for f in findings]}))
-        )
-        for file in report_files(evaluation, progress=progress):
-            written.append(folder.write(file.filename, file.data))
-        progress("结果应用与数据集", 0, 2)
-        worklist = worklist_file(evaluation)
-        written.append(folder.write(worklist.filename, worklist.data))
-        progress("数据集（文本格式）", 1, 2)
-        written.append(folder.write(dataset_path.stem + ".yaml", text_form_bytes(dataset)))
-        progress("结果应用与数据集", 2, 2)
+        for name, data in department_files(
+            evaluation, dataset_path.stem, chosen_formats, progress=progress
+        ):
+            written.append(folder.write(name, data))
 
     profile = dataset.profile
     console.print(
@@ -144,5 +196,5 @@ def run(
     _print_key_figures(evaluation.figures)
     label = f"（{evaluation.framework.id}）" if evaluation.framework.id else ""
     console.print(f"评分{escape(label)}：{escape(_score_line(evaluation))}")
-    print_findings(findings, "一致性检查")
+    print_findings(evaluation.findings, "一致性检查")
     console.print("已写入：" + escape("、".join(str(p) for p in written)))

@@ -9,6 +9,7 @@ so a template can never make the renderer read a server file or the network.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,18 @@ FONT_RULES = f"""
 html, .cover-department, .cover-title, .toc-title, h3, h4 {{ font-family: "{SERIF_FAMILY}", serif; }}
 h2, figure.table figcaption, figure.chart figcaption, th {{ font-family: "{SANS_FAMILY}", sans-serif; }}
 """
+
+
+#: Stands in the page's CSS for the ``@font-face`` rules until the fonts are subset: the page
+#: is laid out by Jinja once, and the rules (which name the fonts by URL) are put in after.
+_FONT_FACES = "/* jixiao: @font-face */"
+#: The charts' base64 PNGs: megabytes of ASCII that add no character to the fonts.
+_DATA_URI = re.compile(r"data:[^\"')\s]*")
+
+
+def _characters(html: str) -> str:
+    """Each character of the page once (a superset of what is printed): the fonts' subset."""
+    return "".join(sorted(set(_DATA_URI.sub("", html))))
 
 
 def _fetcher(fonts: dict[str, bytes], template_dir: Path | None) -> Any:
@@ -58,10 +71,11 @@ class PdfRenderer:
         from jixiao.reports.render.weasy_cjk import install
 
         install()  # justified Chinese and bold from the regular faces (once per process)
-        # The page text (a superset of what is printed) decides which glyphs to embed.
-        text = render_html(model, template_dir=self.template_dir)
-        rules, fonts = font_faces(text + FONT_RULES)
-        html = render_html(model, extra_css=rules + FONT_RULES, template_dir=self.template_dir)
+        # The page's characters (a superset of what is printed) decide which glyphs to embed;
+        # the page is rendered once and the rules naming the subset fonts put in after.
+        page = render_html(model, extra_css=_FONT_FACES + FONT_RULES, template_dir=self.template_dir)
+        rules, fonts = font_faces(_characters(page))
+        html = page.replace(_FONT_FACES, rules, 1)
         base = self.template_dir.resolve().as_uri() + "/" if self.template_dir else None
         document = weasyprint.HTML(
             string=html, base_url=base, url_fetcher=_fetcher(fonts, self.template_dir)
