@@ -91,7 +91,7 @@ def measure(command: list[str]) -> dict[str, Any]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, err = process.communicate()
+    _out, err = process.communicate()
     stop.set()
     sampler.join()
     wall = time.perf_counter() - start
@@ -189,8 +189,10 @@ def main() -> None:
             shutil.rmtree(out)
             cpu = result["cpu_seconds"]
             runs[variant] = {
-                "command": "jixiao " + " ".join(command[:1] + ["FOLDER", "-o", "OUT"])
-                + " " + " ".join(command[4:] + formats),
+                "command": "jixiao "
+                + " ".join([*command[:1], "FOLDER", "-o", "OUT"])
+                + " "
+                + " ".join(command[4:] + formats),
                 **result,
                 "departments_in_summary": len(summary["departments"]),
                 "files_written": written,

@@ -9,6 +9,14 @@
    30 units), all four formats, rendered serially and then in parallel on every core:
    throughput (reports/minute) and the parallel speed-up.
 
+3. ``--against-libreoffice``: the full report set of the example (Word, HTML, PDF, Excel, the
+   charts, the review file's HTML and Excel: ``report_files``) against LibreOffice converting
+   the same report's docx to PDF (``soffice --headless --convert-to pdf``, a fresh process with
+   its own profile, warmed once), interleaved, CPU and wall time of each. The first report in
+   the process is timed apart (imports, fonts, template); the files the later reports open
+   (fonts, templates, matplotlib's font list, counted by an audit hook) show that a process
+   loads them once.
+
 Results go to ``benchmarks/results/reports.json``; ``docs/performance.md`` quotes them.
 """
 
@@ -18,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import tempfile
 import time
@@ -120,6 +129,103 @@ def bench_units(units: int) -> dict[str, Any]:
     return result
 
 
+_LOADED = (".otf", ".ttf", ".ttc", ".j2", ".css", ".json", ".yaml")
+_opened: dict[str, int] = {}
+
+
+def _count_opens(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and isinstance(args[0], str) and args[0].endswith(_LOADED):
+        name = args[0].rsplit("/", 1)[-1]
+        _opened[name] = _opened.get(name, 0) + 1
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children (the forked PDF process)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bench_against_libreoffice(repeats: int) -> dict[str, Any]:
+    import subprocess
+    import sys
+
+    from jixiao.evaluation import evaluate
+    from jixiao.reports.api import report_files
+
+    sys.addaudithook(_count_opens)
+    dataset = load_dataset(EXAMPLE)
+    evaluation = evaluate(dataset)
+
+    def report_set(parallel: bool) -> dict[str, Any]:
+        render_chart.cache_clear()
+        _opened.clear()
+        cpu, start = _cpu(), time.perf_counter()
+        files = report_files(evaluation, parallel=parallel)
+        return {
+            "cpu": _cpu() - cpu,
+            "wall": time.perf_counter() - start,
+            "files": files,
+            "opened": dict(_opened),
+        }
+
+    first = report_set(parallel=False)
+    docx = next(f for f in first["files"] if f.filename.endswith(".docx"))
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.docx"
+        source.write_bytes(docx.data)
+        profile = Path(folder) / "lo-profile"
+        command = [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(Path(folder) / "pdf"),
+            str(source),
+        ]
+
+        def convert() -> dict[str, float]:
+            cpu, start = _cpu(), time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            return {"cpu": _cpu() - cpu, "wall": time.perf_counter() - start}
+
+        convert()  # LibreOffice's first start in a new profile writes the profile
+        runs: dict[str, list[dict[str, Any]]] = {"serial": [], "parallel": [], "soffice": []}
+        for _ in range(repeats):
+            runs["serial"].append(report_set(parallel=False))
+            runs["parallel"].append(report_set(parallel=True))
+            runs["soffice"].append(convert())
+    median = {
+        k: {m: round(statistics.median(r[m] for r in v), 3) for m in ("cpu", "wall")}
+        for k, v in runs.items()
+    }
+    return {
+        "dataset": "examples/gdstc-2023.yaml",
+        "report_set": [f.filename for f in first["files"]],
+        "libreoffice": " ".join(command[:1] + command[2:5]) + " report.docx",
+        "first_report_in_process": {
+            "cpu": round(first["cpu"], 3),
+            "wall": round(first["wall"], 3),
+            "files_opened": first["opened"],
+        },
+        "files_opened_by_later_reports": [r["opened"] for r in runs["serial"] + runs["parallel"]],
+        "runs": {
+            k: [{m: round(r[m], 3) for m in ("cpu", "wall")} for r in v] for k, v in runs.items()
+        },
+        "median": median,
+        "ratio_cpu_serial_to_soffice": round(median["serial"]["cpu"] / median["soffice"]["cpu"], 2),
+        "ratio_wall_serial_to_soffice": round(
+            median["serial"]["wall"] / median["soffice"]["wall"], 2
+        ),
+        "ratio_wall_parallel_to_soffice": round(
+            median["parallel"]["wall"] / median["soffice"]["wall"], 2
+        ),
+        "load_average_at_end": os.getloadavg()[0],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=300)
@@ -128,6 +234,12 @@ def main() -> None:
         action="store_true",
         help="rerun part 1; keep the per-unit results on file",
     )
+    parser.add_argument(
+        "--against-libreoffice",
+        action="store_true",
+        help="only part 3; keep the other results on file",
+    )
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     machine = {
@@ -135,6 +247,15 @@ def main() -> None:
         "cores": os.cpu_count(),
         "load_average_at_start": load,
     }
+    if args.against_libreoffice:
+        versus = bench_against_libreoffice(args.repeats)
+        print(json.dumps(versus, ensure_ascii=False, indent=2))
+        document = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
+        document["report_set_against_libreoffice"] = {**versus, "machine": machine}
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        print(f"written {RESULTS}")
+        return
     department = bench_department()
     print(json.dumps(department, ensure_ascii=False, indent=2))
     if args.department_only and RESULTS.exists():

@@ -73,7 +73,9 @@ class PdfRenderer:
         install()  # justified Chinese and bold from the regular faces (once per process)
         # The page's characters (a superset of what is printed) decide which glyphs to embed;
         # the page is rendered once and the rules naming the subset fonts put in after.
-        page = render_html(model, extra_css=_FONT_FACES + FONT_RULES, template_dir=self.template_dir)
+        page = render_html(
+            model, extra_css=_FONT_FACES + FONT_RULES, template_dir=self.template_dir
+        )
         rules, fonts = font_faces(_characters(page))
         html = page.replace(_FONT_FACES, rules, 1)
         base = self.template_dir.resolve().as_uri() + "/" if self.template_dir else None

@@ -1,0 +1,57 @@
+"""A process that renders many reports (a web worker, a province run's worker) loads its fonts,
+templates and matplotlib set-up once: counted, never timed (speed: benchmarks/bench_reports.py).
+
+A fresh Python process renders two different departments' reports in every format; an audit
+hook counts the font, template and font-list files each report opens, and the HarfBuzz faces
+the PDF subsets from are counted by their per-process cache.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SCRIPT = r"""
+import json, sys
+opened = {}
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str):
+        if args[0].endswith((".otf", ".ttf", ".ttc", ".j2", ".css", ".json", ".yaml")):
+            name = args[0].rsplit("/", 1)[-1]
+            opened[name] = opened.get(name, 0) + 1
+sys.addaudithook(hook)
+from jixiao.evaluation import evaluate
+from jixiao.reports.api import report_files
+from jixiao.reports.fonts import _face
+from jixiao.synthetic import synthetic_departments
+
+reports = []
+for dataset in synthetic_departments(2, 2):
+    evaluation = evaluate(dataset)
+    opened.clear()
+    files = report_files(evaluation, parallel=False)
+    reports.append({
+        "opened": dict(opened),
+        "faces": _face.cache_info().misses,
+        "files": sorted(f.filename for f in files),
+    })
+print(json.dumps(reports, ensure_ascii=False))
+"""
+
+
+def test_a_second_report_in_the_same_process_loads_no_font_or_template_again() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True, timeout=600
+    )
+    first, second = json.loads(result.stdout.strip().splitlines()[-1])
+    # the first report loads them (so the hook sees them) ...
+    assert first["opened"].get("report.html.j2") == 1
+    assert first["opened"].get("report.css") == 1
+    assert first["opened"].get("NotoSansSC-Regular.otf", 0) >= 1  # matplotlib's font
+    assert first["faces"] == 2  # the two PDF fonts, read by HarfBuzz
+    # ... and the second, a different department in every format, loads nothing again
+    assert second["opened"] == {}
+    assert second["faces"] == 2
+    assert len(second["files"]) == 6  # report: docx, html, pdf, xlsx; review: html, xlsx
+    assert first["files"] != second["files"]
