@@ -419,13 +419,14 @@ def test_a_sample_is_drawn_once_rescored_and_the_deviation_listed(sheet: Any, lo
     again = services.sampling.stratified(strata, Decimal(40), 7)
     assert [k.split("/", 1)[1] for k in again["163"]] == codes
     assert client.post(url, {"rule": "stratified", "percent": "40", "seed": "8"}).status_code == 409
-    item = draw.items.order_by("pk").first()
+    # a manual item (2.x): 财政's 复核评分 is scored by the framework's manual rule
+    item = draw.items.filter(kind="manual").order_by("pk").first()
     assert item is not None
     review = reverse("assessment:review", args=[item.pk])
-    assert login("dept-admin").post(review, {"review_score": "0"}).status_code == 403
-    assert login("outsider").post(review, {"review_score": "0"}).status_code == 404
-    lower = item.self_score - 1
-    assert login("bureau-reviewer").post(review, {"review_score": str(lower)}).status_code == 302
+    assert login("dept-admin").post(review, {"review_entered": "0"}).status_code == 403
+    assert login("outsider").post(review, {"review_entered": "0"}).status_code == 404
+    lower = {"review_entered": str(item.self_score - 1), "note": "佐证不足扣 1 分"}
+    assert login("bureau-reviewer").post(review, lower).status_code == 302
     page = login("bureau-admin").get(url).content.decode()
     assert "随机种子 <strong>7</strong>" in page
     item.refresh_from_db()

@@ -40,6 +40,7 @@ class AssessmentTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.TextField("撤销原因", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "自评任务"
@@ -136,6 +137,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "佐证材料"
@@ -154,13 +156,21 @@ class SampleDraw(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "抽查复核抽样"
 
 
 class SampledItem(models.Model):
-    """One item drawn for 抽查复核, with the self-score at the draw and the 复核得分."""
+    """One item drawn for 抽查复核: what the unit entered and its points at the draw, what
+    财政 found on re-checking, and the points the framework gives each.
+
+    Both scores are the engine's (``assessment.scoring.rescore``), so 自评 and 复核 compare
+    like with like: an indicator item is re-scored from the 复核完成值 (or 完成档次) by the
+    indicator's 计算符号, a manual item from the 复核评分 and its 复核说明 by the framework's
+    manual rule — the same deductions, caps and flags the self-score went through.
+    """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
@@ -169,8 +179,22 @@ class SampledItem(models.Model):
     code = models.CharField("编码", max_length=40)
     name = models.CharField("指标名称", max_length=200)
     points = _exact("分值")
+    #: how the item is scored: ``quantitative``/``qualitative`` indicator, or ``manual``
+    kind = models.CharField("计分方式", max_length=12, default="manual")
+    #: the unit's entry at the draw: 完成值 / 完成档次 / the 自评得分 it typed
+    self_actual = _exact("自评完成值", null=True, blank=True)
+    self_qual_grade = models.CharField("自评完成档次", max_length=10, blank=True)
+    self_entered = _exact("自评填报得分", null=True, blank=True)
+    #: the framework's points for the unit's entry (the engine's)
     self_score = _exact("自评得分")
+    #: what 财政 found on re-checking (blank: not yet re-scored)
+    review_actual = _exact("复核完成值", null=True, blank=True)
+    review_qual_grade = models.CharField("复核完成档次", max_length=10, blank=True)
+    review_entered = _exact("复核评分", null=True, blank=True)
+    #: the framework's points for 财政's values (the engine's), and its explanation
     review_score = _exact("复核得分", null=True, blank=True)
+    review_explanation = models.TextField("复核计分说明", blank=True)
+    review_flags = models.CharField("复核标记", max_length=200, blank=True)
     note = models.TextField("复核说明", blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -207,6 +231,7 @@ class KeyEvaluation(models.Model):
     declared_at = models.DateTimeField("声明时间", null=True, blank=True)
     has_conflict = models.BooleanField("存在利益冲突", null=True, blank=True)
     declaration = models.TextField("声明内容", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "重点评价委托"

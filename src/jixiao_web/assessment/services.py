@@ -39,7 +39,13 @@ from jixiao_web.assessment.models import (
     ScoreEntry,
     ScoreSheet,
 )
-from jixiao_web.assessment.scoring import EntryValues, base_dataset, initial_entries, rescore
+from jixiao_web.assessment.scoring import (
+    EntryValues,
+    Line,
+    base_dataset,
+    initial_entries,
+    rescore,
+)
 from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.access import (
@@ -276,6 +282,7 @@ def cancel_task(task: AssessmentTask, *, access: Access, actor: Any, reason: str
     task.cancelled_at = timezone.now()
     task.cancelled_by = actor
     task.cancel_reason = reason.strip()
+    task._history_user = actor  # type: ignore[attr-defined]
     task.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     return cancelled
 
@@ -466,6 +473,7 @@ def add_evidence(
     )
     # the stored name comes from ``evidence_path`` (a random name); ``name`` is not used
     evidence.file.save(f"upload{suffix}", upload, save=False)
+    evidence._history_user = actor  # type: ignore[attr-defined]
     evidence.save()
     _touch(sheet, actor)
     return evidence
@@ -476,6 +484,7 @@ def delete_evidence(evidence: Evidence, *, access: Access, actor: Any) -> None:
     sheet = evidence.sheet
     _require_fill(sheet, access)
     stored = evidence.file.name
+    evidence._history_user = actor  # type: ignore[attr-defined]
     evidence.delete()
     _touch(sheet, actor)
     storage = evidence.file.storage
@@ -553,7 +562,7 @@ def draw_sample(
     strata, snapshot = sample_population(task)
     if not any(strata.values()):
         raise AssessmentError(409, "尚无已提交且填有自评得分的自评表，无法抽样")
-    draw = SampleDraw.objects.create(
+    draw = SampleDraw(
         region_id=task.region_id,
         task=task,
         rule=rule,
@@ -561,66 +570,204 @@ def draw_sample(
         seed=seed if seed is not None else secrets.randbelow(10**9),
         drawn_by=actor,
     )
+    draw._history_user = actor  # type: ignore[attr-defined]
+    draw.save()
     chosen = sampling.SAMPLE_RULES[rule].draw(strata, percent, draw.seed)
     SampledItem.objects.bulk_create(
-        SampledItem(  # type: ignore[misc]
-            region_id=task.region_id,
-            department_id=snapshot[(stratum, key)][0].department_id,
-            draw=draw,
-            sheet=snapshot[(stratum, key)][0],
-            code=snapshot[(stratum, key)][1],
-            name=snapshot[(stratum, key)][2],
-            points=snapshot[(stratum, key)][3],
-            self_score=snapshot[(stratum, key)][4],
-        )
-        for stratum, keys in chosen.items()
-        for key in keys
+        _sampled(draw, snapshot[(stratum, key)]) for stratum, keys in chosen.items() for key in keys
     )
     return draw
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """One item of the population: the sheet, the engine's line and what the unit entered."""
+
+    sheet: ScoreSheet
+    line: Line
+    entry: EntryValues
+
+
+def _kind(line: Line) -> str:
+    """How an item is scored: from an indicator (by its 计算符号 or 档次) or by hand."""
+    if line.indicator is None:
+        return "manual"
+    return "quantitative" if line.quantitative else "qualitative"
+
+
+def _sampled(draw: SampleDraw, drawn: Drawn) -> SampledItem:
+    line, entry = drawn.line, drawn.entry
+    indicator = line.indicator
+    # the exact-decimal fields store text but take and give Decimal (stubs see text)
+    return SampledItem(  # type: ignore[misc]
+        region_id=draw.region_id,
+        department_id=drawn.sheet.department_id,
+        draw=draw,
+        sheet=drawn.sheet,
+        code=line.code,
+        name=line.name[:200],
+        points=line.points,
+        kind=_kind(line),
+        self_actual=indicator.actual if indicator is not None else None,
+        self_qual_grade=indicator.qual_grade if indicator is not None else "",
+        self_entered=entry.score,
+        self_score=line.computed,
+    )
+
+
 def sample_population(
     task: AssessmentTask,
-) -> tuple[
-    dict[str, list[str]], dict[tuple[str, str], tuple[ScoreSheet, str, str, Decimal, Decimal]]
-]:
-    """Per department (its code): the leaf items with a 自评得分 of its submitted sheets.
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], Drawn]]:
+    """Per department (its code): the leaf items the framework scored on its submitted sheets.
 
-    An item's key is ``<year>/<code>`` (a department has one sheet per year in a task).
+    An item's key is ``<year>/<code>`` (a department has one sheet per year in a task). An
+    item is in the population when the engine gave it points from what the unit entered
+    (a 完成值, a 完成档次, a 自评得分): those points are what a 复核 is compared with.
     """
     strata: dict[str, list[str]] = {}
-    snapshot: dict[tuple[str, str], tuple[ScoreSheet, str, str, Decimal, Decimal]] = {}
+    snapshot: dict[tuple[str, str], Drawn] = {}
     for sheet in task.sheets.select_related("department", "dataset").order_by("pk"):
         if state(sheet) not in flow.SAMPLEABLE:
             continue
         stratum = sheet.department.code
-        for line in rescore(sheet).lines:
-            if line.leaf and line.entered is not None:
+        entries = {e.code: EntryValues.of(e) for e in sheet.entries.all()}
+        for line in rescore(sheet, entries).lines:
+            if line.leaf and line.computed is not None:
                 key = f"{sheet.dataset.year}/{line.code}"
                 strata.setdefault(stratum, []).append(key)
-                snapshot[(stratum, key)] = (sheet, line.code, line.name, line.points, line.entered)
+                snapshot[(stratum, key)] = Drawn(sheet, line, entries.get(line.code, EntryValues()))
     return strata, snapshot
+
+
+def review_values(item: SampledItem) -> EntryValues:
+    """财政's 复核 values of ``item`` as an entry (its 复核说明 is the score's reason)."""
+    return EntryValues(item.review_actual, item.review_qual_grade, item.review_entered, item.note)
+
+
+def review_entries(sheet: ScoreSheet, items: Iterable[SampledItem]) -> dict[str, EntryValues]:
+    """The sheet's entries with 财政's 复核 values in place of the unit's for ``items``."""
+    entries = {e.code: EntryValues.of(e) for e in sheet.entries.all()}
+    for item in items:
+        if item.sheet_id == sheet.pk and item.review_score is not None:
+            entries[item.code] = review_values(item)
+    return entries
+
+
+#: The field each kind of item is re-scored from, and its label.
+REVIEW_FIELDS = {
+    "quantitative": ("actual", "复核完成值"),
+    "qualitative": ("qual_grade", "复核完成档次"),
+    "manual": ("score", "复核评分"),
+}
+
+
+def _review_values(item: SampledItem, data: Mapping[str, str]) -> EntryValues | None:
+    """The 复核 values typed for ``item`` (None: all blank, the review is cleared)."""
+    typed = {
+        "actual": (data.get("review_actual") or "").strip(),
+        "qual_grade": (data.get("review_qual_grade") or "").strip(),
+        "score": (data.get("review_entered") or "").strip(),
+        "reason": (data.get("note") or "").strip(),
+    }
+    if not any(typed.values()):
+        return None
+    field, label = REVIEW_FIELDS[item.kind]
+    if not typed[field]:
+        raise AssessmentError(422, f"第 {item.code} 项“{item.name}”请填写{label}")
+    try:
+        values = parse_entry(
+            item.code, item.name, item.points, typed, indicator=item.kind != "manual"
+        )
+    except AssessmentError as error:
+        messages = (m.replace("自评得分", "复核评分") for m in error.messages)
+        raise AssessmentError(422, *messages) from None
+    if item.kind == "manual":
+        return EntryValues(None, "", values.score, values.reason)
+    # an indicator item is scored from its 完成值 or 档次 alone: a typed score is not read
+    return EntryValues(values.actual, values.qual_grade, None, values.reason)
 
 
 @transaction.atomic
 def save_review(
     item: SampledItem, data: Mapping[str, str], *, access: Access, actor: Any
 ) -> SampledItem:
-    """复核得分 of one sampled item (财政 roles)."""
+    """复核 of one sampled item (财政 roles): 财政's values, scored by the framework's rules.
+
+    The sheet is re-scored by the engine with 财政's values for this item (and for the
+    sheet's other re-scored items) in place of the unit's; the item's points there are its
+    复核得分. A 复核得分 is never typed: that would skip the rules the 自评得分 went through.
+    All fields blank clears the item's review.
+    """
     _forbid_region(access, AssessAction.RESCORE, item.region_id)
-    text = (data.get("review_score") or "").strip()
-    value = parse_decimal(text) if text else None
-    where = f"第 {item.code} 项“{item.name}”"
-    if text and value is None:
-        raise AssessmentError(422, f"{where}的复核得分“{text[:20]}”不是数字")
-    if value is not None and not (0 <= value <= item.points):
-        raise AssessmentError(422, f"{where}的复核得分 {value} 超出 0 至 {item.points} 分")
-    item.review_score = value
+    item = SampledItem.objects.select_for_update().select_related("sheet__task").get(pk=item.pk)
+    values = _review_values(item, data)
     item.note = (data.get("note") or "").strip()[:4000]
+    if values is None:
+        item.review_actual, item.review_qual_grade, item.review_entered = None, "", None
+        item.review_score, item.review_explanation, item.review_flags = None, "", ""
+    else:
+        others = SampledItem.objects.filter(draw_id=item.draw_id, sheet_id=item.sheet_id).exclude(
+            pk=item.pk
+        )
+        entries = review_entries(item.sheet, others)
+        entries[item.code] = values
+        line = rescore(item.sheet, entries).line(item.code)
+        if line is None or line.computed is None:
+            why = line.explanation if line is not None else "评分框架没有该指标"
+            raise AssessmentError(422, f"第 {item.code} 项“{item.name}”按评分框架无法计分：{why}")
+        item.review_actual, item.review_qual_grade = values.actual, values.qual_grade
+        item.review_entered = values.score
+        item.review_score = line.computed
+        item.review_explanation = line.explanation[:4000]
+        item.review_flags = "、".join(line.flags)[:200]
     item.reviewed_by = actor
     item.reviewed_at = timezone.now()
+    item._history_user = actor  # type: ignore[attr-defined]
     item.save()
     return item
+
+
+@dataclass(frozen=True)
+class SheetReview:
+    """A sampled sheet's total and grade as entered, and with 财政's 复核 values in place."""
+
+    sheet: ScoreSheet
+    reviewed: int  #: items re-scored so far
+    self_total: Decimal | None
+    self_grade: str
+    review_total: Decimal | None
+    review_grade: str
+
+    @property
+    def deviation(self) -> Decimal | None:
+        if self.self_total is None or self.review_total is None:
+            return None
+        return self.review_total - self.self_total
+
+
+def sheet_review(sheet: ScoreSheet, items: Sequence[SampledItem]) -> SheetReview:
+    """``sheet``'s engine total and grade before and after the 复核 values of ``items``.
+
+    The total is the framework's (weights, 不适用 re-scaling, 一票否决, grade bands), so an
+    item's deviation shows here as the framework counts it.
+    """
+    own = rescore(sheet)
+    done = [i for i in items if i.sheet_id == sheet.pk and i.review_score is not None]
+    after = rescore(sheet, review_entries(sheet, done)) if done else None
+    return SheetReview(
+        sheet,
+        len(done),
+        own.total,
+        own.card.grade_label,
+        after.total if after is not None else None,
+        after.card.grade_label if after is not None else "",
+    )
+
+
+def sheet_reviews(items: Sequence[SampledItem]) -> list[SheetReview]:
+    """:func:`sheet_review` of every sheet ``items`` were drawn from."""
+    sheets = {item.sheet_id: item.sheet for item in items}
+    return [sheet_review(sheet, items) for sheet in sheets.values()]
 
 
 @dataclass(frozen=True)
@@ -731,6 +878,7 @@ def declare(
     evaluation.has_conflict = has_conflict
     evaluation.declaration = declaration.strip()[:4000]
     evaluation.declared_at = timezone.now()
+    evaluation._history_user = actor  # type: ignore[attr-defined]
     evaluation.save()
     return evaluation
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jixiao.dataset.model import QUAL_GRADES
 from jixiao_web.assessment import flow, sampling, services
 from jixiao_web.assessment.models import (
     Evidence,
@@ -499,9 +500,9 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     draw = SampleDraw.objects.filter(task=task).first()
     items = (
         list(
-            draw.items.select_related("department", "sheet__dataset").order_by(
-                "department__code", "pk"
-            )
+            draw.items.select_related(
+                "department", "sheet__dataset", "sheet__task", "sheet__department"
+            ).order_by("department__code", "pk")
         )
         if draw
         else []
@@ -514,6 +515,8 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
         "rule_name": sampling.SAMPLE_RULES.name(draw.rule) if draw else "",
         "rules": [(e.id, e.name) for e in sampling.SAMPLE_RULES.entries()],
         "deviations": services.deviations(items),
+        "sheets": services.sheet_reviews(items),
+        "qual_grades": QUAL_GRADES,
         "may_draw": task.region_id in assess_issuer_regions(access),
         "may_review": True,
         "errors": errors,
