@@ -7,8 +7,9 @@
 - :class:`Evidence` — a file proving the rectification, stored through Django's storage
   under a name the system chooses (the browser's file name is only shown);
 - :class:`GradeReview` — 财政复核结论: the score and grade the finance bureau's reviewer
-  arrived at. No review model existed when this was built (the 抽查复核 of 绩效评价管理
-  may replace it); next year's budget suggestion uses this grade when there is one.
+  arrived at, entered here. Next year's budget suggestion uses this grade when there is
+  one, else the grade of the self-evaluation sheet 财政 approved in 绩效评价管理 (with its
+  抽查复核 values), else the self-grade marked 参考 (``services.reviewed_grade``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from jixiao_web.datasets.fields import ExactDecimalField
 from jixiao_web.datasets.models import Dataset
@@ -56,6 +58,7 @@ class Rectification(models.Model):
     measures = models.TextField("整改措施与结果", blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "整改事项"
@@ -114,6 +117,7 @@ class GradeReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField("复核时间", auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "财政复核结论"

@@ -222,6 +222,7 @@ def assign(
         raise Invalid(errors)
     item.unit, item.responsible, item.deadline = unit, responsible, deadline
     item.version += 1
+    item._history_user = actor  # type: ignore[attr-defined]
     item.save()
     workflow.close_tasks(item)
     for spec in _open_tasks(item, current):
@@ -346,17 +347,15 @@ def review_grade(dataset: Dataset, score_text: str, opinion: str, actor: Any) ->
         raise Invalid([InputError("复核得分", "应在 0–100 之间")])
     evaluation = evaluation_of(dataset)
     band = grade_total(score, evaluation.framework.framework)
-    review, _ = GradeReview.objects.update_or_create(
-        dataset=dataset,
-        defaults={
-            "region_id": dataset.region_id,
-            "department_id": dataset.department_id,
-            "score": score,
-            "grade": band.grade if band else "",
-            "opinion": opinion.strip()[:2000],
-            "reviewer": actor,
-        },
+    review = GradeReview.objects.filter(dataset=dataset).first() or GradeReview(
+        dataset=dataset, region_id=dataset.region_id, department_id=dataset.department_id
     )
+    review.score = score
+    review.grade = band.grade if band else ""
+    review.opinion = opinion.strip()[:2000]
+    review.reviewer = actor
+    review._history_user = actor  # type: ignore[attr-defined]
+    review.save()
     return review
 
 
@@ -373,31 +372,97 @@ class Suggestion:
     reviewed: bool  #: from a 财政复核; otherwise 参考 (the self-evaluation only)
 
 
+@dataclass(frozen=True)
+class ReviewedGrade:
+    """The department's grade as 财政 reviewed it, and in words where it comes from."""
+
+    score: Decimal
+    grade: str
+    basis: str
+
+
+def reviewed_grade(dataset: Dataset) -> ReviewedGrade | None:
+    """The reviewed grade of ``dataset``'s department, or None (only a self-grade exists).
+
+    In order: the 财政复核结论 entered here (:class:`GradeReview`); else the self-evaluation
+    sheet of 绩效评价管理 that 财政 approved (财政审核通过), scored by its framework with the
+    抽查复核 values in place of the unit's where items were re-scored. A sheet still under
+    review, or a self-evaluation alone, is not a reviewed grade.
+    """
+    review = GradeReview.objects.filter(dataset=dataset).select_related("reviewer").first()
+    if review is not None:
+        who = (
+            review.reviewer.get_full_name() or review.reviewer.get_username()
+            if review.reviewer
+            else ""
+        )
+        return ReviewedGrade(
+            review.score,
+            review.grade,
+            f"财政复核：{review.score} 分，{review.grade}（{who}，{review.reviewed_at:%Y-%m-%d}）",
+        )
+    return _approved_sheet_grade(dataset)
+
+
+def _approved_sheet_grade(dataset: Dataset) -> ReviewedGrade | None:
+    from jixiao_web.assessment import flow
+    from jixiao_web.assessment import services as assessment
+    from jixiao_web.assessment.models import SampledItem, ScoreSheet
+
+    sheets = ScoreSheet.objects.filter(dataset=dataset, task__cancelled_at__isnull=True)
+    for sheet in sheets.select_related("task", "department", "dataset").order_by(
+        "-task__issued_at"
+    ):
+        if assessment.state(sheet) != flow.APPROVED:
+            continue
+        items = list(SampledItem.objects.filter(sheet=sheet).select_related("sheet"))
+        result = assessment.sheet_review(sheet, items)
+        total = result.review_total if result.reviewed else result.self_total
+        grade = _sheet_grade(sheet, items)
+        if total is None or not grade:
+            continue  # an incomplete total is not graded
+        sampled = (
+            f"；抽查复核 {result.reviewed} 项，复核前 {result.self_total} 分"
+            if result.reviewed
+            else "；未抽中复核"
+        )
+        return ReviewedGrade(
+            total,
+            grade,
+            f"财政审核通过的自评表（{sheet.task.title}）：{total} 分，{grade}{sampled}",
+        )
+    return None
+
+
+def _sheet_grade(sheet: Any, items: list[Any]) -> str:
+    """The framework's grade (优/良/中/差) of ``sheet`` with its 复核 values in place."""
+    from jixiao_web.assessment import services as assessment
+    from jixiao_web.assessment.scoring import rescore
+
+    done = [i for i in items if i.review_score is not None]
+    return rescore(sheet, assessment.review_entries(sheet, done)).card.grade
+
+
 def suggestion(dataset: Dataset) -> tuple[list[Suggestion], ResultApplication]:
-    """The department's (and each scored project's) suggestion, reviewed where possible."""
+    """The department's (and each scored project's) suggestion, from the reviewed grade
+    where there is one (:func:`reviewed_grade`); otherwise marked 参考 (self-grade only)."""
     from jixiao.monitoring import load_result_rules
 
     evaluation = evaluation_of(dataset)
     application = application_of(evaluation)
     rules = load_result_rules()
-    review = GradeReview.objects.filter(dataset=dataset).select_related("reviewer").first()
+    reviewed = reviewed_grade(dataset)
     result = []
     for r in application.recommendations:
-        if r.level == "部门整体" and review is not None:
-            who = (
-                review.reviewer.get_full_name() or review.reviewer.get_username()
-                if review.reviewer
-                else ""
-            )
+        if r.level == "部门整体" and reviewed is not None:
             result.append(
                 Suggestion(
                     r.level,
                     r.name,
-                    review.score,
-                    review.grade,
-                    rules.recommendation(review.grade),
-                    f"财政复核：{review.score} 分，{review.grade}（{who}，{review.reviewed_at:%Y-%m-%d}）；"
-                    f"自评 {r.score} 分 {r.grade}（{r.basis}）",
+                    reviewed.score,
+                    reviewed.grade,
+                    rules.recommendation(reviewed.grade),
+                    f"{reviewed.basis}；自评 {r.score} 分 {r.grade}（{r.basis}）",
                     True,
                 )
             )
