@@ -484,8 +484,14 @@ def test_a_declared_conflict_refuses_scoring(sheet: Any, login: Any) -> None:
 # --------------------------------------------------------------------------- the report
 
 
-def test_the_report_is_made_from_the_entered_scorecard(sheet: Any, login: Any) -> None:
+def test_the_report_is_made_from_the_entered_scorecard(
+    sheet: Any, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A report job of the evaluation app (background, with progress) on the sheet's data."""
+    from django.core.files.storage import default_storage
+
     from jixiao_web.assessment import services
+    from jixiao_web.evaluation.models import Evaluation, ReportJob
 
     clerk = _access("unit-clerk")
     services.save_entry(sheet, "2.1", {"score": "4.5"}, access=clerk, actor=_user("unit-clerk"))
@@ -499,8 +505,27 @@ def test_the_report_is_made_from_the_entered_scorecard(sheet: Any, login: Any) -
         access=clerk,
         actor=_user("unit-clerk"),
     )
-    response = login("unit-clerk").get(reverse("assessment:report", args=[sheet.pk]))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "项目入库资料不全" in page and "加强审核" in page
-    assert login("division").get(reverse("assessment:report", args=[sheet.pk])).status_code == 403
+    stored = Evaluation.objects.filter(dataset=sheet.dataset).count()
+    client = login("unit-clerk")
+    url = reverse("assessment:report", args=[sheet.pk])
+    assert client.post(url, {}).status_code == 422  # no format
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"formats": ["html"]})
+    job = ReportJob.objects.get(source="self_evaluation", source_id=sheet.pk)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:report_job", args=[sheet.pk, job.pk])
+    assert (job.status, job.done, job.total) == ("done", 1, 1)
+    # polled by htmx until finished; then the file, downloaded through the sheet
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "已完成" in fragment
+    (file,) = job.files.all()
+    html = default_storage.open(file.name).read().decode()
+    assert "项目入库资料不全" in html and "加强审核" in html
+    download = reverse("assessment:report_file", args=[sheet.pk, job.pk, file.pk])
+    assert client.get(download).status_code == 200
+    # the sheet's evaluation is not kept as the dataset's, nor listed with its reports
+    assert Evaluation.objects.filter(dataset=sheet.dataset).count() == stored
+    listed = login("dept-admin").get(reverse("evaluation:reports", args=[sheet.dataset_id]))
+    assert f"/reports/{job.pk}/" not in listed.content.decode()
+    for persona, status in [("division", 403), ("unit-clerk-2", 404), ("outsider", 404)]:
+        assert login(persona).get(download).status_code == status, persona

@@ -130,15 +130,18 @@ def test_a_self_evaluation_with_evidence_a_review_and_a_sample_with_a_deviation(
     # 财政 draws the sample (stated rule, recorded seed) and re-scores an item lower
     bureau = _page_as(chromium, server, "bureau-admin")
     bureau.goto(f"{server}/assessment/tasks/{sheet.task_id}/sample/")
-    bureau.fill("#percent", "20")
+    bureau.fill("#percent", "100")
     bureau.fill("#seed", "20240315")
     bureau.get_by_role("button", name="抽取复核样本").click()
     bureau.get_by_text("随机种子 20240315").first.wait_for()
-    first = bureau.locator("tr[id^=review-]").first
-    own = first.locator("td").nth(5).inner_text().strip()
-    first.locator("input[name=review_score]").fill("0")
+    # a manual item: 财政's 复核评分 of 0 is scored by the framework's manual rule → 0
+    manual = "tr[id^=review-]:has(input[name=review_entered])"
+    first = bureau.locator(manual).first
+    row_id = first.get_attribute("id")
+    own = first.locator("td").nth(6).inner_text().strip()
+    first.locator("input[name=review_entered]").fill("0")
     first.locator("input[name=note]").fill("佐证材料不足以支持该得分。")
     first.get_by_role("button", name="保存").click()
-    bureau.locator("tr[id^=review-]").first.locator("td.dev-neg").wait_for()
-    assert bureau.locator("tr[id^=review-]").first.locator("td.dev-neg").inner_text() == f"-{own}"
+    bureau.locator(f"#{row_id} td.dev-neg").wait_for()
+    assert bureau.locator(f"#{row_id} td.dev-neg").inner_text() == f"-{own}"
     _keep(bureau, "assessment-sample.png", full_page=True)

@@ -25,6 +25,12 @@ urlpatterns = [
     path("assessment/sheets/<int:pk>/summary/", views.summary_save, name="summary"),
     path("assessment/sheets/<int:pk>/act/", views.act, name="act"),
     path("assessment/sheets/<int:pk>/report/", views.report, name="report"),
+    path("assessment/sheets/<int:pk>/report/<int:job_id>/", views.report_job, name="report_job"),
+    path(
+        "assessment/sheets/<int:pk>/report/<int:job_id>/files/<int:file_id>/",
+        views.report_file,
+        name="report_file",
+    ),
     path("assessment/sheets/<int:pk>/experts/", views.assign, name="assign"),
     path("assessment/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("assessment/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

@@ -430,32 +430,70 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The self-evaluation report from the same data: the engine's reports API on the
-    dataset with the entered scorecard (HTML at once; ``?format=docx`` for Word)."""
-    from jixiao.reports.api import prepare_report, render_report, report_stem
-    from jixiao_web.assessment.scoring import EntryValues, base_dataset, framework, sheet_dataset
+    """The self-evaluation report from the same data, as a background report job (the
+    evaluation app's, with progress); the page lists the sheet's jobs and their files."""
+    from jixiao.reports.render import RENDERERS
+    from jixiao_web.assessment import reports
+    from jixiao_web.evaluation.reports import REPORT_FORMATS, BadRequest
 
     access = _access(request)
     sheet = assess_sheet(access, pk)
     assess_require(access, AssessAction.REPORT, sheet)
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "docx"):
-        raise Http404("没有这种格式")
-    fw = framework(sheet.task.framework)
-    entries = {e.code: EntryValues.of(e) for e in sheet.entries.all()}
-    dataset, _ = sheet_dataset(sheet, entries, fw, base_dataset(sheet))
-    model, _findings = prepare_report(dataset, fw)
-    rendered = render_report(model, [fmt], report_stem(dataset))[0]
-    response = HttpResponse(rendered.data, content_type=rendered.media_type)
-    if fmt == "docx":
-        from django.utils.http import content_disposition_header
+    error = ""
+    if request.method == "POST":
+        try:
+            job = reports.request(sheet, request.user, request.POST.getlist("formats"))
+        except BadRequest as refused:
+            error = str(refused)
+        else:
+            return redirect("assessment:report_job", sheet.pk, job.pk)
+    context = {
+        "sheet": sheet,
+        "jobs": reports.jobs(sheet).prefetch_related("files")[:20],
+        "formats": [(f, RENDERERS.name(f)) for f in REPORT_FORMATS],
+        "error": error,
+    }
+    return render(request, "assessment/report.html", context, status=422 if error else 200)
 
-        response["Content-Disposition"] = (
-            content_disposition_header(as_attachment=True, filename=rendered.filename)
-            or "attachment"
-        )
-    return response
+
+def _report_job(request: HttpRequest, pk: int, job_id: int) -> tuple[ScoreSheet, Any]:
+    from jixiao_web.assessment import reports
+
+    access = _access(request)
+    sheet = assess_sheet(access, pk)
+    assess_require(access, AssessAction.REPORT, sheet)
+    job = reports.jobs(sheet).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("没有这个报告任务")
+    return sheet, job
+
+
+@login_required
+def report_job(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
+    """One job: htmx polls the fragment until it is finished, then it lists the files."""
+    sheet, job = _report_job(request, pk, job_id)
+    context = {"sheet": sheet, "job": job, "files": list(job.files.all())}
+    if getattr(request, "htmx", False):
+        return render(request, "assessment/_report_job.html", context)
+    return render(request, "assessment/report_job.html", context)
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int, job_id: int, file_id: int) -> FileResponse:
+    from django.core.files.storage import default_storage
+
+    _, job = _report_job(request, pk, job_id)
+    file = job.files.filter(pk=file_id).first()
+    if file is None or not default_storage.exists(file.name):
+        raise Http404("文件已不存在，请重新生成报告")
+    return FileResponse(
+        default_storage.open(file.name, "rb"),
+        as_attachment=True,
+        filename=file.filename,
+        content_type=file.media_type,
+    )
 
 
 # --------------------------------------------------------------------------- 抽查复核

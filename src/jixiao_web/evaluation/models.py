@@ -183,6 +183,11 @@ class ReportJob(models.Model):
     #: a Chinese message when it failed (never a traceback)
     error = models.TextField("错误", blank=True)
     dataset_version = models.PositiveIntegerField("数据版本", default=0)
+    #: what the report is of when it is not the stored dataset as it is: a source another
+    #: app registered (``reports.register_source``; e.g. ``self_evaluation``: a 自评表 of
+    #: 绩效评价管理, the dataset with the entered scorecard) and that object's id
+    source = models.CharField("报告来源", max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField("来源编号", null=True, blank=True)
 
     class Meta:
         verbose_name = "报告生成任务"

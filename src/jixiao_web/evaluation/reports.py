@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from jixiao.dataset.model import Dataset as EngineDataset
+from jixiao.evaluation import evaluate
 from jixiao.lib.progress import Progress
 from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
 from jixiao.reports.render import RENDERERS
@@ -46,16 +49,41 @@ class BadRequest(Exception):
     """The request names no format or an unknown one (the view shows the message)."""
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a job reports on when it is not the stored dataset as it is."""
+
+    dataset: EngineDataset
+    framework: str | None
+    version: int  #: the source's version when it was read (shown with the job)
+
+
+#: Report sources other apps register (``register_source``), by name: a function that reads
+#: the object with that id as the engine's dataset. The job then runs the same evaluation
+#: and the same report set as any dataset's; only the dataset it is given differs.
+SOURCES: dict[str, Callable[[int], Subject]] = {}
+
+
+def register_source(name: str, read: Callable[[int], Subject]) -> None:
+    SOURCES[name] = read
+
+
 def request_reports(
     dataset: Dataset,
     user: AbstractBaseUser | None,
     formats: Sequence[str],
     review_formats: Sequence[str],
+    *,
+    source: str = "",
+    source_id: int | None = None,
 ) -> ReportJob:
-    """Record a report job and enqueue it once the transaction commits."""
+    """Record a report job and enqueue it once the transaction commits (``source``: a
+    registered source and its object's id; blank: the stored dataset)."""
     unknown = [f for f in (*formats, *review_formats) if f not in RENDERERS]
     if unknown or not (formats or review_formats):
         raise BadRequest("请至少选择一种报告格式")
+    if source and (source not in SOURCES or source_id is None):
+        raise BadRequest("未知的报告来源")
     formats = [f for f in REPORT_FORMATS if f in formats]
     review_formats = [f for f in REVIEW_FILE_FORMATS if f in review_formats]
     with transaction.atomic():
@@ -68,6 +96,8 @@ def request_reports(
             review_formats=review_formats,
             total=len(formats) + len(review_formats),
             dataset_version=dataset.version,
+            source=source,
+            source_id=source_id if source else None,
         )
         job_id = job.pk
         transaction.on_commit(lambda: generate_reports.enqueue(job_id))
@@ -93,11 +123,24 @@ def generate_reports(job_id: int) -> str:
         return "missing" if job is None else str(job.status)
     ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, step="评价数据")
     try:
-        result, locator, version = run_evaluation(
-            job.dataset, progress=job_progress(job_id, "评价数据")
-        )
-        evaluation = store_evaluation(job.dataset, result, locator, version, job.requested_by)
-        ReportJob.objects.filter(pk=job_id).update(evaluation=evaluation, dataset_version=version)
+        if job.source:
+            # e.g. a 自评表: its dataset with the entered scorecard, not kept as the
+            # dataset's evaluation (the dataset's pages show the stored data's)
+            subject = SOURCES[job.source](job.source_id or 0)
+            result = evaluate(
+                subject.dataset,
+                framework=subject.framework,
+                progress=job_progress(job_id, "评价数据"),
+            )
+            ReportJob.objects.filter(pk=job_id).update(dataset_version=subject.version)
+        else:
+            result, locator, version = run_evaluation(
+                job.dataset, progress=job_progress(job_id, "评价数据")
+            )
+            evaluation = store_evaluation(job.dataset, result, locator, version, job.requested_by)
+            ReportJob.objects.filter(pk=job_id).update(
+                evaluation=evaluation, dataset_version=version
+            )
         files = report_files(
             result,
             job.formats,

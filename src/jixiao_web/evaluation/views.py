@@ -275,7 +275,9 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
         else:
             return redirect("evaluation:report_job", job.pk)
-    jobs = dataset.report_jobs.select_related("requested_by").prefetch_related("files")
+    # a 自评表's reports (``source``) are listed on that sheet's page
+    jobs = dataset.report_jobs.filter(source="").select_related("requested_by")
+    jobs = jobs.prefetch_related("files")
     status = request.GET.get("status", "")
     if status in ReportJob.Status.values:
         jobs = jobs.filter(status=status)
