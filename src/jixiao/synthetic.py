@@ -32,6 +32,7 @@ from jixiao.dataset.model import (
     Dataset,
     Division,
     EconomicLine,
+    ExecutionLine,
     Goal,
     Indicator,
     KeyTask,
@@ -117,12 +118,18 @@ def synthetic_province(
     name: str = "合成省（基准测试）",
     first: int = 0,
     framework: str = "",
+    projects_per_unit: int = 1,
+    execution_period: str = "",
 ) -> Dataset:
     """``departments × units_per_department`` budget units with every table filled.
 
     ``first`` offsets the department numbers (unit codes ``{first + 101}001`` …), so
     several datasets of one region have distinct unit codes; ``framework`` fills
-    自评结论 → 评分框架.
+    自评结论 → 评分框架. ``projects_per_unit`` projects share each unit's 项目支出 (their
+    年初预算, 调整后预算 and 执行数 sum to the unit's 支出性质 line, to the cent), each with
+    three indicators; ``execution_period`` (``YYYY-MM``) adds one 执行进度 line per project
+    for that month. With the defaults the output is what it always was (one project
+    ``P{unit}`` per unit, no 执行进度), so the seeded datasets of other benchmarks keep.
     """
     department_name = name  # ``name`` is reused by the indicator loop below
     rng = random.Random(seed)
@@ -136,6 +143,7 @@ def synthetic_province(
     carryover: list[CarryOver] = []
     projects: list[Project] = []
     project_indicators: list[Indicator] = []
+    execution: list[ExecutionLine] = []
     totals: dict[tuple[str, ...], Amounts] = defaultdict(dict)  # department (合并) sums
     flows: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
 
@@ -207,45 +215,18 @@ def synthetic_province(
                 flows[fund][0] += opening
                 flows[fund][1] += closing
 
-            project_code = f"P{code}"
-            adjusted = nature_lines["项目支出"]["adjusted"]
-            executed = nature_lines["项目支出"]["final"]
-            projects.append(
-                Project(
-                    code=project_code,
-                    name=f"第{d + 1}部门第{u + 1}单位专项",
-                    unit=code,
-                    fund="一般公共预算财政拨款",
-                    special=u % 3 == 0,
-                    budget=nature_lines["项目支出"]["budget"],
-                    adjusted=adjusted,
-                    executed=executed,
-                    note=""
-                    if executed >= adjusted * Decimal("0.9")
-                    else "项目进度滞后，部分资金未支付。",
-                    self_score=Decimal(rng.randint(80, 100)),
-                )
+            _unit_projects(
+                rng,
+                d,
+                u,
+                code,
+                nature_lines["项目支出"],
+                projects_per_unit,
+                execution_period,
+                projects,
+                project_indicators,
+                execution,
             )
-            for i, (level2, name, sign, unit_name) in enumerate(
-                (
-                    ("数量指标", "支持项目数", "≥", "个"),
-                    ("时效指标", "按期完成率", "≥", "%"),
-                    ("满意度指标", "服务对象满意度", "≥", "%"),
-                )
-            ):
-                target_value = Decimal(rng.randint(50, 100))
-                project_indicators.append(
-                    Indicator(
-                        owner=project_code,
-                        level1="满意度指标" if i == 2 else "产出指标",
-                        level2=level2,
-                        name=name,
-                        sign=sign,
-                        target=target_value,
-                        unit=unit_name,
-                        actual=target_value + rng.randint(-10, 10),
-                    )
-                )
 
     department_rows = _department_rows(totals)
     goals = tuple(
@@ -315,6 +296,7 @@ def synthetic_province(
         ),
         projects=tuple(projects),
         project_indicators=tuple(project_indicators),
+        execution=tuple(execution),
         scores=_self_scores(framework, rng)
         if framework
         else (
@@ -333,15 +315,119 @@ def synthetic_province(
 
 
 def synthetic_departments(
-    departments: int = 100, units: int = 30, seed: int = 2023, framework: str = "mof-dept-2013"
+    departments: int = 100,
+    units: int = 30,
+    seed: int = 2023,
+    framework: str = "mof-dept-2013",
+    *,
+    projects_per_unit: int = 1,
+    execution_period: str = "",
 ) -> list[Dataset]:
-    """A region: one dataset per department (合成第1厅 …), ``units`` budget units each."""
+    """A region: one dataset per department (合成第1厅 …), ``units`` budget units each
+    (``projects_per_unit`` and ``execution_period`` as in :func:`synthetic_province`)."""
     return [
         synthetic_province(
-            1, units, seed + d, name=f"合成第{d + 1}厅", first=d, framework=framework
+            1,
+            units,
+            seed + d,
+            name=f"合成第{d + 1}厅",
+            first=d,
+            framework=framework,
+            projects_per_unit=projects_per_unit,
+            execution_period=execution_period,
         )
         for d in range(departments)
     ]
+
+
+def _split(rng: random.Random, total: Decimal, weights: list[int]) -> list[Decimal]:
+    """``total`` in parts proportional to ``weights``, in cents, summing to ``total`` exactly."""
+    cents = int(total * 100)
+    whole = sum(weights)
+    parts = [cents * w // whole for w in weights[:-1]]
+    parts.append(cents - sum(parts))
+    return [Decimal(p).scaleb(-2) for p in parts]
+
+
+_PROJECT_INDICATORS = (
+    ("数量指标", "支持项目数", "≥", "个"),
+    ("时效指标", "按期完成率", "≥", "%"),
+    ("满意度指标", "服务对象满意度", "≥", "%"),
+)
+
+
+def _unit_projects(
+    rng: random.Random,
+    d: int,
+    u: int,
+    unit: str,
+    money: Amounts,
+    count: int,
+    period: str,
+    projects: list[Project],
+    indicators: list[Indicator],
+    execution: list[ExecutionLine],
+) -> None:
+    """The unit's ``count`` projects sharing its 项目支出 ``money``, with their indicators
+    (and a 执行进度 line each for ``period``)."""
+    if count == 1:  # the historical shape: no extra random draws
+        shares = [(money["budget"], money["adjusted"], money["final"])]
+    else:
+        weights = [rng.randint(1, 10) for _ in range(count)]
+        paces = [w * rng.randint(85, 110) for w in weights]
+        shares = list(
+            zip(
+                _split(rng, money["budget"], weights),
+                _split(rng, money["adjusted"], weights),
+                _split(rng, money["final"], paces),
+                strict=True,
+            )
+        )
+    for k, (budget, adjusted, executed) in enumerate(shares):
+        code = f"P{unit}" if count == 1 else f"P{unit}{k + 1:03d}"
+        suffix = "" if count == 1 else f"{k + 1}号"
+        projects.append(
+            Project(
+                code=code,
+                name=f"第{d + 1}部门第{u + 1}单位专项{suffix}",
+                unit=unit,
+                fund="一般公共预算财政拨款",
+                special=u % 3 == 0,
+                budget=budget,
+                adjusted=adjusted,
+                executed=executed,
+                note=""
+                if executed >= adjusted * Decimal("0.9")
+                else "项目进度滞后，部分资金未支付。",
+                self_score=Decimal(rng.randint(80, 100)),
+            )
+        )
+        for i, (level2, name, sign, unit_name) in enumerate(_PROJECT_INDICATORS):
+            target_value = Decimal(rng.randint(50, 100))
+            indicators.append(
+                Indicator(
+                    owner=code,
+                    level1="满意度指标" if i == 2 else "产出指标",
+                    level2=level2,
+                    name=name,
+                    sign=sign,
+                    target=target_value,
+                    unit=unit_name,
+                    actual=target_value + rng.randint(-10, 10),
+                )
+            )
+        if period:
+            execution.append(
+                ExecutionLine(
+                    period=period,
+                    unit=unit,
+                    project=code,
+                    cumulative=(executed * Decimal(rng.randint(35, 65)) / 100).quantize(
+                        Decimal("0.01")
+                    ),
+                    indicator_progress=Decimal(rng.randint(30, 70)),
+                )
+            )
 
 
 def _self_scores(framework_id: str, rng: random.Random) -> tuple[ScoreItem, ...]:
