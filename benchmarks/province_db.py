@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "province_db.json"
 DATA = Path(os.environ.get("JX_BENCH_DATA", "/tmp/jixiao-bench-province"))
 PG_HOST = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "jixiao_bench_province"
+PG_DATABASE = "jixiao_bench_province"  # JX_BENCH_PG_DATABASE chooses another (tests)
 REGION_CODE = "990000"
 PASSWORD = "demo"
 YEAR = 2023
@@ -56,12 +56,17 @@ ENGINES = ("sqlite", "postgres")
 # --------------------------------------------------------------------------- shared helpers
 
 
-def database_url(engine: str, pg_database: str = PG_DATABASE) -> str:
+def pg_name(given: str = "") -> str:
+    """The PostgreSQL database of the province: ``given``, ``JX_BENCH_PG_DATABASE`` or the default."""
+    return given or os.environ.get("JX_BENCH_PG_DATABASE", "") or PG_DATABASE
+
+
+def database_url(engine: str, pg_database: str = "") -> str:
     """The ``DATABASE_URL`` of ``engine`` (blank: SQLite in ``JX_DATA_DIR``)."""
-    return f"{PG_HOST}/{pg_database}" if engine == "postgres" else ""
+    return f"{PG_HOST}/{pg_name(pg_database)}" if engine == "postgres" else ""
 
 
-def environment(data: Path, engine: str, pg_database: str = PG_DATABASE) -> dict[str, str]:
+def environment(data: Path, engine: str, pg_database: str = "") -> dict[str, str]:
     """The server's environment for the province in ``data`` on ``engine``."""
     env = {
         **os.environ,
@@ -102,12 +107,12 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
-def database_bytes(data: Path, engine: str, pg_database: str = PG_DATABASE) -> int:
+def database_bytes(data: Path, engine: str, pg_database: str = "") -> int:
     """The database's size on disk (SQLite: the file after a WAL checkpoint)."""
     if engine == "postgres":
         import psycopg
 
-        with psycopg.connect(f"{PG_HOST}/{pg_database}") as conn:
+        with psycopg.connect(f"{PG_HOST}/{pg_name(pg_database)}") as conn:
             row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
             return int(row[0]) if row else 0
     import sqlite3
@@ -189,7 +194,12 @@ def load_province(departments: int, units: int, projects_per_unit: int) -> dict[
             Division(region=region, department=department, name=d.name) for d in engine.divisions
         )
         admins.append(
-            user(f"dept-{number:03d}", f"{department.name} 财务处", Role.DEPT_ADMIN, department=department)
+            user(
+                f"dept-{number:03d}",
+                f"{department.name} 财务处",
+                Role.DEPT_ADMIN,
+                department=department,
+            )
         )
         stored.append(datasets.create_dataset(department, YEAR))
     mark = _timed(phases, "organisation", mark)
@@ -270,14 +280,14 @@ def load_engine(
     departments: int,
     units: int,
     projects_per_unit: int,
-    pg_database: str = PG_DATABASE,
+    pg_database: str = "",
 ) -> dict[str, Any]:
     """A fresh database for ``engine``, migrated, then loaded in a child process."""
     data = data_dir(base, engine)
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     if engine == "postgres":
-        recreate_pg(pg_database)
+        recreate_pg(pg_name(pg_database))
     env = environment(data, engine, pg_database)
     started = time.perf_counter()
     manage(env, "migrate", "--verbosity", "0")
@@ -317,7 +327,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--projects-per-unit", type=int, default=34)
     parser.add_argument("--engine", choices=(*ENGINES, "both"), default="both")
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--pg-database", default=PG_DATABASE)
+    parser.add_argument("--pg-database", default="")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -338,7 +348,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for engine in engines:
         print(f"{engine}:", file=sys.stderr, flush=True)
         report[engine] = load_engine(
-            engine, args.data, args.departments, args.units, args.projects_per_unit, args.pg_database
+            engine,
+            args.data,
+            args.departments,
+            args.units,
+            args.projects_per_unit,
+            args.pg_database,
         )
     if len(engines) == 2:
         report["ratio_postgres_to_sqlite"] = {
