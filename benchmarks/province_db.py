@@ -274,6 +274,40 @@ def load_province(departments: int, units: int, projects_per_unit: int) -> dict[
 # --------------------------------------------------------------------------- the parent
 
 
+def _merged(path: Path, measured: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The results file with ``measured`` engines replaced: the engines may be loaded by
+    two processes side by side (``--engine sqlite`` and ``--engine postgres``), each adding
+    its own; the ratio is written once both are there for the same size."""
+    size = {
+        "departments": args.departments,
+        "units_per_department": args.units,
+        "projects_per_unit": args.projects_per_unit,
+    }
+    report: dict[str, Any] = {}
+    if path.exists():
+        report = json.loads(path.read_text("utf-8"))
+        if {k: report.get(k) for k in size} != size:
+            report = {}  # another size: start again
+    report.update(
+        {
+            "benchmark": "province_db",
+            "machine": f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{platform.machine()}, {os.cpu_count()} cores",
+            **size,
+            **measured,
+        }
+    )
+    if all(e in report for e in ENGINES):
+        pg, lite = report["postgres"], report["sqlite"]
+        report["ratio_postgres_to_sqlite"] = {
+            "load_seconds": round(
+                pg["phases_seconds"]["total"] / lite["phases_seconds"]["total"], 2
+            ),
+            "database_size": round(pg["database_mb"] / lite["database_mb"], 2),
+        }
+    return report
+
+
 def load_engine(
     engine: str,
     base: Path,
@@ -337,17 +371,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(json.dumps(result, ensure_ascii=False))
         return result
     engines = ENGINES if args.engine == "both" else (args.engine,)
-    report: dict[str, Any] = {
-        "benchmark": "province_db",
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, {os.cpu_count()} cores",
-        "departments": args.departments,
-        "units_per_department": args.units,
-        "projects_per_unit": args.projects_per_unit,
-    }
+    measured = {}
     for engine in engines:
         print(f"{engine}:", file=sys.stderr, flush=True)
-        report[engine] = load_engine(
+        measured[engine] = load_engine(
             engine,
             args.data,
             args.departments,
@@ -355,17 +382,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             args.projects_per_unit,
             args.pg_database,
         )
-    if len(engines) == 2:
-        report["ratio_postgres_to_sqlite"] = {
-            "load_seconds": round(
-                report["postgres"]["phases_seconds"]["total"]
-                / report["sqlite"]["phases_seconds"]["total"],
-                2,
-            ),
-            "database_size": round(
-                report["postgres"]["database_mb"] / report["sqlite"]["database_mb"], 2
-            ),
-        }
+    report = _merged(args.results, measured, args)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
