@@ -467,6 +467,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "all": last["all"],
             "groups": last["groups"],
             "failures": last["failures"],
+            "pages": last["pages"],
             "uptime": [r["uptime"] for r in results],
             "goal_met": {
                 g: s["p95_ms"] < GOAL_P95_MS and s["errors"] == 0 for g, s in last["groups"].items()
