@@ -1,4 +1,5 @@
-"""``jixiao serve`` and ``jixiao manage``: the web system (``jixiao_web``) from the command line.
+"""``jixiao serve``, ``jixiao manage``, ``jixiao dump`` and ``jixiao load``: the web system
+(``jixiao_web``) from the command line.
 
 ``serve`` prepares the database (migrations, the cache table), optionally loads the
 demonstration data, starts one background task worker (django-tasks-db ``db_worker``) as a
@@ -13,12 +14,14 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import IO, Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
-from jixiao.cli.app import EXIT_INPUT, app, console, err_console
+from jixiao.cli.app import EXIT_INPUT, app, check_output, console, err_console, write_output
 
 SETTINGS = "jixiao_web.settings"
 
@@ -117,3 +120,59 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["jixiao manage", *ctx.args])
+
+
+@app.command()
+def dump(
+    out: Annotated[Path, typer.Argument(help="备份文件（zip）", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名文件")] = False,
+) -> None:
+    """备份整个系统：数据库全部数据（含用户、流程、历史记录、令牌）和所有上传、生成的文件，写成一个文件。"""
+    check_output(out, force=force)
+    _setup()
+    from jixiao_web.core.backup import BackupError, Summary
+    from jixiao_web.core.backup import dump as dump_archive
+
+    done: list[Summary] = []
+
+    def write(stream: IO[bytes]) -> None:
+        done.append(dump_archive(stream))
+
+    try:
+        write_output(out, write)
+    except BackupError as error:
+        _fail(error.lines)
+    (summary,) = done
+    console.print(
+        f"已备份 {summary.tables} 张表 {summary.rows} 行、{summary.files} 个文件"
+        f"（{summary.file_bytes / 1e6:.1f} MB）到 {out}（{out.stat().st_size / 1e6:.1f} MB）"
+    )
+
+
+@app.command()
+def load(
+    archive: Annotated[Path, typer.Argument(help="jixiao dump 写出的备份文件", show_default=False)],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="数据库已有数据时，以备份替换全部现有数据和文件")
+    ] = False,
+) -> None:
+    """从备份恢复整个系统；出错时什么也不改（数据库和文件保持原样）。"""
+    _setup()
+    from jixiao_web.core.backup import BackupError
+    from jixiao_web.core.backup import load as load_archive
+
+    console.print("正在检查并载入备份……")
+    try:
+        summary = load_archive(archive, replace=replace)
+    except BackupError as error:
+        _fail([*error.lines, "未做任何改动。"])
+    console.print(
+        f"已恢复 {summary.tables} 张表 {summary.rows} 行、{summary.files} 个文件"
+        f"（{summary.file_bytes / 1e6:.1f} MB）"
+    )
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        err_console.print(f"[red]{escape(line)}[/red]")
+    raise typer.Exit(EXIT_INPUT)
