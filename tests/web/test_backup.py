@@ -270,6 +270,7 @@ def media_root() -> Path:
 # --------------------------------------------------------------------------- round trips
 
 
+@pytest.mark.slow  # three loads by the real command, each migrating a fresh database
 def test_everything_round_trips_into_a_fresh_system(tmp_path: Path, science: Any) -> None:
     made = _change_every_workflow(science)
     archive = tmp_path / "backup.zip"

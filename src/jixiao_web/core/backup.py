@@ -45,6 +45,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
@@ -205,15 +206,13 @@ def decode(column: models.Field[Any, Any], value: Any) -> Any:
 def dump(stream: IO[bytes], *, using: str = "default") -> Summary:
     """Write the whole database and the stored files to ``stream`` as one archive.
 
-    The tables are read in one transaction (a consistent snapshot: ``REPEATABLE READ`` on
-    PostgreSQL; on SQLite the transaction holds the write lock, so writers wait). Files are
+    The tables are read in one read-only transaction (:func:`_snapshot`). Files are
     read after the tables: a file only ever appears before the row naming it is committed
     and is deleted only after its row is, so every file a dumped row names is there.
     """
     connection = connections[using]
     state = migration_state(using)
-    missing = sorted(map(tuple, code_migrations()), key=str)
-    unapplied = [f"{app}.{name}" for app, name in missing if [app, name] not in state]
+    unapplied = [f"{app}.{name}" for app, name in code_migrations() if [app, name] not in state]
     if unapplied:
         raise BackupError(
             [
@@ -222,13 +221,8 @@ def dump(stream: IO[bytes], *, using: str = "default") -> Summary:
         )
     summary = Summary()
     tables: list[TableEntry] = []
-    # A caller's transaction (a test case's) fixed its isolation level with its first query.
-    outermost = not connection.in_atomic_block
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        with transaction.atomic(using=using):
-            if connection.vendor == "postgresql" and outermost:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with _snapshot(using):
             for model in backed_up_models():
                 entry = _dump_table(zf, model, using)
                 tables.append(entry)
@@ -250,6 +244,36 @@ def dump(stream: IO[bytes], *, using: str = "default") -> Summary:
         }
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return summary
+
+
+@contextmanager
+def _snapshot(using: str) -> Iterator[None]:
+    """One read-only transaction around every table's reads: a consistent snapshot.
+
+    PostgreSQL: ``REPEATABLE READ READ ONLY``. SQLite: a ``DEFERRED`` read transaction on the
+    WAL, begun by hand because the settings make Django's transactions ``IMMEDIATE`` (they
+    take the write lock: writers would wait for the whole dump, and give up after the busy
+    timeout). Inside a caller's transaction (a test case's) the reads simply join it.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")  # nothing was written
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def _dump_table(zf: zipfile.ZipFile, model: type[models.Model], using: str) -> TableEntry:
