@@ -312,16 +312,18 @@ def _bureau_samples_and_rescores(bureau: Any, sheet: str) -> None:
     bureau.goto(sheet)
     bureau.locator("a[href^='/assessment/tasks/']").first.click()
     bureau.get_by_role("link", name="抽取复核样本").click()
-    bureau.fill("#percent", "20")
+    bureau.fill("#percent", "100")
     bureau.fill("#seed", "20240315")
     bureau.get_by_role("button", name="抽取复核样本").click()
     bureau.get_by_text("随机种子 20240315").first.wait_for()
-    first = bureau.locator("tr[id^=review-]").first
-    own = first.locator("td").nth(5).inner_text().strip()
-    first.locator("input[name=review_score]").fill("0")
+    # a manual item: 财政's 复核评分 of 0 goes through the framework's manual rule → 0
+    first = bureau.locator("tr[id^=review-]:has(input[name=review_entered])").first
+    row_id = first.get_attribute("id")
+    own = first.locator("td").nth(6).inner_text().strip()
+    first.locator("input[name=review_entered]").fill("0")
     first.locator("input[name=note]").fill("佐证材料不足以支持该得分。")
     first.get_by_role("button", name="保存").click()
-    deviation = bureau.locator("tr[id^=review-]").first.locator("td.dev-neg")
+    deviation = bureau.locator(f"#{row_id} td.dev-neg")
     deviation.wait_for()
     assert deviation.inner_text() == f"-{own}"  # 复核 0 against the unit's own score
 
