@@ -175,6 +175,17 @@ def test_evidence_is_stored_under_a_name_the_system_chooses(science: Dataset, lo
     )
 
 
+def test_evidence_gone_from_storage_is_a_404_not_a_server_error(
+    science: Dataset, login: Any
+) -> None:
+    item = _items(science)[0]
+    evidence = services.add_evidence(item, "照片.png", PNG, _user("unit-clerk"))
+    default_storage.delete(evidence.file.name)  # purged, or restored without its files
+    response = login("unit-clerk").get(reverse("results:download", args=[evidence.pk]))
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
 # --------------------------------------------------------------------------- overdue
 
 

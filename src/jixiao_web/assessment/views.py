@@ -28,6 +28,7 @@ from jixiao_web.assessment.models import (
 )
 from jixiao_web.assessment.scoring import Rescored, rescore
 from jixiao_web.assessment.services import AssessmentError
+from jixiao_web.core.downloads import stored_download
 from jixiao_web.orgs.access import (
     Access,
     AssessAction,
@@ -400,15 +401,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     access = _access(request)
     evidence = _evidence(access, pk)
     assess_require(access, AssessAction.VIEW, evidence.sheet)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("佐证材料文件已不存在") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.media_type,
+    return stored_download(
+        evidence.file.name, evidence.original_name, evidence.media_type, "佐证材料文件已不存在"
     )
 
 
@@ -482,17 +476,12 @@ def report_job(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
 
 @login_required
 def report_file(request: HttpRequest, pk: int, job_id: int, file_id: int) -> FileResponse:
-    from django.core.files.storage import default_storage
-
     _, job = _report_job(request, pk, job_id)
     file = job.files.filter(pk=file_id).first()
-    if file is None or not default_storage.exists(file.name):
+    if file is None:
         raise Http404("文件已不存在，请重新生成报告")
-    return FileResponse(
-        default_storage.open(file.name, "rb"),
-        as_attachment=True,
-        filename=file.filename,
-        content_type=file.media_type,
+    return stored_download(
+        file.name, file.filename, file.media_type, "文件已不存在，请重新生成报告"
     )
 
 

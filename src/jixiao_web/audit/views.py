@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from jixiao.audit.batch import REPORT_SUFFIXES
 from jixiao.dataset.model import TABLES
 from jixiao_web.audit.history import dataset_changes
+from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.views import access_of
 from jixiao_web.orgs.access import Action
 
@@ -200,14 +201,12 @@ def batch_item(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def batch_export(request: HttpRequest, pk: int) -> FileResponse:
     """The summary workbook (汇总 and 问题 sheets) of a finished batch."""
-    from django.core.files.storage import default_storage
-
     found = _batch_or_404(request, pk)
-    if not found.workbook or not default_storage.exists(found.workbook):
+    if not found.workbook:
         raise Http404("汇总表尚未生成")
-    return FileResponse(
-        default_storage.open(found.workbook, "rb"),
-        as_attachment=True,
-        filename=f"批量审核汇总_{found.pk}_{found.requested_at:%Y%m%d}.xlsx",
-        content_type=XLSX,
+    return stored_download(
+        found.workbook,
+        f"批量审核汇总_{found.pk}_{found.requested_at:%Y%m%d}.xlsx",
+        XLSX,
+        "汇总表尚未生成",
     )

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.dataset.model import TABLES_BY_KEY
 from jixiao.findings import SEVERITY_LABELS
 from jixiao.reports.render import RENDERERS
+from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.models import ROW_MODELS, Dataset
 from jixiao_web.datasets.views import PAGE_SIZE, access_of
 from jixiao_web.evaluation import reports, services
@@ -329,11 +329,6 @@ def report_file(request: HttpRequest, file_id: int) -> FileResponse:
         raise Http404("没有这个文件")
     _job_or_404(access, found.job_id)
     file = ReportFile.objects.get(pk=file_id)
-    if not default_storage.exists(file.name):
-        raise Http404("文件已不存在，请重新生成报告")
-    return FileResponse(
-        default_storage.open(file.name, "rb"),
-        as_attachment=True,
-        filename=file.filename,
-        content_type=file.media_type,
+    return stored_download(
+        file.name, file.filename, file.media_type, "文件已不存在，请重新生成报告"
     )

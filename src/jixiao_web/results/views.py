@@ -18,6 +18,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.access import (
     Access,
@@ -278,13 +279,10 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_or_404(
         Evidence.objects.filter(item__in=rectifications_of(access)), pk, "佐证材料"
     )
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=(
-            services.EVIDENCE_TYPES[evidence.suffix].media_type
-            if evidence.suffix in services.EVIDENCE_TYPES
-            else "application/octet-stream"
-        ),
+    media_type = (
+        services.EVIDENCE_TYPES[evidence.suffix].media_type
+        if evidence.suffix in services.EVIDENCE_TYPES
+        else "application/octet-stream"
     )
+    # A file gone from storage was a server error here; now a 404 like the other downloads.
+    return stored_download(evidence.file.name, evidence.name, media_type, "佐证材料文件已不存在")
