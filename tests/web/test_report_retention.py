@@ -21,13 +21,20 @@ from jixiao_web.evaluation.retention import purge_superseded_reports
 pytestmark = pytest.mark.django_db
 
 
-def _job(dataset: Any, age_days: int, status: str = ReportJob.Status.DONE) -> ReportJob:
+def _job(
+    dataset: Any,
+    age_days: int,
+    status: str = ReportJob.Status.DONE,
+    source: tuple[str, int | None] = ("", None),
+) -> ReportJob:
     job = ReportJob.objects.create(
         region_id=dataset.region_id,
         department_id=dataset.department_id,
         dataset=dataset,
         formats=["pdf"],
         status=status,
+        source=source[0],
+        source_id=source[1],
     )
     ReportJob.objects.filter(pk=job.pk).update(
         requested_at=timezone.now() - timedelta(days=age_days)
@@ -73,6 +80,19 @@ def test_the_newest_sets_and_running_jobs_stay_the_rest_go_with_their_files(
     assert not ReportJob.objects.filter(pk__in=[old.pk, older.pk]).exists()
     assert not [n for n in gone if default_storage.exists(n)]
     assert all(default_storage.exists(n) for n in kept)
+
+
+def test_a_sheet_report_is_not_superseded_by_the_datasets_reports(
+    synthetic: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    sheet = _job(synthetic, 30, source=("self_evaluation", 1))
+    dataset_jobs = [_job(synthetic, age) for age in (20, 10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = purge_superseded_reports(1, dataset_ids=[synthetic.pk])
+    assert purged.jobs == 1  # the older dataset set only
+    assert ReportJob.objects.filter(pk=sheet.pk).exists()
+    assert ReportJob.objects.filter(pk=dataset_jobs[1].pk).exists()
+    assert not ReportJob.objects.filter(pk=dataset_jobs[0].pk).exists()
 
 
 def test_a_dry_run_counts_and_deletes_nothing(

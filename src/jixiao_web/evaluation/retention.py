@@ -3,8 +3,9 @@
 Every "生成报告" click stores a full report set (a PDF of tens of pages, the Word file, the
 review file …) in the default storage. Only the newest few of a dataset are what anyone
 downloads; older sets describe data that has since changed. :func:`purge_superseded_reports`
-keeps, per dataset, the newest ``keep`` finished jobs and every job still running or
-queued, and never a job another record points at (an assessment, a publication … any
+keeps, per dataset (and per sheet or other source reported on), the newest ``keep``
+finished jobs and every job still running or queued, and never a job another record
+points at (an assessment, a publication … any
 model with a foreign key to :class:`ReportJob` or :class:`ReportFile` that has a row for
 it): those files are evidence of what was submitted or published.
 
@@ -60,38 +61,41 @@ def _referrers(model: type[models.Model]) -> list[tuple[type[models.Model], str]
 
 def _referenced_job_ids() -> set[int]:
     kept: set[int] = set()
-    for related, field in _referrers(ReportJob):
-        kept.update(
-            related._default_manager.exclude(**{f"{field}__isnull": True}).values_list(
-                field, flat=True
+    # a row pointing at a job keeps it; one pointing at a file keeps the file's job
+    for target, to_job in ((ReportJob, ""), (ReportFile, "__job_id")):
+        for related, field in _referrers(target):
+            kept.update(
+                related._default_manager.exclude(**{f"{field}__isnull": True}).values_list(
+                    f"{field}{to_job}", flat=True
+                )
             )
-        )
-    for related, field in _referrers(ReportFile):
-        kept.update(
-            related._default_manager.exclude(**{f"{field}__isnull": True}).values_list(
-                f"{field}__job_id", flat=True
-            )
-        )
     return kept
 
 
 def superseded_jobs(
     keep: int, dataset_ids: Iterable[int] | None = None
 ) -> models.QuerySet[ReportJob]:
-    """Finished jobs beyond the newest ``keep`` of their dataset, not referenced elsewhere
-    (of the datasets ``dataset_ids`` only, when given)."""
+    """Finished jobs beyond the newest ``keep`` of what they report on, not referenced
+    elsewhere (of the datasets ``dataset_ids`` only, when given).
+
+    What a job reports on is its dataset and its source (``source``/``source_id``: e.g. a
+    自评表 registered by the assessment app): a new dataset report set never supersedes
+    the latest report of a self-evaluation sheet of the same dataset."""
     if keep < 1:
         raise ValueError("至少保留 1 次报告生成结果")
     newest: set[int] = set()
     finished = ReportJob.objects.filter(status__in=FINISHED).order_by(
-        "dataset_id", "-requested_at", "-pk"
+        "dataset_id", "source", "source_id", "-requested_at", "-pk"
     )
     if dataset_ids is not None:
         finished = finished.filter(dataset_id__in=list(dataset_ids))
-    current, count = None, 0
-    for job_id, dataset_id in finished.values_list("pk", "dataset_id").iterator():
-        if dataset_id != current:
-            current, count = dataset_id, 0
+    current: tuple[Any, ...] | None = None
+    count = 0
+    for job_id, *subject in finished.values_list(
+        "pk", "dataset_id", "source", "source_id"
+    ).iterator():
+        if tuple(subject) != current:
+            current, count = tuple(subject), 0
         count += 1
         if count <= keep:
             newest.add(job_id)
