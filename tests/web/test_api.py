@@ -170,6 +170,8 @@ def test_swagger_ui_is_served_from_the_site(client: Any) -> None:
 @pytest.mark.parametrize(
     ("url", "token", "chinese"),
     [
+        ("/api/openapi.json", None, "预算绩效管理信息系统 API"),
+        ("/api/openapi.json", None, "已公开的部门与年度"),
         ("/api/public/publications", None, "广东省科学技术厅"),
         ("/api/datasets", "dept-admin", "广东省科学技术厅"),
         ("/api/datasets/999999", "dept-admin", "数据集不存在"),

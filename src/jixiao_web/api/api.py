@@ -9,15 +9,18 @@ Every operation documents its refusals (400/401/403/404/422, each with a Chinese
 ``detail``): django-ninja leaves undocumented status codes out of the OpenAPI document
 (vitalik/django-ninja#1323), which schemathesis reports, so :data:`ERRORS` is added to
 every ``response=``. Identifiers are bounded (1 … 2³¹−1) so a huge number is a 422, not a
-database overflow.
+database overflow. Every answer, the OpenAPI document included, is UTF-8 JSON with the
+Chinese as is (:class:`ChineseJSONRenderer`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -70,7 +73,30 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+def openapi_document(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    """The OpenAPI document through the API's own renderer (UTF-8, Chinese as is).
+
+    django-ninja serves it with a plain ``JsonResponse`` (``ensure_ascii`` on, so every
+    summary and description came out as ``\\u5e7f…``); only the rendering differs here."""
+    schema = api.get_openapi_schema(path_params=kwargs)
+    return api.create_response(request, schema, status=200)
+
+
+class ChineseNinjaAPI(NinjaAPI):
+    """django-ninja's API whose ``openapi.json`` is rendered like every other answer."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        return [self._utf8_document(p) for p in patterns], app_name, namespace
+
+    def _utf8_document(self, pattern: URLResolver | URLPattern) -> URLResolver | URLPattern:
+        if not isinstance(pattern, URLPattern) or pattern.name != "openapi-json":
+            return pattern
+        return path(str(pattern.pattern), partial(openapi_document, api=self), name=pattern.name)
+
+
+api = ChineseNinjaAPI(
     renderer=ChineseJSONRenderer(),
     title="预算绩效管理信息系统 API",
     version="1",
