@@ -356,18 +356,25 @@ PERSONAS = (
 )
 
 #: view → status per persona (anonymous first). "region batch": made by 财政 for the whole
-#: region; "department batch": made by the 科技厅's 财务处. A batch outside one's scope is a
-#: 404 (its existence is not revealed); a role without batch audit at all is a 403.
+#: region; "department batch": made by the 科技厅's 财务处; "other batch": made by the
+#: 财务处 of another department of the same region (合成示范厅). A batch outside one's scope
+#: is a 404 (its existence is not revealed); a role without batch audit at all is a 403.
+#: "reports" takes the generated 自评报告 of 2023: the outsider's department has no dataset
+#: of that year (422, a message).
 MATRIX = """
 view                    anon bureau-admin bureau-reviewer dept-admin division unit-clerk evaluator outsider
 page                    302  200          200             200        403      403        403       200
 upload                  302  302          302             302        403      403        403       302
+reports                 302  302          302             302        403      403        403       422
 region-batch            302  200          200             404        404      404        404       404
 region-item             302  200          200             404        404      404        404       404
 region-export           302  200          200             404        404      404        404       404
 department-batch        302  200          200             200        404      404        404       404
 department-item         302  200          200             200        404      404        404       404
 department-export       302  200          200             200        404      404        404       404
+other-batch             302  200          200             404        404      404        404       404
+other-item              302  200          200             404        404      404        404       404
+other-export            302  200          200             404        404      404        404       404
 missing-batch           302  404          404             404        404      404        404       404
 """
 
@@ -384,16 +391,30 @@ def _matrix() -> list[tuple[str, str, int]]:
 
 @pytest.fixture
 def batches(db: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
-    """A region batch (by bureau-admin) and a department batch (by dept-admin), audited."""
+    """A region batch (by bureau-admin), a department batch (by dept-admin) and another
+    department's (by the 合成示范厅's administrator, made for this test), audited."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from jixiao_web.orgs.demo import SYNTHETIC_NAME
+    from jixiao_web.orgs.models import Department, Membership, Role
+
+    other = Department.objects.get(name=SYNTHETIC_NAME)
+    other_admin = get_user_model().objects.create_user("synthetic-admin")
+    Membership.objects.create(
+        user=other_admin, role=Role.DEPT_ADMIN, region_id=other.region_id, department=other
+    )
     made = {}
-    for key, username in (("region", "bureau-admin"), ("department", "dept-admin")):
+    for key, username in (
+        ("region", "bureau-admin"),
+        ("department", "dept-admin"),
+        ("other", "synthetic-admin"),
+    ):
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         made[key] = _batch(_upload(client, [_real(CLEAN)], django_capture_on_commit_callbacks))
-    assert made["region"].department_id is None and made["department"].department_id
+    assert made["region"].department_id is None
+    assert made["department"].department_id != made["other"].department_id == other.pk
     return made
 
 
@@ -410,6 +431,8 @@ def test_permissions(
         response = client.get(reverse("audit:batches"))
     elif view == "upload":
         response = client.post(reverse("audit:batch_upload"), {"reports": [_real(CLEAN)]})
+    elif view == "reports":
+        response = client.post(reverse("audit:batch_reports"), {"year": "2023"})
     elif view == "missing-batch":
         response = client.get(reverse("audit:batch", args=[999999]))
     else:
@@ -447,7 +470,7 @@ def test_an_item_of_another_batch_is_not_found(login: Any, batches: dict[str, An
 @pytest.mark.django_db
 def test_the_batch_list_shows_only_ones_own(login: Any, batches: dict[str, Any]) -> None:
     bureau = login("bureau-admin").get(reverse("audit:batches")).context["page"]
-    assert {b.pk for b in bureau} == {b.pk for b in batches.values()}
+    assert {b.pk for b in bureau} == {b.pk for b in batches.values()}  # the region's three
     department = login("dept-admin").get(reverse("audit:batches")).context["page"]
     assert [b.pk for b in department] == [batches["department"].pk]
     assert list(login("outsider").get(reverse("audit:batches")).context["page"]) == []
@@ -475,3 +498,34 @@ def test_the_dataset_page_links_to_its_publish_page(
 ) -> None:
     page = login(persona).get(reverse("datasets:detail", args=[science.pk])).content.decode()
     assert (reverse("disclosure:manage", args=[science.pk]) in page) is shown
+
+
+# The rules themselves, as a table: who may batch-audit where (orgs/access.py decides).
+SCOPES = [
+    ("bureau-admin", ["广东省（全部部门）"]),
+    ("bureau-reviewer", ["广东省（全部部门）"]),
+    ("dept-admin", ["广东省科学技术厅"]),
+    ("division", []),
+    ("unit-clerk", []),
+    ("evaluator", []),
+    ("outsider", ["北京市某局"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "labels"), SCOPES)
+def test_batch_scopes_are_decided_in_access(persona: str, labels: list[str]) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from jixiao_web.orgs.access import Access, batch_scope, batch_scopes, require_batch_scopes
+
+    access = Access.of(get_user_model().objects.get(username=persona))
+    assert [s.label for s in batch_scopes(access)] == labels
+    if not labels:
+        with pytest.raises(PermissionDenied, match="只有财政部门和主管部门管理员"):
+            require_batch_scopes(access)
+        return
+    assert batch_scope(access, "").label == labels[0]
+    with pytest.raises(PermissionDenied, match="您不能在该范围内批量审核报告"):
+        batch_scope(access, "r999999")

@@ -1,9 +1,10 @@
 """Batch audit: who may, what goes in, and the background task that audits report by report.
 
 Who: 财政 (the bureau roles) for their whole region, a department's administrator for its
-own department — the roles of the region dashboard (``Access.sees_region``). A batch
-belongs to that place (:class:`Scope`): the bureau sees every batch of its region, a
-department the batches of its own department.
+own department — the roles of the region dashboard. A batch belongs to that place
+(:class:`~jixiao_web.orgs.access.BatchScope`): the bureau sees every batch of its region, a
+department the batches of its own department. Those rules live with every other access
+rule in :mod:`jixiao_web.orgs.access` (``batch_scopes``, ``batch_scope``, ``batches_of``).
 
 What goes in: up to :data:`MAX_FILES` uploaded reports of at most
 ``settings.MAX_UPLOAD_BYTES`` each and :data:`MAX_TOTAL_BYTES` together, each checked by
@@ -23,16 +24,13 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -42,7 +40,12 @@ from jixiao.audit.export import workbook_bytes
 from jixiao.audit.findings import finding_json
 from jixiao_web.audit.models import BatchAudit, BatchItem
 from jixiao_web.core.filetypes import FILE_TYPES
-from jixiao_web.orgs.models import Department, Role, Unit
+from jixiao_web.orgs.access import (
+    BatchScope,
+    batch_datasets,
+    require_batch_scope,
+)
+from jixiao_web.orgs.models import Department, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -57,7 +60,6 @@ MAX_FILES = 50
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 #: Generated report formats the audit reads, the best first (Word keeps the text exact).
 REPORT_FORMATS = ("docx", "pdf", "md", "txt")
-_BUREAU = (Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER)
 _MB = 1024 * 1024
 
 
@@ -65,80 +67,13 @@ class Refused(Exception):
     """The batch cannot be started; the message says why (Chinese)."""
 
 
-# --------------------------------------------------------------------------- who may
+# --------------------------------------------------------------------------- years
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Where a batch belongs: a region (财政) or one department of it."""
-
-    region_id: int
-    department_id: int | None
-    label: str
-
-    @property
-    def key(self) -> str:
-        """The form's value for this scope."""
-        return f"d{self.department_id}" if self.department_id else f"r{self.region_id}"
-
-
-def scopes(access: Access) -> list[Scope]:
-    """The places the user may audit in (bureau roles: the region; 财务处: its department)."""
-    found: dict[str, Scope] = {}
-    for m in access.memberships:
-        if m.role in _BUREAU:
-            scope = Scope(m.region_id, None, f"{m.region.name}（全部部门）")
-        elif m.role == Role.DEPT_ADMIN and m.department is not None:
-            scope = Scope(m.region_id, m.department_id, m.department.name)
-        else:
-            continue
-        found.setdefault(scope.key, scope)
-    return list(found.values())
-
-
-def require_scopes(access: Access) -> list[Scope]:
-    """The user's scopes; 403 for a role that may not batch-audit at all."""
-    found = scopes(access)
-    if not found:
-        raise PermissionDenied("只有财政部门和主管部门管理员可以批量审核报告")
-    return found
-
-
-def scope_of(access: Access, key: str) -> Scope:
-    """The scope the form chose (the first when none was chosen); 403 for another's."""
-    found = require_scopes(access)
-    if not key:
-        return found[0]
-    for scope in found:
-        if scope.key == key:
-            return scope
-    raise PermissionDenied("您不能在该范围内批量审核报告")
-
-
-def batches_of(access: Access) -> QuerySet[BatchAudit]:
-    """The batches the user may open: the bureau its region's, a department its own."""
-    condition = Q(pk__in=[])
-    for m in access.memberships:
-        if m.role in _BUREAU:
-            condition |= Q(region_id=m.region_id)
-        elif m.role == Role.DEPT_ADMIN:
-            condition |= Q(department_id=m.department_id)
-    return BatchAudit.objects.filter(condition).select_related(
-        "region", "department", "requested_by"
-    )
-
-
-def years_of(access: Access, scope: Scope) -> list[int]:
+def years_of(access: Access, scope: BatchScope) -> list[int]:
     """The years of the datasets in ``scope`` (newest first), for the generated-reports form."""
-    datasets = _datasets(access, scope)
+    datasets = batch_datasets(access, scope)
     return sorted(set(datasets.values_list("year", flat=True)), reverse=True)
-
-
-def _datasets(access: Access, scope: Scope) -> QuerySet[Any]:
-    datasets = access.region_datasets().filter(region_id=scope.region_id)
-    if scope.department_id is not None:
-        datasets = datasets.filter(department_id=scope.department_id)
-    return datasets
 
 
 # --------------------------------------------------------------------------- uploads
@@ -174,7 +109,7 @@ def problem_of(name: str, size: int, head: bytes) -> str:
     return ""
 
 
-def _owners(scope: Scope) -> Callable[[str], tuple[str, Department | None]]:
+def _owners(scope: BatchScope) -> Callable[[str], tuple[str, Department | None]]:
     """Whose report a file is, from its name: in a region, the department named in it
     (the longest name found); in a department, that department (› the unit named in it).
     The names are read once per batch."""
@@ -200,7 +135,7 @@ def _owners(scope: Scope) -> Callable[[str], tuple[str, Department | None]]:
 def request_upload(
     access: Access,
     user: AbstractBaseUser | AnonymousUser | None,
-    scope: Scope,
+    scope: BatchScope,
     files: Sequence[UploadedFile],
 ) -> BatchAudit:
     """Record a batch of uploaded reports and enqueue it; :class:`Refused` for the batch
@@ -248,13 +183,12 @@ def request_upload(
 def _create(
     access: Access,
     user: AbstractBaseUser | AnonymousUser | None,
-    scope: Scope,
+    scope: BatchScope,
     source: str,
     year: int | None,
     items: list[dict[str, Any]],
 ) -> BatchAudit:
-    if scope not in scopes(access):
-        raise PermissionDenied("您不能在该范围内批量审核报告")
+    require_batch_scope(access, scope)
     refused = sum(1 for i in items if i.get("status") == BatchItem.Status.UNREADABLE)
     with transaction.atomic():
         batch = BatchAudit.objects.create(
@@ -280,7 +214,7 @@ def _create(
 def request_reports(
     access: Access,
     user: AbstractBaseUser | AnonymousUser | None,
-    scope: Scope,
+    scope: BatchScope,
     year: int,
 ) -> BatchAudit:
     """A batch of the newest generated 自评报告 of every dataset of ``year`` in ``scope``.
@@ -289,7 +223,7 @@ def request_reports(
     """
     from jixiao_web.evaluation.models import ReportFile, ReportJob
 
-    datasets = list(_datasets(access, scope).filter(year=year).order_by("department__code"))
+    datasets = list(batch_datasets(access, scope).filter(year=year).order_by("department__code"))
     if not datasets:
         raise Refused(f"{scope.label}没有 {year} 年度的数据集")
     items: list[dict[str, Any]] = []

@@ -16,7 +16,12 @@ from jixiao.dataset.model import TABLES
 from jixiao_web.audit.history import dataset_changes
 from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.views import access_of
-from jixiao_web.orgs.access import Action
+from jixiao_web.orgs.access import (
+    Action,
+    batch_scope,
+    batches_of,
+    require_batch_scopes,
+)
 
 
 @login_required
@@ -80,10 +85,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> Any:
-    from jixiao_web.audit import batch as service
-    from jixiao_web.orgs.access import get_or_404
+    from jixiao_web.orgs.access import batches_of, get_or_404
 
-    return get_or_404(service.batches_of(access_of(request)), pk, "批量审核")
+    return get_or_404(batches_of(access_of(request)), pk, "批量审核")
 
 
 def _batch_page(
@@ -92,9 +96,9 @@ def _batch_page(
     from jixiao_web.audit import batch as service
 
     access = access_of(request)
-    scopes = service.require_scopes(access)
-    scope = service.scope_of(access, scope_key)
-    page = Paginator(service.batches_of(access), 20).get_page(request.GET.get("page"))
+    scopes = require_batch_scopes(access)
+    scope = batch_scope(access, scope_key)
+    page = Paginator(batches_of(access), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/batches.html",
@@ -130,7 +134,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
     from jixiao_web.audit import batch as service
 
     access = access_of(request)
-    service.require_scopes(access)
+    require_batch_scopes(access)
     # Checked before the body is read: a too large request is refused without storing it.
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -145,7 +149,7 @@ def batch_upload(request: HttpRequest) -> HttpResponse:
     except TooManyFilesSent:
         message = f"一次最多审核 {service.MAX_FILES} 份报告"
         return _batch_page(request, "", message, 422)
-    scope = service.scope_of(access, scope_key)
+    scope = batch_scope(access, scope_key)
     try:
         batch = service.request_upload(access, request.user, scope, files)
     except service.Refused as refused:
@@ -161,7 +165,7 @@ def batch_reports(request: HttpRequest) -> HttpResponse:
 
     access = access_of(request)
     scope_key = request.POST.get("scope", "")
-    scope = service.scope_of(access, scope_key)
+    scope = batch_scope(access, scope_key)
     year = request.POST.get("year", "")
     if not (year.isdigit() and len(year) == 4):
         return _batch_page(request, scope_key, "请选择年度", 422)

@@ -648,3 +648,89 @@ def get_or_404(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
         return queryset.get(pk=int(pk))
     except (ValueError, TypeError, OverflowError, queryset.model.DoesNotExist):
         raise Http404(f"{what}不存在") from None
+
+
+# --------------------------------------------------------------------------- batch audit
+# 批量审核 (jixiao_web.audit.batch): who may start one, in which place, and which batches a
+# user may open. The roles are the region dashboard's: 财政 for its whole region, a
+# department's 财务处 for its own department.
+
+BATCH_DENIED = "只有财政部门和主管部门管理员可以批量审核报告"
+BATCH_SCOPE_DENIED = "您不能在该范围内批量审核报告"
+
+
+@dataclass(frozen=True)
+class BatchScope:
+    """Where a batch belongs: a region (财政) or one department of it."""
+
+    region_id: int
+    department_id: int | None
+    label: str
+
+    @property
+    def key(self) -> str:
+        """The form's value for this scope (``r<region>`` or ``d<department>``)."""
+        return f"d{self.department_id}" if self.department_id else f"r{self.region_id}"
+
+
+def batch_scopes(access: Access) -> list[BatchScope]:
+    """The places the user may audit in (bureau roles: the region; 财务处: its department)."""
+    found: dict[str, BatchScope] = {}
+    for m in access.memberships:
+        if m.role in _BUREAU_ROLES:
+            scope = BatchScope(m.region_id, None, f"{m.region.name}（全部部门）")
+        elif m.role == Role.DEPT_ADMIN and m.department is not None:
+            scope = BatchScope(m.region_id, m.department_id, m.department.name)
+        else:
+            continue
+        found.setdefault(scope.key, scope)
+    return list(found.values())
+
+
+def require_batch_scopes(access: Access) -> list[BatchScope]:
+    """The user's batch scopes; 403 for a role that may not batch-audit at all."""
+    found = batch_scopes(access)
+    if not found:
+        raise PermissionDenied(BATCH_DENIED)
+    return found
+
+
+def batch_scope(access: Access, key: str) -> BatchScope:
+    """The scope a form chose (the first when none was chosen); 403 for anyone else's."""
+    found = require_batch_scopes(access)
+    if not key:
+        return found[0]
+    for scope in found:
+        if scope.key == key:
+            return scope
+    raise PermissionDenied(BATCH_SCOPE_DENIED)
+
+
+def require_batch_scope(access: Access, scope: BatchScope) -> None:
+    """403 unless ``scope`` is one of the user's (checked again when a batch is recorded)."""
+    if scope not in batch_scopes(access):
+        raise PermissionDenied(BATCH_SCOPE_DENIED)
+
+
+def batch_datasets(access: Access, scope: BatchScope) -> QuerySet[Dataset]:
+    """The datasets whose generated reports a batch of ``scope`` may take."""
+    datasets = access.region_datasets().filter(region_id=scope.region_id)
+    if scope.department_id is not None:
+        datasets = datasets.filter(department_id=scope.department_id)
+    return datasets
+
+
+def batches_of(access: Access) -> QuerySet[Any]:
+    """The batches a user may open: the bureau its region's, a department its own (not the
+    region's, nor another department's: those are 404); everyone else none."""
+    from jixiao_web.audit.models import BatchAudit
+
+    condition = Q(pk__in=[])
+    for m in access.memberships:
+        if m.role in _BUREAU_ROLES:
+            condition |= Q(region_id=m.region_id)
+        elif m.role == Role.DEPT_ADMIN and m.department_id is not None:
+            condition |= Q(department_id=m.department_id)
+    return BatchAudit.objects.filter(condition).select_related(
+        "region", "department", "requested_by"
+    )
