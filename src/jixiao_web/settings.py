@@ -16,7 +16,7 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 | ``JX_ALLOWED_HOSTS`` | ``127.0.0.1,localhost`` | comma-separated host names |
 | ``JX_HTTPS`` | ``0`` | ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect |
 | ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
-| ``JX_REPORT_KEEP`` | ``3`` | report sets kept per dataset by ``jixiao manage purge_reports`` (run daily) |
+| ``JX_REPORT_KEEP`` | ``3`` | report sets kept per dataset, batch audits per place, by ``jixiao manage purge_reports`` (run daily) |
 | ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
 | ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
 | ``JX_DB_CONN_MAX_AGE`` | ``60`` | seconds a server-database connection is kept per process (0: one per request) |
@@ -258,7 +258,7 @@ MAX_UPLOAD_BYTES = int(float(os.environ.get("JX_MAX_UPLOAD_MB", "20")) * 1024 * 
 EVIDENCE_MAX_BYTES = min(
     int(float(os.environ.get("JX_EVIDENCE_MB", "10")) * 1024 * 1024), MAX_UPLOAD_BYTES
 )
-#: report sets kept per dataset by ``jixiao manage purge_reports`` (older ones are deleted)
+#: report sets kept per dataset, batch audits per place, by ``jixiao manage purge_reports``
 REPORT_KEEP = max(1, int(os.environ.get("JX_REPORT_KEEP", "3")))
 # A larger upload goes to a temporary file, not memory; the size limit is checked per file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
