@@ -6,17 +6,22 @@ Run: ``uv run python benchmarks/bench_audit_pdf.py`` → ``benchmarks/results/au
 Two workloads, each measured in one run, interleaved, medians:
 
 1. **The 77-page benchmark PDF** that ``bench_audit.py`` typesets (the seed report twice,
-   GB/T 9704 layout). In this process: jixiao's reader (PDFium through ``pypdfium2``,
-   what ``jixiao audit`` uses) and the fallback (``pypdf``); as fresh processes:
-   ``pdftotext -layout report.pdf -`` (poppler: the baseline the issues name) and
-   ``jixiao audit report.pdf -f json`` end to end (start-up, reading, the audit).
+   GB/T 9704 layout). In this process: each of jixiao's PDF readers in the order
+   ``jixiao audit`` tries them (``jixiao.audit.extract.PDF_READERS``: poppler's
+   ``pdftotext -raw`` run as a process on the PDF's bytes, PDFium, pypdf); as fresh
+   processes: ``pdftotext -layout report.pdf -`` (poppler: the baseline the issues name),
+   ``pdftotext -raw`` (the mode the reader runs) and ``jixiao audit report.pdf -f json``
+   end to end (start-up, reading, the audit). Then **where that end-to-end CPU goes**:
+   the same command run in a fresh process that marks its CPU time after each phase
+   (imports, typer's parameter coercion, reading, the audit, the output).
 2. **The corpus** (``tests/data/real``: real published reports, issue 14), each report
    typeset into a PDF the same way: ``jixiao audit <folder> -f json`` (one process for the
    folder) against ``pdftotext -layout`` run on every PDF of the folder (one process per
    file, as a script would).
 
 For each process the wall time and the CPU time (user + system, from the children's
-resource usage) are recorded: the machine is shared, and the CPU ratio is the one a
+resource usage; an in-process reader's own CPU plus its children's, so poppler's
+process counts) are recorded: the machine is shared, and the CPU ratio is the one a
 loaded machine does not distort. jixiao's own modules are byte-compiled first
 (``compileall``), as an installed package is: this environment sets
 ``PYTHONDONTWRITEBYTECODE``, which would otherwise make every process compile them again.
@@ -28,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import io
 import json
 import os
 import platform
@@ -63,9 +67,13 @@ def _self_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _self_and_children_cpu() -> float:
+    return _self_cpu() + _children_cpu()
+
+
 def _timed(fn: Callable[[], Any], in_process: bool) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one call."""
-    cpu = _self_cpu if in_process else _children_cpu
+    """(wall seconds, CPU seconds) of one call; in process, the processes it runs count too."""
+    cpu = _self_and_children_cpu if in_process else _children_cpu
     cpu_start, start = cpu(), time.perf_counter()
     fn()
     return time.perf_counter() - start, cpu() - cpu_start
@@ -102,20 +110,19 @@ def _run(command: list[str]) -> None:
 
 
 def benchmark_pdf(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str, Any]:
-    from jixiao.audit.extract import extract_file
+    from jixiao.audit.extract import PDF_READERS
 
     pdf = tmp / "report.pdf"
     pages = _write_pdf(SEED.read_text("utf-8").splitlines() * 2, pdf)
     data = pdf.read_bytes()
 
-    def pypdf_text() -> None:
-        import pypdf
+    def reader(index: int) -> Callable[[], Any]:
+        return lambda: PDF_READERS[index].pages(data, "report.pdf")
 
-        for page in pypdf.PdfReader(io.BytesIO(data)).pages:
-            page.extract_text()
-
+    order = ("jixiao's reader", "first fallback", "last fallback")
     variants: dict[str, tuple[Callable[[], Any], bool]] = {
         BASELINE: (lambda: _run([pdftotext, "-layout", str(pdf), "-"]), False),
+        "pdftotext -raw, process": (lambda: _run([pdftotext, "-raw", str(pdf), "-"]), False),
         "jixiao audit report.pdf -f json, process": (
             lambda: _run([jixiao, "audit", str(pdf), "-f", "json"]),
             False,
@@ -124,10 +131,85 @@ def benchmark_pdf(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str
             lambda: _run([sys.executable, "-c", "pass"]),
             False,
         ),
-        "jixiao reader (pypdfium2), in process": (lambda: extract_file(pdf), True),
-        "pypdf (fallback), in process": (pypdf_text, True),
+        **{
+            f"{role}: {r.identifier} ({r.verbose_name}), in process": (reader(i), True)
+            for i, (role, r) in enumerate(zip(order, PDF_READERS, strict=True))
+        },
     }
-    return {"pages": pages, "results": _measure(variants, runs, BASELINE)}
+    return {
+        "pages": pages,
+        "readers": [r.identifier for r in PDF_READERS],
+        "results": _measure(variants, runs, BASELINE),
+        "phases": phases(pdf, runs),
+    }
+
+
+#: Run in a fresh process: ``jixiao audit PDF -f json`` in process, the CPU time (own and
+#: children's: poppler) marked after each phase; the phases inside the command by the CPU
+#: time of the thread that runs them (reading runs in a second thread). The parameter coercion is typer's
+#: (``typer._coercion.build_runtime_param``, which builds pydantic adapters): wrapped here
+#: to be timed, measurement only.
+_PHASES = r"""
+import io, json, resource, sys
+from contextlib import redirect_stdout
+def cpu():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+def thread_cpu():  # the reading runs in a second thread, beside the main one
+    s, c = resource.getrusage(resource.RUSAGE_THREAD), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+marks = [("start", cpu())]
+import typer
+marks.append(("import typer", cpu()))
+import rich.console, rich.markup, rich.table
+marks.append(("import rich", cpu()))
+from jixiao.cli import app
+marks.append(("import jixiao's commands", cpu()))
+spent = {}
+def timed(name, module, attribute):
+    original = getattr(module, attribute)
+    def wrapper(*args, **kwargs):
+        start = thread_cpu()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + thread_cpu() - start
+    setattr(module, attribute, wrapper)
+import typer._coercion, typer.core, jixiao.audit.batch, jixiao.audit.engine
+audit_lines = jixiao.audit.engine.audit_lines
+timed("typer's parameter coercion (pydantic adapters)", typer.core, "build_runtime_param")
+timed("reading the PDF (poppler)", jixiao.audit.batch, "extract_file")
+timed("the audit engine (first run)", jixiao.audit.engine, "audit_lines")
+start = cpu()
+try:
+    with redirect_stdout(io.StringIO()):
+        app(["audit", sys.argv[1], "-f", "json"])
+except SystemExit:
+    pass
+command = cpu() - start
+phases = {n: b - a for (_, a), (n, b) in zip(marks, marks[1:])}
+phases.update(spent)
+phases["the audit's modules, the output and the rest"] = command - sum(spent.values())
+from pathlib import Path
+from jixiao.audit.extract import extract_file
+lines = extract_file(Path(sys.argv[1])).lines
+start = cpu()
+audit_lines(lines)
+phases["for scale, not in the command: the audit engine again"] = cpu() - start
+print(json.dumps(phases))
+"""
+
+
+def phases(pdf: Path, runs: int) -> dict[str, float]:
+    """Median CPU seconds of each phase of ``jixiao audit PDF -f json`` in a fresh process."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _PHASES, str(pdf)], check=True, capture_output=True, text=True
+        ).stdout
+        for name, seconds in json.loads(out.splitlines()[-1]).items():
+            samples.setdefault(name, []).append(seconds)
+    return {name: round(statistics.median(values), 4) for name, values in samples.items()}
 
 
 def benchmark_corpus(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str, Any]:

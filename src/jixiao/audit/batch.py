@@ -56,10 +56,11 @@ def audit_files(
 
     ``progress`` counts the files (“审核” 0/n … n/n, :mod:`jixiao.lib.progress`).
 
-    Reading runs one file ahead in a second thread: PDFium lays out a page with Python's
-    lock released (a foreign call), so the text layer of the next report — and, for the
-    first, of this one while the rules are imported — is read while this thread audits.
-    Only that thread touches PDFium (it is not thread-safe), one file at a time.
+    Reading runs one file ahead in a second thread: poppler reads a PDF in a process of
+    its own (and PDFium, the fallback, with Python's lock released), so the text layer of
+    the next report — and, for the first, of this one while the rules are imported — is
+    read while this thread audits. Only that thread touches PDFium (it is not
+    thread-safe), one file at a time.
     """
     from concurrent.futures import ThreadPoolExecutor
 

@@ -8,16 +8,24 @@ empty, binary, encrypted, corrupt, a scan without a text layer, too large — ra
 
 For ``.docx`` each paragraph is one line and each table row one line with its cells
 separated by tabs, in document order, so findings can name the paragraph or row.
+
+A ``.pdf``'s text layer is read by the first of :data:`PDF_READERS` that can: poppler's
+``pdftotext`` (a system package, run as a process), then PDFium, then pypdf.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import shutil
+import subprocess
+import threading
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import IO, TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -147,74 +155,187 @@ def _table_lines(table: DocxTable) -> list[str]:
     return lines
 
 
-class PdfExtractor:
-    """The text layer of a PDF, read with PDFium (``pypdfium2``), pypdf as the fallback.
+class PdfReader(Protocol):
+    """One way to read a PDF's text layer: each page's text, or None when this reader
+    cannot (not installed, or the file is beyond it), so that the next reader tries.
+    :class:`AuditInputError` when the file is definitely unreadable (a password)."""
 
-    PDFium was chosen by measurement (``benchmarks/bench_audit.py``): on the 77-page
-    benchmark PDF it reads the text layer in about 1.3× the time of poppler's ``pdftotext``,
-    pypdf in about 5×, pdfplumber (pdfminer) in about 13×. Its lines follow the page's
-    text lines as poppler's do. A file PDFium cannot open (other than for a password) is
-    tried again with pypdf, which reads some damaged files PDFium refuses.
+    identifier: ClassVar[str]
+    verbose_name: ClassVar[str]
+
+    def pages(self, data: bytes, name: str) -> list[str] | None: ...
+
+
+#: How long poppler may take on one file before the next reader is tried (a 300-page
+#: report takes well under a second of CPU; the machine may be loaded).
+POPPLER_TIMEOUT = 60.0
+#: Bytes of UTF-8 text beyond which the text is certainly more than :data:`MAX_CHARS`
+#: characters (at most 4 bytes a character): poppler's output is read up to this and no further.
+_MAX_TEXT_BYTES = 4 * MAX_CHARS
+
+
+class PopplerReader:
+    """poppler's ``pdftotext`` (poppler-utils, a system package), run as a process.
+
+    The fastest reader measured (``benchmarks/bench_audit_pdf.py``): the text layer of the
+    77-page benchmark PDF in about half the CPU time of PDFium. It runs in ``-raw`` mode
+    (the text in the order the page draws it), which is what PDFium's text follows: on the
+    real-report corpus typeset as PDFs and on jixiao's own rendered reports the audit
+    finds exactly what it finds in PDFium's text (test). Its other modes read tables
+    worse: ``-layout`` puts a table's columns side by side on one line, mixing the
+    sentences of its text cells (a repeated figure in a rendered report was lost); the
+    default (reading order) mode separates each cell into a block of its own, so a
+    continued table's row tail ("0 得满分。") joined the wrong item (a false error).
+
+    The argument list is fixed and the PDF goes in through standard input, so no
+    user-supplied name ever reaches a command line; the output is read up to a bound and
+    the process is killed after :data:`POPPLER_TIMEOUT`. Not installed, failing (a
+    password, a damaged file) or too slow: None, and PDFium tries.
     """
+
+    identifier: ClassVar[str] = "poppler"
+    verbose_name: ClassVar[str] = "poppler（pdftotext）"
+    arguments: ClassVar[tuple[str, ...]] = ("-raw", "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-")
+
+    def pages(self, data: bytes, name: str) -> list[str] | None:
+        executable = shutil.which("pdftotext")
+        if executable is None:
+            return None
+        code, output = run_bounded(
+            [executable, *self.arguments], data, _MAX_TEXT_BYTES, POPPLER_TIMEOUT
+        )
+        if len(output) > _MAX_TEXT_BYTES:
+            raise AuditInputError(name, f"文字过多（超过 {MAX_CHARS:,} 字）")
+        if code != 0:
+            return None
+        # pdftotext ends every page with a form feed, after the page's last line break.
+        pages = output.decode("utf-8", errors="replace").split("\f")
+        return [page.removesuffix("\n") for page in pages[:-1]]
+
+
+def run_bounded(command: list[str], data: bytes, limit: int, timeout: float) -> tuple[int, bytes]:
+    """Run ``command`` with ``data`` on its standard input: (exit code, at most ``limit`` + 1
+    bytes of its output). Killed after ``timeout`` seconds (the exit code is then negative)
+    or as soon as its output passes ``limit``."""
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert process.stdin is not None and process.stdout is not None
+    # The input is written from a second thread while this one reads, so that neither pipe
+    # can fill up and stop both processes.
+    feeder = threading.Thread(target=_feed, args=(process.stdin, data), daemon=True)
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    feeder.start()
+    try:
+        output = process.stdout.read(limit + 1)
+        if len(output) > limit:
+            process.kill()
+    finally:
+        process.stdout.close()
+        code = process.wait()
+        timer.cancel()
+        feeder.join()
+    return code, output
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    try:
+        pipe.write(data)
+    except OSError:  # the process stopped reading (it failed, or was killed)
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            pipe.close()
+
+
+class PdfiumReader:
+    """PDFium (``pypdfium2``): about 2× poppler's CPU time on the benchmark PDF, in
+    process. Its lines follow the page's text lines as poppler's do. The reader when
+    poppler is not installed or fails; it also says when a file needs a password."""
+
+    identifier: ClassVar[str] = "pdfium"
+    verbose_name: ClassVar[str] = "PDFium（pypdfium2）"
+
+    def pages(self, data: bytes, name: str) -> list[str] | None:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+                raise AuditInputError(name, _ENCRYPTED) from None
+            return None
+        try:
+            pages = []
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                # PDFium ends lines with CRLF; a form feed or a lone CR would split lines elsewhere.
+                text = textpage.get_text_range()
+                pages.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+                textpage.close()
+                page.close()
+            return pages
+        except pdfium.PdfiumError:
+            return None
+        finally:
+            document.close()
+
+
+class PypdfReader:
+    """pypdf, pure Python: about 5× poppler. The last resort; it reads some damaged files
+    that PDFium refuses."""
+
+    identifier: ClassVar[str] = "pypdf"
+    verbose_name: ClassVar[str] = "pypdf"
+
+    def pages(self, data: bytes, name: str) -> list[str] | None:
+        try:
+            from pypdf import PdfReader as Pypdf
+
+            reader = Pypdf(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise AuditInputError(name, _ENCRYPTED)
+            return [page.extract_text() or "" for page in reader.pages]
+        except AuditInputError:
+            raise
+        except Exception:  # pypdf raises many types on a corrupt or truncated file
+            return None
+
+
+_ENCRYPTED = "PDF 已加密，无法读取文字；请提供未加密的文件"
+
+#: The PDF readers, tried in this order until one reads the file (chosen by measurement:
+#: ``benchmarks/bench_audit_pdf.py``; each fallback is tested by really running it).
+PDF_READERS: tuple[PdfReader, ...] = (PopplerReader(), PdfiumReader(), PypdfReader())
+
+
+def pdf_pages(data: bytes, name: str, readers: Sequence[PdfReader] = PDF_READERS) -> list[str]:
+    """Each page's text, by the first of ``readers`` that can read the file."""
+    for reader in readers:
+        pages = reader.pages(data, name)
+        if pages is not None:
+            return pages
+    raise AuditInputError(name, "无法读取 PDF 文件：文件已损坏或不是 PDF 格式")
+
+
+class PdfExtractor:
+    """The text layer of a PDF, by the first of :data:`PDF_READERS` that reads it."""
 
     identifier: ClassVar[str] = "pdf"
     verbose_name: ClassVar[str] = "PDF（文字层）"
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
 
     def extract(self, data: bytes, name: str) -> Extracted:
-        pages = _pdfium_pages(data, name)
-        if pages is None:
-            pages = _pypdf_pages(data, name)
+        pages = pdf_pages(data, name)
         text = "\n".join(pages)
         if not text.strip():
             raise AuditInputError(
                 name, "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）后再审核"
             )
         return Extracted(_checked_text(text, name).splitlines(), len(pages))
-
-
-_ENCRYPTED = "PDF 已加密，无法读取文字；请提供未加密的文件"
-
-
-def _pdfium_pages(data: bytes, name: str) -> list[str] | None:
-    """Each page's text with PDFium; None when PDFium cannot open the file."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as error:
-        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
-            raise AuditInputError(name, _ENCRYPTED) from None
-        return None
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            # PDFium ends lines with CRLF; a form feed or a lone CR would split lines elsewhere.
-            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
-            textpage.close()
-            page.close()
-        return pages
-    except pdfium.PdfiumError:
-        return None
-    finally:
-        document.close()
-
-
-def _pypdf_pages(data: bytes, name: str) -> list[str]:
-    try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise AuditInputError(name, _ENCRYPTED)
-        return [page.extract_text() or "" for page in reader.pages]
-    except AuditInputError:
-        raise
-    except Exception:  # pypdf raises many types on a corrupt or truncated file
-        raise AuditInputError(name, "无法读取 PDF 文件：文件已损坏或不是 PDF 格式") from None
 
 
 #: Extractors in the order suffixes are tried; sniffing falls back to text.
