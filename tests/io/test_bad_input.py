@@ -70,7 +70,8 @@ def _form_row(label: str, value: object) -> Callable[[Workbook], None]:
     return mutate
 
 
-_NEXT_FORM_ROW = len(TABLES_BY_KEY["profile"].columns) + 2  # header, then one row per field
+#: header, then one row per field (the audit-only ones are on 声明数)
+_NEXT_FORM_ROW = sum(not c.audit for c in TABLES_BY_KEY["profile"].columns) + 2
 
 # (case, change to the valid workbook, location, fragment of the message)
 WORKBOOK_CASES: list[tuple[str, Callable[[Workbook], None], str, str]] = [

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from typer.testing import CliRunner
-from workbooks import add_rows, save, set_field, template_book
+from workbooks import add_rows, header_row, save, set_field, template_book
 
 from jixiao.cli import app
 from jixiao.dataset.build import DatasetError
@@ -25,9 +25,13 @@ from jixiao.dataset.model import (
     Profile,
     TextBlock,
     Unit,
+    audit_fields,
 )
 from jixiao.io.excel import (
     CODES_SHEET,
+    OPTIONAL_NOTE,
+    OPTIONAL_NOTE_LINES,
+    OPTIONAL_SHEET,
     README_SHEET,
     ExcelFormat,
     normalize_label,
@@ -51,7 +55,9 @@ def test_the_template_has_the_instructions_every_table_and_the_hidden_code_lists
     path = tmp_path / "t.xlsx"
     write_template(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [README_SHEET, *(t.sheet for t in TABLES), CODES_SHEET]
+    optional = [t.sheet for t in TABLES if t.key == "stated"]  # the optional 声明数 last
+    main = [t.sheet for t in TABLES if t.key != "stated"]
+    assert book.sheetnames == [README_SHEET, *main, *optional, CODES_SHEET]
     assert book[CODES_SHEET].sheet_state == "hidden"
     readme = "\n".join(
         str(c.value) for row in book[README_SHEET].iter_rows() for c in row if c.value
@@ -313,3 +319,155 @@ def test_a_stated_value_keeps_its_printed_decimals_through_the_workbook(tmp_path
     ExcelFormat().write(Dataset(stated=stated), stream)
     value = ExcelFormat().read(stream.getvalue(), "stated.xlsx").stated[0].value
     assert value is not None and str(value) == "241.70"  # a statement to 2 places, not 241.7
+
+
+# --------------------------------------------------------------------------- 声明数 (audit only)
+
+AUDIT_LABELS = [c.header for _, c in audit_fields()]
+
+
+def test_the_audit_only_fields_are_on_the_optional_sheet_explained_in_plain_words(
+    tmp_path: Path,
+) -> None:
+    book = template_book(tmp_path)
+    on_forms = {
+        row[0].value for name in ("基本信息", "自评结论") for row in book[name].iter_rows(min_row=2)
+    }
+    assert not on_forms & set(AUDIT_LABELS)  # not on the sheets a clerk fills
+    optional = book[OPTIONAL_SHEET]
+    note = [optional.cell(row=r, column=1).value for r in range(1, len(OPTIONAL_NOTE_LINES) + 1)]
+    assert "".join(note) == OPTIONAL_NOTE
+    assert "只在审核已发布的报告时填写，可留空" in OPTIONAL_NOTE
+    assert not optional.merged_cells.ranges  # every cell stays one a person can type in
+    form_header = header_row(book, OPTIONAL_SHEET, "项目")
+    labels = [row[0].value for row in optional.iter_rows(min_row=form_header + 1)]
+    assert labels[: len(AUDIT_LABELS)] == AUDIT_LABELS
+    assert [c.value for c in optional[header_row(book, OPTIONAL_SHEET, "数据编号")]] == [
+        "数据编号",
+        "声明值",
+        "出处",
+    ]
+    readme = " ".join(str(c.value) for row in book[README_SHEET].iter_rows() for c in row)
+    assert "“声明数”表选填，只在审核已发布的报告时填写，可留空" in readme
+
+
+def _old_layout(book: openpyxl.Workbook, sheet: str, label: str, value: object) -> str:
+    """A row appended to a form as workbooks of the earlier layout had it; its 值 cell."""
+    ws = book[sheet]
+    row = ws.max_row + 1
+    ws.cell(row=row, column=1, value=label)
+    ws.cell(row=row, column=2, value=value)
+    return f"{sheet}!B{row}"
+
+
+#: (case, value on 基本信息/自评结论 as the earlier layout had it, value on 声明数,
+#:  the value read, or the message of the error naming both cells)
+BOTH_PLACES: list[tuple[str, object, object, object]] = [
+    ("earlier place only", 11, None, 11),
+    ("new place only", None, 11, 11),
+    ("both, equal", 11, 11, 11),
+    ("both, equal as typed differently", 11, "11", 11),
+    ("both, different", 11, 12, "“预算单位数量（声明）”填了两处且不一致"),
+    ("earlier place blank", "", 12, 12),
+    ("new place blank", 11, "", 11),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "expected"), BOTH_PLACES, ids=[c[0] for c in BOTH_PLACES]
+)
+def test_a_stated_count_is_read_from_either_place_and_both_must_agree(
+    tmp_path: Path, case: str, old: object, new: object, expected: object
+) -> None:
+    book = template_book(tmp_path)
+    old_cell = _old_layout(book, "基本信息", "预算单位数量（声明）", old) if old is not None else ""
+    new_cell = (
+        set_field(book, OPTIONAL_SHEET, "预算单位数量（声明）", new) if new is not None else ""
+    )
+    path = save(book, tmp_path / "stated.xlsx")
+    if isinstance(expected, int):
+        assert load_dataset(path).profile.stated_unit_count == expected
+        return
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    (error,) = info.value.errors
+    assert error.location == new_cell
+    assert str(expected) in error.message
+    assert f"{old_cell} 为“11”" in error.message and f"{new_cell} 为“12”" in error.message
+
+
+#: Every audit-only field, given in the earlier place, the new place, or both.
+AUDIT_VALUES: dict[str, tuple[str, str, object, object]] = {
+    "stated_unit_count": ("基本信息", "预算单位数量（声明）", 11, 11),
+    "stated_admin_units": ("基本信息", "行政单位数（声明）", 2, 2),
+    "stated_institution_units": ("基本信息", "事业单位数（声明）", 9, 9),
+    "stated_total": ("自评结论", "自评总分（声明）", 90.5, Decimal("90.5")),
+    "stated_grade": ("自评结论", "自评等级（声明）", "优秀", "优秀"),
+    "stated_full_marks": (
+        "自评结论",
+        "自评结论所列满分项",
+        "预算编制、信息公开",
+        "预算编制、信息公开",
+    ),
+    "stated_deducted": ("自评结论", "自评结论所列扣分项", "资产管理", "资产管理"),
+}
+
+
+@pytest.mark.parametrize("place", ["earlier", "new", "both"])
+def test_every_audit_only_field_reads_from_either_place(tmp_path: Path, place: str) -> None:
+    assert set(AUDIT_VALUES) == {c.key for _, c in audit_fields()}
+    book = template_book(tmp_path)
+    for sheet, label, typed, _ in AUDIT_VALUES.values():
+        if place in ("earlier", "both"):
+            _old_layout(book, sheet, label, typed)
+        if place in ("new", "both"):
+            set_field(book, OPTIONAL_SHEET, label, typed)
+    dataset = load_dataset(save(book, tmp_path / "audit.xlsx"))
+    read = {**vars(dataset.profile), **vars(dataset.self_evaluation)}
+    assert {key: read[key] for key in AUDIT_VALUES} == {
+        key: value for key, (_, _, _, value) in AUDIT_VALUES.items()
+    }
+
+
+def test_a_conflict_in_two_fields_is_reported_for_each_and_nothing_loads(tmp_path: Path) -> None:
+    book = template_book(tmp_path)
+    _old_layout(book, "自评结论", "自评总分（声明）", 90)
+    _old_layout(book, "自评结论", "自评等级（声明）", "良好")
+    set_field(book, OPTIONAL_SHEET, "自评总分（声明）", 91)
+    set_field(book, OPTIONAL_SHEET, "自评等级（声明）", "优秀")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(save(book, tmp_path / "two.xlsx"))
+    assert [e.message.split("填了两处")[0] for e in info.value.errors] == [
+        "“自评总分（声明）”",
+        "“自评等级（声明）”",
+    ]
+
+
+def test_an_unknown_label_on_the_optional_sheet_is_named_at_its_cell(tmp_path: Path) -> None:
+    book = template_book(tmp_path)
+    row = header_row(book, OPTIONAL_SHEET, "项目") + 1
+    book[OPTIONAL_SHEET][f"A{row}"] = "部门名称"  # a 基本信息 field, not an audit one
+    book[OPTIONAL_SHEET][f"B{row}"] = "某部门"
+    with pytest.raises(DatasetError) as info:
+        load_dataset(save(book, tmp_path / "unknown.xlsx"))
+    (error,) = info.value.errors
+    assert error.location == f"{OPTIONAL_SHEET}!A{row}"
+    assert error.message.startswith("“声明数”中没有“部门名称”这一项")
+
+
+def test_the_earlier_layout_round_trips_to_the_new_one(tmp_path: Path) -> None:
+    """A workbook of the earlier layout (fields on 基本信息/自评结论, the 声明数 table alone
+    on its sheet) reads to the same dataset; written again, the fields move to 声明数."""
+    book = template_book(tmp_path)
+    ws = book[OPTIONAL_SHEET]
+    ws.delete_rows(1, header_row(book, OPTIONAL_SHEET, "数据编号") - 1)  # the table alone
+    for sheet, label, typed, _ in AUDIT_VALUES.values():
+        _old_layout(book, sheet, label, typed)
+    add_rows(book, OPTIONAL_SHEET, {"数据编号": "units.count", "声明值": 11, "出处": "封面"})
+    old = load_dataset(save(book, tmp_path / "old.xlsx"))
+    assert old.stated[0].loc == f"{OPTIONAL_SHEET}!A2"
+    assert old.profile.stated_unit_count == 11
+    write_workbook(old, tmp_path / "new.xlsx")
+    new_book = openpyxl.load_workbook(tmp_path / "new.xlsx")
+    assert "预算单位数量（声明）" not in {r[0].value for r in new_book["基本信息"].iter_rows()}
+    assert load_dataset(tmp_path / "new.xlsx") == old

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.workbook import Workbook
-from workbooks import add_rows, cache_results, save, set_field, template_book
+from workbooks import add_rows, cache_results, header_row, save, set_field, template_book
 
 from jixiao.dataset.build import DatasetError
 from jixiao.figures import compute_figures
@@ -158,9 +158,10 @@ def test_a_workbook_never_yields_a_number_other_than_the_cell_shows(
         book = template_book(folder)
         set_field(book, "基本信息", "填报日期", datetime(filled.year, filled.month, filled.day))
         sheet = book["声明数"]
+        below = header_row(book, "声明数", "数据编号") + 1  # the table is under the form
         expected = []
         results = {}
-        for index, (fmt, value, as_formula) in enumerate(rows, start=2):
+        for index, (fmt, value, as_formula) in enumerate(rows, start=below):
             code, shows = FORMATS[fmt]
             number = float(value)
             sheet[f"A{index}"] = f"fig.{index}"

@@ -28,10 +28,20 @@ def set_field(book: Workbook, sheet: str, label: str, value: Any) -> str:
     raise KeyError(label)
 
 
+def header_row(book: Workbook, sheet: str, header: str) -> int:
+    """The row holding ``header`` (row 1 of a row table; lower on 声明数, under its form)."""
+    ws = book[sheet]
+    for row in ws.iter_rows():
+        if any(cell.value == header for cell in row):
+            return int(row[0].row)
+    raise KeyError(header)
+
+
 def add_rows(book: Workbook, sheet: str, *rows: dict[str, Any]) -> None:
     """Append rows given as ``{header: value}`` under the sheet's header row."""
     ws = book[sheet]
-    headers = {cell.value: cell.column for cell in ws[1]}
+    first = next(iter(rows[0])) if rows else ""
+    headers = {cell.value: cell.column for cell in ws[header_row(book, sheet, first)]}
     for values in rows:
         row = ws.max_row + 1
         for header, value in values.items():

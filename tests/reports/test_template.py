@@ -72,7 +72,8 @@ def test_the_readme_has_no_command_line_and_the_audit_sheet_is_optional() -> Non
     assert "jixiao" not in readme and "运行 " not in readme and "check" not in readme
     assert "合计行" in readme and "上传" in readme
     stated = book["声明数"]
-    assert stated["A1"].value == OPTIONAL_NOTE and "选填" in OPTIONAL_NOTE
+    note = "".join(str(stated.cell(row=r, column=1).value) for r in range(1, 5))
+    assert note == OPTIONAL_NOTE and "只在审核已发布的报告时填写，可留空" in OPTIONAL_NOTE
     visible = [n for n in book.sheetnames if book[n].sheet_state == "visible"]
     assert visible[-1] == "声明数"  # last: after everything a clerk must fill
     assert read_workbook_bytes(template_bytes()) == Dataset()

@@ -197,3 +197,25 @@ def test_table_search_sort_and_pages(login: Any, science: Any) -> None:
     assert "满意度" in found
     ordered = client.get(url, {"sort": "-target"})
     assert ordered.status_code == 200
+
+
+def test_the_downloaded_workbook_asks_for_the_audit_fields_on_the_optional_sheet(
+    login: Any, science: Any, tmp_path: Path
+) -> None:
+    """Issue 10 item 7: the 声明 fields sit on the optional 声明数 sheet (last, explained in
+    plain words), not on 基本信息/自评结论; the workbook uploads back unchanged."""
+    client = login("dept-admin")
+    path = _workbook(client, science, tmp_path)
+    book = load_workbook(path)
+    visible = [n for n in book.sheetnames if book[n].sheet_state == "visible"]
+    assert visible[-1] == "声明数"
+    forms = {r[0].value for name in ("基本信息", "自评结论") for r in book[name].iter_rows()}
+    assert not forms & {"预算单位数量（声明）", "自评总分（声明）", "自评等级（声明）"}
+    optional = book["声明数"]
+    assert "只在审核已发布的报告时填写，可留空" in optional["A1"].value
+    stated = {r[0].value: r[1].value for r in optional.iter_rows() if r[0].value}
+    assert stated["预算单位数量（声明）"] == 10
+    assert stated["自评总分（声明）"] == 89.56 and stated["自评等级（声明）"] == "优秀"
+    response = _upload(client, science, path)
+    assert response.status_code == 200
+    assert "与现有数据相同，没有变化" in response.content.decode()

@@ -13,7 +13,18 @@ from datetime import date
 from decimal import Decimal
 
 from jixiao.dataset.build import _CODE_LIST_NAMES
-from jixiao.dataset.model import TABLES, Dataset, Goal, Indicator, KeyTask, MoneyLine, Profile, Unit
+from jixiao.dataset.model import (
+    AUDIT_TABLE,
+    TABLES,
+    TABLES_BY_KEY,
+    Dataset,
+    Goal,
+    Indicator,
+    KeyTask,
+    MoneyLine,
+    Profile,
+    Unit,
+)
 from jixiao.dataset.schema import YEARS, ColType, Column, TableSpec
 
 #: Code list → its Chinese name (as build.py names it in messages).
@@ -86,7 +97,21 @@ def _table_doc(spec: TableSpec) -> list[str]:
         if spec.form
         else "行表：第 1 行为列名，数据从第 2 行起，每行一条"
     )
+    if spec.key == AUDIT_TABLE:
+        kind = (
+            "工作簿中最后一张数据表（灰色标签）。第 1 行是一段说明；其下先是审核用的表单字段"
+            "（项目 | 值 | 说明，见下文标注“填在声明数表”的字段），空一行后是本表的列名和数据"
+        )
     lines = [f"## {spec.sheet}（`{spec.key}`）", "", f"{spec.help}。{kind}。"]
+    audit = [c for c in spec.columns if c.audit]
+    if audit:
+        shown = "、".join(f"“{c.header}”" for c in audit)
+        lines += [
+            "",
+            f"{shown}只用于审核已发布的报告，工作簿把它们放在“{_audit_sheet()}”表（选填）；"
+            f"较早的工作簿写在本表中的也照常读取，两处都填且不一致时报错并写明两个单元格。"
+            f"文本格式中它们仍在 `{spec.key}` 下。",
+        ]
     if spec.unique:
         lines.append("")
         lines.append(
@@ -100,12 +125,17 @@ def _table_doc(spec: TableSpec) -> list[str]:
     for column in spec.columns:
         required = "是" if column.required else ""
         unit = "金额单位" if column.type is ColType.MONEY else column.unit
+        note = f"（填在“{_audit_sheet()}”表）{column.help}" if column.audit else column.help
         lines.append(
             f"| {_cell(column.header)} | `{column.key}` | {_type(column)} | {_cell(unit)} "
-            f"| {required} | {_cell(_values(column))} | {_cell(column.help)} |"
+            f"| {required} | {_cell(_values(column))} | {_cell(note)} |"
         )
     lines.append("")
     return lines
+
+
+def _audit_sheet() -> str:
+    return TABLES_BY_KEY[AUDIT_TABLE].sheet
 
 
 def _example_dataset() -> Dataset:
@@ -181,7 +211,10 @@ def render_dataset_doc() -> str:
         "",
         "工作簿的结构：",
         "",
-        "- 第一个工作表“说明”是填报说明；随后每张数据表一个工作表（顺序如下）；最后是隐藏的“代码表”，供下拉列表使用。",
+        "- 第一个工作表“说明”是填报说明；随后每张数据表一个工作表（顺序如下，只有“声明数”排在最后）；"
+        "最后是隐藏的“代码表”，供下拉列表使用。",
+        "- “声明数”表选填，只在审核已发布的报告时填写，可留空：报告所写的单位数、自评总分和等级、"
+        "满分项和扣分项（基本信息、自评结论中标注“填在声明数表”的字段）以及文中的数字，与按数据计算的结果核对。",
         "- 行表的第 1 行为列名（可调整列的顺序，列名前后的空格和全角/半角差异不影响识别），数据从第 2 行起；整行空白的行被忽略。",
         "- 表单（基本信息、资产、自评结论）每个字段一行：“项目”列为字段名，“值”列填写内容。"
         "表单的必填项留空时仍可导入（空白模板必须能导入），由 `jixiao check` 报告缺少的内容；行表的必填列留空则不能导入。",

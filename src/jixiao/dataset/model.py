@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from jixiao.dataset.schema import ColType, TableSpec, col, loc_field
+from jixiao.dataset.schema import ColType, Column, TableSpec, col, loc_field
 
 T = ColType
 
@@ -74,7 +74,8 @@ TEXT_KEYS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Profile:
-    """基本信息: who, which year, headcount and the counts the report states."""
+    """基本信息: who, which year, headcount, and the unit counts a published report states
+    (audit-only fields: the workbook asks for them on the optional 声明数 sheet)."""
 
     department_name: str = col("部门名称", T.TEXT, required=True)
     year: int | None = col("年度", T.INT, required=True, year=True, help="预算年度，如 2023")
@@ -90,13 +91,13 @@ class Profile:
         help="本工作簿所有金额的单位；导入时统一换算为万元",
     )
     stated_unit_count: int | None = col(
-        "预算单位数量（声明）", T.INT, help="报告封面所写的预算单位数量"
+        "预算单位数量（声明）", T.INT, audit=True, help="已发布报告所写的预算单位数量"
     )
     stated_admin_units: int | None = col(
-        "行政单位数（声明）", T.INT, help="报告所写“包括N个行政单位”"
+        "行政单位数（声明）", T.INT, audit=True, help="已发布报告所写“包括N个行政单位”"
     )
     stated_institution_units: int | None = col(
-        "事业单位数（声明）", T.INT, help="报告所写“和M个事业单位”"
+        "事业单位数（声明）", T.INT, audit=True, help="已发布报告所写“和M个事业单位”"
     )
     independent_accounting_units: int | None = col("独立核算机构数", T.INT)
     prior_unit_count: int | None = col("上年预算单位数", T.INT)
@@ -138,13 +139,28 @@ class Assets:
 
 @dataclass(frozen=True)
 class SelfEvaluation:
-    """自评结论: what the report itself states about the result."""
+    """自评结论: the scoring framework, and what a published report states about the result
+    (audit-only fields: the workbook asks for them on the optional 声明数 sheet)."""
 
     framework: str = col("评分框架", T.TEXT, help="评分框架编号，如 gd-dept-2023")
-    stated_total: Decimal | None = col("自评总分（声明）", T.NUMBER, unit="分")
-    stated_grade: str = col("自评等级（声明）", T.TEXT, help="如 优秀、良好")
-    stated_full_marks: str = col("自评结论所列满分项", T.TEXT, help="以“、”分隔的指标名称")
-    stated_deducted: str = col("自评结论所列扣分项", T.TEXT, help="以“、”分隔的指标名称")
+    stated_total: Decimal | None = col(
+        "自评总分（声明）", T.NUMBER, unit="分", audit=True, help="已发布报告所写的自评总分"
+    )
+    stated_grade: str = col(
+        "自评等级（声明）", T.TEXT, audit=True, help="已发布报告所写的自评等级，如 优秀、良好"
+    )
+    stated_full_marks: str = col(
+        "自评结论所列满分项",
+        T.TEXT,
+        audit=True,
+        help="已发布报告的自评结论所列满分项，以“、”分隔的指标名称",
+    )
+    stated_deducted: str = col(
+        "自评结论所列扣分项",
+        T.TEXT,
+        audit=True,
+        help="已发布报告的自评结论所列扣分项，以“、”分隔的指标名称",
+    )
     loc: str = loc_field()
 
 
@@ -433,7 +449,7 @@ TABLES: tuple[TableSpec, ...] = (
         "基本信息",
         Profile,
         form=True,
-        help="部门名称、年度、填报信息、人员和报告所声明的单位数",
+        help="部门名称、年度、填报信息和人员",
     ),
     TableSpec("divisions", "内设机构", Division, help="部门本级内设处室"),
     TableSpec("units", "预算单位", Unit, help="纳入部门预算（决算）的预算单位", unique=("code",)),
@@ -492,7 +508,7 @@ TABLES: tuple[TableSpec, ...] = (
         "自评结论",
         SelfEvaluation,
         form=True,
-        help="报告所声明的自评总分、等级和满分项",
+        help="自评所用的评分框架",
     ),
     TableSpec(
         "scores",
@@ -506,7 +522,7 @@ TABLES: tuple[TableSpec, ...] = (
         "stated",
         "声明数",
         StatedFigure,
-        help="报告中写明的数字（可选），与计算结果核对",
+        help="选填，只在审核已发布的报告时填写：报告所写的单位数、自评总分和等级、满分项和扣分项及文中的数字，与计算结果核对",
         unique=("figure",),
     ),
     TableSpec(
@@ -521,3 +537,20 @@ TABLES: tuple[TableSpec, ...] = (
 
 TABLES_BY_KEY: dict[str, TableSpec] = {t.key: t for t in TABLES}
 TABLES_BY_SHEET: dict[str, TableSpec] = {t.sheet: t for t in TABLES}
+
+#: The table whose sheet also holds the audit-only form fields (:attr:`Column.audit`).
+AUDIT_TABLE = "stated"
+
+
+def audit_fields() -> tuple[tuple[TableSpec, Column], ...]:
+    """The audit-only form fields, in workbook order: (their form, the field)."""
+    return tuple((spec, c) for spec in TABLES if spec.form for c in spec.columns if c.audit)
+
+
+def field_sheet(table: str, column: str) -> str:
+    """The workbook sheet a field sits on: an audit-only form field on 声明数, any other on
+    its table's sheet (for findings that name a form field: ``声明数.自评总分（声明）``)."""
+    spec = TABLES_BY_KEY[table]
+    if spec.form and spec.column(column).audit:
+        return TABLES_BY_KEY[AUDIT_TABLE].sheet
+    return spec.sheet

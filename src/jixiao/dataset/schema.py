@@ -52,6 +52,10 @@ class Column:
     #: statement to 2 places), so formats must keep trailing zeros, not only the number.
     keep_places: bool = False
     year: bool = False  #: INT: a four-digit year (:data:`YEARS`)
+    #: A form field that only audits a report already published (what the report itself
+    #: states: 自评总分（声明）…). The workbook puts it on the optional 声明数 sheet, away
+    #: from the sheets a clerk fills; the dataset and the text form keep it in its form.
+    audit: bool = False
 
 
 def col(
@@ -66,6 +70,7 @@ def col(
     unit: str = "",
     year: bool = False,
     keep_places: bool = False,
+    audit: bool = False,
     default: Any = None,
 ) -> Any:
     """Declare a dataclass field that is also a dataset column."""
@@ -81,6 +86,7 @@ def col(
             "unit": unit or ("万元" if type is ColType.MONEY else ""),
             "keep_places": keep_places,
             "year": year,
+            "audit": audit,
         }
     }
     if type in (ColType.TEXT, ColType.LONGTEXT, ColType.CODE, ColType.CHOICE) and default is None:

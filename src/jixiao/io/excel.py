@@ -7,6 +7,11 @@ its sheet here with no change to this module):
 - one sheet per table, in ``TABLES`` order, named ``spec.sheet``. Row tables have the
   Chinese headers in row 1 and data from row 2; forms (``spec.form``) have the columns
   项目 | 值 | 说明 and one row per field;
+- the optional 声明数 sheet last of them (grey tab): only for auditing a report already
+  published. Under a line saying so in plain words, it holds the audit-only form fields
+  (:attr:`~jixiao.dataset.schema.Column.audit`: 自评总分（声明）…) as a 项目 | 值 | 说明
+  block, then the 声明数 table. Workbooks of the earlier layout, with those fields on
+  基本信息 and 自评结论, are read as well; a field given in both places must agree;
 - a hidden ``代码表`` holding the code lists and choices that the dropdowns point at.
 
 Reading takes the workbook's bytes. :mod:`jixiao.io.workbook_scan` first checks them
@@ -49,11 +54,12 @@ from jixiao.dataset.build import (
     build_dataset,
     character_name,
     invalid_character,
+    parse_cell,
     table_values,
 )
 from jixiao.dataset.codes import CodeList, load_codes
 from jixiao.dataset.docs import CODE_LIST_NAMES, column_note
-from jixiao.dataset.model import TABLES, Dataset
+from jixiao.dataset.model import AUDIT_TABLE, TABLES, TABLES_BY_KEY, Dataset, audit_fields
 from jixiao.dataset.schema import ColType, Column, TableSpec
 from jixiao.io.limits import DEFAULT_LIMITS, ReadLimits
 from jixiao.io.workbook_scan import (
@@ -71,6 +77,17 @@ FORM_HEADERS = ("项目", "值", "说明")
 #: Rows at the top of a sheet searched for the header row (a title line above it is fine).
 HEADER_SEARCH_ROWS = 10
 _BOOL_CHOICES = ("是", "否")
+#: The optional sheet: the 声明数 table and the audit-only form fields.
+OPTIONAL_SHEET = TABLES_BY_KEY[AUDIT_TABLE].sheet
+#: Its note, one short line a row (no merged cells: each line runs on over the empty cells
+#: to its right, and every cell of the sheet stays one a person can type in).
+OPTIONAL_NOTE_LINES = (
+    "本表选填，只在审核已发布的报告时填写，可留空；编写新报告时不用填。",
+    "审核一份已经写好的报告时，在下面“项目 | 值”部分填报告里写的单位数、自评总分和等级、",
+    "满分项和扣分项；在“数据编号 | 声明值”部分逐个填报告文中的数字（如“决算支出为年初",
+    "预算的241.70%”）。系统会与按数据计算的结果核对，列出不一致之处。",
+)
+OPTIONAL_NOTE = "".join(OPTIONAL_NOTE_LINES)
 
 
 # --------------------------------------------------------------------------- names
@@ -262,6 +279,7 @@ def raw_from_sheets(
     known = {normalize_label(spec.sheet): spec for spec in TABLES}
     auxiliary = {normalize_label(README_SHEET), normalize_label(CODES_SHEET)}
     seen: dict[str, str] = {}
+    audited: dict[tuple[str, str], RawCell] = {}  #: audit-only fields found on 声明数
     found = False
     for sheet in sheets:
         key = normalize_label(sheet.name)
@@ -282,13 +300,18 @@ def raw_from_sheets(
             continue
         seen[spec.key] = sheet.name
         if spec.form:
-            form = _read_form(spec, sheet, errors)
+            form = _read_form(spec.sheet, spec.columns, sheet, errors)
             if form:
                 raw[spec.key] = form
+        elif spec.key == AUDIT_TABLE:
+            table = _read_optional_sheet(spec, sheet, audited, errors)
+            if table is not None:
+                raw[spec.key] = table
         else:
             table = _read_table(spec, sheet, errors)
             if table is not None:
                 raw[spec.key] = table
+    _merge_audit_fields(raw, audited, errors)
     if not found:
         listed = "、".join(t.sheet for t in TABLES[:4])
         errors.append(
@@ -394,7 +417,11 @@ def _read_table(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawT
     return table
 
 
-def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawForm:
+def _read_form(
+    title: str, columns: Sequence[Column], sheet: Sheet, errors: list[InputError]
+) -> RawForm:
+    """The 项目 | 值 block of a sheet: ``columns`` are the fields it may list, ``title``
+    names the sheet in messages."""
     labels = {normalize_label(h): h for h in FORM_HEADERS}
     expected = f"“{'”“'.join(FORM_HEADERS)}”"
     header_index = _find_header(sheet, set(labels), 2, expected, errors)
@@ -409,7 +436,7 @@ def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawFo
             InputError(f"{sheet.name}!A{sheet.row_number(header_index)}", f"缺少列“{missing}”")
         )
         return {}
-    fields = {normalize_label(c.header): c for c in spec.columns}
+    fields = {normalize_label(c.header): c for c in columns}
     cells: RawForm = {}
     where: dict[str, str] = {}
     for index in range(header_index + 1, len(sheet.rows)):
@@ -425,10 +452,10 @@ def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawFo
         column = fields.get(normalize_label(label))
         label_loc = sheet.loc(index, item_col)
         if column is None:
-            known = [c.header for c in spec.columns]
+            known = [c.header for c in columns]
             errors.append(
                 InputError(
-                    label_loc, f"“{spec.sheet}”中没有“{label}”这一项{_suggest(str(label), known)}"
+                    label_loc, f"“{title}”中没有“{label}”这一项{_suggest(str(label), known)}"
                 )
             )
             continue
@@ -442,6 +469,90 @@ def _read_form(spec: TableSpec, sheet: Sheet, errors: list[InputError]) -> RawFo
             None if _is_blank(value) else value, sheet.loc(index, value_col)
         )
     return cells
+
+
+def _header_row(sheet: Sheet, wanted: set[str], need: int, limit: int | None = None) -> int | None:
+    """Index of the first row (of the first ``limit``) with at least ``need`` wanted labels."""
+    for index, row in enumerate(sheet.rows[:limit]):
+        labels = {normalize_label(v) for v in row if not _is_blank(v)}
+        if len(labels & wanted) >= need:
+            return index
+    return None
+
+
+def _part(sheet: Sheet, start: int, stop: int | None) -> Sheet:
+    """Rows ``start:stop`` of ``sheet`` as a sheet of their own, keeping their cell names."""
+    return Sheet(
+        name=sheet.name,
+        rows=sheet.rows[start:stop],
+        first_row=sheet.first_row + start,
+        first_col=sheet.first_col,
+        hidden=sheet.hidden,
+    )
+
+
+def _read_optional_sheet(
+    spec: TableSpec,
+    sheet: Sheet,
+    audited: dict[tuple[str, str], RawCell],
+    errors: list[InputError],
+) -> RawTable | None:
+    """The 声明数 sheet: a 项目 | 值 block of audit-only form fields (into ``audited``,
+    by (form, field)) and the 声明数 table, in either order; either may be absent (a
+    workbook of the earlier layout has the table alone)."""
+    fields = audit_fields()
+    form_at = _header_row(sheet, {normalize_label(h) for h in FORM_HEADERS}, 2, HEADER_SEARCH_ROWS)
+    if form_at is None:
+        return _read_table(spec, sheet, errors)
+    table_labels = {normalize_label(c.header) for c in spec.columns}
+    after = _header_row(_part(sheet, form_at + 1, None), table_labels, 1)
+    before = _header_row(_part(sheet, 0, form_at), table_labels, 1)
+    if after is not None:  # the form, then the table
+        form_part, table_part = (
+            _part(sheet, form_at, form_at + 1 + after),
+            _part(sheet, form_at + 1 + after, None),
+        )
+    elif before is not None:  # the table, then the form
+        form_part, table_part = _part(sheet, form_at, None), _part(sheet, before, form_at)
+    else:
+        form_part, table_part = _part(sheet, form_at, None), None
+    by_key = {column.key: form.key for form, column in fields}
+    cells = _read_form(spec.sheet, [column for _, column in fields], form_part, errors)
+    for key, cell in cells.items():
+        audited[(by_key[key], key)] = cell
+    return None if table_part is None else _read_table(spec, table_part, errors)
+
+
+def _merge_audit_fields(
+    raw: dict[str, Any], audited: dict[tuple[str, str], RawCell], errors: list[InputError]
+) -> None:
+    """Put the audit-only fields read on 声明数 into their forms. A field also listed on its
+    form's own sheet (the earlier layout) is taken from whichever place is filled; both
+    filled with different values is an error naming both cells."""
+    for form, column in audit_fields():
+        new = audited.get((form.key, column.key))
+        if new is None:
+            continue
+        cells = raw.setdefault(form.key, {})
+        old = cells.get(column.key)
+        if old is None or _is_blank(old.value):
+            cells[column.key] = new
+            continue
+        if _is_blank(new.value):
+            continue  # the earlier place alone is filled
+        cells[column.key] = new  # a problem of its own is reported by the dataset builder
+        before, bad = parse_cell(old, column, "万元")
+        after, also_bad = parse_cell(new, column, "万元")
+        if bad is not None:
+            errors.append(bad)
+        elif also_bad is None and before != after:
+            errors.append(
+                InputError(
+                    new.loc,
+                    f"“{column.header}”填了两处且不一致：{old.loc} 为“{_shown(old.value)}”，"
+                    f"{new.loc} 为“{_shown(new.value)}”；请只在“{OPTIONAL_SHEET}”表填写一处",
+                )
+            )
 
 
 def _code_from_label(value: object, codes: CodeList) -> object:
@@ -473,6 +584,7 @@ class _Styles:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.title_font = Font(bold=True, size=14)
+        self.note_font = Font(color="555555")
 
 
 #: Number format of each value type (``@`` keeps codes such as 0012 as text).
@@ -510,6 +622,16 @@ def _column_width(column: Column) -> int:
 
 _LINE_HEIGHT = 15  #: points per line of 11-point text
 _MAX_LINES = 12
+
+
+def _form_widths(columns: Sequence[Column]) -> tuple[int, int, int]:
+    """Widths of a form's 项目 | 值 | 说明 columns."""
+    return (max((_display_width(c.header) for c in columns), default=8) + 4, 40, 70)
+
+
+def _sheet_order() -> list[TableSpec]:
+    """The data sheets in workbook order: ``TABLES`` order, the optional 声明数 last."""
+    return [t for t in TABLES if t.key != AUDIT_TABLE] + [TABLES_BY_KEY[AUDIT_TABLE]]
 
 
 def _row_height(cells: Iterable[tuple[Any, int]]) -> float | None:
@@ -706,9 +828,11 @@ class _Writer:
 
     def write(self) -> Any:
         self.write_readme()
-        for spec in TABLES:
+        for spec in _sheet_order():
             if spec.form:
                 self.write_form(spec)
+            elif spec.key == AUDIT_TABLE:
+                self.write_optional(spec)
             else:
                 self.write_table(spec)
         self.write_codes()
@@ -742,6 +866,9 @@ class _Writer:
             "“重点工作”表中，“重点工作计划”与上一行相同时可以留空（相当于合并单元格）。",
             "金额表的“单位编码”留空表示部门（合并）数，填“预算单位”表中的预算编码表示该单位的数。",
             "“基本信息”“资产”“自评结论”是表单：每行一个项目，在“值”列填写。",
+            f"最后的“{OPTIONAL_SHEET}”表选填，只在审核已发布的报告时填写，可留空：编写新报告时不用填；"
+            "审核一份已经写好的报告时，在其中填报告里写的单位数、自评总分和等级、满分项、扣分项和文中的数字，"
+            "系统会与按数据计算的结果核对。",
             "不用的工作表可以留空或删除。填好后运行 jixiao check 文件.xlsx 检查；所有问题会一次列出，并写明工作表和单元格。",
         ]
         sheet.append(
@@ -761,60 +888,39 @@ class _Writer:
         sheet.append([])
         header = {"font": self.styles.header_font, "fill": self.styles.header_fill}
         sheet.append([self.cell(sheet, h, **header) for h in ("工作表", "内容", "必填列")])
-        for spec in TABLES:
+        for spec in _sheet_order():
             required = "" if spec.form else "、".join(c.header for c in spec.columns if c.required)
             kind = "（表单）" if spec.form else ""
             sheet.append([spec.sheet, f"{spec.help}{kind}", required])
 
-    def write_table(self, spec: TableSpec) -> None:
-        sheet = self.new_sheet(spec.sheet)
-        columns = spec.columns
-        for index, column in enumerate(columns):
-            letter = _column_letter(index)
-            dimension = sheet.column_dimensions[letter]
-            dimension.width = _column_width(column)
-            if column.type in NUMBER_FORMATS:
-                dimension.number_format = NUMBER_FORMATS[column.type]
-            formula = self.dropdowns.range_for(column)
-            if formula:
-                sheet.data_validations.append(
-                    _validation(formula, column, f"{letter}2:{letter}1048576")
-                )
-        sheet.freeze_panes = "A2"
-        sheet.append([self.header_cell(sheet, c) for c in columns])
-        styles = [self.value_style(c) for c in columns]
-        wrapped = [
-            (i, _column_width(c)) for i, c in enumerate(columns) if c.type is ColType.LONGTEXT
-        ]
-        for row_number, values in enumerate(self.values[spec.key], start=2):
-            height = _row_height((values[i], width) for i, width in wrapped)
-            row_styles = styles
-            if height:
-                sheet.row_dimensions[row_number].height = height
-                row_styles = [{"alignment": self.styles.top, **style} for style in styles]
-            sheet.append(
-                [
-                    None if value is None else self.cell(sheet, value, **style)
-                    for value, style in zip(values, row_styles, strict=True)
-                ]
-            )
-
     def write_form(self, spec: TableSpec) -> None:
+        columns = [c for c in spec.columns if not c.audit]  # those are on 声明数
+        (values,) = self.values[spec.key]
+        by_key = dict(zip((c.key for c in spec.columns), values, strict=True))
+        fields = [(column, by_key[column.key]) for column in columns]
         sheet = self.new_sheet(spec.sheet)
-        widths = (max(_display_width(c.header) for c in spec.columns) + 4, 40, 70)
+        widths = _form_widths(columns)
         for letter, width in zip("ABC", widths, strict=True):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
+        self.form_rows(sheet, fields, widths, first_row=1)
+
+    def form_rows(
+        self,
+        sheet: Any,
+        fields: Sequence[tuple[Column, Any]],
+        widths: Sequence[int],
+        first_row: int,
+    ) -> int:
+        """The 项目 | 值 | 说明 header at ``first_row`` and a row per field; the next row."""
         header_style = {
             "font": self.styles.header_font,
             "fill": self.styles.header_fill,
             "alignment": self.styles.header_align,
         }
         sheet.append([self.cell(sheet, h, **header_style) for h in FORM_HEADERS])
-        (values,) = self.values[spec.key]
-        for row_number, (column, value) in enumerate(
-            zip(spec.columns, values, strict=True), start=2
-        ):
+        row_number = first_row
+        for row_number, (column, value) in enumerate(fields, start=first_row + 1):
             formula = self.dropdowns.range_for(column)
             if formula:
                 sheet.data_validations.append(_validation(formula, column, f"B{row_number}"))
@@ -834,6 +940,68 @@ class _Writer:
                 sheet.row_dimensions[row_number].height = height
             note = self.cell(sheet, text, alignment=self.styles.wrap)
             sheet.append([label, self.cell(sheet, value, **style), note])
+        return row_number + 1
+
+    def write_optional(self, spec: TableSpec) -> None:
+        """声明数: the plain-words note, the audit-only form fields, then the 声明数 table."""
+        fields = []
+        for form, column in audit_fields():
+            (values,) = self.values[form.key]
+            by_key = dict(zip((c.key for c in form.columns), values, strict=True))
+            fields.append((column, by_key[column.key]))
+        sheet = self.new_sheet(spec.sheet, header_rows=None)
+        sheet.sheet_properties.tabColor = "BFBFBF"  # grey: not one of the sheets to fill
+        form_widths = _form_widths([c for c, _ in fields])
+        widths = [
+            max(form_widths[i], _column_width(c)) if i < len(form_widths) else _column_width(c)
+            for i, c in enumerate(spec.columns)
+        ]
+        for index, width in enumerate(widths):
+            sheet.column_dimensions[_column_letter(index)].width = width
+        for line in OPTIONAL_NOTE_LINES:
+            sheet.append([self.cell(sheet, line, font=self.styles.note_font)])
+        first = len(OPTIONAL_NOTE_LINES) + 1
+        after_form = self.form_rows(sheet, fields, widths, first_row=first)
+        sheet.append([])  # a blank row between the two parts
+        self.table_rows(sheet, spec, header_row=after_form + 1)
+
+    def write_table(self, spec: TableSpec) -> None:
+        sheet = self.new_sheet(spec.sheet)
+        for index, column in enumerate(spec.columns):
+            letter = _column_letter(index)
+            dimension = sheet.column_dimensions[letter]
+            dimension.width = _column_width(column)
+            if column.type in NUMBER_FORMATS:
+                dimension.number_format = NUMBER_FORMATS[column.type]
+        sheet.freeze_panes = "A2"
+        self.table_rows(sheet, spec, header_row=1)
+
+    def table_rows(self, sheet: Any, spec: TableSpec, header_row: int) -> None:
+        """The header of a row table at ``header_row``, then its rows; dropdowns below."""
+        columns = spec.columns
+        for index, column in enumerate(columns):
+            formula = self.dropdowns.range_for(column)
+            if formula:
+                letter = _column_letter(index)
+                cells = f"{letter}{header_row + 1}:{letter}1048576"
+                sheet.data_validations.append(_validation(formula, column, cells))
+        sheet.append([self.header_cell(sheet, c) for c in columns])
+        styles = [self.value_style(c) for c in columns]
+        wrapped = [
+            (i, _column_width(c)) for i, c in enumerate(columns) if c.type is ColType.LONGTEXT
+        ]
+        for row_number, values in enumerate(self.values[spec.key], start=header_row + 1):
+            height = _row_height((values[i], width) for i, width in wrapped)
+            row_styles = styles
+            if height:
+                sheet.row_dimensions[row_number].height = height
+                row_styles = [{"alignment": self.styles.top, **style} for style in styles]
+            sheet.append(
+                [
+                    None if value is None else self.cell(sheet, value, **style)
+                    for value, style in zip(values, row_styles, strict=True)
+                ]
+            )
 
     def write_codes(self) -> None:
         sheet = self.book.create_sheet(CODES_SHEET)
@@ -906,6 +1074,9 @@ class ExcelFormat:
 
 __all__ = [
     "CODES_SHEET",
+    "OPTIONAL_NOTE",
+    "OPTIONAL_NOTE_LINES",
+    "OPTIONAL_SHEET",
     "README_SHEET",
     "ExcelFormat",
     "Sheet",

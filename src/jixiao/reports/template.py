@@ -9,8 +9,9 @@ table, headers with notes, dropdowns) it:
   listed on the 说明 sheet;
 - makes 自评结论's **评分框架** a dropdown of the shipped frameworks (the chosen one filled in);
 - says in **说明** what to do with the filled workbook in words, without a command line;
-- marks **声明数** as optional and explains it in plain words at the top of the sheet (it is
-  only for checking the numbers of a report already written), and moves it to the end.
+- (the dataset workbook itself puts the optional **声明数** sheet last, with the audit-only
+  fields, and explains it in plain words on the sheet and in 说明: it is only for auditing a
+  report already published.)
 
 The sheets and columns are the dataset's own, so the filled workbook reads back as it is.
 """
@@ -21,17 +22,13 @@ import io
 from typing import Any
 
 from jixiao.dataset.model import Dataset, ScoreItem, SelfEvaluation
+from jixiao.io.excel import OPTIONAL_NOTE, OPTIONAL_SHEET
 
 #: What the clerk does with the filled workbook (replaces the command-line step of 说明).
 SUBMIT_LINE = (
     "不用的工作表可以留空或删除。合计行（如三公经费合计、基本支出、财政拨款收入）可以不填，"
     "系统按明细计算；填了则自动核对是否等于明细之和。填好后交给负责汇总的同事，或在预算绩效"
     "管理系统中上传；系统会一次列出所有问题，并写明工作表和单元格，改正后重新上传即可。"
-)
-OPTIONAL_SHEET = "声明数"
-OPTIONAL_NOTE = (
-    "本表选填，一般不用填写。只有在需要核对一份已经写好的报告时才填：把报告里写到的数字"
-    "（如“决算支出为年初预算的241.70%”）逐个填在下面，系统会和按数据计算的结果比对。"
 )
 
 
@@ -84,7 +81,6 @@ def template_bytes(framework_id: str | None = None) -> bytes:
     _framework_dropdown(book, frameworks)
     _readme(book, framework_id, standards, frameworks)
     _standard_notes(book, standards)
-    _optional_sheet(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -166,35 +162,4 @@ def _standard_notes(book: Any, standards: dict[str, str]) -> None:
             sheet.cell(row=row, column=name_col).comment = note
 
 
-def _optional_sheet(book: Any) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    sheet = book[OPTIONAL_SHEET]
-    sheet.insert_rows(1)
-    columns = max(sheet.max_column, 3)
-    sheet.cell(row=1, column=1, value=OPTIONAL_NOTE).font = Font(color="555555", italic=True)
-    sheet.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    sheet.row_dimensions[1].height = 48
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.sheet_properties.tabColor = "BFBFBF"
-    for validation in sheet.data_validations.dataValidation:  # keep dropdowns on their column
-        validation.sqref = type(validation.sqref)(
-            " ".join(_shift(str(r)) for r in str(validation.sqref).split())
-        )
-    book.move_sheet(sheet, offset=len(book.sheetnames) - 1 - book.sheetnames.index(sheet.title))
-    # the hidden code list stays last so the visible order ends with the optional sheet
-    if "代码表" in book.sheetnames:
-        codes = book["代码表"]
-        book.move_sheet(codes, offset=len(book.sheetnames) - 1 - book.sheetnames.index("代码表"))
-
-
-def _shift(ref: str) -> str:
-    """``A2:A1048576`` → ``A3:A1048576``: a range moved down by the inserted note row."""
-    import re
-
-    def bump(match: re.Match[str]) -> str:
-        return f"{match.group(1)}{min(int(match.group(2)) + 1, 1048576)}"
-
-    return re.sub(r"([A-Z]+)(\d+)", bump, ref)
+__all__ = ["OPTIONAL_NOTE", "OPTIONAL_SHEET", "department_frameworks", "template_bytes"]

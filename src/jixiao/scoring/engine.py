@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.dataset.build import InputError
 from jixiao.dataset.keys import indicator_key
-from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem
+from jixiao.dataset.model import Dataset, Indicator, Project, ScoreItem, field_sheet
 from jixiao.domain.grades import same_grade
 from jixiao.findings import Finding, FindingKind, Location, Severity, kind
 from jixiao.lib.money import ZERO, normalize, round_half_up, split_largest_remainder
@@ -611,8 +611,9 @@ def _check_stated_total(run: _Run, card: Scorecard, dataset: Dataset) -> None:
     evaluation = dataset.self_evaluation
 
     def where(column: str, label: str) -> Location:
-        # as the checks name the form's fields when it has no file place
-        source = evaluation.loc or f"自评结论.{label}"
+        # as the checks name the form's fields when it has no file place (the sheet the
+        # workbook asks for the field on: 声明数 for these audit-only ones)
+        source = evaluation.loc or f"{field_sheet('self_evaluation', column)}.{label}"
         return Location(table="self_evaluation", column=column, source=source)
 
     # When the framework's total is the scorecard's own sum, a stated total that differs

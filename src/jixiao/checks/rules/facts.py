@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jixiao.checks.registry import CheckSettings, at, check
-from jixiao.dataset.model import Dataset, Profile
+from jixiao.checks.registry import CheckSettings, at, check, where
+from jixiao.dataset.model import Dataset, Profile, field_sheet
 from jixiao.figures import FigureSet
-from jixiao.findings import Finding, FindingKind, Severity, kind
+from jixiao.findings import Finding, FindingKind, Location, Severity, kind
 
 PROFILE_MISSING = kind(
     "profile.missing", Severity.ERROR, "基本信息缺少“{name}”", "基本信息必填项缺失"
@@ -85,7 +85,12 @@ def unit_counts(dataset: Dataset, figures: FigureSet, settings: CheckSettings) -
         counted = figures.value(rule.figure)
         if stated is None or counted is None or stated == counted:
             continue
-        location = at("profile", item=f"{rule.what}（声明）", column=rule.field)
+        # an audit-only field: the workbook asks for it on 声明数, so the place names that sheet
+        location = Location(
+            table="profile",
+            column=rule.field,
+            source=where(field_sheet("profile", rule.field), item=f"{rule.what}（声明）"),
+        )
         if not dataset.units:
             result.append(UNITS_TABLE_MISSING.at(location, what=rule.what, stated=stated))
             continue

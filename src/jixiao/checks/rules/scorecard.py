@@ -11,7 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 from jixiao.checks.registry import ERROR, INFO, WARNING, CheckSettings, check, finding, plain, where
-from jixiao.dataset.model import Dataset, ScoreItem, split_names
+from jixiao.dataset.model import Dataset, ScoreItem, field_sheet, split_names
 from jixiao.figures import FigureSet
 from jixiao.findings import Finding
 
@@ -187,7 +187,7 @@ def stated_total(dataset: Dataset, figures: FigureSet, settings: CheckSettings) 
             "score.total_mismatch",
             ERROR,
             message,
-            where("自评结论", item="自评总分（声明）"),
+            where(field_sheet("self_evaluation", "stated_total"), item="自评总分（声明）"),
             stated=stated,
             computed=computed,
         )
@@ -213,7 +213,9 @@ def stated_lists(dataset: Dataset, figures: FigureSet, settings: CheckSettings) 
                 "score.stated_lists_conflict",
                 ERROR,
                 message,
-                where("自评结论", item="自评结论所列满分项"),
+                where(
+                    field_sheet("self_evaluation", "stated_full_marks"), item="自评结论所列满分项"
+                ),
                 name=name,
             )
         )
@@ -224,7 +226,9 @@ def stated_lists(dataset: Dataset, figures: FigureSet, settings: CheckSettings) 
                 f"自评结论称“{name}”得满分，但评分表中分值 {plain(item.points)} 分、自评得分 {plain(item.score)} 分"
                 f"（扣 {plain(item.points - item.score)} 分）"
             )
-            loc = where("自评结论", item="自评结论所列满分项")
+            loc = where(
+                field_sheet("self_evaluation", "stated_full_marks"), item="自评结论所列满分项"
+            )
             result.append(
                 finding(
                     "score.full_marks_mismatch",
@@ -245,7 +249,9 @@ def stated_lists(dataset: Dataset, figures: FigureSet, settings: CheckSettings) 
             and item.score >= item.points
         ):
             message = f"自评结论称“{name}”有扣分，但评分表中该项得满分 {plain(item.points)} 分"
-            loc = where("自评结论", item="自评结论所列扣分项")
+            loc = where(
+                field_sheet("self_evaluation", "stated_deducted"), item="自评结论所列扣分项"
+            )
             result.append(
                 finding(
                     "score.deducted_mismatch",
@@ -271,7 +277,7 @@ def _unknown(names: list[str], by_name: dict[str, ScoreItem]) -> list[Finding]:
                     "score.stated_name_unknown",
                     INFO,
                     message,
-                    where("自评结论", item=name),
+                    where(field_sheet("self_evaluation", "stated_full_marks"), item=name),
                     name=name,
                 )
             )
