@@ -325,3 +325,46 @@ def test_every_filled_field_of_a_full_dataset_reaches_the_report(county: Built) 
                 if not any(form and form in text for form in _forms(value, spec.key, column)):
                     missing.append((spec.sheet, column.header, value))
     assert missing == [], "\n".join(map(str, missing))
+
+
+#: (what the clerk typed under 预决算差异原因, the sentence the report prints)
+VARIANCE_NOTES: list[tuple[str, str]] = [
+    ("年中追加高标准农田建设资金。", "本部门预决算差异原因：年中追加高标准农田建设资金。"),
+    (
+        "预决算差异原因：年中追加高标准农田建设资金。",
+        "本部门预决算差异原因：年中追加高标准农田建设资金。",
+    ),
+    ("本部门预决算差异原因：年中追加资金。", "本部门预决算差异原因：年中追加资金。"),
+    (" 预决算差异原因 : 年中追加资金。", "本部门预决算差异原因：年中追加资金。"),
+    ("主要是预决算差异原因：追加。", "本部门预决算差异原因：主要是预决算差异原因：追加。"),
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    VARIANCE_NOTES,
+    ids=["plain", "label typed", "本部门 and label typed", "spaces, ASCII colon", "label mid-text"],
+)
+def test_the_variance_reason_prints_its_label_once_whatever_the_clerk_typed(
+    county: Built, typed: str, printed: str
+) -> None:
+    from jixiao.dataset.model import TextBlock
+
+    data = county.dataset
+    texts = tuple(t for t in data.texts if t.key != "预决算差异原因")
+    dataset = dataclasses.replace(
+        data, texts=(*texts, TextBlock(key="预决算差异原因", content=typed))
+    )
+    paragraphs = [t for t in _texts(built(dataset).model) if "预决算差异原因" in t]
+    assert paragraphs == [printed]
+
+
+def test_a_synthetic_department_never_doubles_a_label() -> None:
+    """jixiao.synthetic writes each 文字说明 starting with its label (“预决算差异原因：合成文字。”)."""
+    from jixiao.synthetic import synthetic_departments
+
+    (dataset,) = synthetic_departments(1, 3)
+    assert any(t.content.startswith("预决算差异原因：") for t in dataset.texts)
+    text = _all(built(dataset).model)
+    assert "预决算差异原因" in text
+    assert not re.search(r"(预决算差异原因[：:])\s*\1", text)

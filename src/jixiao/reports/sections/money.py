@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jixiao.dataset.model import MoneyLine
+from jixiao.dataset.model import TEXT_KEYS, MoneyLine
 from jixiao.reports.context import (
     Context,
     amount_list,
@@ -320,13 +321,23 @@ def _final_expenditure(ctx: Context) -> list[Block]:
         ctx.para(key, year=ctx.year, total=ctx.figs.run(total), ratio=ctx.figs.run(ratio)),
     ]
     blocks += [_nature_line(ctx, n, nature) for n, nature in enumerate(natures)]
-    note = " ".join(ctx.dataset.text("budget_variance_note"))
+    note = " ".join(
+        without_label(t, "budget_variance_note") for t in ctx.dataset.text("budget_variance_note")
+    )
     stated_already = any(note in line.note for line in dept_lines(ctx.dataset.expenditure_nature))
     if note and not stated_already:
         blocks.append(ctx.para("budget_variance", note=note))
     blocks.append(_nature_table(ctx, frozenset(natures)))
     blocks += _function_table(ctx) + _economic_table(ctx)
     return blocks
+
+
+def without_label(text: str, key: str) -> str:
+    """``text`` of the 文字说明 ``key`` without the label a clerk may have typed first
+    (“预决算差异原因：…”, “本部门预决算差异原因：…”): the report's sentence already says it,
+    and printing both reads “预决算差异原因：预决算差异原因：”."""
+    label = re.escape(TEXT_KEYS[key])
+    return re.sub(rf"^\s*(?:本部门|本单位)?{label}\s*[：:]\s*", "", text, count=1)
 
 
 def _nature_line(ctx: Context, n: int, nature: str) -> Paragraph:
