@@ -629,6 +629,34 @@ def _form_widths(columns: Sequence[Column]) -> tuple[int, int, int]:
     return (max((_display_width(c.header) for c in columns), default=8) + 4, 40, 70)
 
 
+def _optional_form_row() -> int:
+    """The row of the 项目 | 值 | 说明 header on 声明数 (under the note's lines)."""
+    return len(OPTIONAL_NOTE_LINES) + 1
+
+
+def _optional_table_row() -> int:
+    """The row of the 声明数 table's header: under the audit fields and a blank row."""
+    return _optional_form_row() + len(audit_fields()) + 2
+
+
+def row_place(spec: TableSpec, index: int) -> str:
+    """Where the written workbook puts the ``index``-th row (0-based) of a row table:
+    ``收入!A7`` (the web names a stored row by the cell of the workbook it downloads)."""
+    header = _optional_table_row() if spec.key == AUDIT_TABLE else 1
+    return f"{spec.sheet}!A{header + 1 + index}"
+
+
+def field_place(spec: TableSpec, key: str) -> str:
+    """Where the written workbook puts a form field's value: ``基本信息!B7``; an
+    audit-only field is on 声明数 (``声明数!B9``)."""
+    column = spec.column(key)
+    if column.audit:
+        keys = [c.key for _, c in audit_fields()]
+        return f"{OPTIONAL_SHEET}!B{_optional_form_row() + 1 + keys.index(key)}"
+    keys = [c.key for c in spec.columns if not c.audit]
+    return f"{spec.sheet}!B{2 + keys.index(key)}"
+
+
 def _sheet_order() -> list[TableSpec]:
     """The data sheets in workbook order: ``TABLES`` order, the optional 声明数 last."""
     return [t for t in TABLES if t.key != AUDIT_TABLE] + [TABLES_BY_KEY[AUDIT_TABLE]]
@@ -960,10 +988,10 @@ class _Writer:
             sheet.column_dimensions[_column_letter(index)].width = width
         for line in OPTIONAL_NOTE_LINES:
             sheet.append([self.cell(sheet, line, font=self.styles.note_font)])
-        first = len(OPTIONAL_NOTE_LINES) + 1
-        after_form = self.form_rows(sheet, fields, widths, first_row=first)
+        after_form = self.form_rows(sheet, fields, widths, first_row=_optional_form_row())
         sheet.append([])  # a blank row between the two parts
-        self.table_rows(sheet, spec, header_row=after_form + 1)
+        assert after_form + 1 == _optional_table_row()  # row_place names these rows
+        self.table_rows(sheet, spec, header_row=_optional_table_row())
 
     def write_table(self, spec: TableSpec) -> None:
         sheet = self.new_sheet(spec.sheet)
@@ -1081,11 +1109,13 @@ __all__ = [
     "ExcelFormat",
     "Sheet",
     "cell_value",
+    "field_place",
     "load_sheets",
     "normalize_label",
     "raw_from_sheets",
     "read_workbook",
     "read_workbook_bytes",
+    "row_place",
     "template_bytes",
     "workbook_bytes",
     "write_template",

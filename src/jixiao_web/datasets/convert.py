@@ -17,11 +17,6 @@ from jixiao.dataset.model import Dataset as EngineDataset
 from jixiao.dataset.schema import TableSpec
 from jixiao_web.datasets.models import ROW_MODELS, Dataset, DatasetRow
 
-#: Row tables: headers in row 1, data from row 2. Forms: one field per row from row 2,
-#: its value in column B (``jixiao.io.excel``'s layout; ``test_places`` keeps them equal).
-FIRST_DATA_ROW = 2
-FORM_VALUE_COLUMN = "B"
-
 
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
@@ -35,15 +30,21 @@ def column_letter(index: int) -> str:
 
 def row_place(spec: TableSpec, index: int) -> str:
     """The workbook place of the ``index``-th row (0-based) of a row table."""
-    return f"{spec.sheet}!A{index + FIRST_DATA_ROW}"
+    from jixiao.io.excel import row_place as place
+
+    return place(spec, index)
 
 
 def cell_place(spec: TableSpec, index: int, column: str) -> str:
-    """The workbook cell of ``column`` in the ``index``-th row (or of a form's field)."""
-    keys = [c.key for c in spec.columns]
+    """The workbook cell of ``column`` in the ``index``-th row (or of a form's field: the
+    audit-only ones are on 声明数, as ``jixiao.io.excel`` writes them)."""
+    from jixiao.io.excel import field_place
+
     if spec.form:
-        return f"{spec.sheet}!{FORM_VALUE_COLUMN}{keys.index(column) + FIRST_DATA_ROW}"
-    return f"{spec.sheet}!{column_letter(keys.index(column))}{index + FIRST_DATA_ROW}"
+        return field_place(spec, column)
+    keys = [c.key for c in spec.columns]
+    row = row_place(spec, index).rpartition("!A")[2]
+    return f"{spec.sheet}!{column_letter(keys.index(column))}{row}"
 
 
 @dataclass(frozen=True)
