@@ -18,10 +18,14 @@ from typing import Any
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jixiao.dataset.model import Dataset as EngineDataset
+from jixiao.dataset.model import Indicator, Profile, Project
 from jixiao_web.monitor import services
-from jixiao_web.monitor.models import MonthAmount, Return, Round
+from jixiao_web.monitor.models import IndicatorLine, MonthAmount, Return, Round
 from jixiao_web.monitor.workflows import RETURN
 from jixiao_web.orgs.models import Role, Unit
 from jixiao_web.workflow import services as workflow
@@ -349,6 +353,96 @@ def test_issuing_gives_each_clerk_a_task_with_the_deadline(science: Any) -> None
     )
     assert task.due == date(2023, 10, 10)
     assert task.link == reverse("monitor:return", args=[round_.returns.get(unit_code="163001").pk])
+
+
+def _projects_source(per_unit: int) -> EngineDataset:
+    """``per_unit`` projects for each of 163001 and 163002, two indicators each (one with a
+    number, one described), and a project of a unit the round does not include."""
+    projects, indicators = [], []
+    for unit in ("163001", "163002", "163099"):
+        for n in range(1, per_unit + 1):
+            code = f"P{unit[-2:]}-{n:02d}"
+            projects.append(
+                Project(
+                    code=code,
+                    name=f"项目{code}",
+                    unit=unit,
+                    fund="一般公共预算",
+                    budget=Decimal(100 * n),
+                    adjusted=Decimal(90 * n) if n % 2 else None,
+                )
+            )
+            indicators += [
+                Indicator(
+                    owner=code,
+                    level1="产出指标",
+                    name="完成数量",
+                    sign="≥",
+                    target=Decimal("12.5"),
+                    unit="个",
+                ),
+                Indicator(
+                    owner=code,
+                    level1="效益指标",
+                    name="群众满意",
+                    sign="定性",
+                    target_desc="明显提升",
+                ),
+            ]
+    return EngineDataset(
+        profile=Profile(department_name="广东省科学技术厅", year=2023),
+        projects=tuple(projects),
+        project_indicators=tuple(indicators),
+    )
+
+
+def _issue(science: Any, period: str, per_unit: int) -> Round:
+    units = list(
+        Unit.objects.filter(department_id=science.department_id, code__in=["163001", "163002"])
+    )
+    return services.issue_round(
+        science,
+        period,
+        units,
+        date(2023, 10, 10),
+        _user("bureau-admin"),
+        source=_projects_source(per_unit),
+    )
+
+
+def test_issuing_copies_each_units_projects_and_their_indicators(science: Any) -> None:
+    round_ = _issue(science, "2023-09", 2)
+    got = [
+        (
+            r.unit_code,
+            line.position,
+            line.code,
+            str(line.budget),
+            [(i.position, i.level1, i.target) for i in line.indicators.all()],
+        )
+        for r in round_.returns.order_by("unit_code")
+        for line in r.projects.order_by("position")
+    ]
+    # 预算数 is 调整后预算数 where there is one (odd projects), else 年初预算数.
+    targets = [(0, "产出指标", "12.5"), (1, "效益指标", "明显提升")]
+    assert got == [
+        ("163001", 0, "P01-01", "90", targets),
+        ("163001", 1, "P01-02", "200", targets),
+        ("163002", 0, "P02-01", "90", targets),
+        ("163002", 1, "P02-02", "200", targets),
+    ]
+
+
+def test_issuing_takes_as_many_statements_for_30_projects_as_for_2(science: Any) -> None:
+    """A province department's round copies ~1,000 projects: one INSERT per project or
+    indicator stalled PostgreSQL, so the statements must not grow with the projects."""
+    counts = []
+    for period, per_unit in (("2023-08", 2), ("2023-09", 30)):
+        with CaptureQueriesContext(connection) as queries:
+            _issue(science, period, per_unit)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert IndicatorLine.objects.filter(line__ret__round__period="2023-09").count() == 2 * 30 * 2
 
 
 @pytest.mark.parametrize(
