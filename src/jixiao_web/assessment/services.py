@@ -374,9 +374,75 @@ def save_entry(
 
 
 def _touch(sheet: ScoreSheet, actor: Any) -> None:
-    sheet.version += 1
-    sheet.updated_by = actor
-    sheet.save(update_fields=["version", "updated_by", "updated_at"])
+    """Bump the sheet's version on the locked row: two items saved at once each count (an
+    in-memory ``version + 1`` lost one, and the summary cache is keyed by the version)."""
+    current = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    current.version += 1
+    current.updated_by = actor
+    current.save(update_fields=["version", "updated_by", "updated_at"])
+    sheet.version, sheet.updated_by, sheet.updated_at = (
+        current.version,
+        actor,
+        current.updated_at,
+    )
+
+
+# --------------------------------------------------------------------------- a task's sheets
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    """What a task's page shows of one sheet: 自评得分 entered, the engine's total, grade."""
+
+    entered: Decimal | None
+    computed: Decimal | None
+    grade: str
+
+
+#: How long a summary is kept; its key changes with every save, so this only bounds storage.
+SUMMARY_SECONDS = 7 * 24 * 3600
+
+
+def _summary_key(sheet: ScoreSheet) -> str:
+    """Everything the summary is computed from: the sheet's entries and texts (its
+    ``version``), the dataset's rows (its ``version``), the framework and the engine's
+    release (an engine changed in place without a new release needs the cache cleared)."""
+    from importlib.metadata import version
+
+    return (
+        f"assessment-summary:{version('jixiao')}:{sheet.task.framework}:"
+        f"{sheet.pk}.{sheet.version}:{sheet.dataset_id}.{sheet.dataset.version}"
+    )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def sheet_summaries(sheets: Sequence[ScoreSheet]) -> dict[int, SheetSummary]:
+    """Each sheet's summary, scored by the engine once per version of what it is scored
+    from and then read from the shared cache (one query for all): the task's page listed
+    a province's 100 sheets by converting and scoring each dataset on every view."""
+    from django.core.cache import cache
+
+    keys = {sheet.pk: _summary_key(sheet) for sheet in sheets}
+    found = cache.get_many(list(keys.values()))
+    summaries, new = {}, {}
+    for sheet in sheets:
+        stored = found.get(keys[sheet.pk])
+        if stored is None:
+            scored = rescore(sheet)
+            stored = (_text(scored.entered_total), _text(scored.total), scored.card.grade_label)
+            new[keys[sheet.pk]] = stored
+        entered, computed, grade = stored
+        summaries[sheet.pk] = SheetSummary(_decimal(entered), _decimal(computed), grade)
+    if new:
+        cache.set_many(new, SUMMARY_SECONDS)
+    return summaries
 
 
 @transaction.atomic

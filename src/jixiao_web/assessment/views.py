@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -185,21 +185,31 @@ def _date(text: str) -> date | None:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     task = assess_task(access, pk)
-    sheets = list(assess_sheets(access).filter(task=task).order_by("department__code"))
-    states = _states(sheets)
-    rows = []
-    for sheet in sheets:
-        scored = rescore(sheet)
-        rows.append(
-            {
-                "sheet": sheet,
-                "state": STATE_LABELS[states.get(sheet.pk, flow.FILLING)],
-                "entered": scored.entered_total,
-                "computed": scored.total,
-                "grade": scored.card.grade_label,
-                "experts": sheet.key_evaluations.select_related("evaluator"),
-            }
+    sheets = list(
+        assess_sheets(access)
+        .filter(task=task)
+        .order_by("department__code")
+        .prefetch_related(
+            Prefetch(
+                "key_evaluations",
+                KeyEvaluation.objects.select_related("evaluator").order_by("pk"),
+                to_attr="experts",
+            )
         )
+    )
+    states = _states(sheets)
+    summaries = services.sheet_summaries(sheets)
+    rows = [
+        {
+            "sheet": sheet,
+            "state": STATE_LABELS[states.get(sheet.pk, flow.FILLING)],
+            "entered": summaries[sheet.pk].entered,
+            "computed": summaries[sheet.pk].computed,
+            "grade": summaries[sheet.pk].grade,
+            "experts": sheet.experts,
+        }
+        for sheet in sheets
+    ]
     may_issue = task.region_id in assess_issuer_regions(access)
     evaluators = get_user_model().objects.filter(
         pk__in=Membership.objects.filter(role=Role.EVALUATOR, region_id=task.region_id).values(

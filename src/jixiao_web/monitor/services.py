@@ -254,6 +254,16 @@ def _copy_projects(
 # --------------------------------------------------------------------------- filling
 
 
+def for_page(pk: int) -> Return:
+    """The return with everything its page shows, in a fixed number of queries: its round,
+    dataset, department and unit joined; its projects with their months and indicators."""
+    return (
+        Return.objects.select_related("round__dataset", "round__department", "unit")
+        .prefetch_related("projects__months", "projects__indicators")
+        .get(pk=pk)
+    )
+
+
 def state(ret: Return) -> str:
     return workflow.state_of(ret, RETURN).state
 

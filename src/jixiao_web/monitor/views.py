@@ -282,7 +282,7 @@ def _form_rows(ret: Return, data: Any = None) -> list[dict[str, Any]]:
     """Each project with its month inputs and indicators, values from ``data`` if posted."""
     month = ret.round.month
     rows = []
-    for line in ret.projects.prefetch_related("months", "indicators"):
+    for line in ret.projects.all():  # prefetched with months and indicators (for_page)
         stored = {a.month: a.cumulative for a in line.months.all()}
 
         def value(name: str, default: Any) -> str:
@@ -325,7 +325,6 @@ def _form_rows(ret: Return, data: Any = None) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ret, roles = _return(request, pk)
-    can_fill = may(roles, Work.FILL) and services.editable(ret)
     errors: list[Any] = []
     data = None
     status = 200
@@ -345,9 +344,10 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return redirect("monitor:return", ret.pk)
-    ret.refresh_from_db()
-    state = services.state(ret)
+    ret = services.for_page(ret.pk)
     wf_state = workflow.state_of(ret, RETURN)
+    state = wf_state.state
+    can_fill = may(roles, Work.FILL) and state in RETURN.editable
     engine = services.return_report(ret)
     context = {
         "ret": ret,

@@ -1,0 +1,167 @@
+"""The pages a province reads most answer in as many SQL statements for 6 departments as
+for 2: no page runs a query per department (or per project) of what it lists.
+
+Two synthetic provinces are loaded through the web's own services (as
+``benchmarks/province_db.py`` loads the benchmark province): 合成二省 with 2 departments and
+合成六省 with 6, each with its datasets, evaluations, 整改 items, a 自评任务 over all its
+datasets and a 2023-06 monitoring round per department. Each page is read as the
+province's 财政 user once (to fill what pages cache), then counted on the second read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jixiao.synthetic import synthetic_departments
+from jixiao_web.assessment.services import issue_task
+from jixiao_web.datasets import services as datasets
+from jixiao_web.evaluation.services import evaluate_dataset
+from jixiao_web.monitor.models import Return
+from jixiao_web.monitor.services import issue_round
+from jixiao_web.orgs.access import Access
+from jixiao_web.orgs.models import Department, Membership, Region, Role, Unit
+from jixiao_web.results.models import Rectification
+from jixiao_web.results.services import generate
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Province:
+    bureau: Any
+    dataset: Any  #: the first department's dataset
+    task: Any
+    ret: Any  #: a return of the first department's round
+
+
+def _province(code: str, name: str, departments: int) -> Province:
+    """``departments`` departments × 3 units × 2 projects, loaded through the services."""
+    users = get_user_model().objects
+    region = Region.objects.create(
+        code=code, name=name, level=Region.Level.PROVINCE, bureau_name=f"{name}财政厅"
+    )
+    bureau = users.create_user(f"bureau-{code}")
+    Membership.objects.create(user=bureau, role=Role.BUREAU_ADMIN, region=region)
+    stored = []
+    for number, engine in enumerate(
+        synthetic_departments(departments, 3, projects_per_unit=2, execution_period="2023-06")
+    ):
+        department = Department.objects.create(
+            region=region, code=f"{code}-{number}", name=f"{name}{engine.profile.department_name}"
+        )
+        admin = users.create_user(f"dept-{code}-{number}")
+        Membership.objects.create(
+            user=admin, role=Role.DEPT_ADMIN, region=region, department=department
+        )
+        dataset = datasets.create_dataset(department, 2023)
+        engine = replace(engine, profile=replace(engine.profile, department_name=department.name))
+        datasets.store(dataset, engine, None, "查询计数")
+        evaluate_dataset(dataset, None)
+        generate(dataset, admin)
+        issue_round(
+            dataset,
+            "2023-06",
+            list(Unit.objects.filter(department=department)),
+            date(2023, 7, 10),
+            bureau,
+        )
+        stored.append(dataset)
+    task = issue_task(
+        access=Access.of(bureau),
+        actor=bureau,
+        region_id=region.pk,
+        title=f"{name} 2023年度部门整体支出绩效自评",
+        year=2023,
+        framework_id="mof-dept-2013",
+        deadline=timezone.localdate() + timedelta(days=30),
+        datasets=stored,
+    )
+    ret = Return.objects.filter(department_id=stored[0].department_id).first()
+    return Province(bureau, stored[0], task, ret)
+
+
+def _pages(p: Province) -> dict[str, str]:
+    rectification = Rectification.objects.filter(dataset=p.dataset).first()
+    assert rectification is not None
+    return {
+        "task": f"/assessment/tasks/{p.task.pk}/",
+        "dataset": f"/datasets/{p.dataset.pk}/",
+        "rectifications": f"/results/{p.dataset.pk}/",
+        "return": f"/monitor/return/{p.ret.pk}/",
+    }
+
+
+def _count(client: Any, user: Any, path: str) -> int:
+    client.force_login(user)
+    assert client.get(path).status_code == 200  # fills what the page caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def provinces() -> tuple[Province, Province]:
+    return _province("980000", "合成二省", 2), _province("970000", "合成六省", 6)
+
+
+@pytest.mark.parametrize("page", ["task", "dataset", "rectifications", "return"])
+def test_a_page_takes_as_many_statements_for_6_departments_as_for_2(
+    client: Any, provinces: tuple[Province, Province], page: str
+) -> None:
+    counts = [_count(client, p.bureau, _pages(p)[page]) for p in provinces]
+    assert counts[0] == counts[1]
+
+
+# --------------------------------------------------------------------------- the summaries' cache
+
+
+def _demo_sheet() -> Any:
+    from jixiao_web.assessment.models import ScoreSheet
+
+    return ScoreSheet.objects.select_related("task", "dataset").get(
+        task__title="2023年度部门整体支出绩效自评"
+    )
+
+
+def _clerk() -> tuple[Access, Any]:
+    clerk = get_user_model().objects.get(username="unit-clerk")
+    return Access.of(clerk), clerk
+
+
+def test_a_saved_entry_changes_the_task_pages_summary() -> None:
+    from jixiao_web.assessment import scoring, services
+
+    before = services.sheet_summaries([_demo_sheet()])
+    access, clerk = _clerk()
+    # the demo entered 50 + 39.56 at the top; 2 (部门管理) is now typed as 30
+    services.save_entry(_demo_sheet(), "2", {"score": "30"}, access=access, actor=clerk)
+    sheet = _demo_sheet()
+    after = services.sheet_summaries([sheet])[sheet.pk]
+    scored = scoring.rescore(sheet)
+    assert before[sheet.pk].entered == Decimal("89.56") and after.entered == Decimal("80")
+    assert after == services.SheetSummary(
+        scored.entered_total, scored.total, scored.card.grade_label
+    )
+    assert services.sheet_summaries([sheet])[sheet.pk] == after  # read back from the cache
+
+
+def test_two_items_saved_from_the_same_opened_sheet_bump_its_version_twice() -> None:
+    """Two people save different items of a sheet both opened at version v: v + 2, so the
+    409 check and the summary (keyed by the version) see the second save too."""
+    from jixiao_web.assessment import services
+
+    first, second = _demo_sheet(), _demo_sheet()
+    access, clerk = _clerk()
+    services.save_entry(first, "1.1.7", {"actual": "50"}, access=access, actor=clerk)
+    services.save_entry(second, "2.1", {"score": "4"}, access=access, actor=clerk)
+    assert _demo_sheet().version == first.version + 1 == second.version
