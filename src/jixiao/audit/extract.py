@@ -372,12 +372,17 @@ def extract_file(path: Path) -> Extracted:
         raise AuditInputError(name, "文件不存在")
     if path.is_dir():
         raise AuditInputError(name, "这是一个目录，不是报告文件")
+    too_large = f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）"
     if path.stat().st_size > MAX_BYTES:
-        raise AuditInputError(name, f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）")
+        raise AuditInputError(name, too_large)
     try:
-        data = path.read_bytes()
+        # At most one byte past the limit: a device or a pipe reports size 0 to stat.
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except OSError as error:
         raise AuditInputError(name, f"无法读取文件：{error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise AuditInputError(name, too_large)
     return extract_bytes(data, name)
 
 

@@ -292,18 +292,16 @@ def rules_or_exit(path: Path | None, name: str) -> RuleSource | None:
     The engine never opens a path: it gets the text through a
     :class:`~jixiao.monitoring.settings.RuleSource`. Exits 2 when the file cannot be read.
     """
-    from jixiao.dataset.build import DatasetError, InputError
-    from jixiao.lib.files import failure_reason
+    from jixiao.cli.files import read_text
+    from jixiao.dataset.build import DatasetError
     from jixiao.monitoring.settings import RuleTexts
 
     if path is None:
         return None
     try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError:
-        fail_input(DatasetError([InputError(str(path), "不是 UTF-8 编码的文本文件")]))
-    except OSError as error:
-        fail_input(DatasetError([InputError(str(path), f"无法读取（{failure_reason(error)}）")]))
+        text = read_text(path, "规则文件")
+    except DatasetError as error:
+        fail_input(error)
     return RuleTexts({name: (text, str(path))})
 
 

@@ -45,6 +45,8 @@ def check_template_dir(template: Path) -> None:
     unreadable, not UTF-8, or a Jinja syntax error (exit 2, naming file and line)."""
     from jinja2 import Environment, TemplateSyntaxError
 
+    from jixiao.cli.files import TooLarge, read_bounded
+    from jixiao.io.limits import DEFAULT_LIMITS
     from jixiao.lib.files import failure_reason
 
     if not template.is_dir():
@@ -55,9 +57,11 @@ def check_template_dir(template: Path) -> None:
         if not path.exists():
             continue  # the shipped file is used
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_bounded(path, "模板文件", DEFAULT_LIMITS.config_bytes).decode("utf-8")
         except UnicodeDecodeError as error:
             _fail_template(str(path), f"不是 UTF-8 编码的文本文件（第 {error.start + 1} 个字节）")
+        except TooLarge as error:
+            _fail_template(str(path), str(error))
         except OSError as error:
             _fail_template(str(path), f"无法读取（{failure_reason(error)}）")
         if name.endswith(".j2"):

@@ -40,6 +40,10 @@ class ReadLimits:
     problems: int = 10_000
     #: A CSV file of history (``--history``).
     csv_bytes: int = 64 * MB
+    #: A settings file the user names: a framework, an indicator library in YAML, a wording
+    #: or rule file, a report template file. The shipped ones are under 100 KB; the cap stops
+    #: a mistyped path (a dump, ``/dev/zero``) from being read into memory whole.
+    config_bytes: int = 16 * MB
 
 
 DEFAULT_LIMITS = ReadLimits()
