@@ -24,6 +24,7 @@ from jixiao.findings import Severity
 from jixiao.reports.render.pdf import PdfRenderer
 from jixiao.reports.render.word import WordRenderer
 from jixiao.reports.template import department_frameworks
+from jixiao.synthetic import synthetic_province
 from strategies import synthetic_department
 
 
@@ -71,6 +72,26 @@ def test_a_score_planted_above_its_points_is_caught(county: Built, tmp_path: Pat
     planted = tmp_path / "planted.docx"
     doc.save(str(planted))
     assert any("自评得分 20.01 分 超过分值 20 分" in message for _, message in _errors(planted))
+
+
+@pytest.mark.parametrize(("framework", "seed"), [("mof-dept-2013", 2), ("mof-dept-2013", 8)])
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_departments_hypothesis_found_audit_clean(
+    framework: str, seed: int, fmt: str, tmp_path: Path
+) -> None:
+    """Departments the hypothesis test below once failed on: one half of 公务用车购置及运行维护费
+    unchanged, so only the other is named: seed 2, “公务用车运行维护费” "…本年度比上年度减少
+    0.14万元，减幅4.96%" (2.82 → 2.68 万元); the audit read it as the joint 公务用车购置及运行维护费 (6.07 → 5.93, 2.31%), though
+    表9 gives the half its own line. The report was right; the audit now keeps a half that has
+    a table line of its own apart from the joint item (tests/audit/test_audit_joint_items.py)."""
+    dataset = synthetic_province(1, 1, seed, name="合成第1厅", framework=framework)
+    model = built(dataset, framework).model
+    renderer = WordRenderer() if fmt == "docx" else PdfRenderer()
+    path = tmp_path / f"r.{fmt}"
+    path.write_bytes(renderer.render(model))
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs) if fmt == "docx" else ""
+    assert fmt == "pdf" or re.search(r"“公务用车(?:购置|运行维护)费”本年度比上年度", text)
+    assert _errors(path) == []
 
 
 #: A line of the analysis: "1.整体效能。分值25分，自评得分23.89分，扣1.11分。…".

@@ -939,15 +939,21 @@ def _sides(
     prior_year = int(compared.group(1)) if compared else (year - 1 if year else None)
     current = _unique_named(audit, subject, measure, year, prior=False)
     prior = _unique_named(audit, subject, measure, prior_year, prior=True) if year else None
-    return _own(para, subject, current), _own(para, subject, prior)
+    return _own(audit, para, subject, current), _own(audit, para, subject, prior)
 
 
-def _own(para: Paragraph, subject: str, figure: Claim | None) -> Claim | None:
+def _own(audit: Audit, para: Paragraph, subject: str, figure: Claim | None) -> Claim | None:
     """``figure`` unless it is a joint item the paragraph names the halves of: "公务用车购置及
     运行维护费 21.97 万元" is not "“公务用车购置费”" when "“公务用车运行维护费”" is named
-    beside it (a report that names one half alone may mean the joint item)."""
+    beside it (a report that names one half alone may mean the joint item), nor when one of
+    the document's tables has the subject as a line of its own (a "公务用车运行维护费" row
+    under "公务用车购置及运行维护费": the prose's "“公务用车运行维护费”…减少 0.14 万元" is that
+    row's change, and checking it against the joint item's last year would be a false error)."""
     if figure is None or _core(figure.label) == _core(subject):
         return figure
+    wanted = _core(subject)
+    if wanted in _table_lines(audit) and wanted not in _core(figure.label):
+        return None  # named by a gapped match only, and the subject has a line of its own
     for other in _QUOTED.findall(para.text):
         if (
             _core(other) != _core(subject)
@@ -956,6 +962,39 @@ def _own(para: Paragraph, subject: str, figure: Claim | None) -> Claim | None:
         ):
             return None
     return figure
+
+
+#: "其中：", "1.", "（2）" before a table row's name.
+_ROW_LEAD = re.compile(
+    r"^\s*(?:其中\s*[:：]\s*)?(?:\d{1,2}\s*[.、．](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+\s*、)?\s*"
+)
+
+
+#: A table row as a PDF gives it, one source line: "公务用车运行维护费 2.79 2.93 2.68 2.82 96.06".
+_ROW_LINE = re.compile(r"\s*(?P<name>[^\d\s][^\d]*?)(?:\s+-?[\d,]+(?:\.\d+)?%?){2,}\s*$")
+
+
+def _table_lines(audit: Audit) -> frozenset[str]:
+    """The names (:func:`_core`) of the rows of the document's tables — table cells, or a
+    source line that is a name and numbers only — computed once."""
+    cached = audit.cache.get("amounts.table_lines")
+    if isinstance(cached, frozenset):
+        return cached
+    names = {
+        cell
+        for table in audit.doc.tables
+        for row in table.rows
+        for cell in row.cells or ()
+        if cell and not re.search(r"\d", cell)
+    }
+    for para in audit.doc.paragraphs:
+        ends = [*para.line_offsets[1:], len(para.text)]
+        for start, end in zip(para.line_offsets, ends, strict=True):
+            if match := _ROW_LINE.match(para.text, start, end):
+                names.add(match["name"])
+    result = frozenset(_core(_ROW_LEAD.sub("", name)) for name in names)
+    audit.cache["amounts.table_lines"] = result
+    return result
 
 
 def _names_like(a: str, b: str) -> bool:
