@@ -3,7 +3,7 @@
 Needs the province loaded by ``benchmarks/province_db.py`` (same ``--data``). Two shapes,
 alternately, on the same machine and data:
 
-- production: gunicorn with ``WORKERS`` processes + two ``db_worker`` task workers,
+- production: gunicorn with ``WORKERS`` processes + two ``task_worker`` task workers,
   PostgreSQL (``jixiao_bench_province``), static files by whitenoise, ``JX_DEBUG=0``;
 - embedded: ``jixiao serve`` (waitress, 8 threads, one task worker), SQLite in WAL mode.
 
@@ -95,7 +95,7 @@ def running(commands: list[list[str]], env: dict[str, str]) -> Iterator[None]:
         yield
     finally:
         for process in processes:
-            process.send_signal(signal.SIGINT if "db_worker" in process.args else signal.SIGTERM)
+            process.send_signal(signal.SIGINT if "task_worker" in process.args else signal.SIGTERM)
         for process in processes:
             try:
                 process.wait(timeout=30)
@@ -106,7 +106,7 @@ def running(commands: list[list[str]], env: dict[str, str]) -> Iterator[None]:
 
 @contextmanager
 def production_shape(base: Path, task_workers: int = 2) -> Iterator[int]:
-    """gunicorn (``WORKERS``) + ``task_workers`` db_workers on the PostgreSQL province."""
+    """gunicorn (``WORKERS``) + ``task_workers`` task workers on the PostgreSQL province."""
     data = province_db.data_dir(base, "postgres")
     env = province_db.environment(data, "postgres")
     province_db.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
@@ -125,7 +125,7 @@ def production_shape(base: Path, task_workers: int = 2) -> Iterator[int]:
         "--access-logfile",
         "/dev/null",
     ]
-    worker = [sys.executable, "-m", "jixiao", "manage", "db_worker", "--queue-name", "*"]
+    worker = [sys.executable, "-m", "jixiao", "manage", "task_worker", "--queue-name", "*"]
     with running([gunicorn] + [worker] * task_workers, env):
         wait_ready(port)
         yield port

@@ -1,7 +1,7 @@
 """The production shape on one machine, under concurrent users (``uv run python benchmarks/bench_production.py``).
 
 Production shape: PostgreSQL (127.0.0.1:5432, a fresh database ``jixiao_bench_prod``),
-gunicorn with ``WORKERS`` processes on ``jixiao_web.wsgi``, two ``db_worker`` task workers
+gunicorn with ``WORKERS`` processes on ``jixiao_web.wsgi``, two ``task_worker`` task workers
 as separate processes, static files collected and served by whitenoise, ``JX_DEBUG=0``.
 Baseline, run side by side on the same machine and data: the embedded shape that
 ``jixiao serve`` starts (waitress threads, SQLite in WAL mode, one worker).
@@ -131,7 +131,7 @@ def production_shape(data: Path) -> Iterator[int]:
         "--access-logfile",
         "-" if os.environ.get("JX_BENCH_LOG") else "/dev/null",
     ]
-    worker = [sys.executable, "-m", "jixiao", "manage", "db_worker", "--queue-name", "*"]
+    worker = [sys.executable, "-m", "jixiao", "manage", "task_worker", "--queue-name", "*"]
     with _running([gunicorn, worker, worker], env):
         _wait_ready(port)
         yield port

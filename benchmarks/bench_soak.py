@@ -2,8 +2,8 @@
 
 Needs the province loaded by ``benchmarks/province_db.py`` (same ``--data``); it adds to
 that database (run ``bench_load.py`` first, or load again). The shape is the production
-one (gunicorn + PostgreSQL + two ``db_worker`` task workers, ``--shape production``) or
-the embedded one (``jixiao serve`` on SQLite plus a second ``db_worker``:
+one (gunicorn + PostgreSQL + two ``task_worker`` task workers, ``--shape production``) or
+the embedded one (``jixiao serve`` on SQLite plus a second ``task_worker``:
 ``--shape embedded``). For ``JX_SOAK_SECONDS`` (default 600):
 
 - per soaked department (``--departments``, default 10), two people fill its 自评表 (the
@@ -57,10 +57,10 @@ TOKEN = "soak"  # every text the soak writes starts with it
 
 @contextmanager
 def embedded_with_two_workers(base: Path) -> Iterator[int]:
-    """``jixiao serve`` (one worker) and a second ``db_worker``, on SQLite."""
+    """``jixiao serve`` (one worker) and a second ``task_worker``, on SQLite."""
     data = province_db.data_dir(base, "sqlite")
     env = province_db.environment(data, "sqlite")
-    worker = [sys.executable, "-m", "jixiao", "manage", "db_worker", "--queue-name", "*"]
+    worker = [sys.executable, "-m", "jixiao", "manage", "task_worker", "--queue-name", "*"]
     with bench_load.running([worker], env), bench_load.embedded_shape(base) as port:
         yield port
 

@@ -2,9 +2,10 @@
 (``jixiao_web``) from the command line.
 
 ``serve`` prepares the database (migrations, the cache table), optionally loads the
-demonstration data, starts one background task worker (django-tasks-db ``db_worker``) as a
-child process and serves the site with waitress (pure Python: also on Windows) until
-Ctrl-C, then stops the worker too. The engine never imports Django; only these commands do.
+demonstration data, starts one background task worker (``task_worker``: django-tasks-db's
+``db_worker`` kept alive when SQLite is busy) as a child process and serves the site with
+waitress (pure Python: also on Windows) until Ctrl-C, then stops the worker too. The
+engine never imports Django; only these commands do.
 """
 
 from __future__ import annotations
@@ -77,7 +78,16 @@ def serve(
     from jixiao_web.wsgi import application
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "jixiao", "manage", "db_worker", "--queue-name", "*", "--no-reload"],
+        [
+            sys.executable,
+            "-m",
+            "jixiao",
+            "manage",
+            "task_worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+        ],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
     )
     # Ctrl-C and a service manager's SIGTERM both stop the server and then the worker (a

@@ -10,12 +10,12 @@ sheets, 复核得分 and expert scores keep their history (django-simple-history
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from jixiao.dataset.model import QUAL_GRADES
 from jixiao.lib.money import parse_decimal
-from jixiao.scoring import load_framework
+from jixiao.scoring import load_framework, score_dataset
 from jixiao_web.assessment import flow, sampling
 from jixiao_web.assessment.models import (
     AssessmentTask,
@@ -43,8 +43,11 @@ from jixiao_web.assessment.scoring import (
     EntryValues,
     Line,
     base_dataset,
+    framework,
+    indicator_places,
     initial_entries,
     rescore,
+    walk,
 )
 from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.models import Dataset
@@ -59,6 +62,8 @@ from jixiao_web.orgs.models import Membership, Role, Unit
 from jixiao_web.workflow import services as workflow
 from jixiao_web.workflow.machine import Transition
 from jixiao_web.workflow.models import Notice, WorkflowEvent
+
+_T = TypeVar("_T")
 
 
 class AssessmentError(Exception):
@@ -343,7 +348,86 @@ def parse_entry(
     return EntryValues(actual, grade, score, reason)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ItemFacts:
+    """What a save needs of one framework item: name, 分值, scored from an indicator, leaf."""
+
+    name: str
+    points: Decimal
+    indicator: bool
+    leaf: bool
+
+
+#: How often a save recomputes the items when the dataset changes under it.
+SAVE_ATTEMPTS = 3
+
+
+def _items_key(sheet: ScoreSheet, dataset_version: int) -> str:
+    from importlib.metadata import version
+
+    return (
+        f"assessment-items:{version('jixiao')}:{sheet.task.framework}:"
+        f"{sheet.dataset_id}.{dataset_version}"
+    )
+
+
+def _dataset_version(sheet: ScoreSheet) -> int:
+    found = Dataset.objects.filter(pk=sheet.dataset_id).values_list("version", flat=True).first()
+    if found is None:
+        raise AssessmentError(404, "自评表所依据的数据集已不存在")
+    return int(found)
+
+
+def item_facts(sheet: ScoreSheet) -> tuple[int, dict[str, ItemFacts]]:
+    """The framework's items as scored from ``sheet``'s dataset, with the dataset's version.
+
+    Computing them converts the whole department dataset from the database and scores it
+    (seconds on a province's department), so callers do it *before* their write
+    transaction: on SQLite a transaction holds the database's single write lock from its
+    start, and every other writer waiting on it past the busy timeout failed with
+    "database is locked" (the soak's 500s). The items depend only on the dataset's rows
+    and the framework, so they are cached by the dataset's version; a caller checks under
+    its lock that the version has not moved since.
+    """
+    from django.core.cache import cache
+
+    version = _dataset_version(sheet)
+    key = _items_key(sheet, version)
+    stored = cache.get(key)
+    if stored is None:
+        card = score_dataset(base_dataset(sheet), framework(sheet.task.framework))
+        places = indicator_places(card)
+        stored = {}
+        for _, item in walk(card.items):  # the first of a code, as ``Rescored.line``
+            stored.setdefault(
+                item.code, (item.name, str(item.points), item.code in places, not item.children)
+            )
+        if _dataset_version(sheet) != version:  # the rows changed while they were read
+            return version, {}
+        cache.set(key, stored, SUMMARY_SECONDS)
+    return version, {
+        code: ItemFacts(name, Decimal(points), indicator, leaf)
+        for code, (name, points, indicator, leaf) in stored.items()
+    }
+
+
+def _with_items(sheet: ScoreSheet, write: Callable[[Mapping[str, ItemFacts]], _T]) -> _T:
+    """``write(items)`` in a transaction, the items computed before it (:func:`item_facts`).
+
+    Under the transaction's lock the dataset's version is compared with the one the items
+    were computed from; if the dataset changed in between, the items are computed again
+    (a few times, then a 409 asks the user to retry).
+    """
+    for _ in range(SAVE_ATTEMPTS):
+        version, items = item_facts(sheet)
+        if not items:
+            continue  # the dataset changed while it was read
+        with transaction.atomic():
+            if _dataset_version(sheet) == version:
+                return write(items)
+    raise AssessmentError(409, "自评表所依据的数据集正在被修改，请稍后刷新页面再保存")
+
+
 def save_entry(
     sheet: ScoreSheet,
     code: str,
@@ -352,25 +436,35 @@ def save_entry(
     access: Access,
     actor: Any,
 ) -> ScoreEntry | Conflict:
-    """Save one item's entry; a stale ``version`` returns the other person's values."""
-    _require_fill(sheet, access)
-    entry = ScoreEntry.objects.select_for_update().filter(sheet=sheet, code=code).first()
-    if entry is None:
-        raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的指标")
-    seen = data.get("version", "")
-    if seen and seen != str(entry.version):
-        return Conflict(entry)
-    line = rescore(sheet).line(code)
-    if line is None:
-        raise AssessmentError(404, f"评分框架没有编码为“{code[:20]}”的指标")
-    values = parse_entry(code, line.name, line.points, data, indicator=line.indicator is not None)
-    entry.actual, entry.qual_grade = values.actual, values.qual_grade
-    entry.score, entry.reason = values.score, values.reason
-    entry.version += 1
-    entry.updated_by = actor
-    entry.save()
-    _touch(sheet, actor)
-    return entry
+    """Save one item's entry; a stale ``version`` returns the other person's values.
+
+    The item's name and 分值 (which the typed values are checked against) are computed
+    before the write transaction; the transaction re-checks the sheet's state, locks the
+    entry, compares the versions and writes.
+    """
+    _require_fill(sheet, access)  # refuse early, before the dataset is scored
+
+    def write(items: Mapping[str, ItemFacts]) -> ScoreEntry | Conflict:
+        _require_fill(sheet, access)
+        entry = ScoreEntry.objects.select_for_update().filter(sheet=sheet, code=code).first()
+        if entry is None:
+            raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的指标")
+        seen = data.get("version", "")
+        if seen and seen != str(entry.version):
+            return Conflict(entry)
+        item = items.get(code)
+        if item is None:
+            raise AssessmentError(404, f"评分框架没有编码为“{code[:20]}”的指标")
+        values = parse_entry(code, item.name, item.points, data, indicator=item.indicator)
+        entry.actual, entry.qual_grade = values.actual, values.qual_grade
+        entry.score, entry.reason = values.score, values.reason
+        entry.version += 1
+        entry.updated_by = actor
+        entry.save()
+        _touch(sheet, actor)
+        return entry
+
+    return _with_items(sheet, write)
 
 
 def _touch(sheet: ScoreSheet, actor: Any) -> None:
@@ -949,34 +1043,38 @@ def declare(
     return evaluation
 
 
-@transaction.atomic
 def expert_score(
     evaluation: KeyEvaluation, code: str, data: Mapping[str, str], *, access: Access, actor: Any
 ) -> ExpertScore:
+    """One 评价得分 of a 重点评价 (the item's 分值 computed before the write transaction)."""
     _own_evaluation(evaluation, actor)
     _forbid(access, AssessAction.EXPERT, evaluation.sheet)
     if evaluation.declared_at is None:
         raise AssessmentError(403, "须先作出利益冲突声明，才能评分")
     if evaluation.has_conflict:
         raise AssessmentError(403, "已声明存在利益冲突，不能参与本项评价")
-    line = rescore(evaluation.sheet).line(code)
-    if line is None or not line.leaf:
-        raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的末级指标")
-    text = (data.get("score") or "").strip()
-    value = parse_decimal(text) if text else None
-    where = f"第 {code} 项“{line.name}”"
-    if text and value is None:
-        raise AssessmentError(422, f"{where}的评价得分“{text[:20]}”不是数字")
-    if value is not None and not (0 <= value <= line.points):
-        raise AssessmentError(422, f"{where}的评价得分 {value} 超出 0 至 {line.points} 分")
-    found, _ = ExpertScore.objects.update_or_create(
-        evaluation=evaluation,
-        code=code,
-        defaults={
-            "region_id": evaluation.region_id,
-            "department_id": evaluation.department_id,
-            "score": value,
-            "note": (data.get("note") or "").strip()[:4000],
-        },
-    )
-    return found
+
+    def write(items: Mapping[str, ItemFacts]) -> ExpertScore:
+        item = items.get(code)
+        if item is None or not item.leaf:
+            raise AssessmentError(404, f"自评表没有编码为“{code[:20]}”的末级指标")
+        text = (data.get("score") or "").strip()
+        value = parse_decimal(text) if text else None
+        where = f"第 {code} 项“{item.name}”"
+        if text and value is None:
+            raise AssessmentError(422, f"{where}的评价得分“{text[:20]}”不是数字")
+        if value is not None and not (0 <= value <= item.points):
+            raise AssessmentError(422, f"{where}的评价得分 {value} 超出 0 至 {item.points} 分")
+        found, _ = ExpertScore.objects.update_or_create(
+            evaluation=evaluation,
+            code=code,
+            defaults={
+                "region_id": evaluation.region_id,
+                "department_id": evaluation.department_id,
+                "score": value,
+                "note": (data.get("note") or "").strip()[:4000],
+            },
+        )
+        return found
+
+    return _with_items(evaluation.sheet, write)
