@@ -1,8 +1,9 @@
 """The CJK fonts shipped with jixiao and how each renderer is told about them.
 
 Charts and PDFs must show Chinese on a machine with no CJK font installed, so they use
-the OFL Noto Sans/Serif SC files of ``pylopdf-fonts-zh-cn`` (never system fonts, never
-SimHei). Word documents name the fonts of Chinese official documents (GB/T 9704:
+the OFL Noto Sans/Serif SC files of ``pylopdf-fonts-zh-cn`` and the 楷体 "Jixiao Kai" shipped
+in ``jixiao/data/fonts`` (a GB2312 subset of LXGW WenKai, OFL; ``make_kai.py`` there makes it),
+never system fonts, never SimHei. Word documents name the fonts of Chinese official documents (GB/T 9704:
 方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312); the font table gives each a free
 alternative that Word/LibreOffice use when the official font is missing.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import pylopdf_fonts_zh_cn
 #: Family names inside the shipped files.
 SANS_FAMILY = "Noto Sans SC"
 SERIF_FAMILY = "Noto Serif SC"
+KAI_FAMILY = "Jixiao Kai"
 
 
 def sans_path() -> Path:
@@ -27,6 +30,12 @@ def sans_path() -> Path:
 
 def serif_path() -> Path:
     return Path(pylopdf_fonts_zh_cn.serif_path())
+
+
+def kai_path() -> Path:
+    """The shipped 楷体 (GB2312 characters; others fall back to Noto Serif SC)."""
+    # The package is installed as files (never zipped), so the resource is a real path.
+    return Path(str(resources.files("jixiao.data") / "fonts" / "JixiaoKai-Regular.ttf"))
 
 
 @dataclass(frozen=True)
