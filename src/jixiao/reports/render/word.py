@@ -10,7 +10,9 @@ font table names a free stand-in (Noto) for each official font.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -24,9 +26,10 @@ from docx.enum.text import (
 )
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.parser import parse_xml
-from docx.shared import Cm, Mm, Pt
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import element_class_lookup, parse_xml
+from docx.shared import Cm, Emu, Length, Mm, Pt
+from lxml import etree
 
 from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
@@ -273,23 +276,14 @@ class _Writer:
             note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             note.paragraph_format.keep_with_next = True
             _small(note)
-        grid = self.doc.add_table(rows=1, cols=len(table.header))
+        grid = self.doc.add_table(rows=0, cols=len(table.header))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
-        header = grid.rows[0]
-        _repeat_header(header)
-        for cell, text in zip(header.cells, table.header, strict=True):
-            _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _keep_with_next(header)
-        for index, row in enumerate(table.rows):
-            added = grid.add_row()
-            for cell, value in zip(added.cells, row, strict=True):
-                align = WD_ALIGN_PARAGRAPH.RIGHT if value.numeric else WD_ALIGN_PARAGRAPH.LEFT
-                _cell_text(cell, value.text, bold=value.bold, align=align, indent=value.indent)
-            if index == 0:
-                _keep_with_next(added)  # the caption, header and first row start a page together
-        _set_widths(grid, column_widths(table))
+        widths = _widths(column_widths(table))
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+        grid._tbl.extend(_rows(table, [_twips(width) for width in widths]))
         self.doc.add_paragraph()
 
     def _chart(self, chart: Chart) -> None:
@@ -302,22 +296,77 @@ class _Writer:
         self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
 
 
-def _set_widths(grid: Any, percents: list[int]) -> None:
+def _widths(percents: list[int]) -> list[Length]:
     """Column widths as shares of the text width (Word reads each cell's ``w:tcW``)."""
-    widths = [Mm(TEXT_WIDTH_MM * p / sum(percents)) for p in percents]
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    return [Mm(TEXT_WIDTH_MM * p / sum(percents)) for p in percents]
 
 
-def _repeat_header(row: Any) -> None:
-    """Mark the row as a header row that Word repeats at the top of each page (``w:tblHeader``)."""
-    trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    trpr.append(flag)
+def _twips(length: Length) -> str:
+    """A length as python-docx writes it in ``w:tcW``, ``w:gridCol`` and ``w:ind``."""
+    return str(Emu(length).twips)
+
+
+#: Table rows are parsed into python-docx's element classes, keeping every text node (its
+#: own parser drops blank text, and a cell of only spaces keeps its ``w:t``).
+_ROWS_PARSER = etree.XMLParser(resolve_entities=False)
+_ROWS_PARSER.set_element_class_lookup(element_class_lookup)
+
+
+def _rows(table: Table, widths: list[str]) -> list[Any]:
+    """The header row and every body row of ``table`` as ``w:tr`` elements, from one fragment.
+
+    The elements are exactly those python-docx makes, cell by cell, for a header row that
+    repeats on every page and for cells of one paragraph of one run (bold or not, 五号,
+    single spacing, no first-line indent, aligned, a “其中：” part set in). They are
+    written as text and parsed once per table because python-docx's calls (each a search
+    for where in the schema's order a child goes) were most of the Word file's time;
+    ``tests/reports/test_render_shortcuts.py`` holds the XML to what those calls wrote.
+    """
+    parts = [f'<w:tbl {nsdecls("w")}><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
+    for text, width in zip(table.header, widths, strict=True):
+        parts.append(_cell_xml(text, width, bold=True, align="center", keep=True))
+    parts.append("</w:tr>")
+    for index, row in enumerate(table.rows):
+        parts.append("<w:tr>")
+        keep = index == 0  # the caption, header and first row start a page together
+        for value, width in zip(row, widths, strict=True):
+            align = "right" if value.numeric else "left"
+            parts.append(_cell_xml(value.text, width, value.bold, align, keep, value.indent))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return list(etree.fromstring("".join(parts), _ROWS_PARSER))
+
+
+def _cell_xml(text: str, width: str, bold: bool, align: str, keep: bool, indent: int = 0) -> str:
+    keep_next = "<w:keepNext/>" if keep else ""
+    # a “其中：” part is set in under its whole (人员经费 under 基本支出)
+    left = f' w:left="{_twips(Pt(10.5 * indent))}"' if indent else ""
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p><w:pPr>{keep_next}'
+        f'<w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"{left}/>'
+        f'<w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>{weight}<w:sz w:val="21"/></w:rPr>'
+        f"{_run_content(text)}</w:r></w:p></w:tc>"
+    )
+
+
+_TAB_OR_BREAK = re.compile(r"([\t\r\n])")
+
+
+def _run_content(text: str) -> str:
+    """A run's content as python-docx writes ``run.text``: ``w:tab`` for a tab, ``w:br``
+    for each CR or LF, the rest in ``w:t`` — with ``xml:space="preserve"`` when it has
+    white space at an end (a full-width space too: ``str.strip``'s)."""
+    out = []
+    for piece in _TAB_OR_BREAK.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return "".join(out)
 
 
 def _small(paragraph: Any) -> None:
@@ -326,24 +375,6 @@ def _small(paragraph: Any) -> None:
     pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     for run in paragraph.runs:
         run.font.size = WUHAO
-
-
-def _cell_text(
-    cell: Any, text: str, bold: bool = False, align: Any = None, indent: int = 0
-) -> None:
-    p = cell.paragraphs[0]
-    run = p.add_run(text)
-    run.bold = bold
-    p.alignment = align
-    _small(p)
-    if indent:  # a “其中：” part set in under its whole (人员经费 under 基本支出)
-        p.paragraph_format.left_indent = Pt(10.5 * indent)
-
-
-def _keep_with_next(row: Any) -> None:
-    for cell in row.cells:
-        for paragraph in cell.paragraphs:
-            paragraph.paragraph_format.keep_with_next = True
 
 
 def _page_ref(paragraph: Any, bookmark: str, page: int) -> None:
