@@ -88,7 +88,7 @@ def _awkward(base: ReportModel) -> ReportModel:
         Cell("  前后有空格  "),
         Cell("制表\t符"),
         Cell("第一行\n第二行\r\n第三行"),
-        Cell('A&B <c> "引号" \'单\''),
+        Cell("A&B <c> \"引号\" '单'"),
         Cell(""),
         Cell(" "),
         Cell("\t"),
@@ -140,3 +140,19 @@ def test_a_synthetic_departments_review_workbook_is_written_as_before(department
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_awkward_cells_are_written_as_before(mini: Built, fmt: str) -> None:
     _check(f"awkward-{fmt}", get_renderer(fmt).render(_awkward(mini.model)))
+
+
+def test_the_work_lists_are_written_as_before(example: Built, department: Built) -> None:
+    from jixiao.reports.api import worklist_file
+
+    _check("example-worklist-xlsx", worklist_file(example.evaluation, report=example.model).data)
+    _check("department-worklist-xlsx", worklist_file(department.evaluation).data)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "7", "617,056.54", "x" * 97, "万元", "其中：人员经费 12.5%", "　全角", "é" * 5]
+)
+def test_the_width_of_a_text_is_the_same_float_as_summed_per_character(text: str) -> None:
+    from jixiao.reports.render.widths import _ems
+
+    assert _ems(text) == sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in text)

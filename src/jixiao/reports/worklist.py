@@ -21,10 +21,11 @@ a reviewed grade (财政复核等级); from a self-evaluation alone each is mark
 from __future__ import annotations
 
 import io
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jixiao.findings import Severity
 from jixiao.lib.money import normalize
@@ -292,6 +293,10 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
         cell.font, cell.border = head_font, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     row = header_row
+    # Each body cell gets one of two styles: the first cell of each sets it and the rest
+    # copy its style ids (openpyxl hashes a style object field by field on every
+    # assignment, most of the workbook's time); the file is the same.
+    styles: dict[bool, Any] = {}
     for number, item in enumerate(worklist.items, start=1):
         row += 1
         values = (
@@ -308,9 +313,14 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
         )
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
+            dated = isinstance(value, date)
+            if dated in styles:
+                cell._style = copy(styles[dated])
+                continue
             cell.font, cell.border, cell.alignment = body_font, border, wrap
-            if isinstance(value, date):
+            if dated:
                 cell.number_format = "yyyy-mm-dd"
+            styles[dated] = copy(cell._style)
     status_column = "H"
     choices = DataValidation(
         type="list",

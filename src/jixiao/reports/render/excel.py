@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import io
 import re
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -90,11 +92,21 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
     for column, text in enumerate(table.header, start=1):
         cell = ws.cell(row=row, column=column, value=text)
         cell.font, cell.border, cell.alignment = HEADER_FONT, BORDER, HEADER_ALIGN
+    # A body cell's style is one of a few (bold or not, its number format, its indent):
+    # the first cell of each sets it the long way and the rest copy its style ids, because
+    # openpyxl finds a style's id by hashing the style object, field by field, on every
+    # assignment (most of a workbook's time). The ids, and so the file, are the same.
+    styles: dict[tuple[bool, str | None, int], StyleArray] = {}
     for cells in table.rows:
         row += 1
         for column, source in enumerate(cells, start=1):
             value, number_format = _value(source)
             cell = ws.cell(row=row, column=column, value=value)
+            key = (source.bold, number_format, 0 if number_format else source.indent)
+            known = styles.get(key)
+            if known is not None:
+                cell._style = copy(known)
+                continue
             cell.border = BORDER
             cell.font = TOTAL_FONT if source.bold else BODY_FONT
             if number_format:
@@ -104,6 +116,7 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
                 cell.alignment = Alignment(vertical="top", wrap_text=True, indent=source.indent)
             else:
                 cell.alignment = TEXT_ALIGN
+            styles[key] = copy(cell._style)
     _print_setup(ws, table, header_row, landscape)
     return row
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import repeat
 
 from jixiao.reports.model import Table
 
@@ -22,7 +23,16 @@ def _ems(text: str) -> float:
     A Latin letter or digit is counted as 0.6: the widest of the fonts a reader's tool
     may print them in (DejaVu in LibreOffice, Noto in the PDF; Times in Word is 0.5).
     """
+    if text.isascii():  # numbers, codes, ids: most cells
+        return _ascii_ems(len(text))
     return sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+@cache
+def _ascii_ems(length: int) -> float:
+    """The width of ``length`` ASCII characters, summed one by one as :func:`_ems` does (the
+    same float, so the same widths)."""
+    return sum(repeat(0.6, length))
 
 
 @cache
@@ -45,10 +55,11 @@ def column_widths(table: Table) -> list[int]:
     hard, soft, weights = [], [], []
     for i in columns:
         cells = [row[i].text for row in table.rows]
-        column = [row[i] for row in lengths[1:]] or [0.0]
+        own = [row[i] for row in lengths[1:]]  # the _ems of each of ``cells``
+        column = own or [0.0]
         weights.append(max(_ems(table.header[i]) / 2, min(max(column), 40), 2.0))
         tokens = [_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
-        tokens += [_ems(c) for c in cells if _ems(c) <= 3]  # short words (万元, 良好) stay whole
+        tokens += [n for n in own if n <= 3]  # short words (万元, 良好) stay whole
         hard.append(_percent(max(tokens, default=0.0)))
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
