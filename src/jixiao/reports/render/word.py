@@ -27,9 +27,8 @@ from docx.enum.text import (
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import element_class_lookup, parse_xml
+from docx.oxml.parser import parse_xml
 from docx.shared import Cm, Emu, Length, Mm, Pt
-from lxml import etree
 
 from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
@@ -306,12 +305,6 @@ def _twips(length: Length) -> str:
     return str(Emu(length).twips)
 
 
-#: Table rows are parsed into python-docx's element classes, keeping every text node (its
-#: own parser drops blank text, and a cell of only spaces keeps its ``w:t``).
-_ROWS_PARSER = etree.XMLParser(resolve_entities=False)
-_ROWS_PARSER.set_element_class_lookup(element_class_lookup)
-
-
 def _rows(table: Table, widths: list[str]) -> list[Any]:
     """The header row and every body row of ``table`` as ``w:tr`` elements, from one fragment.
 
@@ -334,7 +327,9 @@ def _rows(table: Table, widths: list[str]) -> list[Any]:
             parts.append(_cell_xml(value.text, width, value.bold, align, keep, value.indent))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
-    return list(etree.fromstring("".join(parts), _ROWS_PARSER))
+    # python-docx's parser drops blank text, but not in a ``w:t`` marked to keep its spaces
+    # (a cell of only spaces is one): ``xml:space="preserve"``.
+    return list(parse_xml("".join(parts)))
 
 
 def _cell_xml(text: str, width: str, bold: bool, align: str, keep: bool, indent: int = 0) -> str:
