@@ -1,6 +1,7 @@
 """The province: ``jixiao run FOLDER`` on 100 departments × 30 units (issue 15, item 6).
 
-Run: ``uv run python benchmarks/bench_province.py [--departments 100] [--baseline 3]``
+Run: ``uv run python benchmarks/bench_province.py [--departments 100] [--baseline 3]
+[--against-src PATH] [--repeats N]``
 → ``benchmarks/results/province.json``; ``docs/performance.md`` (Province) quotes it.
 
 The folder holds one dataset per department (``jixiao.synthetic.synthetic_departments``,
@@ -10,6 +11,11 @@ text form; writing it is not timed). Each variant is the real command in a fresh
 - ``province-no-pdf``: the same with ``--format docx,html,xlsx`` (the PDF on demand);
 - ``baseline``: ``jixiao run DATASET -o OUT`` — the single-department command, one process
   per department, on the first ``--baseline`` departments (scaled to all of them).
+
+With ``--against-src PATH`` (another checkout's ``src``; ``git archive main src | tar -x -C
+/tmp/base`` makes one) every variant also runs with jixiao imported from there, alternating
+with this checkout (``--repeats`` each, the median kept), and ``cpu_ratio_to_against`` is
+this ÷ that: a change's effect measured in one run, under the same load.
 
 Measured for each: CPU seconds (user + system of the process and every worker, from
 ``getrusage(RUSAGE_CHILDREN)``), wall seconds, and the **peak of the summed resident memory**
@@ -74,11 +80,11 @@ def _tree_rss(root: int) -> tuple[float, int]:
     return total, count
 
 
-def measure(command: list[str]) -> dict[str, Any]:
+def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``command``; its CPU (itself and every descendant), wall time and peak summed RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     peak = {"mb": 0.0, "processes": 0}
     stop = threading.Event()
 
@@ -122,16 +128,106 @@ def write_province(folder: Path, departments: int, units: int) -> list[Path]:
     return paths
 
 
-def _save(document: dict[str, Any]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+def _save(document: dict[str, Any], path: Path = RESULTS) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
 def jixiao(*args: str) -> list[str]:
     return [sys.executable, "-m", "jixiao", *args]
 
 
-def main() -> None:
+def source_env(src: Path | None) -> dict[str, str] | None:
+    """The environment that makes ``python -m jixiao`` import jixiao from ``src`` (None: ours).
+
+    ``PYTHONPATH`` comes before site-packages, where this checkout's jixiao is installed
+    (editable), so the other checkout's package is the one imported; the dependencies are
+    this checkout's virtual environment's.
+    """
+    if src is None:
+        return None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(src), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    )
+    return env
+
+
+def imported_from(env: dict[str, str] | None) -> str:
+    """Where ``python -m jixiao`` run with ``env`` imports jixiao from (recorded as a check)."""
+    code = "import jixiao; print(jixiao.__file__)"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return str(Path(found.stdout.strip()).parent.parent)
+
+
+def source_commit(src: Path) -> str:
+    """The commit of the checkout ``src`` is in, when it is one (else "")."""
+    found = subprocess.run(
+        ["git", "-C", str(src), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+    )
+    return found.stdout.strip()[:120] if found.returncode == 0 else ""
+
+
+def run_variant(
+    variant: str,
+    folder: Path,
+    paths: list[Path],
+    out: Path,
+    args: argparse.Namespace,
+    env: dict[str, str] | None,
+) -> dict[str, Any]:
+    """One measured run of ``variant`` (``baseline``: ``args.baseline`` single runs)."""
+    if variant == "baseline":
+        sample = paths[: args.baseline]
+        results = []
+        for i, path in enumerate(sample):
+            results.append(measure(jixiao("run", str(path), "-o", f"{out}-{i}"), env))
+            shutil.rmtree(f"{out}-{i}")
+        cpu = sum(r["cpu_seconds"] for r in results) / len(results)
+        return {
+            "command": "jixiao run DATASET -o OUT (one process per department)",
+            "sample": len(sample),
+            "runs": results,
+            "cpu_seconds_per_department": round(cpu, 2),
+            "cpu_seconds": round(cpu * len(paths), 1),
+            "cpu_seconds_scaled_to_all": round(cpu * len(paths), 1),
+            "peak_rss_summed_mb": max(r["peak_rss_summed_mb"] for r in results),
+        }
+    formats = ["--format", "docx,html,xlsx"] if variant == "province-no-pdf" else []
+    command = ["run", str(folder), "-o", str(out), "--workers", str(args.workers)]
+    result = measure(jixiao(*command, *formats), env)
+    summary = json.loads((out / "汇总.json").read_text("utf-8"))
+    written = sum(1 for p in out.rglob("*") if p.is_file())
+    shutil.rmtree(out)
+    cpu = result["cpu_seconds"]
+    return {
+        "command": "jixiao "
+        + " ".join([*command[:1], "FOLDER", "-o", "OUT"])
+        + " "
+        + " ".join(command[4:] + formats),
+        **result,
+        "departments_in_summary": len(summary["departments"]),
+        "files_written": written,
+        "cpu_seconds_per_department": round(cpu / len(paths), 2),
+        "projected_wall_on_2_idle_cores": round(cpu / CORES, 1),
+        "within_time_budget": cpu / CORES <= BUDGET_SECONDS,
+        "within_memory_budget": result["peak_rss_summed_mb"] <= BUDGET_MB,
+    }
+
+
+def _median_run(repeats: list[dict[str, Any]]) -> dict[str, Any]:
+    """The repeat of median CPU, with every repeat's CPU and wall time beside it."""
+    ordered = sorted(repeats, key=lambda r: r["cpu_seconds"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    if len(repeats) > 1:
+        chosen["repeats_cpu_seconds"] = [r["cpu_seconds"] for r in repeats]
+        chosen["repeats_wall_seconds"] = [r.get("wall_seconds") for r in repeats]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--departments", type=int, default=100)
     parser.add_argument("--units", type=int, default=30)
@@ -140,8 +236,23 @@ def main() -> None:
     parser.add_argument(
         "--variants", default="baseline,province,province-no-pdf", help="comma-separated"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--against-src",
+        type=Path,
+        default=None,
+        help="another checkout's src folder (e.g. `git archive main src | tar -x -C /tmp/base`"
+        " then /tmp/base/src): every variant also runs with jixiao imported from there,"
+        " alternating with this checkout, and the CPU ratio this ÷ that is reported",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs of each variant (the median CPU is kept)"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    against = args.against_src.resolve() if args.against_src else None
+    if against is not None and not (against / "jixiao" / "__init__.py").is_file():
+        raise SystemExit(f"--against-src {against}: no jixiao package in that folder")
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     document: dict[str, Any] = {
         "machine": {
@@ -152,9 +263,21 @@ def main() -> None:
         "departments": args.departments,
         "units_per_department": args.units,
         "workers": args.workers,
+        "repeats": args.repeats,
         "budget": {"seconds_on_2_cores": BUDGET_SECONDS, "peak_mb": BUDGET_MB},
+        "commit": source_commit(Path(__file__).resolve().parent.parent / "src"),
         "runs": {},
     }
+    sides: dict[str, dict[str, str] | None] = {"this": None}
+    if against is not None:
+        sides["against"] = source_env(against)
+        document["against"] = {
+            "src": str(against),
+            "imported_from": imported_from(sides["against"]),
+            "commit": source_commit(against),
+            "runs": {},
+        }
+    document["imported_from"] = imported_from(None)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         folder = root / "province"
@@ -162,60 +285,41 @@ def main() -> None:
         start = time.perf_counter()
         paths = write_province(folder, args.departments, args.units)
         document["write_datasets_seconds"] = round(time.perf_counter() - start, 1)
-        runs: dict[str, Any] = document["runs"]
         for variant in variants:
-            out = root / f"out-{variant}"
-            if variant == "baseline":
-                sample = paths[: args.baseline]
-                results = []
-                for i, path in enumerate(sample):
-                    results.append(measure(jixiao("run", str(path), "-o", f"{out}-{i}")))
-                    shutil.rmtree(f"{out}-{i}")
-                cpu = sum(r["cpu_seconds"] for r in results) / len(results)
-                runs[variant] = {
-                    "command": "jixiao run DATASET -o OUT (one process per department)",
-                    "sample": len(sample),
-                    "runs": results,
-                    "cpu_seconds_per_department": round(cpu, 2),
-                    "cpu_seconds_scaled_to_all": round(cpu * len(paths), 1),
-                    "peak_rss_mb": max(r["peak_rss_summed_mb"] for r in results),
-                }
-                continue
-            formats = ["--format", "docx,html,xlsx"] if variant == "province-no-pdf" else []
-            command = ["run", str(folder), "-o", str(out), "--workers", str(args.workers)]
-            result = measure(jixiao(*command, *formats))
-            summary = json.loads((out / "汇总.json").read_text("utf-8"))
-            written = sum(1 for p in out.rglob("*") if p.is_file())
-            shutil.rmtree(out)
-            cpu = result["cpu_seconds"]
-            runs[variant] = {
-                "command": "jixiao "
-                + " ".join([*command[:1], "FOLDER", "-o", "OUT"])
-                + " "
-                + " ".join(command[4:] + formats),
-                **result,
-                "departments_in_summary": len(summary["departments"]),
-                "files_written": written,
-                "cpu_seconds_per_department": round(cpu / len(paths), 2),
-                "projected_wall_on_2_idle_cores": round(cpu / CORES, 1),
-                "within_time_budget": cpu / CORES <= BUDGET_SECONDS,
-                "within_memory_budget": result["peak_rss_summed_mb"] <= BUDGET_MB,
-            }
-            print(variant, json.dumps(runs[variant], ensure_ascii=False), flush=True)
-            _save(document)  # a long run keeps what it has measured so far
-    base = runs.get("baseline")
-    if base:
-        for variant, run in runs.items():
-            if variant != "baseline":
-                run["cpu_ratio_to_baseline"] = round(
-                    run["cpu_seconds"] / base["cpu_seconds_scaled_to_all"], 3
+            repeats: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
+            for repeat in range(args.repeats):
+                # alternate which side goes first, so neither always meets the same load
+                order = list(sides) if repeat % 2 == 0 else list(reversed(sides))
+                for side in order:
+                    out = root / f"out-{variant}-{side}"
+                    repeats[side].append(
+                        run_variant(variant, folder, paths, out, args, sides[side])
+                    )
+            document["runs"][variant] = _median_run(repeats["this"])
+            print(variant, json.dumps(document["runs"][variant], ensure_ascii=False), flush=True)
+            if against is not None:
+                other = _median_run(repeats["against"])
+                document["against"]["runs"][variant] = other
+                document.setdefault("cpu_ratio_to_against", {})[variant] = round(
+                    document["runs"][variant]["cpu_seconds"] / other["cpu_seconds"], 3
                 )
+                print(variant, "against", json.dumps(other, ensure_ascii=False), flush=True)
+            _save(document, args.results)  # a long run keeps what it has measured so far
+    for runs in [document["runs"], document.get("against", {}).get("runs", {})]:
+        base = runs.get("baseline")
+        if base:
+            for variant, run in runs.items():
+                if variant != "baseline":
+                    run["cpu_ratio_to_baseline"] = round(
+                        run["cpu_seconds"] / base["cpu_seconds_scaled_to_all"], 3
+                    )
     document["machine"]["uptime_at_end"] = subprocess.run(
         ["uptime"], capture_output=True, text=True
     ).stdout.strip()
-    _save(document)
+    _save(document, args.results)
     print(json.dumps(document, ensure_ascii=False, indent=2))
-    print(f"written {RESULTS}")
+    print(f"written {args.results}")
+    return document
 
 
 if __name__ == "__main__":

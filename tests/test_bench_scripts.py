@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -142,3 +143,23 @@ def _run(tmp_path: Path, engines: list[str]) -> None:
     assert comparison["checked"]["saves"] > 0 and comparison["checked"]["report_jobs"] > 0
     assert comparison["job_statuses"] == {"done": comparison["checked"]["report_jobs"]}
     assert not result["errors"], result["errors"]
+
+
+def test_the_province_benchmark_runs_against_another_checkouts_src(tmp_path: Path) -> None:
+    bench = _module("bench_province")
+    src = Path(__file__).resolve().parent.parent / "src"
+    other = tmp_path / "other"
+    shutil.copytree(src / "jixiao", other / "jixiao")
+    document = bench.main(
+        [
+            *("--departments", "1", "--units", "2", "--variants", "province-no-pdf"),
+            *("--against-src", str(other), "--results", str(tmp_path / "province.json")),
+        ]
+    )
+    assert document["against"]["imported_from"] == str(other)
+    assert document["imported_from"] != str(other)
+    for runs in (document["runs"], document["against"]["runs"]):
+        assert runs["province-no-pdf"]["departments_in_summary"] == 1
+        assert runs["province-no-pdf"]["cpu_seconds"] > 0
+    assert document["cpu_ratio_to_against"]["province-no-pdf"] > 0
+    assert json.loads((tmp_path / "province.json").read_text("utf-8"))["against"]["runs"]
