@@ -613,6 +613,20 @@ def test_two_breakdowns_each_naming_its_whole_are_two_facts() -> None:
     assert audit_lines(lines).findings == []
 
 
+def test_a_whole_named_across_a_justified_pdf_line_is_still_named() -> None:
+    """A rendered PDF's text layer (hypothesis found it, gd-dept-2023 seed 353257): the
+    second whole's name is broken over a line end and spaced by justification
+    ("占项目" / "支 出9 0.71%"); it still names 项目支出, not 基本支出."""
+    lines = [
+        "① 基本支出2023年决算支出合计2,018.67万元。主要是商品和服务支出1,154.31万元，占基本支出",
+        "57.18%。",
+        "② 项目支出2023年决算支出合计3,726.74万元。主要是商品和服务支出3,380.51万元，占项目",
+        "支 出9 0.71% ，其中：委托业务费3 ,380.51 万 元，占比",
+        "100.00%。",
+    ]
+    assert [f.message for f in audit_lines(lines).findings if f.code == "restated"] == []
+
+
 def test_the_halves_of_a_joint_item_are_not_the_joint_item() -> None:
     """ "公务用车购置及运行维护费 21.97 万元", then each half's change: neither is 21.97's."""
     lines = [

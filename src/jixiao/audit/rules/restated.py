@@ -277,8 +277,12 @@ _SHARE_OF = re.compile(
 
 
 def _share_whole(claim: Claim) -> str:
-    """The whole a figure's own share names right after it ("占项目支出 51.99%"), or ""."""
-    match = _SHARE_OF.match(claim.para.text[claim.q.end : claim.q.end + 30])
+    """The whole a figure's own share names right after it ("占项目支出 51.99%"), or "".
+
+    Spaces are dropped first: a justified PDF line that a text layer gives with gaps
+    ("占项目" | "支 出9 0.71%") names the same whole as the unbroken sentence."""
+    after = claim.para.text[claim.q.end : claim.q.end + 40].replace(" ", "")
+    match = _SHARE_OF.match(after)
     return match.group("whole") if match else ""
 
 
