@@ -6,16 +6,21 @@ Each operation is run on the bundled example (or real reports) with a recorder a
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from jixiao.audit.batch import audit_files
-from jixiao.dataset.model import Dataset
+from jixiao.cli.run import department_files
+from jixiao.dataset.model import TABLES, Dataset
 from jixiao.evaluation import STAGES, Evaluation, evaluate
+from jixiao.io.excel import workbook_bytes
 from jixiao.io.formats import load_dataset
+from jixiao.io.textform import READ_STEPS, WRITE_STEP, text_form_document, write_text_form
 from jixiao.reports.api import report_files
+from jixiao.synthetic import synthetic_departments
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -61,10 +66,55 @@ def test_reading_a_workbook_counts_its_worksheets(example_xlsx: Path) -> None:
     assert f"读取工作表 {worksheets[0].name}" in [step for step, _, _ in recorder.calls]
 
 
-def test_reading_the_text_form_is_one_unit(example_yaml: Path) -> None:
+def test_reading_the_text_form_counts_the_parse_and_the_checks(example_yaml: Path) -> None:
     recorder = Recorder()
     load_dataset(example_yaml, progress=recorder)
-    recorder.assert_contract(1)
+    recorder.assert_contract(len(READ_STEPS))
+    assert [step for step, _, _ in recorder.calls] == [*READ_STEPS, READ_STEPS[1]]
+
+
+def _rows(document: dict[str, object]) -> int:
+    return sum(len(v) if isinstance(v, list) else 1 for k, v in document.items() if k != "format")
+
+
+def test_writing_the_text_form_counts_its_rows() -> None:
+    """A province's text form took tens of seconds with nothing said: now every
+    ``CHUNK_ROWS`` rows are counted (here a 30-unit department, in chunks of 100)."""
+    dataset = synthetic_departments(1, 30)[0]
+    recorder = Recorder()
+    text = write_text_form(dataset, progress=recorder, chunk=100)
+    rows = _rows(text_form_document(dataset))
+    recorder.assert_contract(rows)
+    assert rows > 1000
+    assert len(recorder.calls) > rows // 100  # counted as it goes, not only at the end
+    assert {step for step, _, _ in recorder.calls} == {WRITE_STEP}
+    assert text == write_text_form(dataset)  # the same text as written without a count
+
+
+def test_writing_the_workbook_counts_its_sheets(dataset: Dataset) -> None:
+    from python_calamine import CalamineWorkbook
+
+    recorder = Recorder()
+    data = workbook_bytes(dataset, progress=recorder)
+    sheets = CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names
+    recorder.assert_contract(len(sheets) + 2)  # the cell values, every sheet, saving
+    steps = [step for step, _, _ in recorder.calls]
+    assert steps[0] == "准备单元格" and steps[-1] == "保存工作簿"
+    assert f"写出工作表 {TABLES[0].sheet}" in steps
+
+
+def test_run_counts_each_of_its_steps(evaluation: Evaluation) -> None:
+    """``jixiao run``'s files: the JSON results, each report format, the work list and the
+    text form (its rows), each step told with its count."""
+    recorder = Recorder()
+    names = [name for name, _ in department_files(evaluation, "x", ["xlsx"], progress=recorder)]
+    assert names[:3] == ["figures.json", "scorecard.json", "findings.json"]
+    steps = [step for step, _, _ in recorder.calls]
+    for step in ("写出 figures.json", "写出 findings.json", "报告 Excel 工作簿", WRITE_STEP):
+        assert step in steps
+    written = [(done, total) for step, done, total in recorder.calls if step == WRITE_STEP]
+    assert written[0][0] == 0 and written[-1][0] == written[-1][1] > 0
+    assert recorder.calls[-1] == ("数据集（文本格式）", 2, 2)
 
 
 def test_evaluate_reports_each_stage(dataset: Dataset) -> None:

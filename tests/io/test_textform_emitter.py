@@ -4,11 +4,19 @@ identical."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 
 from jixiao.dataset.model import Dataset, Profile
-from jixiao.io.textform import PYTHON_DUMPER, choose_dumper, write_text_form
+from jixiao.io.textform import (
+    DUMP_OPTIONS,
+    PYTHON_DUMPER,
+    choose_dumper,
+    text_form_document,
+    write_text_form,
+)
 from strategies import datasets, one_line_text
 
 
@@ -46,3 +54,29 @@ def test_libyaml_is_used_unless_a_character_lies_beyond_the_bmp() -> None:
 def test_a_character_beyond_the_bmp_stays_readable() -> None:
     dataset = Dataset(profile=Profile(department_name="𠮷野家", year=2023))
     assert "department_name: 𠮷野家" in write_text_form(dataset)
+
+
+def _one_dump(dataset: Dataset, dumper: object) -> str:
+    """The whole document in one ``yaml.dump``: what the text form was before it was
+    written in chunks (to tell its progress)."""
+    document = text_form_document(dataset)
+    head = write_text_form(dataset, dumper).split("\n", 1)[0] + "\n"
+    return head + yaml.dump(document, Dumper=dumper, **DUMP_OPTIONS)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_rows=3))
+def test_writing_in_chunks_gives_the_text_of_one_dump(dataset: Dataset) -> None:
+    for dumper in (PYTHON_DUMPER, choose_dumper(text_form_document(dataset))):
+        whole = _one_dump(dataset, dumper)
+        assert write_text_form(dataset, dumper) == whole
+        for chunk in (1, 2):
+            assert write_text_form(dataset, dumper, chunk=chunk) == whole
+
+
+def test_the_example_in_chunks_is_the_text_of_one_dump(example_yaml: Path) -> None:
+    from jixiao.io.formats import load_dataset
+
+    dataset = load_dataset(example_yaml)
+    dumper = choose_dumper(text_form_document(dataset))
+    assert write_text_form(dataset, chunk=7) == _one_dump(dataset, dumper)

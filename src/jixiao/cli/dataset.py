@@ -22,6 +22,7 @@ from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
     from jixiao.dataset.model import Dataset
+    from jixiao.lib.progress import Progress
 
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件")]
 
@@ -50,7 +51,7 @@ def convert(
         progress(f"写出 {fmt.verbose_name}", 0, 1)
         try:
             with paused_gc():
-                data = _encoded(dataset, target, fmt.identifier)
+                data = _encoded(dataset, target, fmt.identifier, progress)
         except DatasetError as error:  # a value the target format cannot hold
             fail_input(error)
         write_output(target, data)
@@ -58,11 +59,12 @@ def convert(
     stdout().print(f"已写入 {printable(str(target))}")
 
 
-def _encoded(dataset: Dataset, target: Path, identifier: str) -> bytes:
+def _encoded(dataset: Dataset, target: Path, identifier: str, progress: Progress) -> bytes:
+    """The file's bytes; ``progress`` counts the sheets or the rows as they are written."""
     if identifier == "xlsx":
         from jixiao.io.excel import workbook_bytes
 
-        return workbook_bytes(dataset, macro=target.suffix.lower() == ".xlsm")
+        return workbook_bytes(dataset, macro=target.suffix.lower() == ".xlsm", progress=progress)
     from jixiao.io.textform import text_form_bytes
 
-    return text_form_bytes(dataset)
+    return text_form_bytes(dataset, progress)

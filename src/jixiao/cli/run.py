@@ -106,18 +106,26 @@ def department_files(
     from jixiao.reports.api import report_files, worklist_file
 
     tell = progress or no_progress
+    # Each step is told with its count (a province's figures.json holds 100,000 figures;
+    # its text form takes tens of seconds and counts its rows as it goes).
+    card = evaluation.scorecard
+    results = 3 if card is not None else 2
+    tell("写出 figures.json", 0, results)
     yield "figures.json", _json(evaluation.figures.to_json())
-    if evaluation.scorecard is not None:
-        yield "scorecard.json", _json(evaluation.scorecard.to_json())
+    if card is not None:
+        tell("写出 scorecard.json", 1, results)
+        yield "scorecard.json", _json(card.to_json())
+    tell("写出 findings.json", results - 1, results)
     yield "findings.json", _json({"findings": [f.to_json() for f in evaluation.findings]})
+    tell("写出 findings.json", results, results)
     for file in report_files(evaluation, formats, parallel=parallel, progress=progress):
         yield file.filename, file.data
-    tell("结果应用与数据集", 0, 2)
+    tell("结果应用与整改清单", 0, 2)
     worklist = worklist_file(evaluation)
     yield worklist.filename, worklist.data
     tell("数据集（文本格式）", 1, 2)
-    yield stem + ".yaml", text_form_bytes(evaluation.dataset)
-    tell("结果应用与数据集", 2, 2)
+    yield stem + ".yaml", text_form_bytes(evaluation.dataset, progress)
+    tell("数据集（文本格式）", 2, 2)
 
 
 @app.command()

@@ -819,7 +819,7 @@ class _Writer:
         self.dataset = dataset
         self.styles = _Styles()
         self.dropdowns = _collect_dropdowns()
-        self.values = _cell_values(dataset)
+        self.values: dict[str, list[list[Any]]] = {}
 
     def cell(self, sheet: Any, value: Any, **style: Any) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -854,17 +854,29 @@ class _Writer:
         cell.comment = comment
         return cell
 
-    def write(self) -> Any:
+    def write(self, out: IO[bytes], progress: Progress | None = None) -> None:
+        """The workbook into ``out``; ``progress`` counts its parts: the cell values (all
+        checked before a byte is written), each sheet, and saving (the zip)."""
+        tell = tell_or_ignore(progress)
+        order = _sheet_order()
+        total = len(order) + 4  # cell values, 说明, the tables' sheets, 代码表, saving
+        tell("准备单元格", 0, total)
+        self.values = _cell_values(self.dataset)
+        tell(f"写出工作表 {README_SHEET}", 1, total)
         self.write_readme()
-        for spec in _sheet_order():
+        for done, spec in enumerate(order, start=2):
+            tell(f"写出工作表 {spec.sheet}", done, total)
             if spec.form:
                 self.write_form(spec)
             elif spec.key == AUDIT_TABLE:
                 self.write_optional(spec)
             else:
                 self.write_table(spec)
+        tell("写出代码表", total - 2, total)
         self.write_codes()
-        return self.book
+        tell("保存工作簿", total - 1, total)
+        self.book.save(out)
+        tell("保存工作簿", total, total)
 
     def new_sheet(self, title: str, header_rows: str | None = "1:1") -> Any:
         """A sheet that prints landscape, one page wide, repeating its header row."""
@@ -1045,20 +1057,24 @@ class _Writer:
             sheet.append([entries[i] if i < len(entries) else None for entries, _ in lists])
 
 
-def write_workbook_stream(dataset: Dataset, out: IO[bytes], *, macro: bool = False) -> None:
+def write_workbook_stream(
+    dataset: Dataset, out: IO[bytes], *, macro: bool = False, progress: Progress | None = None
+) -> None:
     """Write ``dataset`` as a workbook to the binary stream ``out``.
 
     Raises :class:`DatasetError`, before writing a byte, when a value does not fit in a
-    cell (text over 32,767 characters). ``macro`` gives the .xlsm content type.
+    cell (text over 32,767 characters). ``macro`` gives the .xlsm content type;
+    ``progress`` counts the sheets as they are written.
     """
-    book = _Writer(dataset, macro=macro).write()
-    book.save(out)
+    _Writer(dataset, macro=macro).write(out, progress)
 
 
-def workbook_bytes(dataset: Dataset, *, macro: bool = False) -> bytes:
+def workbook_bytes(
+    dataset: Dataset, *, macro: bool = False, progress: Progress | None = None
+) -> bytes:
     """The workbook of ``dataset`` as bytes (what an upload form offers for download)."""
     buffer = io.BytesIO()
-    write_workbook_stream(dataset, buffer, macro=macro)
+    write_workbook_stream(dataset, buffer, macro=macro, progress=progress)
     return buffer.getvalue()
 
 

@@ -39,8 +39,23 @@ FORMAT_VERSION = "jixiao-dataset/1"
 DEEP = "YAML 格式错误：嵌套层次过深"
 
 
-def read_text_form(text: str, name: str = "<text>", limits: ReadLimits = DEFAULT_LIMITS) -> Dataset:
-    """Parse the YAML text form; raises :class:`DatasetError` naming ``file:line``."""
+#: The two parts of reading the text form, as told to ``progress``: libyaml's parse (one
+#: call, most of the time), then the checks and the dataset built from the nodes.
+READ_STEPS = ("解析文本格式", "校验数据")
+
+
+def read_text_form(
+    text: str,
+    name: str = "<text>",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Parse the YAML text form; raises :class:`DatasetError` naming ``file:line``.
+
+    ``progress`` counts :data:`READ_STEPS`.
+    """
+    tell = tell_or_ignore(progress)
+    tell(READ_STEPS[0], 0, len(READ_STEPS))
     estimate = _estimated_values(text)
     if estimate > limits.yaml_values:
         raise DatasetError(
@@ -62,9 +77,12 @@ def read_text_form(text: str, name: str = "<text>", limits: ReadLimits = DEFAULT
         raise DatasetError([InputError(name, DEEP)]) from None
     if root is None:
         raise DatasetError([InputError(name, "文件为空，没有数据")])
+    tell(READ_STEPS[1], 1, len(READ_STEPS))
     _check_aliases(root, name, limits)
     raw, errors = _raw_from_nodes(root, name)
-    return build_dataset(raw, [*repeated_keys(root, name), *errors])
+    dataset = build_dataset(raw, [*repeated_keys(root, name), *errors])
+    tell(READ_STEPS[1], 2, len(READ_STEPS))
+    return dataset
 
 
 #: What a YAML parser's problem text means, for the people who fill in the file: (a
@@ -368,11 +386,15 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def write_text_form(dataset: Dataset, dumper: Any = None) -> str:
-    """Serialise ``dataset`` to the YAML text form (money in its 金额单位, blanks omitted).
+#: Rows of a table written at a time; the progress is told after each such chunk.
+CHUNK_ROWS = 1000
+#: The options every chunk is dumped with (tests dump the whole document with them).
+DUMP_OPTIONS: dict[str, Any] = {"allow_unicode": True, "sort_keys": False, "width": 100000}
+WRITE_STEP = "写出文本格式（行）"
 
-    ``dumper``: PyYAML's emitter class; by default :func:`choose_dumper` picks one.
-    """
+
+def text_form_document(dataset: Dataset) -> dict[str, Any]:
+    """The YAML document of ``dataset``: money in its 金额单位, blanks omitted."""
     document: dict[str, Any] = {FORMAT_KEY: FORMAT_VERSION}
     for spec in TABLES:
         rows = [_compact(v) for v in table_values(dataset, spec)]
@@ -381,15 +403,48 @@ def write_text_form(dataset: Dataset, dumper: Any = None) -> str:
                 document[spec.key] = rows[0]
         elif rows:
             document[spec.key] = rows
-    header = f"# jixiao 数据集（文本格式）：{dataset.profile.department_name} {dataset.profile.year or ''} 年度\n"
-    body = yaml.dump(
-        document,
-        Dumper=dumper or choose_dumper(document),
-        allow_unicode=True,
-        sort_keys=False,
-        width=100000,
-    )
-    return header + body
+    return document
+
+
+def write_text_form(
+    dataset: Dataset,
+    dumper: Any = None,
+    *,
+    progress: Progress | None = None,
+    chunk: int = CHUNK_ROWS,
+) -> str:
+    """Serialise ``dataset`` to the YAML text form (money in its 金额单位, blanks omitted).
+
+    ``dumper``: PyYAML's emitter class; by default :func:`choose_dumper` picks one.
+    ``progress`` counts the rows written (a form is one row), told every ``chunk`` rows:
+    a province's text form takes tens of seconds. The document is dumped key by key and a
+    long table ``chunk`` rows at a time — the same text as one dump of the whole document
+    (block style puts a mapping's sequence at the mapping's own indent, so a table's later
+    rows dumped alone read the same; tests/io/test_textform_emitter.py holds it).
+    """
+    tell = tell_or_ignore(progress)
+    document = text_form_document(dataset)
+    chosen = dumper or choose_dumper(document)
+    tables = [(k, v) for k, v in document.items() if k != FORMAT_KEY]
+    total = sum(len(v) if isinstance(v, list) else 1 for _, v in tables)
+    tell(WRITE_STEP, 0, total)
+    profile = dataset.profile
+    header = f"# jixiao 数据集（文本格式）：{profile.department_name} {profile.year or ''} 年度\n"
+    parts = [header, yaml.dump({FORMAT_KEY: FORMAT_VERSION}, Dumper=chosen, **DUMP_OPTIONS)]
+    done = 0
+    for key, value in tables:
+        if not isinstance(value, list):
+            parts.append(yaml.dump({key: value}, Dumper=chosen, **DUMP_OPTIONS))
+            done += 1
+            tell(WRITE_STEP, done, total)
+            continue
+        for start in range(0, len(value), chunk):
+            rows = value[start : start + chunk]
+            piece = {key: rows} if start == 0 else rows
+            parts.append(yaml.dump(piece, Dumper=chosen, **DUMP_OPTIONS))
+            done += len(rows)
+            tell(WRITE_STEP, done, total)
+    return "".join(parts)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -413,15 +468,18 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def read_text_bytes(
-    data: bytes, name: str = "<text>", limits: ReadLimits = DEFAULT_LIMITS
+    data: bytes,
+    name: str = "<text>",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> Dataset:
     """The text form from bytes (UTF-8); raises :class:`DatasetError` naming ``file:line``."""
-    return read_text_form(decode_text(data, name), name, limits)
+    return read_text_form(decode_text(data, name), name, limits, progress)
 
 
-def text_form_bytes(dataset: Dataset) -> bytes:
-    """The text form of ``dataset`` as UTF-8 bytes."""
-    return write_text_form(dataset).encode("utf-8")
+def text_form_bytes(dataset: Dataset, progress: Progress | None = None) -> bytes:
+    """The text form of ``dataset`` as UTF-8 bytes (``progress`` counts the rows)."""
+    return write_text_form(dataset, progress=progress).encode("utf-8")
 
 
 def load_text_form(path: Path) -> Dataset:
@@ -446,11 +504,7 @@ class TextFormat:
         limits: ReadLimits = DEFAULT_LIMITS,
         progress: Progress | None = None,
     ) -> Dataset:
-        tell = tell_or_ignore(progress)
-        tell("读取文本格式", 0, 1)
-        dataset = read_text_bytes(data, name, limits)
-        tell("读取文本格式", 1, 1)
-        return dataset
+        return read_text_bytes(data, name, limits, progress)
 
     def write(self, dataset: Dataset, out: IO[bytes]) -> None:
         out.write(text_form_bytes(dataset))
