@@ -4,7 +4,7 @@ for 2: no page runs a query per department (or per project) of what it lists.
 Two synthetic provinces are loaded through the web's own services (as
 ``benchmarks/province_db.py`` loads the benchmark province): 合成二省 with 2 departments and
 合成六省 with 6, each with its datasets, evaluations, 整改 items, a 自评任务 over all its
-datasets and a 2023-06 monitoring round per department. Each page is read as the
+datasets, a 2023-06 monitoring round per department, every department published. Each page is read as the
 province's 财政 user once (to fill what pages cache), then counted on the second read.
 """
 
@@ -21,9 +21,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jixiao.dataset.model import TABLES_BY_KEY
 from jixiao.synthetic import synthetic_departments
 from jixiao_web.assessment.services import issue_task
 from jixiao_web.datasets import services as datasets
+from jixiao_web.datasets.models import ROW_MODELS
+from jixiao_web.disclosure.services import publish
 from jixiao_web.evaluation.services import evaluate_dataset
 from jixiao_web.monitor.models import Return
 from jixiao_web.monitor.services import issue_round
@@ -74,6 +77,7 @@ def _province(code: str, name: str, departments: int) -> Province:
             date(2023, 7, 10),
             bureau,
         )
+        publish(dataset, bureau, None)
         stored.append(dataset)
     task = issue_task(
         access=Access.of(bureau),
@@ -97,6 +101,9 @@ def _pages(p: Province) -> dict[str, str]:
         "dataset": f"/datasets/{p.dataset.pk}/",
         "rectifications": f"/results/{p.dataset.pk}/",
         "return": f"/monitor/return/{p.ret.pk}/",
+        "rounds": "/monitor/",
+        "results": "/results/",
+        "public": "/public/",
     }
 
 
@@ -114,12 +121,54 @@ def provinces() -> tuple[Province, Province]:
     return _province("980000", "合成二省", 2), _province("970000", "合成六省", 6)
 
 
-@pytest.mark.parametrize("page", ["task", "dataset", "rectifications", "return"])
+@pytest.mark.parametrize(
+    "page", ["task", "dataset", "rectifications", "return", "rounds", "results", "public"]
+)
 def test_a_page_takes_as_many_statements_for_6_departments_as_for_2(
     client: Any, provinces: tuple[Province, Province], page: str
 ) -> None:
     counts = [_count(client, p.bureau, _pages(p)[page]) for p in provinces]
     assert counts[0] == counts[1]
+
+
+# --------------------------------------------------------------------------- the 整改 page's cache
+
+
+def _row_reads(client: Any, path: str) -> int:
+    """How many statements of ``path`` read a dataset row table (a conversion reads 22)."""
+    tables = [f'"{model._meta.db_table}"' for model in ROW_MODELS.values()]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return sum(1 for q in queries if any(t in q["sql"] for t in tables))
+
+
+def test_the_rectification_page_evaluates_once_per_dataset_version(
+    client: Any, login: Any, science: Any
+) -> None:
+    """The 整改 page evaluated the whole dataset on every view (17–20 s on a province's
+    department); now once per version of the dataset: an edit makes it evaluate again."""
+    from django.core.cache import cache
+
+    from jixiao_web.results import services as results
+
+    cache.clear()
+    bureau = login("bureau-admin")
+    path = f"/results/{science.pk}/"
+    assert _row_reads(bureau, path) >= len(ROW_MODELS)  # the first view converts it
+    assert _row_reads(bureau, path) == 0  # the second reads the cached result
+    before = results.application_for(science)
+    row = ROW_MODELS["income"].objects.filter(dataset=science).order_by("position").first()
+    assert row is not None
+    admin = get_user_model().objects.get(username="dept-admin")
+    values = datasets.form_values(TABLES_BY_KEY["income"], row)
+    values["note"] = "缓存随数据版本失效"
+    datasets.save_row(
+        Access.of(admin), admin, science, "income", values, row_id=row.pk, version=row.version
+    )
+    assert _row_reads(bureau, path) >= len(ROW_MODELS)  # a new version: evaluated again
+    assert _row_reads(bureau, path) == 0
+    after = results.application_for(science)
+    assert after[0] == before[0] + 1 and after[1] == before[1]  # same result, new version
 
 
 # --------------------------------------------------------------------------- the summaries' cache

@@ -70,12 +70,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "").strip()
     if period:
         found = found.filter(period=period)
+    listed = list(found[:200])
+    counts = services.round_counts(r.pk for r in listed)
     rows = []
-    for r in found[:200]:
-        returns = list(r.returns.all())
-        states = services._states(returns)
-        reported = sum(1 for s in states.values() if s in ("submitted", "accepted"))
-        rows.append({"round": r, "units": len(returns), "reported": reported})
+    for r in listed:
+        units, reported = counts.get(r.pk, (0, 0))
+        rows.append({"round": r, "units": units, "reported": reported})
     context = {
         "rows": rows,
         "q": q,

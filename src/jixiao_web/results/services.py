@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = file_types(".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx")
 
+_T = TypeVar("_T")
+
 
 class Invalid(Exception):
     """The input was refused; ``errors`` lists every problem, each with its field."""
@@ -79,48 +81,122 @@ def application_of(evaluation: Evaluation) -> ResultApplication:
     return apply_results(evaluation, load_result_rules())
 
 
+#: How long a computed result application stays in the shared cache. Its key names the
+#: dataset's version, so an edit makes it unreachable at once; the time only frees space.
+APPLICATION_SECONDS = 7 * 24 * 3600
+
+
+def _dataset_version(dataset_id: int) -> int:
+    found = Dataset.objects.filter(pk=dataset_id).values_list("version", flat=True).first()
+    if found is None:
+        raise Invalid([InputError("数据集", "数据集已不存在")])
+    return int(found)
+
+
+def _application_key(dataset_id: int, version: int) -> str:
+    from importlib.metadata import version as release
+
+    # the engine's release: the evaluation and the result rules are the engine's
+    return f"results-application:{release('jixiao')}:{dataset_id}.{version}"
+
+
+def application_for(dataset: Dataset) -> tuple[int, ResultApplication]:
+    """The result application of ``dataset`` as stored now, and the version it is of.
+
+    Computing it converts the whole department dataset and evaluates it (17–20 s on a
+    province's department, measured on the 整改 page that did it on every view), so it is
+    kept in the shared cache keyed by the dataset's version: every change of a row bumps
+    the version (``datasets.services``), which makes the old entry unreachable — never a
+    result older than the rows. A dataset changed while it was read is computed but not
+    stored (its version is read again after). Writers call this *before* their
+    transaction and compare the version under it (:func:`_with_application`).
+    """
+    from django.core.cache import cache
+
+    version = _dataset_version(dataset.pk)
+    key = _application_key(dataset.pk, version)
+    found = cache.get(key)
+    if found is not None:
+        return version, cast("ResultApplication", found)
+    application = application_of(evaluation_of(dataset))
+    if _dataset_version(dataset.pk) == version:
+        cache.set(key, application, APPLICATION_SECONDS)
+    return version, application
+
+
+#: How often a writer computes the application again when the dataset changes under it.
+WRITE_ATTEMPTS = 3
+
+
+def _with_application(dataset: Dataset, write: Callable[[ResultApplication], _T]) -> _T:
+    """``write(application)`` in a transaction, the application computed before it.
+
+    On SQLite a transaction holds the database's one write lock from its start, so the
+    evaluation (seconds) must not run inside it, or every other writer waits past the
+    busy timeout ("database is locked", the soak's 500s). Under the transaction the
+    dataset's row is locked and its version compared with the one the application was
+    computed from; if it moved, the application is computed again (a few times, then a
+    Chinese refusal asks to retry).
+    """
+    for _ in range(WRITE_ATTEMPTS):
+        version, application = application_for(dataset)
+        with transaction.atomic():
+            locked = (
+                Dataset.objects.select_for_update()
+                .filter(pk=dataset.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if locked == version:
+                return write(application)
+    raise Invalid([InputError("数据集", "数据集正在被修改，请稍后再试")])
+
+
 def _key(item: EngineRectification) -> str:
     text = f"{item.source_year}|{item.kind}|{item.subject}"
     return hashlib.sha256(text.encode()).hexdigest()[:64]
 
 
-@transaction.atomic
 def generate(dataset: Dataset, actor: Any) -> int:
     """Create the 整改 items of ``dataset``'s evaluation that do not exist yet; how many.
 
-    The new items (and their history rows, each naming ``actor``) are written in batches:
-    a province department has hundreds of items, and a get-or-create each cost five
-    statements. The dataset row is locked first, so two people generating at once do not
-    both create the same item (the second finds the first's).
+    The evaluation is computed (or found in the cache) before the write transaction; the
+    transaction locks the dataset row, checks its version is the one evaluated, and writes
+    the new items (and their history rows, each naming ``actor``) in batches: a province
+    department has hundreds of items, and a get-or-create each cost five statements. The
+    lock also keeps two people generating at once from both creating the same item (the
+    second finds the first's).
     """
-    application = application_of(evaluation_of(dataset))
-    list(Dataset.objects.select_for_update().filter(pk=dataset.pk).values_list("pk"))
-    existing = set(Rectification.objects.filter(dataset=dataset).values_list("key", flat=True))
-    new: dict[str, Rectification] = {}
-    for item in application.rectifications:
-        key = _key(item)
-        if key in existing or key in new:
-            continue
-        new[key] = Rectification(
-            dataset=dataset,
-            key=key,
-            region_id=dataset.region_id,
-            department_id=dataset.department_id,
-            source_year=item.source_year,
-            kind=item.kind[:40],
-            subject=item.subject[:500],
-            detail=item.detail,
-            owner_text=item.owner[:300],
-            deadline=item.deadline,
-        )
-    if new:
-        bulk_create_with_history(
-            list(new.values()),
-            Rectification,
-            batch_size=500,
-            default_user=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-    return len(new)
+
+    def write(application: ResultApplication) -> int:
+        existing = set(Rectification.objects.filter(dataset=dataset).values_list("key", flat=True))
+        new: dict[str, Rectification] = {}
+        for item in application.rectifications:
+            key = _key(item)
+            if key in existing or key in new:
+                continue
+            new[key] = Rectification(
+                dataset=dataset,
+                key=key,
+                region_id=dataset.region_id,
+                department_id=dataset.department_id,
+                source_year=item.source_year,
+                kind=item.kind[:40],
+                subject=item.subject[:500],
+                detail=item.detail,
+                owner_text=item.owner[:300],
+                deadline=item.deadline,
+            )
+        if new:
+            bulk_create_with_history(
+                list(new.values()),
+                Rectification,
+                batch_size=500,
+                default_user=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        return len(new)
+
+    return _with_application(dataset, write)
 
 
 # --------------------------------------------------------------------------- states
@@ -349,9 +425,12 @@ def add_evidence(
 # --------------------------------------------------------------------------- review and suggestion
 
 
-@transaction.atomic
 def review_grade(dataset: Dataset, score_text: str, opinion: str, actor: Any) -> GradeReview:
-    """Record the 财政复核结论; the grade is the evaluation framework's for that score."""
+    """Record the 财政复核结论; the grade is the evaluation framework's for that score.
+
+    The framework is found by evaluating the dataset, before the write transaction (on
+    SQLite the transaction holds the one write lock from its start).
+    """
     from jixiao.scoring.grading import grade_total
 
     text = score_text.strip()
@@ -363,11 +442,18 @@ def review_grade(dataset: Dataset, score_text: str, opinion: str, actor: Any) ->
         raise Invalid([InputError("复核得分", "应在 0–100 之间")])
     evaluation = evaluation_of(dataset)
     band = grade_total(score, evaluation.framework.framework)
+    with transaction.atomic():
+        return _store_review(dataset, score, band.grade if band else "", opinion, actor)
+
+
+def _store_review(
+    dataset: Dataset, score: Decimal, grade: str, opinion: str, actor: Any
+) -> GradeReview:
     review = GradeReview.objects.filter(dataset=dataset).first() or GradeReview(
         dataset=dataset, region_id=dataset.region_id, department_id=dataset.department_id
     )
     review.score = score
-    review.grade = band.grade if band else ""
+    review.grade = grade
     review.opinion = opinion.strip()[:2000]
     review.reviewer = actor
     review._history_user = actor  # type: ignore[attr-defined]
@@ -464,8 +550,7 @@ def suggestion(dataset: Dataset) -> tuple[list[Suggestion], ResultApplication]:
     where there is one (:func:`reviewed_grade`); otherwise marked 参考 (self-grade only)."""
     from jixiao.monitoring import load_result_rules
 
-    evaluation = evaluation_of(dataset)
-    application = application_of(evaluation)
+    _, application = application_for(dataset)
     rules = load_result_rules()
     reviewed = reviewed_grade(dataset)
     result = []
@@ -520,24 +605,42 @@ def engine_items(dataset: Dataset) -> tuple[EngineRectification, ...]:
     )
 
 
-@transaction.atomic
 def carry(dataset: Dataset, actor: Any) -> tuple[Dataset, int]:
     """Write the items into next year's dataset's 整改事项 table (the engine's
-    ``carry_forward``: running twice replaces, never duplicates)."""
+    ``carry_forward``: running twice replaces, never duplicates).
+
+    Both datasets are converted before the write transaction (on SQLite it holds the one
+    write lock from its start); under it both dataset rows are locked and their versions
+    compared with the converted ones (converted again if either moved), and the items and
+    their states, cheap to read, are read there.
+    """
     from jixiao.monitoring import carry_forward
     from jixiao_web.datasets import services as datasets
     from jixiao_web.datasets.convert import to_engine
 
-    items = engine_items(dataset)
-    if not items:
+    if not Rectification.objects.filter(dataset=dataset).exists():
         raise Invalid([InputError("整改事项", "没有整改事项可结转，请先生成整改事项")])
-    engine, _ = to_engine(dataset)
     target = datasets.create_dataset(dataset.department, dataset.year + 1)
-    existing, _ = to_engine(target)
-    has_rows = bool(existing.profile.department_name)
-    carried = carry_forward(engine, items, existing if has_rows else None)
-    datasets.store(target, carried, actor, f"结转 {dataset.year} 年度整改事项")
-    return target, len(items)
+    for _ in range(WRITE_ATTEMPTS):
+        versions = {pk: _dataset_version(pk) for pk in (dataset.pk, target.pk)}
+        engine, _ = to_engine(dataset)
+        existing, _ = to_engine(target)
+        with transaction.atomic():
+            locked = dict(
+                Dataset.objects.select_for_update()
+                .filter(pk__in=list(versions))
+                .values_list("pk", "version")
+            )
+            if locked != versions:
+                continue
+            items = engine_items(dataset)
+            if not items:
+                raise Invalid([InputError("整改事项", "没有整改事项可结转，请先生成整改事项")])
+            has_rows = bool(existing.profile.department_name)
+            carried = carry_forward(engine, items, existing if has_rows else None)
+            datasets.store(target, carried, actor, f"结转 {dataset.year} 年度整改事项")
+            return target, len(items)
+    raise Invalid([InputError("数据集", "数据集正在被修改，请稍后再试")])
 
 
 def feedback(dataset: Dataset, actor: Any) -> int:
