@@ -146,6 +146,12 @@ CASES = [
         "warning", None, None,
     ),
     (
+        "conclusion",  # nor is an item the text says was only partly scored
+        [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制等方面有扣分。"],
+        [*SCORECARD, "（四）自评结论", "从二级指标来看：预算编制等方面有扣分；预算执行部分指标暂未评分。"],
+        "warning", None, None,
+    ),
+    (
         "formula",  # a total of points with its parts in brackets (a scorecard's 评分说明)
         ["1.1\t整体效能\t25\t—\t\t未完整评分：下级指标得分合计 1.36 分（新增上市科技型企业数 1.16）"],
         ["1.1\t整体效能\t25\t—\t\t未完整评分：下级指标得分合计 1.16 分（新增上市科技型企业数 1.16）"],

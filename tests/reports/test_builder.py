@@ -114,7 +114,8 @@ def test_the_conclusion_follows_the_scorecard(example: Built) -> None:
     assert f"{'、'.join(deducted)}有扣分" in text
     unscored = [r.name for r in card.at_level(2) if r.status in ("partial", "missing")]
     assert unscored == ["整体效能", "专项效能"]  # 履职效能 was scored as a whole
-    assert "整体效能、专项效能暂未评分" in text
+    # 整体效能 has one of its twelve indicators scored: not “暂未评分” as a whole
+    assert "整体效能部分指标暂未评分；专项效能暂未评分" in text
     assert "自评得分为89.56分（满分100分）" in text
     assert f"自评等级为“{card.grade}”" in text
     assert card.grade == "良好"  # 89.56 < 90 under the framework's bands, not the seed's 优秀
@@ -305,7 +306,10 @@ def test_the_department_report_keeps_its_own_cover(mini: Built) -> None:
 def test_an_item_not_scored_in_full_says_what_is_not_scored(example: Built) -> None:
     """整体效能 has 11 of its 12 indicators without data: no partial sum read as a deduction."""
     text = _text(example.model, "evaluation.items.1")
-    assert "履职效能分值50分，按本项整体自评得分50分，整体效能、专项效能未单独评分。" in text
+    assert (
+        "履职效能分值50分，整体效能、专项效能未单独评分，"
+        "本项得分50分为部门整体自评得分，未经逐项指标核实。"
+    ) in text
     assert "1.整体效能。分值25分，其中11项指标暂未评分，已评分的各项合计得分1.16分。" in text
     assert "2.专项效能。分值25分，暂未评分。" in text
     assert "dataset:" not in text and "23.84" not in text and "缺少数据" not in text

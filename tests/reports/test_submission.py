@@ -8,10 +8,12 @@ here (示范县农业农村局, mof-dept-2013, every table and field filled: ``c
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +21,11 @@ from county import BLANK, county_department
 from openpyxl import load_workbook
 from report_fixtures import Built, built
 
+from jixiao.audit import audit_file
+from jixiao.audit.extract import extract_bytes
 from jixiao.dataset.codes import load_codes
-from jixiao.dataset.model import TABLES
+from jixiao.dataset.model import TABLES, Dataset
+from jixiao.findings import Severity
 from jixiao.lib.money import format_amount
 from jixiao.reports.api import render_report
 from jixiao.reports.model import Paragraph, ReportModel, Table
@@ -368,3 +373,121 @@ def test_a_synthetic_department_never_doubles_a_label() -> None:
     text = _all(built(dataset).model)
     assert "预决算差异原因" in text
     assert not re.search(r"(预决算差异原因[：:])\s*\1", text)
+
+
+# --------------------------------------------------------------------------- unscored lines
+
+
+def _gap_county() -> Dataset:
+    """The county with two of its three 产出 indicators and its 满意度 indicator unfilled."""
+    dataset = county_department()
+    blank_outputs = [i.name for i in dataset.indicators if i.level1.startswith("产出")][:2]
+    indicators = tuple(
+        dataclasses.replace(i, actual=None, qual_grade="")
+        if i.name in blank_outputs or i.level1.startswith("满意度")
+        else i
+        for i in dataset.indicators
+    )
+    return dataclasses.replace(dataset, indicators=indicators)
+
+
+@pytest.fixture(scope="module")
+def gap_county() -> Built:
+    return built(_gap_county())
+
+
+def _format_texts(model: ReportModel) -> dict[str, str]:
+    """What each format shows a reader, whitespace removed: Word, PDF, HTML, Excel."""
+    files = {f.filename.rpartition(".")[2]: f.data for f in render_report(model, FORMATS, "r")}
+    texts = {fmt: "\n".join(extract_bytes(files[fmt], f"r.{fmt}").lines) for fmt in ("docx", "pdf")}
+    texts["html"] = html.unescape(re.sub(r"<[^>]+>", "", files["html"].decode("utf-8")))
+    sheet = load_workbook(BytesIO(files["xlsx"]))["附表1 评分表"]
+    texts["xlsx"] = "\n".join(
+        "\t".join(_shown(v) for v in row) for row in sheet.iter_rows(values_only=True)
+    )
+    texts = {fmt: re.sub(r"\s+", "", text) for fmt, text in texts.items()}
+    texts["pdf"] = re.sub(r"—\d+—", "", texts["pdf"])  # the page numbers between two pages
+    return texts
+
+
+FORMATS = ("docx", "pdf", "html", "xlsx")
+
+
+def test_a_line_scored_as_a_whole_over_unscored_lines_is_not_given_full_marks(
+    example: Built,
+) -> None:
+    """履职效能 showed 50/50 “扣0” over 整体效能 and 专项效能 shown “—”: a reviewer could not
+    defend full marks no indicator supports. It is the department's own overall score, said
+    so, with no deduction and not named 满分 — in every format."""
+    rows = {r.code: r for r in example.model.scorecard.rows}
+    assert rows["1"].status == "whole" and rows["1"].deduction is None
+    table = next(t for t in example.model.tables if t.number == "附表1")
+    line = [c.text for c in next(r for r in table.rows if r[1].text == "履职效能")]
+    assert line[2:6] == ["50", "", "50", "—"]
+    assert line[6].startswith(
+        "整体效能、专项效能未单独评分，本项得分为部门整体自评得分，未经逐项指标核实。"
+    )
+    conclusion = "\n".join(
+        b.text
+        for s in example.model.sections
+        if s.id == "evaluation.conclusion"
+        for b in s.blocks
+        if isinstance(b, Paragraph)
+    )
+    assert "履职效能" not in conclusion.split("从各项指标的评分情况来看")[1]
+    for fmt, text in _format_texts(example.model).items():
+        if fmt != "xlsx":
+            assert (
+                "履职效能分值50分，整体效能、专项效能未单独评分，本项得分50分为部门整体自评得分"
+                in text
+            ), fmt
+        assert re.search(r"履职效能50(按[^\n]*?)?50—整体效能、专项效能未单独评分", text), fmt
+        assert not re.search(r"履职效能50(按[^\n]*?)?500", text), fmt
+
+
+def test_a_parent_of_a_partly_scored_line_is_partly_scored_not_deducted(
+    gap_county: Built,
+) -> None:
+    """mof-dept-2013 with two of three 产出 indicators and the 满意度 one unfilled: 产出 printed
+    “自评得分6.66分，扣13.34分” (the unscored points counted as lost) and the 合计 “扣20.62”
+    beside a total graded nowhere. The unscored lines are named, the parent is the sum of
+    what was scored, no deduction is made of the rest, and the total is not graded."""
+    rows = {r.code: r for r in gap_county.model.scorecard.rows}
+    assert rows["3"].status == "partial" and rows["3"].score == Decimal("6.66")
+    assert rows["3"].deduction is None and rows["4"].deduction is None
+    assert rows["3"].unscored == ("粮食播种面积", "新建高标准农田面积")
+    card = gap_county.model.scorecard
+    assert not card.complete and card.deduction is None and card.grade == ""
+    table = next(t for t in gap_county.model.tables if t.number == "附表1")
+    total = [c.text for c in table.rows[-1]]
+    assert total == [
+        "",
+        "合计",
+        "100",
+        "",
+        "79.38",
+        "—",
+        "部分指标暂未评分，总分不完整，不评定等级",
+    ]
+    for fmt, text in _format_texts(gap_county.model).items():
+        assert "扣13.34" not in text and "20.62" not in text, fmt
+        assert "合计10079.38—部分指标暂未评分，总分不完整，不评定等级" in text, fmt
+        if fmt == "xlsx":
+            continue
+        assert (
+            "产出分值20分，粮食播种面积、新建高标准农田面积暂未评分，已评分的各项合计得分6.66分。"
+            in text
+        ), fmt
+        assert "已评分指标合计得分79.38分（满分100分）" in text, fmt
+        assert "自评得分为79.38分" not in text, fmt
+        assert "职责履行部分指标暂未评分；社会公众或服务对象满意度暂未评分" in text, fmt
+        assert "因部分指标暂未评分，总分不完整，暂不评定等级。" in text, fmt
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_partly_scored_report_audits_clean(gap_county: Built, fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / f"gap.{fmt}"
+    (file,) = render_report(gap_county.model, [fmt], "gap")
+    path.write_bytes(file.data)
+    errors = [f.message for f in audit_file(path).findings if f.severity == Severity.ERROR]
+    assert errors == []

@@ -173,9 +173,18 @@ class Scorecard:
     places: int = 2  #: decimals of the printed scores
 
     @property
+    def complete(self) -> bool:
+        """Every top-level line is scored: the total is the score, not a lower bound."""
+        return all(r.status in ("scored", "whole") for r in self.at_level(1))
+
+    @property
     def deduction(self) -> Decimal | None:
-        """The total deduction: full marks − total (None without a total)."""
-        if self.points is None or self.total is None:
+        """The total deduction: full marks − total (None without a total or when incomplete).
+
+        With lines unscored the total is the sum of what was scored; full marks minus it
+        would count every unscored point as deducted.
+        """
+        if self.points is None or self.total is None or not self.complete:
             return None
         return max(self.points - self.total, Decimal(0))
 

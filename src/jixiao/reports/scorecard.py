@@ -147,7 +147,7 @@ def score_cells(row: ScoreRow, note: str, with_standard: bool = True) -> tuple[C
     return tuple(cells)
 
 
-def total_cells(card: Scorecard, with_standard: bool = True) -> tuple[Cell, ...]:
+def total_cells(card: Scorecard, wording: Wording, with_standard: bool = True) -> tuple[Cell, ...]:
     cells = [
         Cell(""),
         Cell("合计", bold=True),
@@ -159,9 +159,17 @@ def total_cells(card: Scorecard, with_standard: bool = True) -> tuple[Cell, ...]
     cells += [
         Cell(score_text(card.total), numeric=True, bold=True),
         Cell(score_text(deduction) if deduction is not None else "—", numeric=True, bold=True),
-        Cell(f"等级：{card.grade}" if card.grade else "", bold=True),
+        Cell(_total_note(card, wording), bold=True),
     ]
     return tuple(cells)
+
+
+def _total_note(card: Scorecard, wording: Wording) -> str:
+    if card.grade:
+        return f"等级：{card.grade}"
+    if card.total is not None and not card.complete:
+        return str(wording.data["phrases"]["note_total_partial"])
+    return ""
 
 
 def scores_table(card: Scorecard, wording: Wording, notes: dict[str, str]) -> Table:
@@ -172,5 +180,5 @@ def scores_table(card: Scorecard, wording: Wording, notes: dict[str, str]) -> Ta
     with_standard = any(r.standard for r in card.rows)
     header = SCORE_HEADER if with_standard else tuple(h for h in SCORE_HEADER if h != "评分标准")
     rows = [score_cells(r, notes.get(r.code, ""), with_standard) for r in card.rows]
-    rows.append(total_cells(card, with_standard))
+    rows.append(total_cells(card, wording, with_standard))
     return Table("附表1", card.title, header, tuple(rows), sheet="附表1 评分表")

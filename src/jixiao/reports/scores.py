@@ -94,10 +94,18 @@ def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
         whole = item.rule.startswith("fallback:")
         status = "whole" if whole else str(item.status)
         score = item.score if status in ("scored", "whole", "partial") else None
+        # Only a line scored from its own data has a deduction. A line the department
+        # scored as a whole, over children that could not be scored, is its claim: printed
+        # as such, with “—” for 扣分, never as 满分 (履职效能 50/50 “扣0” over 整体效能 1.16
+        # and 专项效能 unscored could not be defended).
         deduction = None
-        if status in ("scored", "whole") and score is not None:
+        if status == "scored" and score is not None:
             deduction = item.points - score
-        unscored = tuple(c.name for c in item.children if str(c.status) != "scored")
+        unscored = (
+            tuple(c.name for c in item.children if str(c.status) != "scored")
+            if whole
+            else _unscored(item.children)
+        )
         automatic = item.is_leaf and item.rule not in ("manual", "") and status == "scored"
         rows.append(
             ScoreRow(
@@ -124,6 +132,23 @@ def scorecard_from_engine(card: EngineScorecard, dataset: Dataset) -> Scorecard:
         framework=card.framework,
         framework_name=card.framework_name,
     )
+
+
+def _unscored(children: Sequence[ItemScore]) -> tuple[str, ...]:
+    """The lines below that could not be scored, down to the unscored ones themselves.
+
+    A partly scored child is not “unscored”: its own unscored lines are named instead (产出:
+    “粮食播种面积、新建高标准农田面积暂未评分”, not “职责履行暂未评分” when one of its three
+    indicators is scored).
+    """
+    names: list[str] = []
+    for child in children:
+        status = str(child.status)
+        if status == "partial" and not child.rule.startswith("fallback:"):
+            names += _unscored(child.children)
+        elif status != "scored":
+            names.append(child.name)
+    return tuple(names)
 
 
 def _walk(items: Sequence[ItemScore], level: int) -> Iterator[tuple[ItemScore, int]]:

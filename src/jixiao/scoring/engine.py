@@ -314,7 +314,11 @@ def _fall_back(run: _Run, node: Node, spec: RuleSpec, combined: ItemScore) -> It
 
 def _combine(run: _Run, node: Node, children: tuple[ItemScore, ...]) -> ItemScore:
     known = [c for c in children if c.score is not None]
-    status = Status.SCORED if len(known) == len(children) else Status.PARTIAL
+    # A child that is itself only partly scored leaves its parent partly scored too: its
+    # score is a lower bound, so the parent's points minus it is no deduction (产出 20 over
+    # 职责履行 with two of three indicators unscored printed “扣13.34分”).
+    complete = len(known) == len(children) and all(c.status is not Status.PARTIAL for c in known)
+    status = Status.SCORED if complete else Status.PARTIAL
     if not known:
         return _parent(node, children, None, "下级指标均缺少数据", Status.MISSING)
     vetoed = [c for c in children if FLAG_VETO in c.flags and _veto_scope(run, c) == "parent"]
@@ -327,8 +331,10 @@ def _combine(run: _Run, node: Node, children: tuple[ItemScore, ...]) -> ItemScor
     if node.aggregation == "weighted_sum":
         parts = " + ".join(f"{c.name} {num(c.score)}" for c in known if c.score is not None)
         text = f"{text} {num(combined.score)} 分（{parts}）"
-    if status is Status.PARTIAL:
+    if len(known) < len(children):
         text += f"；{len(children) - len(known)} 项缺少数据，未计入"
+    elif status is Status.PARTIAL:
+        text += "；下级指标部分缺少数据，未计入"
     return _parent(node, children, combined.score, text, status, rating=combined.rating)
 
 

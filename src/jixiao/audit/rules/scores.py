@@ -254,9 +254,11 @@ def _check_children(
 #: The list a conclusion names sits right before these words, after the last clause break.
 _FULL_MARKS = re.compile(r"(?:的)?(?:自评)?(?:均|都|全部)?(?:为|得|获得|取得)?满分")
 _DEDUCTED = re.compile(r"等?(?:方面|指标)?(?:均)?(?:有|存在|出现)(?:所)?扣分")
-#: "整体效能、专项效能因缺少数据未单独评分": items the text itself says were not scored.
+#: "整体效能、专项效能因缺少数据未单独评分": items the text itself says were not scored;
+#: "整体效能部分指标暂未评分": an item only partly scored (its score is no deduction either).
 _NOT_SCORED = re.compile(
-    r"(?:因[^，,。；;]*?)?(?:未单独评分|未能单独评分|未评分|未予评分|不予评分|暂不评分|无法评分|未单独打分|评分不完整)"
+    r"(?:因[^，,。；;]*?)?(?:部分(?:下级)?指标)?暂?"
+    r"(?:未单独评分|未能单独评分|未评分|未予评分|不予评分|暂不评分|无法评分|未单独打分|评分不完整)"
 )
 _LIST_START = {_FULL_MARKS: "。；;：:", _DEDUCTED: "。；;：:，,", _NOT_SCORED: "。；;：:，,"}
 _LIST_SPLIT = re.compile(r"[、，,及和与]")

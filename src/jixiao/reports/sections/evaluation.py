@@ -43,21 +43,30 @@ def _conclusion(ctx: Context) -> list[Block]:
     if card.total is None:
         return blocks
     runs = ctx.runs(
-        "conclusion_total",
+        "conclusion_total" if card.complete else "conclusion_total_partial",
         total=Run(score_text(card.total), score="total"),
         points=Run(score_text(card.points), score="points"),
     )
     # The lines under the top-level items (二级指标): full marks, deducted, not scored.
     level2 = card.at_level(2) or card.at_level(1)
-    scored = [r for r in level2 if r.status in ("scored", "whole") and r.deduction is not None]
+    # A line scored as a whole by the department (``whole``) has no deduction of its own:
+    # it is named neither 满分 nor 扣分, its unscored lines are (整体效能、专项效能暂未评分).
+    scored = [r for r in level2 if r.status == "scored" and r.deduction is not None]
     full = [r.name for r in scored if r.deduction == 0]
     deducted = [r.name for r in scored if r.deduction]
-    unscored = [r.name for r in level2 if r.status in ("partial", "missing")]
+    unscored = [
+        r.name
+        for r in level2
+        if r.status == "missing" or (r.status == "partial" and r.score is None)
+    ]
+    partial = [r.name for r in level2 if r.status == "partial" and r.score is not None]
     clauses = []
     if full:
         clauses.append(ctx.runs("conclusion_full", names="、".join(full)))
     if deducted:
         clauses.append(ctx.runs("conclusion_deducted", names="、".join(deducted)))
+    if partial:
+        clauses.append(ctx.runs("conclusion_partial", names="、".join(partial)))
     if unscored:
         clauses.append(ctx.runs("conclusion_unscored", names="、".join(unscored)))
     if clauses:
@@ -66,6 +75,8 @@ def _conclusion(ctx: Context) -> list[Block]:
     blocks.append(Paragraph(tuple(merge_runs(runs))))
     if card.grade:
         blocks.append(ctx.para("conclusion_grade", grade=Run(card.grade, bold=True, score="grade")))
+    elif not card.complete:
+        blocks.append(ctx.para("conclusion_ungraded"))
     return blocks
 
 
