@@ -163,3 +163,20 @@ def test_the_province_benchmark_runs_against_another_checkouts_src(tmp_path: Pat
         assert runs["province-no-pdf"]["cpu_seconds"] > 0
     assert document["cpu_ratio_to_against"]["province-no-pdf"] > 0
     assert json.loads((tmp_path / "province.json").read_text("utf-8"))["against"]["runs"]
+
+
+def test_the_department_files_benchmark_runs_against_another_checkouts_src(
+    tmp_path: Path,
+) -> None:
+    bench = _module("bench_department_files")
+    other = tmp_path / "other"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "src" / "jixiao", other / "jixiao")
+    document = bench.main(
+        [
+            *("--departments", "1", "--repeats", "1", "--against-src", str(other)),
+            *("--results", str(tmp_path / "files.json")),
+        ]
+    )
+    assert document["imported_from"]["against"] == str(other)
+    assert set(document["cpu_ratio_to_against"]) >= {"report docx", "text form yaml", "total"}
+    assert all(v > 0 for v in document["cpu_seconds_median"]["this"].values())
