@@ -40,6 +40,13 @@ UPDATE = os.environ.get("JIXIAO_UPDATE_SNAPSHOTS") == "1"
 VOLATILE = {"docProps/core.xml"}
 
 
+_IF_INTENDED = (
+    "If the report's content or layout changed on purpose (wording, a scorecard line), review "
+    "this diff and rewrite the golden parts: JIXIAO_UPDATE_SNAPSHOTS=1 uv run pytest "
+    "tests/reports/test_render_shortcuts.py"
+)
+
+
 def _kept_as_text(name: str) -> bool:
     return name == "word/document.xml" or name.startswith(("xl/worksheets/", "xl/styles"))
 
@@ -78,8 +85,8 @@ def _check(case: str, data: bytes) -> None:
                 _lines(gzip.decompress(stored.read_bytes())), _lines(parts[name]), lineterm=""
             )
             shown = "\n".join(list(diff)[:40])
-            pytest.fail(f"{case}: {name} differs from the golden part:\n{shown}")
-        pytest.fail(f"{case}: {name} differs from the golden part (sha256)")
+            pytest.fail(f"{case}: {name} differs from the golden part:\n{shown}\n{_IF_INTENDED}")
+        pytest.fail(f"{case}: {name} differs from the golden part (sha256)\n{_IF_INTENDED}")
 
 
 def _awkward(base: ReportModel) -> ReportModel:
