@@ -8,8 +8,9 @@ never comes into play. It migrates, loads the demo, and runs the scenarios of th
 soak's 500s, printing what each writer saw as JSON.
 
 The writers are two threads, each with its own connection. Writer A saves an item of
-the demo's 自评表; at its first read of the department dataset's rows (converting it for
-the engine) it stops until writer B has done its write. If A read its rows inside its
+the demo's 自评表 (or edits a row, generates the 整改 items, issues a 自评任务); at its first
+read of the department dataset's rows (converting or checking it for the engine) it
+stops until writer B has done its write. If A read its rows inside its
 write transaction, B waits on SQLite's lock for the busy timeout and fails with
 "database is locked" (what the soak's users got as a 500); if A reads before its
 transaction, B writes at once.
@@ -90,16 +91,33 @@ def _outcome(action: Callable[[], Any]) -> str:
 
 def race(b_write: Callable[[], Any], a_code: str, a_data: dict[str, str]) -> dict[str, Any]:
     """Writer A saves ``a_code``; B runs ``b_write`` while A reads the dataset's rows."""
+    from jixiao_web.assessment import services
+
+    access, clerk = _clerk()
+    return race_writers(
+        b_write,
+        lambda: services.save_entry(_sheet(), a_code, a_data, access=access, actor=clerk),
+    )
+
+
+def race_writers(b_write: Callable[[], Any], a_write: Callable[[], Any]) -> dict[str, Any]:
+    """A runs ``a_write``; B runs ``b_write`` while A reads a whole dataset's rows (its
+    first read of the first row table, as a conversion or a check starts). ``passes_in_transaction``: conversions or checks of a whole
+    dataset (reads of its first table) inside A's write transaction — the engine's work
+    under the lock."""
     from django.core.cache import cache
     from django.db import connection
-
-    from jixiao_web.assessment import services
 
     cache.clear()  # A computes the items (it reads the rows), as on a first save
     connection.close()
     tables = _row_tables()
     reading, written = threading.Event(), threading.Event()
-    seen: dict[str, Any] = {"row_reads": 0, "row_reads_in_transaction": 0, "passes": 0}
+    seen: dict[str, Any] = {
+        "row_reads": 0,
+        "row_reads_in_transaction": 0,
+        "passes": 0,
+        "passes_in_transaction": 0,
+    }
 
     def hook(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if sql.lstrip().upper().startswith("SELECT") and any(f'"{t}"' in sql for t in tables):
@@ -108,17 +126,16 @@ def race(b_write: Callable[[], Any], a_code: str, a_data: dict[str, str]) -> dic
                 seen["row_reads_in_transaction"] += 1
             if f'"{tables[0]}"' in sql:  # the first table of a conversion: one pass
                 seen["passes"] += 1
-            if not reading.is_set():
-                reading.set()
-                written.wait(WAIT_SECONDS)
+                if context["connection"].in_atomic_block:
+                    seen["passes_in_transaction"] += 1
+                if not reading.is_set():  # A is reading a whole dataset: B writes now
+                    reading.set()
+                    written.wait(WAIT_SECONDS)
         return execute(sql, params, many, context)
 
     def writer_a() -> None:
-        access, clerk = _clerk()
         with connection.execute_wrapper(hook):
-            seen["a"] = _outcome(
-                lambda: services.save_entry(_sheet(), a_code, a_data, access=access, actor=clerk)
-            )
+            seen["a"] = _outcome(a_write)
         reading.set()  # in case A never read a row (B must not wait for nothing)
 
     def writer_b() -> None:
@@ -187,6 +204,87 @@ def worker_after_a_lock(command: str) -> dict[str, Any]:
     return result
 
 
+def _row_edit(dataset_name: str, note: str) -> Callable[[], Any]:
+    """A 收入 row's 差异说明 changed through ``datasets.services.save_row``."""
+
+    def edit() -> Any:
+        from django.contrib.auth import get_user_model
+
+        from jixiao.dataset.model import TABLES_BY_KEY
+        from jixiao_web.datasets import services as datasets
+        from jixiao_web.datasets.models import ROW_MODELS, Dataset
+        from jixiao_web.orgs.access import Access
+        from jixiao_web.orgs.models import Membership, Role
+
+        dataset = Dataset.objects.get(department__name=dataset_name, year=2023)
+        row = ROW_MODELS["income"].objects.filter(dataset=dataset).order_by("position").first()
+        # the department's administrator (the demo has one for 科技厅 only)
+        admin, _ = get_user_model().objects.get_or_create(username=f"admin-{dataset.pk}")
+        Membership.objects.get_or_create(
+            user=admin,
+            role=Role.DEPT_ADMIN,
+            region_id=dataset.region_id,
+            department_id=dataset.department_id,
+        )
+        values = datasets.form_values(TABLES_BY_KEY["income"], row)
+        values["note"] = note
+        return datasets.save_row(
+            Access.of(admin), admin, dataset, "income", values, row_id=row.pk, version=row.version
+        )
+
+    return edit
+
+
+def other_writers() -> dict[str, Any]:
+    """The other writers that did the engine's work under the lock: a row edit (the edit
+    checked by the engine), 生成整改事项 (an evaluation), 下发自评任务 (every dataset scored).
+    Each is writer A, against a row edit of another department as writer B."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from jixiao_web.assessment import services as assessment
+    from jixiao_web.datasets.models import Dataset
+    from jixiao_web.orgs.access import Access
+    from jixiao_web.orgs.demo import SYNTHETIC_NAME
+    from jixiao_web.results import services as results
+
+    science = "广东省科学技术厅"
+    bureau = get_user_model().objects.get(username="bureau-admin")
+
+    def dataset() -> Any:
+        return Dataset.objects.get(department__name=science, year=2023)
+
+    def issue() -> Any:
+        return assessment.issue_task(
+            access=Access.of(bureau),
+            actor=bureau,
+            region_id=dataset().region_id,
+            title="并发下发",
+            year=2023,
+            framework_id="mof-dept-2013",
+            deadline=timezone.localdate() + timedelta(days=30),
+            datasets=[dataset()],
+        )
+
+    other = _row_edit(SYNTHETIC_NAME, "写入B")
+    seen = {
+        "save_row": race_writers(other, _row_edit(science, "写入A")),
+        "generate": race_writers(other, lambda: results.generate(dataset(), bureau)),
+        "issue_task": race_writers(other, issue),
+    }
+
+    # the dataset edited (its version bumped) while a row edit is checked: checked again
+    def bump() -> None:
+        from django.db.models import F
+
+        Dataset.objects.filter(pk=dataset().pk).update(version=F("version") + 1)
+
+    seen["save_row_moved"] = race_writers(bump, _row_edit(science, "写入A2"))
+    return seen
+
+
 def main() -> dict[str, Any]:
     _setup()
     from django.db import connection
@@ -224,20 +322,23 @@ def main() -> dict[str, Any]:
             "reason", flat=True
         )
     )
+    stored = {
+        code: {
+            "reason": e.reason,
+            "score": None if e.score is None else str(e.score),
+            "actual": None if e.actual is None else str(e.actual),
+        }
+        for code, e in entries.items()
+    }
+    versions = [start, _sheet().version]
     return {
         "journal_mode": journal,
+        "writers": other_writers(),
         "saved": saved,
         "moved": moved,
-        "stored": {
-            code: {
-                "reason": e.reason,
-                "score": None if e.score is None else str(e.score),
-                "actual": None if e.actual is None else str(e.actual),
-            }
-            for code, e in entries.items()
-        },
+        "stored": stored,
         "history": sorted(history),
-        "sheet_versions": [start, _sheet().version],
+        "sheet_versions": versions,
         "worker": worker_after_a_lock(os.environ.get("JX_TEST_WORKER", "task_worker")),
     }
 

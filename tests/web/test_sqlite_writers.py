@@ -79,6 +79,27 @@ def test_a_dataset_changed_during_a_save_is_read_again(seen: dict) -> None:  # t
     assert seen["history"].count("写入A2") == 1
 
 
+@pytest.mark.parametrize("writer", ["save_row", "generate", "issue_task"])
+def test_the_other_writers_do_the_engines_work_before_taking_the_write_lock(
+    seen: dict,  # type: ignore[type-arg]
+    writer: str,
+) -> None:
+    """A row edit (checked by the engine), 生成整改事项 (an evaluation) and 下发自评任务
+    (each dataset scored) did that work inside their transaction, holding SQLite's one
+    write lock for seconds; now before it, and another writer writes meanwhile."""
+    race = seen["writers"][writer]
+    assert race["passes"] > 0  # A did read a whole dataset (the cache was empty)
+    assert race["passes_in_transaction"] == 0
+    assert race["b"] == "ok", race["b"]
+    assert race["a"] == "ok", race["a"]
+
+
+def test_a_row_edit_of_a_dataset_changed_meanwhile_is_checked_again(seen: dict) -> None:  # type: ignore[type-arg]
+    race = seen["writers"]["save_row_moved"]
+    assert race["b"] == "ok" and race["a"] == "ok", race
+    assert race["passes"] == 2 and race["passes_in_transaction"] == 0
+
+
 def test_the_task_worker_outlives_a_locked_database_and_does_the_next_job(seen: dict) -> None:  # type: ignore[type-arg]
     """The soak's queued report job: both ``db_worker`` processes had ended on a claim that
     waited past the busy timeout; ``task_worker`` waits it out and takes the next job."""

@@ -50,6 +50,7 @@ from jixiao_web.assessment.scoring import (
     walk,
 )
 from jixiao_web.core.filetypes import file_types
+from jixiao_web.datasets.convert import to_engine
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.access import (
     Access,
@@ -185,7 +186,6 @@ def filling_unit(dataset: Dataset) -> Unit | None:
     return Unit.objects.filter(department_id=dataset.department_id).order_by("code").first()
 
 
-@transaction.atomic
 def issue_task(
     *,
     access: Access,
@@ -198,6 +198,14 @@ def issue_task(
     datasets: Sequence[Dataset],
     note: str = "",
 ) -> AssessmentTask:
+    """下发: one sheet per dataset, each starting with its dataset's own values.
+
+    Those values come from scoring every dataset (seconds each on a province), done
+    *before* the write transaction: on SQLite it holds the database's one write lock from
+    its start, and other writers waiting past the busy timeout failed. Under the
+    transaction every dataset's version is compared with the one scored; the datasets
+    that moved are scored again (a few times, then a Chinese 409).
+    """
     _forbid_region(access, AssessAction.ISSUE, region_id)
     problems = []
     if framework_id not in dict(department_frameworks()):
@@ -212,6 +220,49 @@ def issue_task(
         problems.append(f"截止日期 {deadline:%Y-%m-%d} 已过")
     if problems:
         raise AssessmentError(422, *problems)
+    starts: dict[int, tuple[int, dict[str, EntryValues]]] = {}
+    for _ in range(SAVE_ATTEMPTS):
+        for dataset in datasets:
+            if dataset.pk not in starts:
+                version = _version_of(dataset.pk)
+                engine, _ = to_engine(dataset)
+                starts[dataset.pk] = (version, initial_entries(engine, framework_id))
+        with transaction.atomic():
+            locked = dict(
+                Dataset.objects.select_for_update()
+                .filter(pk__in=[d.pk for d in datasets])
+                .values_list("pk", "version")
+            )
+            moved = [pk for pk, (version, _) in starts.items() if locked.get(pk) != version]
+            if not moved:
+                return _create_task(
+                    actor, region_id, title, year, framework_id, deadline, datasets, note, starts
+                )
+        for pk in moved:
+            del starts[pk]
+    raise AssessmentError(409, "所选数据集正在被修改，请稍后再下发")
+
+
+def _version_of(dataset_id: int) -> int:
+    found = Dataset.objects.filter(pk=dataset_id).values_list("version", flat=True).first()
+    if found is None:
+        raise AssessmentError(404, "所选数据集已不存在")
+    return int(found)
+
+
+def _create_task(
+    actor: Any,
+    region_id: int,
+    title: str,
+    year: int,
+    framework_id: str,
+    deadline: date,
+    datasets: Sequence[Dataset],
+    note: str,
+    starts: Mapping[int, tuple[int, dict[str, EntryValues]]],
+) -> AssessmentTask:
+    """The task, its sheets with their starting entries, the notices (in the caller's
+    transaction, every dataset's version as scored)."""
     task = AssessmentTask.objects.create(
         region_id=region_id,
         title=title.strip(),
@@ -230,7 +281,7 @@ def issue_task(
             unit=filling_unit(dataset),
             updated_by=actor,
         )
-        start = initial_entries(base_dataset(sheet), framework_id)
+        start = starts[dataset.pk][1]
         ScoreEntry.objects.bulk_create(
             # the exact-decimal fields store text but take and give Decimal (stubs see text)
             ScoreEntry(  # type: ignore[misc]

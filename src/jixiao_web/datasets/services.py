@@ -353,7 +353,30 @@ def _coerce(spec: TableSpec, values: Mapping[str, Any]) -> dict[str, Any]:
     return {c.key: values.get(c.key, "") for c in spec.columns}
 
 
-@transaction.atomic
+#: How often a row edit is validated again when the dataset changes while it is checked.
+WRITE_ATTEMPTS = 3
+BUSY = "数据集正在被他人修改，请稍后再保存"
+
+
+def _version(dataset: Dataset) -> int:
+    found = Dataset.objects.filter(pk=dataset.pk).values_list("version", flat=True).first()
+    if found is None:
+        raise Conflict(None, [])
+    return int(found)
+
+
+def _locked_version(dataset: Dataset) -> int | None:
+    """The dataset's version with its row locked (PostgreSQL; SQLite's transaction holds
+    the whole database's write lock already): every row write bumps it under that lock."""
+    found = (
+        Dataset.objects.select_for_update()
+        .filter(pk=dataset.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return None if found is None else int(found)
+
+
 def save_row(
     access: Access,
     user: AbstractBaseUser,
@@ -364,13 +387,42 @@ def save_row(
     row_id: int | None = None,
     version: int | None = None,
 ) -> Saved:
-    """Change (``row_id``) or add one row; raises NotAllowed, Conflict or Invalid."""
+    """Change (``row_id``) or add one row; raises NotAllowed, Conflict or Invalid.
+
+    The row is checked by the engine (:func:`validate`: the related tables read and the
+    dataset built, seconds on a province's department) *before* the write transaction: on
+    SQLite a transaction holds the database's one write lock from its start, and other
+    writers waiting past the busy timeout fail with "database is locked". Under the
+    transaction the dataset's version is compared with the one checked (every row write
+    bumps it); if it moved, the edit is checked again (a few times, then a Chinese
+    refusal asks to save again).
+    """
+    spec = TABLES_BY_KEY[table]
+    typed = _coerce(spec, values)
+    for _ in range(WRITE_ATTEMPTS):
+        seen = _version(dataset)
+        current = _editable_row(access, dataset, table, typed, row_id, version)
+        parsed, _ = validate(dataset, table, typed, row_id)
+        with transaction.atomic():
+            if _locked_version(dataset) == seen:
+                return _write_row(user, dataset, table, parsed, current)
+    raise Invalid([FieldError("", "", BUSY)])
+
+
+def _editable_row(
+    access: Access,
+    dataset: Dataset,
+    table: str,
+    typed: Mapping[str, Any],
+    row_id: int | None,
+    version: int | None,
+) -> DatasetRow | None:
+    """The stored row an edit changes (None: a new row), after the rights and version checks."""
     spec = TABLES_BY_KEY[table]
     model = ROW_MODELS[table]
-    typed = _coerce(spec, values)
     current: DatasetRow | None = None
     if row_id is not None:
-        current = model.objects.select_for_update().filter(dataset=dataset, pk=row_id).first()
+        current = model.objects.filter(dataset=dataset, pk=row_id).first()
         if current is None:
             raise Conflict(None, [])
         # The row as stored must be the user's to change, and so must the row as typed.
@@ -384,7 +436,18 @@ def save_row(
     elif spec.form and model.objects.filter(dataset=dataset).exists():
         raise Conflict(None, [])
     _check_allowed(access, dataset, table, typed)
-    parsed, _ = validate(dataset, table, typed, row_id)
+    return current
+
+
+def _write_row(
+    user: AbstractBaseUser,
+    dataset: Dataset,
+    table: str,
+    parsed: dict[str, Any],
+    current: DatasetRow | None,
+) -> Saved:
+    """Write a checked row (in the caller's transaction, the dataset's version unmoved)."""
+    model = ROW_MODELS[table]
     units, _divisions = _project_maps(dataset)
     if table == "projects":
         units[str(parsed["code"])] = str(parsed["unit"])
@@ -445,7 +508,6 @@ def _reown_project_rows(dataset: Dataset, project: str, unit: str, user: Abstrac
             row.save(update_fields=["unit_code"])
 
 
-@transaction.atomic
 def delete_row(
     access: Access,
     user: AbstractBaseUser,
@@ -454,28 +516,37 @@ def delete_row(
     row_id: int,
     version: int,
 ) -> None:
+    """Delete one row; checked by the engine before the write transaction (as
+    :func:`save_row`), the dataset's version compared under it."""
     spec = TABLES_BY_KEY[table]
     if spec.form:
         raise NotAllowed("表单不能删除")
     model = ROW_MODELS[table]
-    current = model.objects.select_for_update().filter(dataset=dataset, pk=row_id).first()
-    if current is None:
-        raise Conflict(None, [])
-    stored = {c.key: getattr(current, c.key) for c in spec.columns}
-    _check_allowed(access, dataset, table, stored)
-    if current.version != version:
-        raise Conflict(stored, [])
-    validate(dataset, table, {}, row_id, delete=True)
-    current._history_user = user
-    current.delete()
-    later = model.objects.filter(dataset=dataset, position__gt=current.position).order_by(
-        "position"
-    )
-    for row in later:  # keep positions dense: the workbook places stay row numbers
-        row.position -= 1
-        row._history_user = user
-        row.save(update_fields=["position"])
-    _bump(dataset, user)
+    for _ in range(WRITE_ATTEMPTS):
+        seen = _version(dataset)
+        current = model.objects.filter(dataset=dataset, pk=row_id).first()
+        if current is None:
+            raise Conflict(None, [])
+        stored = {c.key: getattr(current, c.key) for c in spec.columns}
+        _check_allowed(access, dataset, table, stored)
+        if current.version != version:
+            raise Conflict(stored, [])
+        validate(dataset, table, {}, row_id, delete=True)
+        with transaction.atomic():
+            if _locked_version(dataset) != seen:
+                continue
+            current._history_user = user
+            current.delete()
+            later = model.objects.filter(dataset=dataset, position__gt=current.position).order_by(
+                "position"
+            )
+            for row in later:  # keep positions dense: the workbook places stay row numbers
+                row.position -= 1
+                row._history_user = user
+                row.save(update_fields=["position"])
+            _bump(dataset, user)
+            return
+    raise Invalid([FieldError("", "", BUSY)])
 
 
 def load_engine(dataset: Dataset) -> EngineDataset:
