@@ -17,7 +17,8 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 | ``JX_HTTPS`` | ``0`` | ``1`` behind HTTPS: secure cookies, HSTS, SSL redirect |
 | ``JX_MAX_UPLOAD_MB`` | ``20`` | the largest workbook or report accepted |
 | ``JX_REPORT_KEEP`` | ``3`` | report sets kept per dataset, batch audits per place, by ``jixiao manage purge_reports`` (run daily) |
-| ``JX_TASKS`` | ``database`` | ``database`` (a ``db_worker`` runs them) or ``immediate`` (in the request) |
+| ``JX_TASKS`` | ``database`` | ``database`` (a ``jixiao manage task_worker`` runs them) or ``immediate`` (in the request) |
+| ``JX_JOB_STALE_SECONDS`` | ``1800`` | a report job or batch audit without progress this long (its worker died) is ended as failed, to be asked for again (``core/jobs.py``) |
 | ``JX_LOGIN_ATTEMPTS`` | ``5`` | failed logins per user name and address before a 15-minute pause |
 | ``JX_DB_CONN_MAX_AGE`` | ``60`` | seconds a server-database connection is kept per process (0: one per request) |
 | ``JX_REPLICA_URLS`` | (none) | comma-separated URLs of read replicas: read-only pages may read from them (``core/routers.py``) |
@@ -210,6 +211,10 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 LOGIN_ATTEMPTS = int(os.environ.get("JX_LOGIN_ATTEMPTS", "5"))
+#: A job whose heartbeat is older than this is stale: its worker died (``core/jobs.py``).
+#: Far above one step of the largest report (a province department's PDF at a busy
+#: machine's pace), so a slow job is not ended.
+JOB_STALE_SECONDS = int(os.environ.get("JX_JOB_STALE_SECONDS", "1800"))
 LOGIN_PAUSE_SECONDS = 15 * 60
 
 AUTH_PASSWORD_VALIDATORS = [

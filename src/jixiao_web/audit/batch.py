@@ -31,7 +31,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 from jixiao.audit.batch import REPORT_SUFFIXES, FileAudit, audit_data
@@ -39,6 +38,7 @@ from jixiao.audit.export import status as verdict_of
 from jixiao.audit.export import workbook_bytes
 from jixiao.audit.findings import finding_json
 from jixiao_web.audit.models import BatchAudit, BatchItem
+from jixiao_web.core import jobs
 from jixiao_web.core.filetypes import FILE_TYPES
 from jixiao_web.orgs.access import (
     BatchScope,
@@ -329,8 +329,11 @@ def run_batch(batch_id: int) -> str:
     batch = BatchAudit.objects.filter(pk=batch_id).first()
     if batch is None or batch.finished:
         return "missing" if batch is None else str(batch.status)
-    BatchAudit.objects.filter(pk=batch_id).update(status=BatchAudit.Status.RUNNING)
+    stored = ""
     try:
+        # inside the try: a failure here left the batch "queued" for ever
+        if not jobs.start(BatchAudit, batch_id):
+            return "taken"  # another worker has it, or it was ended as stale
         audits: list[FileAudit] = []
         done = batch.done
         for item in batch.items.select_related("report_file").order_by("position"):
@@ -339,23 +342,21 @@ def run_batch(batch_id: int) -> str:
                 continue
             audits.append(_audit_item(item))
             done += 1
-            BatchAudit.objects.filter(pk=batch_id).update(done=done)
-        name = default_storage.save(
+            jobs.beat(BatchAudit, batch_id, done=done)
+        stored = default_storage.save(
             f"batch-audit/{secrets.token_hex(8)}.xlsx", ContentFile(workbook_bytes(audits))
         )
-        BatchAudit.objects.filter(pk=batch_id).update(
-            status=BatchAudit.Status.DONE,
-            done=len(audits),
-            workbook=name,
-            finished_at=timezone.now(),
-        )
+        if not jobs.finish(BatchAudit, batch_id, done=len(audits), workbook=stored):
+            # ended as stale while this worker was slow: the user was told to ask again
+            default_storage.delete(stored)
+            return str(BatchAudit.Status.FAILED)
     except Exception as error:
         # The log names the batch and the error's type, never a report's content.
         logger.exception("batch audit %s failed: %s", batch_id, type(error).__name__)
-        BatchAudit.objects.filter(pk=batch_id).update(
-            status=BatchAudit.Status.FAILED,
-            error=f"批量审核失败（{type(error).__name__}），请重试或联系系统管理员",
-            finished_at=timezone.now(),
+        if stored:
+            default_storage.delete(stored)
+        jobs.fail(
+            BatchAudit, batch_id, f"批量审核失败（{type(error).__name__}），请重试或联系系统管理员"
         )
         return str(BatchAudit.Status.FAILED)
     return str(BatchAudit.Status.DONE)

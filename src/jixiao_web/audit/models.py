@@ -50,6 +50,8 @@ class BatchAudit(models.Model):
     )
     requested_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    #: the heartbeat: set when a worker starts the job and at each step (``core/jobs.py``)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField("已审核", default=0)
     total = models.PositiveIntegerField("报告数", default=0)

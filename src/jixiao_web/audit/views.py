@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from jixiao.audit.batch import REPORT_SUFFIXES
 from jixiao.dataset.model import TABLES
 from jixiao_web.audit.history import dataset_changes
+from jixiao_web.audit.models import BatchAudit
+from jixiao_web.core import jobs
 from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.views import access_of
 from jixiao_web.orgs.access import (
@@ -183,6 +185,8 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     from jixiao_web.audit.batch import totals
 
     found = _batch_or_404(request, pk)
+    if jobs.expire_stale(BatchAudit, pk=found.pk):  # its worker died: say so
+        found.refresh_from_db()
     items = list(found.items.select_related("department")) if found.finished else []
     context = {"batch": found, "items": items, "totals": totals(items)}
     if getattr(request, "htmx", False):

@@ -173,6 +173,8 @@ class ReportJob(models.Model):
     )
     requested_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    #: the heartbeat: set when a worker starts the job and at each step (``core/jobs.py``)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     #: the report's formats and the review file's formats, e.g. ["docx", "pdf"]
     formats = models.JSONField("报告格式", default=list)
     review_formats = models.JSONField("审核底稿格式", default=list)

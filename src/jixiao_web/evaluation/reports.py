@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 from jixiao.dataset.model import Dataset as EngineDataset
@@ -31,6 +30,7 @@ from jixiao.evaluation import evaluate
 from jixiao.lib.progress import Progress
 from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
 from jixiao.reports.render import RENDERERS
+from jixiao_web.core import jobs
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.evaluation.models import ReportFile, ReportJob
 from jixiao_web.evaluation.services import run_evaluation, store_evaluation
@@ -110,7 +110,7 @@ def job_progress(job_id: int, stage: str) -> Progress:
 
     def tell(step: str, done: int, total: int, /) -> None:
         shown = f"{stage}：{step}" if stage else step
-        ReportJob.objects.filter(pk=job_id).update(step=shown[:100], done=done, total=total)
+        jobs.beat(ReportJob, job_id, step=shown[:100], done=done, total=total)
 
     return tell
 
@@ -121,8 +121,10 @@ def generate_reports(job_id: int) -> str:
     job = ReportJob.objects.select_related("dataset", "requested_by").filter(pk=job_id).first()
     if job is None or job.finished:
         return "missing" if job is None else str(job.status)
-    ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING, step="评价数据")
     try:
+        # inside the try: a failure here left the job "queued" for ever
+        if not jobs.start(ReportJob, job_id, step="评价数据"):
+            return "taken"  # another worker has it, or it was ended as stale
         if job.source:
             # e.g. a 自评表: its dataset with the entered scorecard, not kept as the
             # dataset's evaluation (the dataset's pages show the stored data's)
@@ -150,6 +152,7 @@ def generate_reports(job_id: int) -> str:
             progress=job_progress(job_id, ""),
         )
         report_count = len(job.formats)
+        stored: list[str] = []
         with transaction.atomic():
             for index, rendered in enumerate(files):
                 kind = ReportFile.Kind.REPORT if index < report_count else ReportFile.Kind.REVIEW
@@ -157,6 +160,7 @@ def generate_reports(job_id: int) -> str:
                 name = default_storage.save(
                     f"reports/{job_id}/{secrets.token_hex(8)}{suffix}", ContentFile(rendered.data)
                 )
+                stored.append(name)
                 ReportFile.objects.create(
                     region_id=job.region_id,
                     department_id=job.department_id,
@@ -168,23 +172,27 @@ def generate_reports(job_id: int) -> str:
                     name=name,
                     size=len(rendered.data),
                 )
-            ReportJob.objects.filter(pk=job_id).update(
-                status=ReportJob.Status.DONE,
-                step="已完成",
-                done=len(files),
-                total=len(files),
-                finished_at=timezone.now(),
-            )
+            if not jobs.finish(ReportJob, job_id, step="已完成", done=len(files), total=len(files)):
+                raise _Expired
+    except _Expired:
+        # ended as stale while this worker was slow: the user was told to ask again
+        for name in stored:
+            default_storage.delete(name)
+        return str(ReportJob.Status.FAILED)
     except Exception as error:
         # The log names the job and the error's type, never the data or a person.
         logger.exception("report job %s failed: %s", job_id, type(error).__name__)
-        ReportJob.objects.filter(pk=job_id).update(
-            status=ReportJob.Status.FAILED,
-            error=f"报告生成失败（{type(error).__name__}），请修正数据后重试或联系系统管理员",
-            finished_at=timezone.now(),
+        jobs.fail(
+            ReportJob,
+            job_id,
+            f"报告生成失败（{type(error).__name__}），请修正数据后重试或联系系统管理员",
         )
         return str(ReportJob.Status.FAILED)
     return str(ReportJob.Status.DONE)
+
+
+class _Expired(Exception):
+    """The job was ended as stale while its worker ran: what it made is not kept."""
 
 
 def _suffix(filename: str) -> str:

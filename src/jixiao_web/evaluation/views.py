@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.dataset.model import TABLES_BY_KEY
 from jixiao.findings import SEVERITY_LABELS
 from jixiao.reports.render import RENDERERS
+from jixiao_web.core import jobs as job_records
 from jixiao_web.core.downloads import stored_download
 from jixiao_web.datasets.models import ROW_MODELS, Dataset
 from jixiao_web.datasets.views import PAGE_SIZE, access_of
@@ -275,6 +276,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(refused)
         else:
             return redirect("evaluation:report_job", job.pk)
+    job_records.expire_stale(ReportJob, dataset=dataset)
     # a 自评表's reports (``source``) are listed on that sheet's page
     jobs = dataset.report_jobs.filter(source="").select_related("requested_by")
     jobs = jobs.prefetch_related("files")
@@ -314,10 +316,38 @@ def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job: its progress (htmx polls the fragment until it is finished) and its files."""
     access = access_of(request)
     job = _job_or_404(access, job_id)
-    context = {"job": job, "dataset": job.dataset, "files": list(job.files.all())}
+    if job_records.expire_stale(ReportJob, pk=job.pk):  # its worker died: say so
+        job.refresh_from_db()
+    context = {
+        "job": job,
+        "dataset": job.dataset,
+        "files": list(job.files.all()),
+        # a 自评表's report is asked for again on its sheet's page
+        "can_retry": job.status == ReportJob.Status.FAILED
+        and not job.source
+        and access.allows(Action.REPORT, job.dataset),
+    }
     if getattr(request, "htmx", False):
         return render(request, "evaluation/_job.html", context)
     return render(request, "evaluation/report_job.html", context)
+
+
+@login_required
+@require_POST
+def report_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A failed (or stale) job asked for again: a new job with the same formats."""
+    access = access_of(request)
+    job = _job_or_404(access, job_id)
+    access.require(Action.REPORT, job.dataset)
+    if job.status != ReportJob.Status.FAILED or job.source:
+        return redirect("evaluation:report_job", job.pk)
+    again = reports.request_reports(
+        job.dataset,
+        request.user,  # type: ignore[arg-type]
+        job.formats,
+        job.review_formats,
+    )
+    return redirect("evaluation:report_job", again.pk)
 
 
 @login_required

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,8 @@ def application_of(evaluation: Evaluation) -> ResultApplication:
 #: How long a computed result application stays in the shared cache. Its key names the
 #: dataset's version, so an edit makes it unreachable at once; the time only frees space.
 APPLICATION_SECONDS = 7 * 24 * 3600
+#: How long others wait for the one computing an application (then compute it themselves).
+COMPUTE_SECONDS = 60
 
 
 def _dataset_version(dataset_id: int) -> int:
@@ -118,9 +121,24 @@ def application_for(dataset: Dataset) -> tuple[int, ResultApplication]:
     found = cache.get(key)
     if found is not None:
         return version, cast("ResultApplication", found)
-    application = application_of(evaluation_of(dataset))
-    if _dataset_version(dataset.pk) == version:
-        cache.set(key, application, APPLICATION_SECONDS)
+    # One computes, the others wait for its result: 50 users opening a department's page
+    # at once each evaluated it (seconds of CPU each, in the same processes) and timed out.
+    computing = f"{key}:computing"
+    if not cache.add(computing, 1, COMPUTE_SECONDS):
+        deadline = time.monotonic() + COMPUTE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            found = cache.get(key)
+            if found is not None:
+                return version, cast("ResultApplication", found)
+            if cache.get(computing) is None:
+                break  # the one computing failed or found the dataset changed: compute here
+    try:
+        application = application_of(evaluation_of(dataset))
+        if _dataset_version(dataset.pk) == version:
+            cache.set(key, application, APPLICATION_SECONDS)
+    finally:
+        cache.delete(computing)
     return version, application
 
 
