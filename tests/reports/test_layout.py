@@ -190,3 +190,48 @@ def test_every_sheet_prints_on_a4_across_one_page_with_its_header(
         for row in scores.iter_rows()
         for c in row
     )  # 2.08, never 2.0833
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_every_wrapped_cell_of_the_workbook_prints_whole(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """附表1's 评分说明 printed its first line and cut the rest: LibreOffice (and WPS) keep a
+    row without a height one line tall. Converted to PDF, the end of every long text cell
+    of every sheet is on the page (its last characters; text extraction may interleave
+    neighbouring cells line by line), and 附表1 with paragraphs of 评分说明 prints landscape."""
+    from openpyxl import load_workbook
+
+    xlsx = tmp_path / "report.xlsx"
+    xlsx.write_bytes(rendered["xlsx"].read_bytes())
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    printed = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    printed = re.sub(r"[\s—]", "", printed)
+    workbook = load_workbook(xlsx)
+    ends = [
+        (ws.title, cell.coordinate, re.sub(r"[\s—]", "", cell.value)[-3:])
+        for ws in workbook.worksheets
+        for row in ws.iter_rows(min_row=3)
+        for cell in row
+        if isinstance(cell.value, str) and len(cell.value) > 20
+    ]
+    assert len(ends) > 40
+    assert [end for end in ends if end[2] not in printed] == []
+    scores = workbook["附表1 评分表"]
+    assert scores.page_setup.orientation == "landscape"
+    long_rows = [
+        c.row for row in scores.iter_rows(min_row=3) for c in row if len(str(c.value or "")) > 100
+    ]
+    assert long_rows and all((scores.row_dimensions[r].height or 0) > 40 for r in long_rows)

@@ -8,6 +8,12 @@ format of the printed decimals (2.08, not 2.0833), so the workbook can be summed
 checked. Each sheet prints on A4: fit to the page width, the header row repeated on
 every page, text wrapped, gridlines of a table.
 
+Row heights are written, not left to the program that opens the file: LibreOffice (and
+WPS) keep the default one-line height of a row that carries none, so a wrapped 评分说明
+showed its first line and cut the rest. Each row is as tall as its tallest cell's lines,
+counted from the column's width the way the Word and HTML layouts count them
+(:mod:`jixiao.reports.render.widths`).
+
 Rows are written with a counter, never by asking openpyxl for ``max_row`` (which scans
 every written cell, and made an 8,000-row table take 36 s instead of 2 s).
 """
@@ -15,6 +21,7 @@ every written cell, and made an 8,000-row table take 36 s instead of 2 s).
 from __future__ import annotations
 
 import io
+import math
 import re
 from copy import copy
 from typing import Any
@@ -27,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.lib.money import parse_decimal
 from jixiao.reports.model import Cell, ReportModel, Table
-from jixiao.reports.render.widths import column_widths
+from jixiao.reports.render.widths import column_widths, text_ems
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -43,6 +50,12 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: The width of a printed A4 page in Excel column units (about characters of 10.5 pt);
 #: portrait for narrow tables, landscape from this many columns on.
 PORTRAIT_UNITS, LANDSCAPE_UNITS, LANDSCAPE_FROM = 92, 135, 8
+#: … and landscape from this many columns on when a text cell is longer than ``LONG_TEXT``.
+LONG_TEXT_COLUMNS, LONG_TEXT = 6, 120
+#: Excel width units of one CJK character of the 10.5 pt table font, and of a cell's
+#: padding; the height of one wrapped line of that font (pt) and a row's top and bottom.
+CJK_UNITS, CELL_PADDING_UNITS = 2.0, 1.5
+LINE_POINTS, ROW_PADDING_POINTS = 13.5, 3.0
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -75,7 +88,7 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
     Linear in the table's size: each cell is written once at a counted row.
     """
     columns = len(table.header)
-    landscape = columns >= LANDSCAPE_FROM if landscape is None else landscape
+    landscape = _landscape(table) if landscape is None else landscape
     row = 1
     ws.cell(row=row, column=1, value=f"{table.number}　{table.caption}").font = TITLE_FONT
     if columns > 1:
@@ -92,6 +105,8 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
     for column, text in enumerate(table.header, start=1):
         cell = ws.cell(row=row, column=column, value=text)
         cell.font, cell.border, cell.alignment = HEADER_FONT, BORDER, HEADER_ALIGN
+    widths = _column_units(table, landscape)
+    ws.row_dimensions[row].height = _height([*table.header], widths)
     # A body cell's style is one of a few (bold or not, its number format, its indent):
     # the first cell of each sets it the long way and the rest copy its style ids, because
     # openpyxl finds a style's id by hashing the style object, field by field, on every
@@ -99,10 +114,17 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
     styles: dict[tuple[bool, str | None, int], StyleArray] = {}
     for cells in table.rows:
         row += 1
+        height = _height([c.text for c in cells if not c.numeric], widths, cells)
+        if height is not None:
+            ws.row_dimensions[row].height = height
         for column, source in enumerate(cells, start=1):
             value, number_format = _value(source)
             cell = ws.cell(row=row, column=column, value=value)
-            key = (source.bold, number_format, 0 if number_format else source.indent)
+            key = (
+                source.bold,
+                number_format or ("numeric" if source.numeric else None),
+                0 if source.numeric else source.indent,
+            )
             known = styles.get(key)
             if known is not None:
                 cell._style = copy(known)
@@ -112,19 +134,67 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
             if number_format:
                 cell.number_format = number_format
                 cell.alignment = NUMBER_ALIGN
+            elif source.numeric:  # “—” in a column of numbers stands where they stand
+                cell.alignment = NUMBER_ALIGN
             elif source.indent:
                 cell.alignment = Alignment(vertical="top", wrap_text=True, indent=source.indent)
             else:
                 cell.alignment = TEXT_ALIGN
             styles[key] = copy(cell._style)
-    _print_setup(ws, table, header_row, landscape)
+    _print_setup(ws, widths, header_row, landscape)
     return row
 
 
-def _print_setup(ws: Worksheet, table: Table, header_row: int, landscape: bool) -> None:
+def _landscape(table: Table) -> bool:
+    """Landscape for a wide table, or for one of many columns beside paragraphs of text.
+
+    A sheet's row cannot break across printed pages: 附表1 with the department's 评分说明
+    (paragraphs of 200 characters) in a portrait column of 14 characters made rows of half
+    a page, and pages half empty below them.
+    """
+    columns = len(table.header)
+    if columns >= LANDSCAPE_FROM:
+        return True
+    return columns >= LONG_TEXT_COLUMNS and any(
+        not cell.numeric and len(cell.text) > LONG_TEXT for row in table.rows for cell in row
+    )
+
+
+def _column_units(table: Table, landscape: bool) -> list[float]:
+    """Each column's width in Excel units: the shared layout's share of the printed page,
+    laid out for as many characters as the sheet's printed width holds."""
     units = LANDSCAPE_UNITS if landscape else PORTRAIT_UNITS
-    for i, percent in enumerate(column_widths(table), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(4.0, units * percent / 100)
+    return [max(4.0, units * percent / 100) for percent in column_widths(table, units / CJK_UNITS)]
+
+
+def _height(
+    texts: list[str], widths: list[float], cells: tuple[Cell, ...] | None = None
+) -> float | None:
+    """The height (pt) of a row that shows every line of its wrapped text; None for one line.
+
+    ``cells`` gives each text's column (the row's text cells, numbers never wrap); without
+    it the texts are the whole row (the header).
+    """
+    columns = (
+        range(len(texts)) if cells is None else [i for i, c in enumerate(cells) if not c.numeric]
+    )
+    lines = 1
+    for text, column in zip(texts, columns, strict=True):
+        if not text:
+            continue
+        per_line = max(1.0, (widths[column] - CELL_PADDING_UNITS) / CJK_UNITS)
+        indent = cells[column].indent if cells is not None else 0
+        per_line = max(1.0, per_line - indent)
+        count = sum(math.ceil(text_ems(part) / per_line) or 1 for part in text.split("\n"))
+        lines = max(lines, count)
+    if lines == 1:
+        return None
+    return lines * LINE_POINTS + ROW_PADDING_POINTS
+
+
+def _print_setup(ws: Worksheet, widths: list[float], header_row: int, landscape: bool) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.print_title_rows = f"{header_row}:{header_row}"  # the header row on every page
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -28,6 +28,11 @@ def _ems(text: str) -> float:
     return sum(0.6 if ord(c) < 0x2E80 else 1.0 for c in text)
 
 
+def text_ems(text: str) -> float:
+    """Printed width of ``text`` in CJK character widths (what a table cell's line holds)."""
+    return _ems(text)
+
+
 @cache
 def _ascii_ems(length: int) -> float:
     """The width of ``length`` ASCII characters, summed one by one as :func:`_ems` does (the
@@ -36,7 +41,7 @@ def _ascii_ems(length: int) -> float:
 
 
 @cache
-def column_widths(table: Table) -> list[int]:
+def column_widths(table: Table, table_ems: float = TABLE_EMS) -> list[int]:
     """Column widths in % that keep the table short, for ``table-layout: fixed``.
 
     A fixed layout spares the browser (and WeasyPrint, where it is most of the time spent)
@@ -48,6 +53,9 @@ def column_widths(table: Table) -> list[int]:
     cell), so a column of long paragraphs (取得成效) gets the room and a column of short
     titles next to it is not squeezed into one character per line. What no column needs
     is shared by the text lengths.
+
+    ``table_ems`` is how many CJK characters the table spans: the Word and PDF page's
+    (:data:`TABLE_EMS`) by default, more on a sheet printed across an A4 page.
     """
     columns = range(len(table.header))
     texts = [list(table.header), *([cell.text for cell in row] for row in table.rows)]
@@ -60,13 +68,13 @@ def column_widths(table: Table) -> list[int]:
         weights.append(max(_ems(table.header[i]) / 2, min(max(column), 40), 2.0))
         tokens = [_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
         tokens += [n for n in own if n <= 3]  # short words (万元, 良好) stay whole
-        hard.append(_percent(max(tokens, default=0.0)))
+        hard.append(_percent(max(tokens, default=0.0), table_ems))
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
-        soft.append(max(hard[-1], _percent(min(max(column), READABLE_EMS))))
+        soft.append(max(hard[-1], _percent(min(max(column), READABLE_EMS), table_ems)))
     widths = _within_the_page(hard, soft)
     if sum(widths) < 100:
-        _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths))
+        _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths), table_ems)
         spare = 100 - sum(widths)
         widths = [
             w + spare * weight / sum(weights) for w, weight in zip(widths, weights, strict=True)
@@ -75,9 +83,9 @@ def column_widths(table: Table) -> list[int]:
     return [max(4, round(w * scale)) for w in widths]
 
 
-def _percent(ems: float) -> float:
+def _percent(ems: float, table_ems: float = TABLE_EMS) -> float:
     """The column width in % that holds ``ems`` characters and the cell padding."""
-    return min(40.0, (ems + PADDING_EMS) / TABLE_EMS * 100)
+    return min(40.0, (ems + PADDING_EMS) / table_ems * 100)
 
 
 def _within_the_page(hard: list[float], soft: list[float]) -> list[float]:
@@ -90,17 +98,19 @@ def _within_the_page(hard: list[float], soft: list[float]) -> list[float]:
     return [h + (s - h) * keep for s, h in zip(soft, hard, strict=True)]
 
 
-def _lines(length: float, width: float) -> float:
+def _lines(length: float, width: float, table_ems: float = TABLE_EMS) -> float:
     """Printed lines of a cell ``length`` ems long in a column ``width`` % wide (at least one)."""
-    return max(1.0, length / max(0.5, width / 100 * TABLE_EMS - PADDING_EMS))
+    return max(1.0, length / max(0.5, width / 100 * table_ems - PADDING_EMS))
 
 
 def _grow_where_lines_are_saved(
-    widths: list[float], lengths: list[list[float]], room: float
+    widths: list[float], lengths: list[list[float]], room: float, table_ems: float
 ) -> None:
     """Give ``room`` (%) a step at a time to the column whose widening saves most lines."""
     step = 1.0
-    heights = [[_lines(n, w) for n, w in zip(row, widths, strict=True)] for row in lengths]
+    heights = [
+        [_lines(n, w, table_ems) for n, w in zip(row, widths, strict=True)] for row in lengths
+    ]
     while room >= step:
         tallest = [max(row) for row in heights]
         best, best_saving = -1, 0.0
@@ -110,7 +120,7 @@ def _grow_where_lines_are_saved(
                 if height[i] < top:
                     continue  # another cell makes this row as tall: widening i saves nothing here
                 others = max((h for k, h in enumerate(height) if k != i), default=1.0)
-                saving += top - max(others, _lines(row[i], width + step))
+                saving += top - max(others, _lines(row[i], width + step, table_ems))
             if saving > best_saving + 1e-9:
                 best, best_saving = i, saving
         if best < 0:
@@ -118,4 +128,4 @@ def _grow_where_lines_are_saved(
         widths[best] += step
         room -= step
         for row, height in zip(lengths, heights, strict=True):
-            height[best] = _lines(row[best], widths[best])
+            height[best] = _lines(row[best], widths[best], table_ems)
