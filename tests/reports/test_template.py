@@ -114,3 +114,39 @@ def test_cli_template_with_a_framework(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["template", str(tmp_path / "x.xlsx"), "--framework", "gd-2099"])
     assert bad.exit_code == 2 and "没有评分框架“gd-2099”" in bad.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_clerk_picks_stated_figures_by_their_chinese_label(tmp_path: Path) -> None:
+    """声明数 asked for figure ids (``headcount.total``) a clerk cannot know: 数据编号 is a
+    dropdown of the figures' labels, and a label picked there reads back as the figure's id
+    — through a real file saved and read again; an id typed as it is still reads."""
+    book = load_workbook(BytesIO(template_bytes("mof-dept-2013")))
+    labels = book["数据编号表"]
+    assert labels.sheet_state == "hidden"
+    pairs = {row[0]: row[1] for row in labels.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert pairs["年末实有人数"] == "headcount.total"
+    sheet = book["声明数"]
+    header = next(
+        row[0].row
+        for row in sheet.iter_rows()
+        if [c.value for c in row][:2] == ["数据编号", "声明值"]
+    )
+    (validation,) = [
+        dv for dv in sheet.data_validations.dataValidation if f"A{header + 1}" in dv.sqref
+    ]
+    assert validation.formula1 == f"'数据编号表'!$A$2:$A${len(pairs) + 1}"
+    sheet.cell(row=header + 1, column=1, value="年末实有人数")
+    sheet.cell(row=header + 1, column=2, value=898)
+    sheet.cell(row=header + 2, column=1, value="预算单位数量")
+    sheet.cell(row=header + 2, column=2, value=11)
+    sheet.cell(row=header + 3, column=1, value="staff.active")
+    sheet.cell(row=header + 3, column=2, value=590)
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    dataset = read_workbook_bytes(path.read_bytes())
+    assert [(s.figure, s.value) for s in dataset.stated] == [
+        ("headcount.total", Decimal("898")),
+        (pairs["预算单位数量"], Decimal("11")),
+        ("staff.active", Decimal("590")),
+    ]
+    assert dataset.stated[0].loc.startswith(f"声明数!A{header + 1}")

@@ -73,6 +73,11 @@ from jixiao.lib.progress import Progress, tell_or_ignore
 
 README_SHEET = "说明"
 CODES_SHEET = "代码表"
+#: The hidden sheet of 数据名称 | 数据编号 pairs behind the 声明数 dropdown: the clerk picks a
+#: figure by its Chinese label, the reader maps the label back to its id. The pairs come
+#: from the caller (the figures are computed above this layer).
+FIGURES_SHEET = "数据编号表"
+FIGURES_HEADERS = ("数据名称", "数据编号")
 FORM_HEADERS = ("项目", "值", "说明")
 #: Rows at the top of a sheet searched for the header row (a title line above it is fine).
 HEADER_SEARCH_ROWS = 10
@@ -279,11 +284,15 @@ def raw_from_sheets(
     known = {normalize_label(spec.sheet): spec for spec in TABLES}
     auxiliary = {normalize_label(README_SHEET), normalize_label(CODES_SHEET)}
     seen: dict[str, str] = {}
+    figure_ids: dict[str, str] = {}  #: 数据名称 → 数据编号, from the hidden 数据编号表
     audited: dict[tuple[str, str], RawCell] = {}  #: audit-only fields found on 声明数
     found = False
     for sheet in sheets:
         key = normalize_label(sheet.name)
         spec = known.get(key)
+        if key == normalize_label(FIGURES_SHEET):
+            figure_ids = _figure_ids(sheet)
+            continue
         if spec is None:
             if key in auxiliary or sheet.hidden or sheet.blank:
                 continue  # the instructions, the code lists, helper and empty sheets
@@ -312,6 +321,8 @@ def raw_from_sheets(
             if table is not None:
                 raw[spec.key] = table
     _merge_audit_fields(raw, audited, errors)
+    if figure_ids and AUDIT_TABLE in raw:
+        _figures_by_label(raw[AUDIT_TABLE], figure_ids)
     if not found:
         listed = "、".join(t.sheet for t in TABLES[:4])
         errors.append(
@@ -321,6 +332,26 @@ def raw_from_sheets(
             )
         )
     return raw, errors
+
+
+def _figure_ids(sheet: Sheet) -> dict[str, str]:
+    """数据名称 → 数据编号 of the hidden sheet (its first row is the header)."""
+    pairs: dict[str, str] = {}
+    for row in sheet.rows[1:]:
+        if len(row) >= 2 and isinstance(row[0], str) and isinstance(row[1], str):
+            pairs[row[0].strip()] = row[1].strip()
+    return pairs
+
+
+def _figures_by_label(table: RawTable, figure_ids: dict[str, str]) -> None:
+    """A 数据编号 cell holding a figure's label (picked from the dropdown) becomes its id;
+    an id typed as it is stays, and an unknown text is left for the checks to name."""
+    for _, cells in table.rows:
+        cell = cells.get("figure")
+        if cell is not None and isinstance(cell.value, str):
+            figure = figure_ids.get(cell.value.strip())
+            if figure is not None:
+                cells["figure"] = RawCell(figure, cell.loc)
 
 
 def _find_header(
@@ -804,7 +835,9 @@ def _cell_values(dataset: Dataset) -> dict[str, list[list[Any]]]:
 
 
 class _Writer:
-    def __init__(self, dataset: Dataset, macro: bool) -> None:
+    def __init__(
+        self, dataset: Dataset, macro: bool, figure_labels: Sequence[tuple[str, str]] = ()
+    ) -> None:
         from openpyxl import Workbook
 
         if macro:
@@ -820,6 +853,7 @@ class _Writer:
         self.styles = _Styles()
         self.dropdowns = _collect_dropdowns()
         self.values: dict[str, list[list[Any]]] = {}
+        self.figure_labels = tuple(figure_labels)
 
     def cell(self, sheet: Any, value: Any, **style: Any) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -1021,10 +1055,12 @@ class _Writer:
         columns = spec.columns
         for index, column in enumerate(columns):
             formula = self.dropdowns.range_for(column)
+            letter = _column_letter(index)
+            cells = f"{letter}{header_row + 1}:{letter}1048576"
             if formula:
-                letter = _column_letter(index)
-                cells = f"{letter}{header_row + 1}:{letter}1048576"
                 sheet.data_validations.append(_validation(formula, column, cells))
+            elif spec.key == AUDIT_TABLE and column.key == "figure" and self.figure_labels:
+                sheet.data_validations.append(self.figure_validation(column, cells))
         sheet.append([self.header_cell(sheet, c) for c in columns])
         styles = [self.value_style(c) for c in columns]
         wrapped = [
@@ -1043,7 +1079,26 @@ class _Writer:
                 ]
             )
 
+    def figure_validation(self, column: Column, cells: str) -> Any:
+        """The 数据编号 dropdown: the figures' Chinese labels (an id typed instead is kept)."""
+        last = len(self.figure_labels) + 1
+        dv = _validation(f"'{FIGURES_SHEET}'!$A$2:$A${last}", column, cells)
+        dv.error = "请从下拉列表中选择数据名称（也可以填数据编号）"
+        dv.prompt = "从下拉列表选择报告中这个数字的名称，如“决算支出合计”；导入时换算为数据编号。"
+        return dv
+
+    def write_figure_labels(self) -> None:
+        sheet = self.book.create_sheet(FIGURES_SHEET)
+        sheet.sheet_state = "hidden"
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["B"].width = 40
+        sheet.append(list(FIGURES_HEADERS))
+        for label, figure in self.figure_labels:
+            sheet.append([self.cell(sheet, label), self.cell(sheet, figure)])
+
     def write_codes(self) -> None:
+        if self.figure_labels:
+            self.write_figure_labels()
         sheet = self.book.create_sheet(CODES_SHEET)
         sheet.sheet_state = "hidden"
         lists = list(self.dropdowns.lists.items())
@@ -1058,23 +1113,35 @@ class _Writer:
 
 
 def write_workbook_stream(
-    dataset: Dataset, out: IO[bytes], *, macro: bool = False, progress: Progress | None = None
+    dataset: Dataset,
+    out: IO[bytes],
+    *,
+    macro: bool = False,
+    progress: Progress | None = None,
+    figure_labels: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Write ``dataset`` as a workbook to the binary stream ``out``.
 
     Raises :class:`DatasetError`, before writing a byte, when a value does not fit in a
     cell (text over 32,767 characters). ``macro`` gives the .xlsm content type;
-    ``progress`` counts the sheets as they are written.
+    ``progress`` counts the sheets as they are written. ``figure_labels`` — (label, id)
+    pairs of the figures, from the caller — make 声明数's 数据编号 a dropdown of labels.
     """
-    _Writer(dataset, macro=macro).write(out, progress)
+    _Writer(dataset, macro=macro, figure_labels=figure_labels).write(out, progress)
 
 
 def workbook_bytes(
-    dataset: Dataset, *, macro: bool = False, progress: Progress | None = None
+    dataset: Dataset,
+    *,
+    macro: bool = False,
+    progress: Progress | None = None,
+    figure_labels: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """The workbook of ``dataset`` as bytes (what an upload form offers for download)."""
     buffer = io.BytesIO()
-    write_workbook_stream(dataset, buffer, macro=macro, progress=progress)
+    write_workbook_stream(
+        dataset, buffer, macro=macro, progress=progress, figure_labels=figure_labels
+    )
     return buffer.getvalue()
 
 

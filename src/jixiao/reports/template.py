@@ -11,7 +11,9 @@ table, headers with notes, dropdowns) it:
 - says in **说明** what to do with the filled workbook in words, without a command line;
 - (the dataset workbook itself puts the optional **声明数** sheet last, with the audit-only
   fields, and explains it in plain words on the sheet and in 说明: it is only for auditing a
-  report already published.)
+  report already published.) Its 数据编号 is a dropdown of the figures' Chinese labels
+  (:func:`figure_labels`, handed to the workbook writer, which sits below the figures),
+  mapped back to the ids when the workbook is read.
 
 The sheets and columns are the dataset's own, so the filled workbook reads back as it is.
 """
@@ -62,6 +64,14 @@ def department_frameworks() -> list[tuple[str, str]]:
     return result
 
 
+def figure_labels(dataset: Dataset) -> list[tuple[str, str]]:
+    """(label, id) of every figure of ``dataset``, in the figures' order: what a clerk picks
+    on 声明数 (“决算支出合计”) instead of typing ``expenditure.final.total``."""
+    from jixiao.figures import compute_figures
+
+    return [(figure.label, figure.id) for figure in compute_figures(dataset).values()]
+
+
 def template_bytes(framework_id: str | None = None) -> bytes:
     """The blank workbook, with 自评评分 pre-filled from ``framework_id`` when given.
 
@@ -76,7 +86,7 @@ def template_bytes(framework_id: str | None = None) -> bytes:
     if framework_id:
         rows, standards, _ = _framework_rows(framework_id)
         dataset = Dataset(scores=rows, self_evaluation=SelfEvaluation(framework=framework_id))
-    book = load_workbook(io.BytesIO(workbook_bytes(dataset)))
+    book = load_workbook(io.BytesIO(workbook_bytes(dataset, figure_labels=figure_labels(dataset))))
     frameworks = department_frameworks()
     _framework_dropdown(book, frameworks)
     _readme(book, framework_id, standards, frameworks)
@@ -162,4 +172,10 @@ def _standard_notes(book: Any, standards: dict[str, str]) -> None:
             sheet.cell(row=row, column=name_col).comment = note
 
 
-__all__ = ["OPTIONAL_NOTE", "OPTIONAL_SHEET", "department_frameworks", "template_bytes"]
+__all__ = [
+    "OPTIONAL_NOTE",
+    "OPTIONAL_SHEET",
+    "department_frameworks",
+    "figure_labels",
+    "template_bytes",
+]
