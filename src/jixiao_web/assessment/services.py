@@ -574,19 +574,24 @@ def sheet_summaries(sheets: Sequence[ScoreSheet]) -> dict[int, SheetSummary]:
     a province's 100 sheets by converting and scoring each dataset on every view."""
     from django.core.cache import cache
 
+    from jixiao_web.core.once import cached_once
+
     keys = {sheet.pk: _summary_key(sheet) for sheet in sheets}
     found = cache.get_many(list(keys.values()))
-    summaries, new = {}, {}
+    summaries = {}
     for sheet in sheets:
         stored = found.get(keys[sheet.pk])
         if stored is None:
-            scored = rescore(sheet)
-            stored = (_text(scored.entered_total), _text(scored.total), scored.card.grade_label)
-            new[keys[sheet.pk]] = stored
+            # each missing summary stored as soon as it is scored, and scored once while
+            # others wait: every user opening a cold task page scored all its sheets
+            def compute(sheet: ScoreSheet = sheet) -> tuple[Any, bool]:
+                scored = rescore(sheet)
+                text = (_text(scored.entered_total), _text(scored.total), scored.card.grade_label)
+                return text, True
+
+            stored = cached_once(keys[sheet.pk], compute, SUMMARY_SECONDS)
         entered, computed, grade = stored
         summaries[sheet.pk] = SheetSummary(_decimal(entered), _decimal(computed), grade)
-    if new:
-        cache.set_many(new, SUMMARY_SECONDS)
     return summaries
 
 

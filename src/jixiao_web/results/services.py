@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -85,8 +84,6 @@ def application_of(evaluation: Evaluation) -> ResultApplication:
 #: How long a computed result application stays in the shared cache. Its key names the
 #: dataset's version, so an edit makes it unreachable at once; the time only frees space.
 APPLICATION_SECONDS = 7 * 24 * 3600
-#: How long others wait for the one computing an application (then compute it themselves).
-COMPUTE_SECONDS = 60
 
 
 def _dataset_version(dataset_id: int) -> int:
@@ -114,32 +111,18 @@ def application_for(dataset: Dataset) -> tuple[int, ResultApplication]:
     stored (its version is read again after). Writers call this *before* their
     transaction and compare the version under it (:func:`_with_application`).
     """
-    from django.core.cache import cache
+    from jixiao_web.core.once import cached_once
 
     version = _dataset_version(dataset.pk)
-    key = _application_key(dataset.pk, version)
-    found = cache.get(key)
-    if found is not None:
-        return version, cast("ResultApplication", found)
-    # One computes, the others wait for its result: 50 users opening a department's page
-    # at once each evaluated it (seconds of CPU each, in the same processes) and timed out.
-    computing = f"{key}:computing"
-    if not cache.add(computing, 1, COMPUTE_SECONDS):
-        deadline = time.monotonic() + COMPUTE_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            found = cache.get(key)
-            if found is not None:
-                return version, cast("ResultApplication", found)
-            if cache.get(computing) is None:
-                break  # the one computing failed or found the dataset changed: compute here
-    try:
+
+    def compute() -> tuple[ResultApplication, bool]:
         application = application_of(evaluation_of(dataset))
-        if _dataset_version(dataset.pk) == version:
-            cache.set(key, application, APPLICATION_SECONDS)
-    finally:
-        cache.delete(computing)
-    return version, application
+        return application, _dataset_version(dataset.pk) == version
+
+    # one request computes, the others wait for its result (50 users on a cold page
+    # each evaluated the department and timed out)
+    found = cached_once(_application_key(dataset.pk, version), compute, APPLICATION_SECONDS)
+    return version, cast("ResultApplication", found)
 
 
 #: How often a writer computes the application again when the dataset changes under it.
