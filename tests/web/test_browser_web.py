@@ -10,6 +10,7 @@ its Chinese name; and be refused another unit's (or department's) page.
 from __future__ import annotations
 
 import io
+import os
 import re
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -206,3 +207,21 @@ def test_login_page(new_page: Any) -> None:
     page.goto("/accounts/login/")
     assert page.get_by_role("button", name="登录").count() == 1
     screenshot(page, "login")
+
+
+def test_statements_page_offers_figures_by_label(new_page: Any) -> None:
+    """声明数 on its own page: a figure typed by its label from the datalist, saved by id."""
+    page = new_page()
+    log_in(page, "dept-admin")
+    dataset = _science_url(page)
+    page.goto(f"{dataset}statements/")
+    assert page.locator("#figure-labels option[value='编制数']").count() == 1
+    page.fill("#stated-figure", "编制数")
+    page.fill("#stated-value", "620")
+    page.fill("#stated-source", "一、（一）")
+    page.get_by_role("button", name="添加").click()
+    page.wait_for_selector("code:text('headcount.authorised')")
+    assert page.locator("td", has_text="编制数").count() >= 1
+    screenshot(page, "statements")
+    if os.environ.get("JX_STATEMENTS_SHOT"):
+        page.screenshot(path=os.environ["JX_STATEMENTS_SHOT"], full_page=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("datasets/<int:pk>/upload/", views.upload, name="upload"),
     path("datasets/<int:pk>/download.<str:fmt>", views.download, name="download"),
     path("datasets/<int:pk>/units/<str:code>/", views.unit_page, name="unit"),
+    path("datasets/<int:pk>/statements/", views.statements, name="statements"),
     path("datasets/<int:pk>/tables/<str:table>/", views.table_view, name="table"),
     path("datasets/<int:pk>/tables/<str:table>/new/", views.row_edit, name="row_new"),
     path("datasets/<int:pk>/tables/<str:table>/<int:row_id>/", views.row_edit, name="row_edit"),

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.dataset.build import DatasetError
-from jixiao.dataset.model import TABLES, TABLES_BY_KEY
+from jixiao.dataset.model import AUDIT_TABLE, TABLES, TABLES_BY_KEY, audit_fields
 from jixiao.dataset.schema import ColType, TableSpec
 from jixiao_web.datasets import services
 from jixiao_web.datasets.convert import row_place, to_engine
@@ -245,8 +245,13 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
     values = services.form_values(spec, row)
     errors: list[services.FieldError] = []
     conflict: services.Conflict | None = None
+    stored = values
     if request.method == "POST":
-        typed = {c.key: request.POST.get(c.key, "") for c in spec.columns}
+        # The audit-only fields of a form are edited on the 声明数 page: kept as stored here.
+        typed = {
+            c.key: stored.get(c.key, "") if c.audit else request.POST.get(c.key, "")
+            for c in spec.columns
+        }
         if (
             access.unit_codes(dataset) is not None
             and "unit" in typed
@@ -291,6 +296,8 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
             general.append(e)
     fields = []
     for column in spec.columns:
+        if column.audit:
+            continue  # on the 声明数 page (statements), not among what a clerk fills
         fields.append(
             {
                 "column": column,
@@ -363,6 +370,103 @@ def row_delete(request: HttpRequest, pk: int, table: str, row_id: int) -> HttpRe
             status=422,
         )
     return redirect("datasets:table", dataset.pk, spec.key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statements(request: HttpRequest, pk: int) -> HttpResponse:
+    """声明数: the figures a published report states and the audit-only form fields.
+
+    Only for auditing a report already written, so apart from the forms a clerk fills. A
+    figure is picked by its Chinese label (a datalist of the dataset's figures), stored by
+    its id; the audit-only fields of 基本信息 and 自评结论 are edited here, each form saved
+    through the same service (and engine check) as its own page.
+    """
+    access = access_of(request)
+    dataset = access.dataset(pk)
+    access.require(Action.VIEW, dataset)
+    stated = TABLES_BY_KEY[AUDIT_TABLE]
+    _visible_table(access, dataset, stated)
+    editable = access.allows(Action.EDIT, dataset) and access.editable_tables(dataset)
+    labels = _figure_labels(dataset)
+    by_label = {label: figure for figure, label in labels.items()}
+    errors: list[services.FieldError] = []
+    typed_row: dict[str, str] = {}
+    if request.method == "POST":
+        access.require(Action.EDIT, dataset)
+        part = request.POST.get("part", "")
+        table = part if part in {f.key for f, _ in audit_fields()} else AUDIT_TABLE
+        if table not in access.editable_tables(dataset):
+            raise PermissionDenied("您不能修改这张表")
+        spec = TABLES_BY_KEY[table]
+        row = access.rows(dataset, ROW_MODELS[table]).first() if spec.form else None
+        if spec.form:
+            values = services.form_values(spec, row)
+            for column in spec.columns:
+                if column.audit:
+                    values[column.key] = request.POST.get(column.key, "")
+        else:
+            values = {c.key: request.POST.get(c.key, "").strip() for c in spec.columns}
+            values["figure"] = by_label.get(values["figure"], values["figure"])
+            typed_row = values
+        try:
+            services.save_row(
+                access,
+                request.user,  # type: ignore[arg-type]
+                dataset,
+                table,
+                values,
+                row_id=row.pk if row is not None else None,
+            )
+        except services.NotAllowed as error:
+            raise PermissionDenied(str(error)) from None
+        except services.Invalid as error:
+            errors = list(error.errors)
+        except services.Conflict:
+            errors = [services.FieldError("", "", "该行已被他人修改，请刷新后再保存")]
+        else:
+            return redirect("datasets:statements", dataset.pk)
+    forms = []
+    for form in {f.key: f for f, _ in audit_fields()}.values():
+        row = access.rows(dataset, ROW_MODELS[form.key]).first()
+        values = services.form_values(form, row)
+        forms.append(
+            {
+                "spec": form,
+                "fields": [
+                    {"column": c, "value": values.get(c.key, "")} for c in form.columns if c.audit
+                ],
+            }
+        )
+    rows = [
+        {
+            "row": r,
+            "label": labels.get(r.figure, ""),
+        }
+        for r in access.rows(dataset, ROW_MODELS[AUDIT_TABLE]).order_by("position")
+    ]
+    context = {
+        "dataset": dataset,
+        "forms": forms,
+        "rows": rows,
+        "labels": sorted(labels.values()),
+        "errors": errors,
+        "typed": typed_row,
+        "editable": bool(editable),
+        "allowed": access.allowed(dataset),
+    }
+    return render(request, "datasets/statements.html", context, status=422 if errors else 200)
+
+
+def _figure_labels(dataset: Dataset) -> dict[str, str]:
+    """figure id → label of the dataset's figures (what the 数据编号 datalist offers)."""
+    from jixiao.figures import compute_figures
+
+    try:
+        engine = services.load_engine(dataset)
+    except DatasetError:
+        return {}
+    return {f.id: f.label for f in compute_figures(engine).values()}
 
 
 @login_required
