@@ -21,6 +21,7 @@ HEAVY = (
     "jinja2",
     "matplotlib",
     "weasyprint",
+    "typst",
     "docx",
     "pypdfium2",
     "django",

@@ -2,8 +2,8 @@
 templates and matplotlib set-up once: counted, never timed (speed: benchmarks/bench_reports.py).
 
 A fresh Python process renders two different departments' reports in every format; an audit
-hook counts the font, template and font-list files each report opens, and the HarfBuzz faces
-the PDF subsets from are counted by their per-process cache.
+hook counts the font, template and font-list files each report opens, and the Typst font
+set of the PDF (read by Typst itself) is counted by its per-process cache.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import json, sys
 opened = {}
 def hook(event, args):
     if event == "open" and isinstance(args[0], str):
-        if args[0].endswith((".otf", ".ttf", ".ttc", ".j2", ".css", ".json", ".yaml")):
+        if args[0].endswith((".otf", ".ttf", ".ttc", ".j2", ".css", ".typ", ".json", ".yaml")):
             name = args[0].rsplit("/", 1)[-1]
             opened[name] = opened.get(name, 0) + 1
 sys.addaudithook(hook)
 from jixiao.evaluation import evaluate
 from jixiao.reports.api import report_files
-from jixiao.reports.fonts import _face
+from jixiao.reports.render.pdf import load_fonts
 from jixiao.synthetic import synthetic_departments
 
 reports = []
@@ -33,7 +33,7 @@ for dataset in synthetic_departments(2, 2):
     files = report_files(evaluation, parallel=False)
     reports.append({
         "opened": dict(opened),
-        "faces": _face.cache_info().misses,
+        "fonts": load_fonts.cache_info().misses,
         "files": sorted(f.filename for f in files),
     })
 print(json.dumps(reports, ensure_ascii=False))
@@ -49,9 +49,10 @@ def test_a_second_report_in_the_same_process_loads_no_font_or_template_again() -
     assert first["opened"].get("report.html.j2") == 1
     assert first["opened"].get("report.css") == 1
     assert first["opened"].get("NotoSansSC-Regular.otf", 0) >= 1  # matplotlib's font
-    assert first["faces"] == 2  # the two PDF fonts, read by HarfBuzz
+    assert first["opened"].get("report.typ") == 1
+    assert first["fonts"] == 1  # the PDF's three fonts, read by Typst once
     # ... and the second, a different department in every format, loads nothing again
     assert second["opened"] == {}
-    assert second["faces"] == 2
+    assert second["fonts"] == 1
     assert len(second["files"]) == 6  # report: docx, html, pdf, xlsx; review: html, xlsx
     assert first["files"] != second["files"]

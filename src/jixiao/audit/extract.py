@@ -16,6 +16,7 @@ A ``.pdf``'s text layer is read by the first of :data:`PDF_READERS` that can: po
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import re
 import shutil
@@ -210,7 +211,80 @@ class PopplerReader:
             return None
         # pdftotext ends every page with a form feed, after the page's last line break.
         pages = output.decode("utf-8", errors="replace").split("\f")
-        return [page.removesuffix("\n") for page in pages[:-1]]
+        pages = [page.removesuffix("\n") for page in pages[:-1]]
+        boxes = self._words(executable, data)
+        if boxes is not None and len(boxes) == len(pages):
+            pages = [_rejoin(page, words) for page, words in zip(pages, boxes, strict=True)]
+        return pages
+
+    def _words(self, executable: str, data: bytes) -> list[list[_Word]] | None:
+        """Each page's words with their boxes, in the same (drawing) order as the text."""
+        code, output = run_bounded(
+            [executable, "-bbox", *self.arguments], data, 4 * _MAX_TEXT_BYTES, POPPLER_TIMEOUT
+        )
+        if code != 0 or len(output) > 4 * _MAX_TEXT_BYTES:
+            return None
+        text = output.decode("utf-8", errors="replace")
+        return [
+            [
+                _Word(float(x0), float(y0), float(x1), float(y1), html.unescape(word))
+                for x0, y0, x1, y1, word in _WORD_BOX.findall(page)
+            ]
+            for page in text.split("<page ")[1:]
+        ]
+
+
+@dataclass(frozen=True)
+class _Word:
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+    text: str
+
+
+_WORD_BOX = re.compile(
+    r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)</word>'
+)
+
+
+def _rejoin(page: str, words: list[_Word]) -> str:
+    """``page`` (``-raw`` text) with the lines poppler broke inside a printed line joined.
+
+    poppler's raw mode starts a new line when a word begins more than 0.2 em left of the
+    end of the word before it. A typesetter that sets Chinese punctuation half-width
+    (Typst does, at a line's end and to fit a justified line: “入0.47%；事业收入…”) draws
+    the next character over the rest of the punctuation's full-width box, so one printed
+    line came out as several, and a sum split over them lost a part. Two words on the same
+    baseline, the second starting inside the first's box, are one line: the break between
+    them is taken out. Every other break and space is poppler's. The words of ``-raw
+    -bbox`` are those of ``-raw`` in the same order; where they do not match, the page is
+    left as poppler gave it.
+    """
+    out: list[str] = []
+    position = 0
+    previous: _Word | None = None
+    for word in words:
+        found = page.find(word.text, position) if word.text else -1
+        if found < 0 or page[position:found].strip(" \n"):
+            return page  # not the same words: keep poppler's text
+        separator = page[position:found]
+        if previous is not None and separator == "\n" and _same_line(previous, word):
+            separator = ""
+        out.append(separator)
+        out.append(word.text)
+        position = found + len(word.text)
+        previous = word
+    out.append(page[position:])
+    return "".join(out)
+
+
+def _same_line(before: _Word, after: _Word) -> bool:
+    """``after`` is on ``before``'s baseline and starts inside its box (an overlap)."""
+    height = before.y_max - before.y_min
+    return (
+        abs(after.y_max - before.y_max) < 0.2 * height and before.x_min < after.x_min < before.x_max
+    )
 
 
 def run_bounded(command: list[str], data: bytes, limit: int, timeout: float) -> tuple[int, bytes]:

@@ -145,13 +145,12 @@ def department_job(
 
 def _warm_up() -> None:
     """A worker's start: the heavy libraries imported and the fonts registered, once."""
-    import jixiao.reports.render.html_page
-    import jixiao.reports.render.pdf  # noqa: F401
+    import jixiao.reports.render.html_page  # noqa: F401
     from jixiao.reports.fonts import register_matplotlib
-    from jixiao.reports.render.weasy_cjk import install
+    from jixiao.reports.render.pdf import load_fonts
 
     register_matplotlib()
-    install()
+    load_fonts()
 
 
 def run_departments(
@@ -193,9 +192,10 @@ def run_departments(
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        # Workers from a fork server, never forked from this process: Typst (the PDF) runs
+        # threads of its own, and a process forked from one that has run it can hang.
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
-            # Submitting starts every worker (forked now, before any thread of ours).
             futures: dict[Future[DepartmentResult], int] = {
                 pool.submit(department_job, path, target, name, framework, formats): i
                 for i, (path, target, name) in enumerate(jobs)

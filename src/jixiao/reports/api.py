@@ -21,7 +21,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,8 +112,7 @@ def render_report(
     """``model`` in each of ``formats``, in that order, as files in memory.
 
     The charts are drawn once, first, and shared by every renderer. With ``parallel``,
-    the PDF (most of the time: WeasyPrint's layout) is rendered in a forked process
-    while this one lays out the other formats.
+    the PDF is laid out by Typst in a second thread while this one lays out the other formats.
     """
     tell = progress or _no_progress
     total = len(formats)
@@ -127,9 +126,10 @@ def render_report(
         done[identifier] = rendered
         tell(f"{step} {RENDERERS.name(identifier)}", len(done), total)
 
-    if parallel and "pdf" in formats and len(formats) > 1 and _can_fork():
-        context = multiprocessing.get_context("fork")  # the child inherits the drawn charts
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    if parallel and "pdf" in formats and len(formats) > 1 and (os.cpu_count() or 1) > 1:
+        # A thread, not a forked process: Typst lays out with threads of its own (a fork of
+        # a process that has run it can hang) and lets go of the GIL while it works.
+        with ThreadPoolExecutor(max_workers=1) as pool:
             pdf = pool.submit(_render_one, "pdf", model, stem, template_dir)
             for identifier in formats:
                 if identifier != "pdf":
@@ -146,10 +146,6 @@ def _render_one(
 ) -> Rendered:
     renderer = get_renderer(identifier, template_dir)
     return Rendered(f"{stem}{renderer.suffix}", renderer.media_type, renderer.render(model))
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
 def check_formats(formats: Sequence[str]) -> list[str]:
@@ -331,7 +327,11 @@ def unit_report_files(
             if on_done:
                 on_done(unit)
         return sorted(files, key=lambda f: f.filename)
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    # A fork server, not a fork of this process: Typst runs threads of its own, and a
+    # process forked from one that has run it can hang.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         futures = {
             pool.submit(_unit_files, job, formats): unit
             for unit, job in zip(units, jobs, strict=True)

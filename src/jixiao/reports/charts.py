@@ -135,13 +135,28 @@ def render_chart(chart: Chart) -> bytes:
 
     The font and the minus sign are set inside ``rc_context`` for this figure only:
     no process-wide ``rcParams`` change. Cached per process (the chart spec is frozen):
-    the Word, HTML and PDF renderers of one report share the same images.
+    the Word and HTML renderers of one report share the same images.
     """
+    return _draw(chart, "png")
+
+
+@lru_cache(maxsize=64)
+def render_chart_svg(chart: Chart) -> str:
+    """``chart`` as SVG text, for the PDF: vector, and text that Typst can be handed as a string.
+
+    The letters are drawn as outlines (matplotlib's default ``svg.fonttype``), so the SVG
+    needs no font; the PDF's text layer (what the audit reads) holds only the report's text.
+    """
+    return _draw(chart, "svg").decode("utf-8")
+
+
+def _draw(chart: Chart, fmt: str) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(chart_rc()):
+    # A fixed hash salt keeps the SVG's ids (and so the PDF) the same from run to run.
+    with matplotlib.rc_context({**chart_rc(), "svg.hashsalt": "jixiao"}):
         figure = Figure(figsize=SIZE, dpi=DPI)
         FigureCanvasAgg(figure)
         ax = figure.add_subplot()
@@ -153,7 +168,9 @@ def render_chart(chart: Chart) -> bytes:
         )
         figure.tight_layout()
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI)
+        figure.savefig(
+            buffer, format=fmt, dpi=DPI, metadata={"Date": None} if fmt == "svg" else None
+        )
     return buffer.getvalue()
 
 

@@ -44,7 +44,7 @@ class Renderer(Protocol):
     def render(self, model: ReportModel) -> bytes: ...
 
 
-#: identifier → "module:Class" with its Chinese name; imported on first use (WeasyPrint and
+#: identifier → "module:Class" with its Chinese name; imported on first use (Typst and
 #: python-docx are slow to import, and reading the registry must not load them).
 RENDERERS: Registry[str] = Registry("报告格式")
 RENDERERS.add("docx", "Word 文档", "jixiao.reports.render.word:WordRenderer")
@@ -52,14 +52,15 @@ RENDERERS.add("html", "网页", "jixiao.reports.render.html_page:HtmlRenderer")
 RENDERERS.add("pdf", "PDF 文档", "jixiao.reports.render.pdf:PdfRenderer")
 RENDERERS.add("xlsx", "Excel 工作簿", "jixiao.reports.render.excel:ExcelRenderer")
 
-#: Renderers laid out from the HTML template, which take ``template_dir``.
-TEMPLATED: frozenset[str] = frozenset({"html", "pdf"})
+#: Renderers laid out from the HTML template, which take ``template_dir`` (the PDF is laid
+#: out by Typst from its own template: a custom HTML template restyles the HTML only).
+TEMPLATED: frozenset[str] = frozenset({"html"})
 
 __all__ = ["RENDERERS", "Rendered", "Renderer", "get_renderer"]
 
 
 def get_renderer(identifier: str, template_dir: Path | None = None) -> Renderer:
-    """The renderer ``identifier``; ``template_dir`` customises the HTML (and so the PDF)."""
+    """The renderer ``identifier``; ``template_dir`` customises the HTML."""
     module_name, _, class_name = RENDERERS[identifier].partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     if identifier in TEMPLATED:

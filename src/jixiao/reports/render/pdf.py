@@ -1,86 +1,121 @@
-"""PDF from the HTML report with WeasyPrint, the shipped CJK fonts embedded.
+"""PDF (A4, 公文 layout) laid out by Typst from the report model.
 
-The two fonts are subset to the document's own characters (HarfBuzz, once per document,
-from faces read once per process) and handed to WeasyPrint from memory through its URL
-fetcher: nothing is written to disk, and the fetcher fetches nothing else but the
-``data:`` images of the page (and, for a customised template, files inside its folder),
-so a template can never make the renderer read a server file or the network.
+The model is handed to ``templates/report.typ`` as JSON, with each table's column widths
+(:func:`~jixiao.reports.render.widths.column_widths`, the same the Word file uses) and each
+chart as SVG text: the template computes nothing and reads no file, and the renderer writes
+none. The fonts are the shipped ones only (Noto Serif/Sans SC, Jixiao Kai), loaded once per
+process; no system font is looked at, so the PDF is the same on every machine.
+
+The HTML template (``--template``) does not reach the PDF: it restyles the HTML page only.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from jixiao.reports.fonts import FONT_SCHEME, SANS_FAMILY, SERIF_FAMILY, font_faces
-from jixiao.reports.model import ReportModel
-from jixiao.reports.render.html_page import render_html
+from jixiao.reports.charts import render_chart_svg
+from jixiao.reports.fonts import kai_path, sans_path, serif_path
+from jixiao.reports.model import Cell, Chart, Paragraph, ReportModel, Section, Table
+from jixiao.reports.render.widths import column_widths
 
-#: The shipped fonts first, so the PDF looks the same on every machine: 黑体 for 一级
-#: headings and captions (Noto Sans), 楷体 and 仿宋 (both Noto Serif, the only serif
-#: shipped) for the rest; the heading levels differ by weight and indent as well.
-FONT_RULES = f"""
-html, .cover-department, .cover-title, .toc-title, h3, h4 {{ font-family: "{SERIF_FAMILY}", serif; }}
-h2, figure.table figcaption, figure.chart figcaption, th {{ font-family: "{SANS_FAMILY}", sans-serif; }}
-"""
+#: A row with a cell longer than this (characters) may break across pages (表2's 取得成效):
+#: kept whole, it would leave most of a page empty. Shorter rows are kept whole.
+LONG_CELL = 120
 
 
-#: Stands in the page's CSS for the ``@font-face`` rules until the fonts are subset: the page
-#: is laid out by Jinja once, and the rules (which name the fonts by URL) are put in after.
-_FONT_FACES = "/* jixiao: @font-face */"
-#: The charts' base64 PNGs: megabytes of ASCII that add no character to the fonts.
-_DATA_URI = re.compile(r"data:[^\"')\s]*")
+#: The shortest line a PDF table's text column is wrapped to (characters): the Word
+#: layout's 6 left 附表1's 评分说明 a fifth of the width and the table seven pages long.
+PDF_READABLE_EMS = 4.0
 
 
-def _characters(html: str) -> str:
-    """Each character of the page once (a superset of what is printed): the fonts' subset."""
-    return "".join(sorted(set(_DATA_URI.sub("", html))))
+@cache
+def _template() -> bytes:
+    return resources.files("jixiao.reports").joinpath("templates/report.typ").read_bytes()
 
 
-def _fetcher(fonts: dict[str, bytes], template_dir: Path | None) -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+@cache
+def load_fonts() -> Any:
+    """The shipped fonts, read once per process (a web worker renders many reports)."""
+    import typst
 
-    allowed = template_dir.resolve().as_uri() + "/" if template_dir is not None else None
+    folders = sorted({str(p.parent) for p in (sans_path(), serif_path(), kai_path())})
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
 
-    class _Fetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith(FONT_SCHEME + ":"):
-                return URLFetcherResponse(url, fonts[url], {"Content-Type": "font/ttf"})
-            if url.startswith("data:") or (allowed and url.startswith(allowed)):
-                return super().fetch(url, headers)
-            raise ValueError(f"报告模板引用了不允许的地址：{url}")
 
-    return _Fetcher(allowed_protocols=("data", "file", FONT_SCHEME))
+def _cell(cell: Cell) -> dict[str, Any]:
+    return {"text": cell.text, "numeric": cell.numeric, "indent": cell.indent, "bold": cell.bold}
+
+
+def _block(block: Paragraph | Table | Chart) -> dict[str, Any]:
+    if isinstance(block, Paragraph):
+        runs = [{"text": r.text, "bold": r.bold} for r in block.runs]
+        return {"type": "Paragraph", "style": block.style, "runs": runs}
+    if isinstance(block, Table):
+        rows = [
+            {"cells": [_cell(c) for c in row], "long": max(len(c.text) for c in row) > LONG_CELL}
+            for row in block.rows
+        ]
+        return {
+            "type": "Table",
+            "number": block.number,
+            "caption": block.caption,
+            "note": block.note,
+            "header": list(block.header),
+            "widths": column_widths(block, readable=PDF_READABLE_EMS, indents=True),
+            "rows": rows,
+        }
+    return {"type": "Chart", "id": block.id, "number": block.number, "caption": block.caption}
+
+
+def _section(section: Section) -> dict[str, Any]:
+    return {
+        "id": section.id,
+        "title": section.title,
+        "level": section.level,
+        "in_toc": section.in_toc,
+        "blocks": [_block(b) for b in section.blocks],
+    }
+
+
+def document(model: ReportModel) -> dict[str, Any]:
+    """What the Typst template is given: the model's text, the tables' column widths."""
+    return {
+        "title": model.title,
+        "cover": {
+            "department": model.cover.department,
+            "title": model.cover.title,
+            "fields": [{"label": f.label, "value": f.value} for f in model.cover.fields],
+        },
+        "sections": [_section(s) for s in model.sections],
+        "body": [_section(s) for s in model.body],
+    }
+
+
+def render_pdf(model: ReportModel) -> bytes:
+    import typst
+
+    inputs = {"model": json.dumps(document(model), ensure_ascii=False)}
+    charts = [*model.charts, *(b for s in model.body for b in s.blocks if isinstance(b, Chart))]
+    for chart in charts:
+        inputs[f"chart-{chart.id}"] = render_chart_svg(chart)
+    # A compiler per document (they are cheap; the fonts are shared): one may be in use by
+    # another thread of a web worker.
+    compiler = typst.Compiler(font_paths=load_fonts(), ignore_system_fonts=True)
+    data = compiler.compile(input=_template(), format="pdf", sys_inputs=inputs)
+    assert isinstance(data, bytes)  # one file, not a page per image
+    return data
 
 
 class PdfRenderer:
-    """PDF (A4), rendered from the HTML report."""
+    """PDF (A4, 公文 layout), laid out by Typst from the model."""
 
     identifier = "pdf"
     verbose_name = "PDF 文档"
     suffix = ".pdf"
     media_type = "application/pdf"
 
-    def __init__(self, template_dir: Path | None = None) -> None:
-        self.template_dir = template_dir  #: as for the HTML report, which the PDF is made from
-
     def render(self, model: ReportModel) -> bytes:
-        import weasyprint
-
-        from jixiao.reports.render.weasy_cjk import install
-
-        install()  # justified Chinese and bold from the regular faces (once per process)
-        # The page's characters (a superset of what is printed) decide which glyphs to embed;
-        # the page is rendered once and the rules naming the subset fonts put in after.
-        page = render_html(
-            model, extra_css=_FONT_FACES + FONT_RULES, template_dir=self.template_dir
-        )
-        rules, fonts = font_faces(_characters(page))
-        html = page.replace(_FONT_FACES, rules, 1)
-        base = self.template_dir.resolve().as_uri() + "/" if self.template_dir else None
-        document = weasyprint.HTML(
-            string=html, base_url=base, url_fetcher=_fetcher(fonts, self.template_dir)
-        )
-        data: bytes = document.write_pdf(full_fonts=True)
-        return data
+        return render_pdf(model)

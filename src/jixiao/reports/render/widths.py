@@ -41,7 +41,12 @@ def _ascii_ems(length: int) -> float:
 
 
 @cache
-def column_widths(table: Table, table_ems: float = TABLE_EMS) -> list[int]:
+def column_widths(
+    table: Table,
+    table_ems: float = TABLE_EMS,
+    readable: float = READABLE_EMS,
+    indents: bool = False,
+) -> list[int]:
     """Column widths in % that keep the table short, for ``table-layout: fixed``.
 
     A fixed layout spares the browser (and WeasyPrint, where it is most of the time spent)
@@ -56,10 +61,21 @@ def column_widths(table: Table, table_ems: float = TABLE_EMS) -> list[int]:
 
     ``table_ems`` is how many CJK characters the table spans: the Word and PDF page's
     (:data:`TABLE_EMS`) by default, more on a sheet printed across an A4 page.
+
+    ``readable`` is that shortest line and ``indents``
+    counts a sub-row's indent as text: the PDF takes 4 and the indents, so that 附表1 gives
+    its 评分说明 paragraphs the room and its indented 指标 names still a readable line
+    (the Word layout, whose page numbers are computed from these widths, keeps 6 without).
     """
     columns = range(len(table.header))
-    texts = [list(table.header), *([cell.text for cell in row] for row in table.rows)]
-    lengths = [[_ems(t) for t in row] for row in texts]
+    # A sub-row's indent (“其中：” rows, 附表1's lower levels) takes room like text does.
+    lengths = [
+        [_ems(t) for t in table.header],
+        *(
+            [_ems(cell.text) + (cell.indent if indents else 0) for cell in row]
+            for row in table.rows
+        ),
+    ]
     hard, soft, weights = [], [], []
     for i in columns:
         cells = [row[i].text for row in table.rows]
@@ -71,7 +87,8 @@ def column_widths(table: Table, table_ems: float = TABLE_EMS) -> list[int]:
         hard.append(_percent(max(tokens, default=0.0), table_ems))
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
-        soft.append(max(hard[-1], _percent(min(max(column), READABLE_EMS), table_ems)))
+        indent = max((row[i].indent for row in table.rows), default=0) if indents else 0
+        soft.append(max(hard[-1], _percent(min(max(column), readable + indent), table_ems)))
     widths = _within_the_page(hard, soft)
     if sum(widths) < 100:
         _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths), table_ems)
