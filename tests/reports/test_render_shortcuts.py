@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from report_fixtures import Built, built
+from report_fixtures import Built, build, built
 
 from jixiao.reports.model import Cell, Paragraph, ReportModel, Run, Section, Table
 from jixiao.reports.render import get_renderer
@@ -126,6 +126,19 @@ def _awkward(base: ReportModel) -> ReportModel:
     text = Paragraph((Run("说明："), Run("  两端空格  ", bold=True)))
     section = Section("awkward", "十、边界情况", 1, (text, *tables))
     return dataclasses.replace(base, sections=(*base.sections, section))
+
+
+@pytest.fixture(scope="module")
+def example() -> Built:
+    """The example read by a path relative to the checkout: the review workbook cites its
+    source path, and its length sets column widths and row heights, so an absolute path
+    would make the parts depend on where the clone lies."""
+    here = Path.cwd()
+    os.chdir(REPO.decode())
+    try:
+        return build(Path("examples") / "gdstc-2023.yaml")
+    finally:
+        os.chdir(here)
 
 
 @pytest.fixture(scope="module")
