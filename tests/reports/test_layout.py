@@ -241,3 +241,29 @@ def test_every_wrapped_cell_of_the_workbook_prints_whole(
         c.row for row in scores.iter_rows(min_row=3) for c in row if len(str(c.value or "")) > 100
     ]
     assert long_rows and all((scores.row_dimensions[r].height or 0) > 40 for r in long_rows)
+
+
+def _page_sizes(path: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return [
+        (float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)
+    ]
+
+
+def test_the_pdf_score_table_is_set_on_a_few_landscape_pages(rendered: dict[str, Path]) -> None:
+    """附表1 on portrait pages left 评分说明 eleven characters a line: six pages. Landscape,
+    as 公文 sets a wide table, it is four; its heading names it once (no second caption)."""
+    pages = subprocess.run(
+        ["pdftotext", str(rendered["pdf"]), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    sizes = _page_sizes(rendered["pdf"])
+    table = [i for i, page in enumerate(pages) if "评分说明" in page and "评分标准" in page]
+    assert table and len(table) <= 4
+    assert all(sizes[i][0] > sizes[i][1] for i in table)  # landscape
+    assert all(w < h for i, (w, h) in enumerate(sizes) if i < table[0])  # the body is portrait
+    first = re.sub(r"\s", "", pages[table[0]])
+    assert first.count("部门整体支出绩效自评指标评分表") == 1
+    # 履职效能's 评分说明 is the analysis the body prints: not printed again in the table
+    assert "全面贯彻党的二十大精神" not in "".join(re.sub(r"\s", "", pages[i]) for i in table)

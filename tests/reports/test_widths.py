@@ -44,3 +44,18 @@ def test_a_number_fits_its_column_even_in_a_crowded_table() -> None:
     # 10 characters of digits at 0.6 em (LibreOffice's DejaVu), plus the cell padding
     assert _ems(widths[2]) >= 10 * 0.6 + 1
     assert _ems(widths[3]) >= 2  # 万元 stays whole
+
+
+def test_a_header_over_empty_cells_keeps_two_characters_a_line() -> None:
+    """表3's 偏差原因 over empty cells was one character a line (four lines of header)."""
+    header = ("三级指标", "指标值", "完成值", "完成率（%）", "是否完成", "偏差原因")
+    row = (
+        Cell("建设新型研发机构（高水平创新研究院）数"),
+        Cell("≥230家"),
+        Cell("—"),
+        Cell("—", numeric=True),
+        Cell("—"),
+        Cell(""),
+    )
+    widths = column_widths(Table("表3", "指标完成情况", header, (row,) * 8), readable=4.0)
+    assert _ems(widths[4]) >= 2 + 1 and _ems(widths[5]) >= 2 + 1  # 是否 / 完成, 偏差 / 原因

@@ -19,7 +19,7 @@ from typing import Any
 from jixiao.reports.charts import render_chart_svg
 from jixiao.reports.fonts import kai_path, sans_path, serif_path
 from jixiao.reports.model import Cell, Chart, Paragraph, ReportModel, Section, Table
-from jixiao.reports.render.widths import column_widths
+from jixiao.reports.render.widths import TABLE_EMS, column_widths
 
 #: A row with a cell longer than this (characters) may break across pages (表2's 取得成效):
 #: kept whole, it would leave most of a page empty. Shorter rows are kept whole.
@@ -49,7 +49,24 @@ def _cell(cell: Cell) -> dict[str, Any]:
     return {"text": cell.text, "numeric": cell.numeric, "indent": cell.indent, "bold": cell.bold}
 
 
-def _block(block: Paragraph | Table | Chart) -> dict[str, Any]:
+#: A landscape page's text width (225 mm) in characters of the tables' 10.5 pt (五号).
+LANDSCAPE_TABLE_EMS = 60.0
+#: A section of the appendix whose table has this many columns is set on landscape pages.
+LANDSCAPE_COLUMNS = 6
+
+
+def _landscape(section: Section) -> bool:
+    """附表1 评分表 (seven columns beside paragraphs of 评分说明) on landscape pages: on a
+    portrait page its numbers' columns left the 评分说明 eleven characters a line and the
+    table six pages long."""
+    return section.id.startswith("appendix") and any(
+        isinstance(b, Table) and len(b.header) >= LANDSCAPE_COLUMNS for b in section.blocks
+    )
+
+
+def _block(
+    block: Paragraph | Table | Chart, title: str = "", table_ems: float = TABLE_EMS
+) -> dict[str, Any]:
     if isinstance(block, Paragraph):
         runs = [{"text": r.text, "bold": r.bold} for r in block.runs]
         return {"type": "Paragraph", "style": block.style, "runs": runs}
@@ -63,20 +80,26 @@ def _block(block: Paragraph | Table | Chart) -> dict[str, Any]:
             "number": block.number,
             "caption": block.caption,
             "note": block.note,
+            # under a heading that already names it (附表1：…评分表), the table's caption
+            # is not printed a second time
+            "captioned": not (block.number in title and block.caption in title),
             "header": list(block.header),
-            "widths": column_widths(block, readable=PDF_READABLE_EMS, indents=True),
+            "widths": column_widths(block, table_ems, readable=PDF_READABLE_EMS, indents=True),
             "rows": rows,
         }
     return {"type": "Chart", "id": block.id, "number": block.number, "caption": block.caption}
 
 
-def _section(section: Section) -> dict[str, Any]:
+def _section(section: Section, landscape: bool = True) -> dict[str, Any]:
+    turned = landscape and _landscape(section)
+    ems = LANDSCAPE_TABLE_EMS if turned else TABLE_EMS
     return {
         "id": section.id,
         "title": section.title,
         "level": section.level,
         "in_toc": section.in_toc,
-        "blocks": [_block(b) for b in section.blocks],
+        "landscape": turned,
+        "blocks": [_block(b, section.title, ems) for b in section.blocks],
     }
 
 
@@ -90,7 +113,7 @@ def document(model: ReportModel) -> dict[str, Any]:
             "fields": [{"label": f.label, "value": f.value} for f in model.cover.fields],
         },
         "sections": [_section(s) for s in model.sections],
-        "body": [_section(s) for s in model.body],
+        "body": [_section(s, landscape=False) for s in model.body],
     }
 
 

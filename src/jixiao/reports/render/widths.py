@@ -14,6 +14,9 @@ TABLE_EMS = 40.0
 READABLE_EMS = 6.0
 #: A cell's left and right padding (and the rule between cells), in characters.
 PADDING_EMS = 1.2
+#: A header is wrapped to lines of at least this many characters (“偏差原因” in two lines
+#: of two, never four lines of one), even over a column whose cells are empty or “—”.
+HEADER_EMS = 2.0
 _TOKEN = re.compile(r"[!-~]+")  # a run of printable ASCII: a number, a code, an id
 
 
@@ -88,7 +91,9 @@ def column_widths(
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
         indent = max((row[i].indent for row in table.rows), default=0) if indents else 0
-        soft.append(max(hard[-1], _percent(min(max(column), readable + indent), table_ems)))
+        header = _percent(min(_ems(table.header[i]), HEADER_EMS), table_ems)
+        floor = _percent(min(max(column), readable + indent), table_ems)
+        soft.append(max(hard[-1], header, floor))
     widths = _within_the_page(hard, soft)
     if sum(widths) < 100:
         _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths), table_ems)

@@ -23,10 +23,13 @@ def _scores_appendix(ctx: Context) -> list[Block]:
     card = ctx.scorecard
     if not card.rows:
         return []
+    parents = {r.code.rpartition(".")[0] for r in card.rows}
     notes = {}
     for row in card.rows:
-        # A deduction always shows its reason; another line shows it unless the body does.
+        # A line's deduction always shows its reason; another line — a parent, whose
+        # deduction is its lines' — shows it unless the body prints it (no text twice).
         printed = row.code in ctx.printed_reasons
-        reason = score_reason(ctx, row) if row.deduction or not printed else ""
+        own = bool(row.deduction) and row.code not in parents
+        reason = score_reason(ctx, row) if own or not printed else ""
         notes[row.code] = score_note(row, ctx.wording, reason)
     return [scores_table(card, ctx.wording, notes)]

@@ -158,6 +158,8 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
     ]
     analysis = _analysis_texts(ctx, row)
     blocks += analysis or _reason_paragraphs(ctx, row)
+    if analysis and _says(analysis, score_reason(ctx, row)):
+        ctx.printed_reasons.add(row.code)  # its 评分说明 is the analysis printed here
     for n, child in enumerate(_children(ctx.scorecard, row), start=1):
         runs = [*ctx.runs("item_heading", n=str(n), name=child.name)]
         runs[0] = Run(runs[0].text, bold=True) if len(runs) == 1 else runs[0]
@@ -168,6 +170,15 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
         blocks.append(Paragraph(tuple(merge_runs(runs))))
         blocks += _leaf_deductions(ctx, _children(ctx.scorecard, child))
     return blocks
+
+
+def _says(blocks: Sequence[Block], text: str) -> bool:
+    """Whether the paragraphs of ``blocks`` contain ``text`` (spaces aside)."""
+    printed = "".join(
+        run.text for b in blocks if isinstance(b, Paragraph) for run in b.runs
+    ).replace(" ", "")
+    wanted = text.replace(" ", "").rstrip("。")
+    return bool(wanted) and wanted in printed
 
 
 def _reason_paragraphs(ctx: Context, row: ScoreRow) -> list[Block]:
