@@ -22,9 +22,10 @@ Two workloads, each measured in one run, interleaved, medians:
 For each process the wall time and the CPU time (user + system, from the children's
 resource usage; an in-process reader's own CPU plus its children's, so poppler's
 process counts) are recorded: the machine is shared, and the CPU ratio is the one a
-loaded machine does not distort. jixiao's own modules are byte-compiled first
-(``compileall``), as an installed package is: this environment sets
-``PYTHONDONTWRITEBYTECODE``, which would otherwise make every process compile them again.
+loaded machine does not distort. The environment's packages and jixiao's own modules are
+byte-compiled first (``compileall``), as an installed package is: this environment sets
+``PYTHONDONTWRITEBYTECODE``, which would otherwise make every process compile typer, Rich,
+pydantic and jixiao again (and measure that).
 
 Goal (issues 14 and 15): ``jixiao audit`` ≤ 2× ``pdftotext`` on the same PDFs.
 """
@@ -41,6 +42,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable
@@ -248,7 +250,8 @@ def main() -> None:
     if pdftotext is None:
         raise SystemExit("pdftotext (poppler-utils) is needed for the baseline")
     jixiao = str(Path(sys.executable).parent / "jixiao")
-    compileall.compile_dir(str(ROOT / "src" / "jixiao"), quiet=1)
+    for folder in (sysconfig.get_paths()["purelib"], str(ROOT / "src")):
+        compileall.compile_dir(folder, quiet=2)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = benchmark_pdf(pdftotext, jixiao, args.runs, Path(tmp))

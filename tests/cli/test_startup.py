@@ -27,24 +27,81 @@ HEAVY = (
     "django",
 )
 
+#: Imported by typer's help renderer at its top, used only for Markdown help and pretty
+#: tracebacks (neither of which jixiao uses): jixiao.cli.richhelp defers them.
+UNUSED_BY_HELP = ("rich.markdown", "markdown_it", "rich.traceback", "rich.syntax", "pygments")
+
 PROBE = """
 import json, sys
 from jixiao.cli import app
 try:
-    app(["--help"], prog_name="jixiao")
+    app(sys.argv[1:], prog_name="jixiao")
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_help_imports_no_engine_and_no_heavy_library() -> None:
+def _imported_by(*args: str) -> tuple[str, set[str]]:
     out = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
     ).stdout
-    modules = set(json.loads(out.splitlines()[-1]))
-    loaded = sorted(
-        m for m in modules for heavy in HEAVY if m == heavy or m.startswith(heavy + ".")
-    )
+    return out, set(json.loads(out.splitlines()[-1]))
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules for n in names if m == n or m.startswith(n + "."))
+
+
+def test_help_imports_no_engine_and_no_heavy_library() -> None:
+    out, modules = _imported_by("--help")
+    loaded = _loaded(modules, HEAVY + UNUSED_BY_HELP)
     assert not loaded, f"imported by jixiao --help: {loaded}"
     assert "usage" in out.lower() or "用法" in out
+    assert "typer.rich_utils" in modules  # the help is still Rich's
+    assert "╭─ Commands" in out and "audit" in out
+
+
+def test_a_command_help_skips_markdown_and_tracebacks() -> None:
+    out, modules = _imported_by("audit", "--help")
+    assert not _loaded(modules, UNUSED_BY_HELP)
+    assert "--format" in out
+
+
+def test_deferred_rich_classes_are_the_real_ones_when_used() -> None:
+    """The stand-ins in typer's renderer build Rich's real objects, and a later import of
+    rich.markdown or rich.traceback gets the real module, not a stand-in."""
+    probe = """
+import sys
+import jixiao.cli
+import typer.rich_utils as rich_utils
+import rich.markdown, rich.traceback
+assert rich_utils.Markdown is not rich.markdown.Markdown  # deferred
+assert type(rich_utils.Markdown("**x**")) is rich.markdown.Markdown
+try:
+    raise ValueError("x")
+except ValueError as error:
+    tb = rich_utils.Traceback.from_exception(type(error), error, error.__traceback__)
+assert type(tb) is rich.traceback.Traceback
+assert hasattr(rich.markdown, "MarkdownIt") and hasattr(rich.traceback, "install")
+assert not any(type(f).__module__ == "jixiao.cli.richhelp" for f in sys.meta_path)
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "ok"
+
+
+def test_a_module_imported_before_keeps_the_real_class() -> None:
+    probe = """
+import rich.markdown
+import jixiao.cli
+import typer.rich_utils as rich_utils
+assert rich_utils.Markdown is rich.markdown.Markdown
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "ok"

@@ -33,6 +33,7 @@ from rich.markup import escape
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
+from jixiao.cli import richhelp
 from jixiao.lib.progress import Progress
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from jixiao.lib.files import OutputError, OutputFolder
     from jixiao.monitoring.settings import RuleSource
     from jixiao.scoring import Framework
+
+# Typer's help renderer without rich.markdown and rich.traceback (start-up, issue 15).
+richhelp.install()
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
