@@ -28,6 +28,7 @@ Production sets at least ``DATABASE_URL`` (PostgreSQL through psycopg 3), ``JX_S
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,22 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _package_dir(name: str) -> Path:
+    """An installed package's folder, found without importing the package."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.submodule_search_locations is not None, name
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+#: django-ninja's Swagger UI (templates and static files), served from the site (no CDN).
+#: Its folders are named here rather than "ninja" being an installed app: Django imports
+#: every installed app at set-up, and importing ninja (pydantic, django.test, Jinja) was
+#: a third of the web start-up for a process that serves no API page yet
+#: (docs/performance.md, "Start-up"); the API's docs page renders ninja's own template
+#: (``jixiao_web.api.api.LocalSwagger``).
+NINJA_DIR = _package_dir("ninja")
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -93,7 +110,6 @@ INSTALLED_APPS = [
     "jixiao_web.workflow",
     "jixiao_web.targets",
     "jixiao_web.assessment",
-    "ninja",  # Swagger UI from /static/ninja/ (no CDN)
     "jixiao_web.disclosure",
     "jixiao_web.api",
     "jixiao_web.monitor",
@@ -125,7 +141,7 @@ WSGI_APPLICATION = "jixiao_web.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -275,7 +291,7 @@ MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/files/"  # never served directly: downloads go through views that check access
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"  # collectstatic's target, for a front proxy
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -5,8 +5,10 @@ them. Measured by benchmarks/bench_startup.py; guarded here by what gets importe
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 #: Imported by no command's definition: each is the business of a command's body.
 HEAVY = (
@@ -105,3 +107,29 @@ print("ok")
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "ok"
+
+
+WEB_PROBE = """
+import json, sys
+from jixiao_web.wsgi import application
+started = sorted(sys.modules)
+from django.urls import get_resolver
+get_resolver().url_patterns
+print(json.dumps([started, sorted(sys.modules)]))
+"""
+
+
+def test_web_start_up_and_first_request_skip_what_they_do_not_use(tmp_path: Path) -> None:
+    """The WSGI application's import (Django set up) imports no API machinery (ninja,
+    pydantic: the URLconf brings them), and neither imports openpyxl with numpy, lxml and
+    Pillow (only a workbook download needs them) — docs/performance.md, "Start-up"."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["JX_DATA_DIR"] = str(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", WEB_PROBE], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    started, served = (set(m) for m in json.loads(out.splitlines()[-1]))
+    assert "django.apps" in started and "jixiao_web.datasets.models" in started
+    assert not _loaded(started, ("ninja", "pydantic", "jinja2", "django.test"))
+    assert "ninja" in served and "jixiao_web.api.api" in served  # the API is routed
+    assert not _loaded(served, ("openpyxl", "numpy", "PIL", "lxml", "polars", "matplotlib"))

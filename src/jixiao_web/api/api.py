@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, path
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import ABS_TPL_PATH, Swagger
 from ninja.params import functions as param
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
@@ -96,7 +97,16 @@ class ChineseNinjaAPI(NinjaAPI):
         return path(str(pattern.pattern), partial(openapi_document, api=self), name=pattern.name)
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from the site's /static/ninja/ (no CDN). django-ninja renders its local
+    template only when "ninja" is an installed app, which the settings avoid for start-up
+    (``NINJA_DIR``); its other path renders the file named here as it would the CDN page."""
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
+
 api = ChineseNinjaAPI(
+    docs=LocalSwagger(),
     renderer=ChineseJSONRenderer(),
     title="预算绩效管理信息系统 API",
     version="1",

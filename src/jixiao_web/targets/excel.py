@@ -13,23 +13,21 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from jixiao.dataset.build import DatasetError, InputError, RawCell
 from jixiao.io.excel import Sheet, load_sheets, normalize_label
 from jixiao_web.targets.schema import IndicatorRow, TaskRow, columns
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from jixiao_web.targets.models import TargetForm
     from jixiao_web.targets.review import Flags
     from jixiao_web.targets.services import Content
 
 INFO, TASKS, INDICATORS = "基本信息", "主要任务", "绩效指标"
 FLAG_HEADER = "审核标记（系统生成，导入时忽略）"
-_BOLD = Font(bold=True)
-_HEAD = PatternFill("solid", fgColor="DDE7F5")
+# openpyxl is imported by the functions that write (with numpy, lxml and Pillow it was
+# half of what the web's first request loads: docs/performance.md, "Start-up").
 
 
 def _cell(value: Any) -> Any:
@@ -48,6 +46,9 @@ def _cell(value: Any) -> Any:
 
 def workbook(form: TargetForm, content: Content, flags: Flags | None = None) -> bytes:
     """The form's content as an ``.xlsx`` a clerk can fill and import again."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     info = book.active
     assert info is not None
@@ -62,8 +63,9 @@ def workbook(form: TargetForm, content: Content, flags: Flags | None = None) -> 
         info.append([column.header, _cell(getattr(content.header, column.key))])
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 80
+    bold = Font(bold=True)
     for cell in info["A"]:
-        cell.font = _BOLD
+        cell.font = bold
     for cell in info["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     _table(
@@ -83,12 +85,15 @@ def workbook(form: TargetForm, content: Content, flags: Flags | None = None) -> 
 def _table(
     book: Workbook, title: str, row_type: type, rows: list[list[Any]], extra: tuple[str, ...] = ()
 ) -> Any:
+    from openpyxl.styles import Font, PatternFill
+
     sheet = book.create_sheet(title)
     headers = [c.header for c in columns(row_type)] + list(extra)
     sheet.append(headers)
+    bold, head = Font(bold=True), PatternFill("solid", fgColor="DDE7F5")
     for cell in sheet[1]:
-        cell.font = _BOLD
-        cell.fill = _HEAD
+        cell.font = bold
+        cell.fill = head
     for row in rows:
         sheet.append([_cell(v) for v in row])
     for index, header in enumerate(headers):
@@ -100,6 +105,8 @@ def _table(
 
 def _choices(sheet: Any, row_type: type, last: int) -> None:
     """Drop-down lists for the choice columns (计算符号, 一级指标, 取值依据, 新增指标)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for index, column in enumerate(columns(row_type)):
         options = column.choices or (("是", "否") if column.type.value == "bool" else ())
         if not options:
