@@ -78,6 +78,22 @@ def test_the_word_document_is_in_chinese(rendered: dict[str, Path]) -> None:
     assert "en-US" not in doc.styles.element.xml
 
 
+def test_no_word_table_row_is_split_across_pages_but_a_page_of_text(
+    rendered: dict[str, Path],
+) -> None:
+    """表3's rows (indicator, target, result) stay on one page; 表2's rows of a whole page of
+    取得成效 may break, or they would leave most of a page empty."""
+    doc = Document(str(rendered["docx"]))
+    split, whole = 0, 0
+    for table in doc.tables:
+        for row in table.rows:
+            longest = max(len(c.text) for c in row.cells)
+            cant = row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+            assert cant == (longest <= 120), [c.text[:20] for c in row.cells]
+            split, whole = split + (not cant), whole + cant
+    assert split >= 10 and whole >= 50  # 表2's long rows; every other table's rows
+
+
 def test_the_parts_under_a_whole_are_set_in_in_word(rendered: dict[str, Path]) -> None:
     doc = Document(str(rendered["docx"]))
     indents = {}

@@ -41,8 +41,9 @@ def test_a_number_fits_its_column_even_in_a_crowded_table() -> None:
         Cell("income.final.财政拨款收入 = 592519.16；income.final.事业收入 = 12021.60"),
     )
     widths = column_widths(Table("附录表2", "数据来源", header, (row,) * 5))
-    # 10 characters of digits at 0.6 em (LibreOffice's DejaVu), plus the cell padding
-    assert _ems(widths[2]) >= 10 * 0.6 + 1
+    # 8 digits at 0.55 em and 2 separators at 0.3 (Times/Liberation Serif in Word, Noto
+    # Serif SC in the PDF), plus the cell padding
+    assert _ems(widths[2]) >= 8 * 0.55 + 2 * 0.3 + 1
     assert _ems(widths[3]) >= 2  # 万元 stays whole
 
 

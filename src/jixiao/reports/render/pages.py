@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Section, Table
-from jixiao.reports.render.widths import _ems, column_widths
+from jixiao.reports.render.widths import _cell_ems, _ems, column_widths, long_row
 
 #: The text block: 225 mm of 28 pt lines and 156 mm of 三号 (16 pt) characters.
 PAGE_POINTS = (297 - 37 - 35) / 25.4 * 72
@@ -86,7 +86,7 @@ def _row_height(texts: list[str], widths: list[int]) -> float:
     for text, percent in zip(texts, widths, strict=True):
         # Chinese wraps at any character: a line holds the whole characters that fit.
         room = max(1.0, math.floor(percent / 100 * TABLE_EMS - CELL_MARGIN_EMS))
-        lines = max(lines, math.ceil(_ems(text) / room - 1e-9) or 1)
+        lines = max(lines, math.ceil(_cell_ems(text) / room - 1e-9) or 1)
     return lines * TABLE_LINE_POINTS + ROW_EXTRA_POINTS
 
 
@@ -98,9 +98,13 @@ def _table(pager: _Pager, table: Table) -> None:
     caption = LINE_POINTS * (2 if table.note else 1)
     pager.add(caption, keep=header + (rows[0] if rows else 0))
     pager.add(header)
-    for height in rows:
-        # A row may break across pages (Word's default): it fills the page to the last
-        # whole line, and the rest follows the repeated header on the next.
+    for row, height in zip(table.rows, rows, strict=True):
+        if not long_row(row) and pager.used + height > PAGE_POINTS + 0.5:
+            # a row kept whole (w:cantSplit) moves to the next page, under the header
+            pager.new_page()
+            pager.add(header)
+        # A long row may break across pages: it fills the page to the last whole line, and
+        # the rest follows the repeated header on the next.
         while pager.used + height > PAGE_POINTS + 0.5:
             fits = (PAGE_POINTS - pager.used) // TABLE_LINE_POINTS * TABLE_LINE_POINTS
             height -= max(0.0, fits)

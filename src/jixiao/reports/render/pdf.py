@@ -19,12 +19,7 @@ from typing import Any
 from jixiao.reports.charts import render_chart_svg
 from jixiao.reports.fonts import kai_path, sans_path, serif_path
 from jixiao.reports.model import Cell, Chart, Paragraph, ReportModel, Section, Table
-from jixiao.reports.render.widths import TABLE_EMS, column_widths
-
-#: A row with a cell longer than this (characters) may break across pages (表2's 取得成效):
-#: kept whole, it would leave most of a page empty. Shorter rows are kept whole.
-LONG_CELL = 120
-
+from jixiao.reports.render.widths import TABLE_EMS, column_widths, long_row
 
 #: The shortest line a PDF table's text column is wrapped to (characters): the Word
 #: layout's 6 left 附表1's 评分说明 a fifth of the width and the table seven pages long.
@@ -71,10 +66,7 @@ def _block(
         runs = [{"text": r.text, "bold": r.bold} for r in block.runs]
         return {"type": "Paragraph", "style": block.style, "runs": runs}
     if isinstance(block, Table):
-        rows = [
-            {"cells": [_cell(c) for c in row], "long": max(len(c.text) for c in row) > LONG_CELL}
-            for row in block.rows
-        ]
+        rows = [{"cells": [_cell(c) for c in row], "long": long_row(row)} for row in block.rows]
         return {
             "type": "Table",
             "number": block.number,

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from itertools import repeat
 
-from jixiao.reports.model import Table
+from jixiao.reports.model import Cell, Table
 
 #: A table spans about this many CJK characters at the table font size (156 mm, 10.5 pt).
 TABLE_EMS = 40.0
@@ -17,6 +17,10 @@ PADDING_EMS = 1.2
 #: A header is wrapped to lines of at least this many characters (“偏差原因” in two lines
 #: of two, never four lines of one), even over a column whose cells are empty or “—”.
 HEADER_EMS = 2.0
+#: A row with a cell longer than this (characters) may break across pages (表2's 取得成效):
+#: kept whole, it would leave most of a page empty. Shorter rows are kept whole, in the
+#: PDF and in Word (``w:cantSplit``).
+LONG_CELL = 120
 _TOKEN = re.compile(r"[!-~]+")  # a run of printable ASCII: a number, a code, an id
 
 
@@ -34,6 +38,19 @@ def _ems(text: str) -> float:
 def text_ems(text: str) -> float:
     """Printed width of ``text`` in CJK character widths (what a table cell's line holds)."""
     return _ems(text)
+
+
+#: A number's characters as the tables print them: digits 0.55 (Times New Roman / Liberation
+#: Serif 0.5 in Word, Noto Serif SC 0.56 in the PDF), the separators “,” and “.” 0.3.
+_NUMBER_EMS = {**dict.fromkeys("0123456789", 0.55), ",": 0.3, ".": 0.3}
+
+
+@cache
+def _token_ems(token: str) -> float:
+    """The printed width of a token that must not break (a number, a code): its digits and
+    separators at their own widths — counted at 0.6 each, “4,200.00” took a column of six
+    characters and four such columns left the table's text one character a line."""
+    return sum(_NUMBER_EMS.get(c, 0.6) for c in token)
 
 
 @cache
@@ -75,7 +92,7 @@ def column_widths(
     lengths = [
         [_ems(t) for t in table.header],
         *(
-            [_ems(cell.text) + (cell.indent if indents else 0) for cell in row]
+            [_cell_ems(cell.text) + (cell.indent if indents else 0) for cell in row]
             for row in table.rows
         ),
     ]
@@ -85,15 +102,15 @@ def column_widths(
         own = [row[i] for row in lengths[1:]]  # the _ems of each of ``cells``
         column = own or [0.0]
         weights.append(max(_ems(table.header[i]) / 2, min(max(column), 40), 2.0))
-        tokens = [_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
+        tokens = [_token_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
         tokens += [n for n in own if n <= 3]  # short words (万元, 良好) stay whole
-        hard.append(_percent(max(tokens, default=0.0), table_ems))
+        # the header keeps two characters a line (a hard floor: never one per line)
+        header = min(_ems(table.header[i]), HEADER_EMS)
+        hard.append(_percent(max(*tokens, header, 0.0), table_ems))
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
         indent = max((row[i].indent for row in table.rows), default=0) if indents else 0
-        header = _percent(min(_ems(table.header[i]), HEADER_EMS), table_ems)
-        floor = _percent(min(max(column), readable + indent), table_ems)
-        soft.append(max(hard[-1], header, floor))
+        soft.append(max(hard[-1], _percent(min(max(column), readable + indent), table_ems)))
     widths = _within_the_page(hard, soft)
     if sum(widths) < 100:
         _grow_where_lines_are_saved(widths, lengths, 100 - sum(widths), table_ems)
@@ -103,6 +120,11 @@ def column_widths(
         ]
     scale = 100 / sum(widths)
     return [max(4, round(w * scale)) for w in widths]
+
+
+def _cell_ems(text: str) -> float:
+    """A cell's printed width: a number or code at its characters' own widths."""
+    return _token_ems(text) if text.isascii() else _ems(text)
 
 
 def _percent(ems: float, table_ems: float = TABLE_EMS) -> float:
@@ -151,3 +173,9 @@ def _grow_where_lines_are_saved(
         room -= step
         for row, height in zip(lengths, heights, strict=True):
             height[best] = _lines(row[best], widths[best], table_ems)
+
+
+def long_row(row: tuple[Cell, ...]) -> bool:
+    """Whether a table row may break across pages: it has a cell of over :data:`LONG_CELL`
+    characters (a row of a few lines is kept whole; one of a page of text is not)."""
+    return max((len(c.text) for c in row), default=0) > LONG_CELL

@@ -34,7 +34,7 @@ from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
 from jixiao.reports.render.pages import heading_pages
-from jixiao.reports.render.widths import column_widths
+from jixiao.reports.render.widths import column_widths, long_row
 
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
 ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO = Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5)
@@ -309,18 +309,22 @@ def _rows(table: Table, widths: list[str]) -> list[Any]:
     """The header row and every body row of ``table`` as ``w:tr`` elements, from one fragment.
 
     The elements are exactly those python-docx makes, cell by cell, for a header row that
-    repeats on every page and for cells of one paragraph of one run (bold or not, 五号,
+    repeats on every page, rows not split across pages (but one holding a page of text,
+    :func:`~jixiao.reports.render.widths.long_row`) and for cells of one paragraph of one run (bold or not, 五号,
     single spacing, no first-line indent, aligned, a “其中：” part set in). They are
     written as text and parsed once per table because python-docx's calls (each a search
     for where in the schema's order a child goes) were most of the Word file's time;
     ``tests/reports/test_render_shortcuts.py`` holds the XML to what those calls wrote.
     """
-    parts = [f'<w:tbl {nsdecls("w")}><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
+    parts = [
+        f'<w:tbl {nsdecls("w")}><w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>'
+    ]
     for text, width in zip(table.header, widths, strict=True):
         parts.append(_cell_xml(text, width, bold=True, align="center", keep=True))
     parts.append("</w:tr>")
     for index, row in enumerate(table.rows):
-        parts.append("<w:tr>")
+        # a row is not split across pages, unless it holds a page of text (表2's 取得成效)
+        parts.append("<w:tr>" if long_row(row) else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         keep = index == 0  # the caption, header and first row start a page together
         for value, width in zip(row, widths, strict=True):
             align = "right" if value.numeric else "left"
