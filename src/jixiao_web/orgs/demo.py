@@ -3,7 +3,8 @@
 广东省 (财政厅) with two departments: 广东省科学技术厅 and its 2023 dataset from the bundled
 example (``examples/gdstc-2023.xlsx``, in the source repository: the demo is for a
 checkout, as the README's commands use it), and a synthetic department made by
-:func:`jixiao.synthetic.synthetic_province` (one department of four units). One login per
+:func:`jixiao.synthetic.synthetic_province` (one department of four units, self-evaluated under the national
+framework ``mof-dept-2013``). One login per
 role, all with the password ``demo``. Loading twice changes nothing.
 """
 
@@ -51,7 +52,9 @@ def example_dataset() -> EngineDataset:
 def synthetic_dataset() -> EngineDataset:
     from jixiao.synthetic import synthetic_province
 
-    dataset = synthetic_province(departments=1, units_per_department=4)
+    # Scored under the national framework, so the demo region compares two departments
+    # scored under two shipped frameworks (an unscored one shows only "—" for 总分/等级).
+    dataset = synthetic_province(departments=1, units_per_department=4, framework="mof-dept-2013")
     return dataclasses.replace(
         dataset, profile=dataclasses.replace(dataset.profile, department_name=SYNTHETIC_NAME)
     )
