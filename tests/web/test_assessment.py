@@ -100,6 +100,13 @@ def test_each_transition_for_each_role(
     assert moved == (target if expected == 302 else start)
 
 
+def test_the_issued_tasks_name_their_framework_in_chinese(login: Any) -> None:
+    """The bureau's list of issued tasks names the framework as a person reads it, the id
+    only beside it."""
+    page = login("bureau-admin").get(reverse("assessment:list")).content.decode()
+    assert "<td>广东省部门整体支出绩效自评指标评分表（2023 年度，重构）（gd-dept-2023）</td>" in page
+
+
 @pytest.mark.parametrize("action", ["dept_return", "bureau_return"])
 def test_a_return_without_an_opinion_is_refused(action: str, sheet: Any, login: Any) -> None:
     from jixiao_web.assessment import services

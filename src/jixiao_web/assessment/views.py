@@ -86,6 +86,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     mine = KeyEvaluation.objects.filter(evaluator_id=request.user.pk).select_related(
         "sheet__department", "sheet__dataset", "sheet__task"
     )
+    framework_names = dict(services.department_frameworks())
     context = {
         "rows": rows,
         "q": q,
@@ -93,9 +94,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "sort": order,
         "states": flow.SELF_EVALUATION.choices(),
         "may_issue": bool(assess_issuer_regions(access)),
-        "tasks": assess_tasks(access)
-        .filter(region_id__in=assess_issuer_regions(access))
-        .order_by("-issued_at")[:50],
+        # each task with its framework's Chinese name (a clerk does not know "gd-dept-2023")
+        "tasks": [
+            {"task": t, "framework_name": framework_names.get(t.framework, t.framework)}
+            for t in assess_tasks(access)
+            .filter(region_id__in=assess_issuer_regions(access))
+            .order_by("-issued_at")[:50]
+        ],
         "key_evaluations": mine,
     }
     return render(request, "assessment/list.html", context)
