@@ -104,7 +104,9 @@ def test_the_issued_tasks_name_their_framework_in_chinese(login: Any) -> None:
     """The bureau's list of issued tasks names the framework as a person reads it, the id
     only beside it."""
     page = login("bureau-admin").get(reverse("assessment:list")).content.decode()
-    assert "<td>广东省部门整体支出绩效自评指标评分表（2023 年度，重构）（gd-dept-2023）</td>" in page
+    assert (
+        "<td>广东省部门整体支出绩效自评指标评分表（2023 年度，重构）（gd-dept-2023）</td>" in page
+    )
 
 
 @pytest.mark.parametrize("action", ["dept_return", "bureau_return"])
