@@ -165,6 +165,22 @@ def test_the_province_benchmark_runs_against_another_checkouts_src(tmp_path: Pat
     assert json.loads((tmp_path / "province.json").read_text("utf-8"))["against"]["runs"]
 
 
+def test_the_province_benchmark_counts_the_pools_workers(tmp_path: Path) -> None:
+    """The workers come from a fork server the command never waits for: they must be counted."""
+    bench = _module("bench_province")
+    document = bench.main(
+        [
+            *("--departments", "2", "--units", "2", "--workers", "2", "--baseline", "1"),
+            *("--variants", "baseline,province-no-pdf", "--results", str(tmp_path / "p.json")),
+        ]
+    )
+    pool, single = document["runs"]["province-no-pdf"], document["runs"]["baseline"]
+    assert pool["orphans_reaped"] >= 1  # the fork server, adopted and reaped
+    # two workers each import and render a department: more CPU than one single run, which
+    # the parent alone (what was counted before) never reached
+    assert pool["cpu_seconds"] > single["cpu_seconds_per_department"]
+
+
 def test_the_department_files_benchmark_runs_against_another_checkouts_src(
     tmp_path: Path,
 ) -> None:
