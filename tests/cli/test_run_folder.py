@@ -160,3 +160,19 @@ def test_a_folder_without_datasets_or_an_unknown_framework_is_refused_before_any
     assert result.exit_code == 2, result.output
     assert message in result.output.replace("\n", "")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pdf_after_typst_forgot_its_layouts_is_the_same_bytes() -> None:
+    """A province worker ages Typst's cache out after each department: the PDF must not change."""
+    from jixiao.evaluation import evaluate
+    from jixiao.reports.api import report_model
+    from jixiao.reports.render.pdf import forget_layouts, render_pdf
+
+    first, second = (report_model(evaluate(d)) for d in synthetic_departments(2, 2))
+    before = render_pdf(first)
+    render_pdf(second)  # its layouts cached; the first's too
+    forget_layouts()
+    assert render_pdf(first) == before
+    forget_layouts()
+    forget_layouts()  # with nothing cached
+    assert render_pdf(first) == before

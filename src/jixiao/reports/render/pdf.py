@@ -40,6 +40,27 @@ def load_fonts() -> Any:
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
 
 
+#: Compilations after which typst-py drops a memoized layout nobody used: it calls
+#: ``comemo::evict(10)`` after each compilation.
+TYPST_CACHE_AGE = 10
+
+
+def forget_layouts() -> None:
+    """Drop Typst's memoized layouts of the documents compiled before (a batch's workers call it).
+
+    typst-py keeps what the last ten compilations used, so a process rendering one
+    different document after another holds the layouts of the last ten: about 30 MB each
+    for a department's PDF (a province worker grew to ~500 MB; ~210 MB with this after
+    every department, docs/performance.md, Province). Ten compilations of an empty document
+    age them out, about 3 ms each. The PDFs are the same bytes: the cache only saves work.
+    """
+    import typst
+
+    compiler = typst.Compiler(font_paths=load_fonts(), ignore_system_fonts=True)
+    for _ in range(TYPST_CACHE_AGE):
+        compiler.compile(input=b"", format="pdf")
+
+
 def _cell(cell: Cell) -> dict[str, Any]:
     return {"text": cell.text, "numeric": cell.numeric, "indent": cell.indent, "bold": cell.bold}
 
