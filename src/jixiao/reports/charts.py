@@ -137,7 +137,7 @@ def render_chart(chart: Chart) -> bytes:
     no process-wide ``rcParams`` change. Cached per process (the chart spec is frozen):
     the Word and HTML renderers of one report share the same images.
     """
-    return _draw(chart, "png")
+    return _save(_laid_out(chart), "png")
 
 
 @lru_cache(maxsize=64)
@@ -147,16 +147,32 @@ def render_chart_svg(chart: Chart) -> str:
     The letters are drawn as outlines (matplotlib's default ``svg.fonttype``), so the SVG
     needs no font; the PDF's text layer (what the audit reads) holds only the report's text.
     """
-    return _draw(chart, "svg").decode("utf-8")
+    return _save(_laid_out(chart), "svg").decode("utf-8")
 
 
-def _draw(chart: Chart, fmt: str) -> bytes:
+def _rc() -> dict[Any, Any]:
+    # A fixed hash salt keeps the SVG's ids (and so the PDF) the same from run to run.
+    return {**chart_rc(), "svg.hashsalt": "jixiao"}
+
+
+@lru_cache(maxsize=8)
+def _laid_out(chart: Chart) -> Any:
+    """``chart`` drawn and laid out once, for both its PNG (Word, HTML) and its SVG (PDF).
+
+    Building the axes, the bars and the tight layout is about half of a chart's cost; each
+    format is then only saved. A few are kept: a report's charts are saved as PNG and then,
+    by the PDF, as SVG. Saving a second format gives the bytes a fresh figure gives
+    (``tests/reports/test_charts.py``).
+    """
+    return _new_figure(chart)
+
+
+def _new_figure(chart: Chart) -> Any:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    # A fixed hash salt keeps the SVG's ids (and so the PDF) the same from run to run.
-    with matplotlib.rc_context({**chart_rc(), "svg.hashsalt": "jixiao"}):
+    with matplotlib.rc_context(_rc()):
         figure = Figure(figsize=SIZE, dpi=DPI)
         FigureCanvasAgg(figure)
         ax = figure.add_subplot()
@@ -167,6 +183,13 @@ def _draw(chart: Chart, fmt: str) -> bytes:
             pad=22 if len(chart.series) > 1 else 6,
         )
         figure.tight_layout()
+    return figure
+
+
+def _save(figure: Any, fmt: str) -> bytes:
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
         buffer = io.BytesIO()
         figure.savefig(
             buffer, format=fmt, dpi=DPI, metadata={"Date": None} if fmt == "svg" else None
