@@ -8,6 +8,7 @@ and its *phase*: a budget figure (年初预算), a final one (决算) or last ye
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -207,6 +208,7 @@ def _is_listed(para: Paragraph, q: Quantity, between: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", between)) and not _RELATION_WORDS.search(between)
 
 
+@functools.lru_cache(maxsize=8192)  # speed: rules compare the same pairs of labels again
 def lcs(a: str, b: str) -> int:
     """Length of the longest common subsequence: how much two labels share."""
     if not a or not b:

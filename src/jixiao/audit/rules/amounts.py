@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -1019,8 +1020,12 @@ def change_subject(para: Paragraph, start: int) -> str:
     return words if len(re.findall(r"[\u4e00-\u9fff]", words)) >= 2 else ""
 
 
+_PHASE_WORDS = re.compile(r"决算|预算|年初|执行数?|实际|合计|总计|共计|总额|总数|数|[“”\"（）()]")
+
+
+@functools.lru_cache(maxsize=4096)  # speed: the same labels are compared for every subject
 def _core(text: str) -> str:
-    return re.sub(r"决算|预算|年初|执行数?|实际|合计|总计|共计|总额|总数|数|[“”\"（）()]", "", text)
+    return _PHASE_WORDS.sub("", text)
 
 
 def _names(claim: Claim, subject: str) -> bool:

@@ -29,10 +29,16 @@ def check_unit_names(audit: Audit) -> None:
         return
     reported: set[tuple[int, str]] = set()
     for name, (line, _) in known.items():
+        patterns = _variant_patterns(name)
+        if not patterns:
+            continue
+        head = name[:2]
         for para in audit.doc.paragraphs:
-            if para.toc:
+            # every variant begins with the name's first two characters (speed: most
+            # paragraphs do not hold them, and the patterns look at every position)
+            if para.toc or head not in para.text:
                 continue
-            for start, variant in _variants(para, name):
+            for start, variant in _variants(para, name, patterns):
                 if variant in known or any(variant in other for other in known):
                     continue
                 if (para.index, variant) in reported:
@@ -71,15 +77,23 @@ def _listed_names(audit: Audit) -> dict[str, tuple[int, Paragraph]]:
     return names
 
 
-def _variants(para: Paragraph, name: str) -> list[tuple[int, str]]:
-    """Spans of ``para`` that are ``name`` with one or two characters left out."""
-    found = []
+def _variant_patterns(name: str) -> list[re.Pattern[str]]:
+    """For each length of a variant of ``name``: its first two characters, any Chinese
+    characters, its last two (every start, overlapping)."""
     head, tail = re.escape(name[:2]), re.escape(name[-2:])
+    patterns = []
     for length in range(len(name) - _MAX_DROPPED, len(name)):
         middle = length - 4
         if middle < 1:
             continue
-        pattern = re.compile(rf"(?=({head}[\u4e00-\u9fff]{{{middle}}}{tail}))")
+        patterns.append(re.compile(rf"(?=({head}[\u4e00-\u9fff]{{{middle}}}{tail}))"))
+    return patterns
+
+
+def _variants(para: Paragraph, name: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, str]]:
+    """Spans of ``para`` that are ``name`` with one or two characters left out."""
+    found = []
+    for pattern in patterns:
         for match in pattern.finditer(para.text):
             span = match.group(1)
             if _is_subsequence(span, name):
