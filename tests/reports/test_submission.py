@@ -98,6 +98,30 @@ def test_a_deduction_is_never_an_empty_sentence(example: Built, county: Built) -
         assert not re.search(r"[。；]扣\s*[\d.]+\s*分。", _all(model))
 
 
+def test_work_done_is_not_printed_as_the_reason_of_a_deduction(county: Built) -> None:
+    """基础信息完善性 lost 0.5 points and its 评分说明 says only “开展了基础信息更新工作。”:
+    printed after “扣0.5分。” it read as the reason. The body states the deduction alone,
+    附表1 keeps the department's text as its 评分说明, the review file asks for a reason."""
+    paragraphs = [
+        b.text for s in county.model.sections for b in s.blocks if isinstance(b, Paragraph)
+    ]
+    line = next(p for p in paragraphs if p.startswith("（4）基础信息完善性"))
+    assert line.endswith("扣0.5分。") and "基础信息更新" not in line
+    assert not any(re.search(r"扣[\d.]+分。开展了", p) for p in paragraphs)
+    # a deduction whose text names a shortfall keeps it as its reason
+    assert any(p.endswith("扣0.5分。部分效益指标未细化量化。") for p in paragraphs)
+    scores = next(
+        b
+        for s in county.model.sections
+        for b in s.blocks
+        if isinstance(b, Table) and b.number == "附表1"
+    )
+    row = next(r for r in scores.rows if r[1].text == "基础信息完善性")
+    assert row[-1].text == "开展了基础信息更新工作。"
+    review = _all(county.review)
+    assert "“基础信息完善性”扣0.5分，评分说明未说明扣分理由" in review
+
+
 def test_the_duplicated_table_pointer_is_gone(example: Built) -> None:
     assert _all(example.model).count("见表2") == 1
 

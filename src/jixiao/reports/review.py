@@ -38,6 +38,7 @@ from jixiao.reports.model import (
     Section,
     Table,
 )
+from jixiao.reports.reasons import is_reason
 from jixiao.reports.wording import Wording, load_wording
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def _explained(row: ScoreRow, reason: str, cues: Sequence[str]) -> bool:
     """A deduction is explained by the rule's calculation or by a text that names a shortfall."""
     if row.computed:
         return True
-    return bool(reason) and any(cue in reason for cue in cues)
+    return is_reason(reason, cues)
 
 
 def _score_location(dataset: Dataset, row: ScoreRow) -> Location:

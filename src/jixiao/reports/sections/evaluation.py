@@ -28,6 +28,7 @@ from jixiao.reports.model import (
     Scorecard,
     ScoreRow,
 )
+from jixiao.reports.reasons import is_reason
 from jixiao.reports.sections.appendix import score_reason
 from jixiao.reports.wording import Fill, join_runs, merge_runs
 
@@ -124,7 +125,7 @@ def _leaf_deductions(ctx: Context, rows: Sequence[ScoreRow]) -> list[Block]:
         return []
     blocks: list[Block] = []
     for n, row in enumerate(rows, 1):
-        reason = score_reason(ctx, row, printed=True) if row.deduction else ""
+        reason = _deduction_reason(ctx, row) if row.deduction else ""
         common: dict[str, Fill] = {
             "n": str(n),
             "name": row.name,
@@ -164,8 +165,9 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
         runs = [*ctx.runs("item_heading", n=str(n), name=child.name)]
         runs[0] = Run(runs[0].text, bold=True) if len(runs) == 1 else runs[0]
         runs += score_line(ctx, child)
-        reason = score_reason(ctx, child, printed=True)
+        reason = _deduction_reason(ctx, child) if child.deduction else score_reason(ctx, child)
         if reason:
+            ctx.printed_reasons.add(child.code)
             runs.append(Run(_sentence(reason)))
         blocks.append(Paragraph(tuple(merge_runs(runs))))
         blocks += _leaf_deductions(ctx, _children(ctx.scorecard, child))
@@ -179,6 +181,21 @@ def _says(blocks: Sequence[Block], text: str) -> bool:
     ).replace(" ", "")
     wanted = text.replace(" ", "").rstrip("。")
     return bool(wanted) and wanted in printed
+
+
+def _deduction_reason(ctx: Context, row: ScoreRow) -> str:
+    """The text printed after a line's “扣N分。”: the department's, if it names a shortfall.
+
+    A text of work done (“开展了基础信息更新工作。”) read there as the cause of the lost
+    points: it is not printed after the deduction (附表1 keeps it as the line's 评分说明, and
+    the review file lists the line as 扣分未说明理由). A line computed from the data carries
+    the rule's calculation. See :mod:`jixiao.reports.reasons`.
+    """
+    reason = score_reason(ctx, row)
+    if row.computed or is_reason(reason, ctx.wording.data.get("deduction_cues", [])):
+        ctx.printed_reasons.add(row.code)
+        return reason
+    return ""
 
 
 def _reason_paragraphs(ctx: Context, row: ScoreRow) -> list[Block]:
