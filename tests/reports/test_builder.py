@@ -313,3 +313,23 @@ def test_an_item_not_scored_in_full_says_what_is_not_scored(example: Built) -> N
     assert "1.整体效能。分值25分，其中11项指标暂未评分，已评分的各项合计得分1.16分。" in text
     assert "2.专项效能。分值25分，暂未评分。" in text
     assert "dataset:" not in text and "23.84" not in text and "缺少数据" not in text
+
+
+def test_the_review_shows_what_the_scored_lines_under_a_whole_score_add_up_to(
+    example: Built,
+) -> None:
+    """履职效能 counts the department's own 50 (the framework's ``fallback``, the lead's
+    decision, docs/scoring.md); the reviewer sees beside it what its scored lines support."""
+    table = next(
+        b
+        for s in example.review.sections
+        for b in s.blocks
+        if getattr(b, "number", "") == "审核表2"
+    )
+    row = next(r for r in table.rows if r[0].text == "1")
+    assert [c.text for c in row[2:6]] == ["50", "50", "—", "本项整体评分"]
+    assert (
+        "已评分的下级指标合计 1.16 分（整体效能 1.16），专项效能暂未评分；"
+        "按评分框架，总分计入本项整体评分 50 分（部门整体自评得分，未经逐项指标核实）"
+    ) in row[6].text
+    assert "。。" not in row[6].text

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jixiao.dataset.model import TABLES, Dataset
@@ -220,10 +221,32 @@ def _rule_name(rule: str) -> str:
     return found.verbose_name if found is not None else ""
 
 
+def _scored_children(card: Scorecard, row: ScoreRow) -> str:
+    """Beside a line scored as a whole (the framework's ``fallback``): what its scored
+    children add up to, and which were not scored — the reviewer compares the department's
+    own score with what the indicators support (履职效能 50 against 整体效能 1.16)."""
+    children = [r for r in card.rows if r.code.rpartition(".")[0] == row.code]
+    scored = [r for r in children if r.score is not None]
+    unscored = [r.name for r in children if r.score is None]
+    total = sum((r.score for r in scored if r.score is not None), Decimal(0))
+    parts = "，".join(f"{r.name} {score_text(r.score)}" for r in scored)
+    text = f"已评分的下级指标合计 {score_text(total)} 分" + (f"（{parts}）" if parts else "")
+    if unscored:
+        text += f"，{'、'.join(unscored)}暂未评分"
+    whole = score_text(row.score) if row.score is not None else "—"
+    return (
+        f"{text}；按评分框架，总分计入本项整体评分 {whole} 分"
+        "（部门整体自评得分，未经逐项指标核实）"
+    )
+
+
 def _score_table(card: Scorecard, explanations: dict[str, tuple[str, str]]) -> Table:
     rows = []
     for r in card.rows:
         rule, explanation = explanations.get(r.code, ("", r.explanation))
+        if r.status == "whole":
+            beside = _scored_children(card, r)
+            explanation = f"{explanation.rstrip('。')}。{beside}" if explanation else beside
         rows.append(
             (
                 Cell(r.code),
