@@ -235,8 +235,7 @@ def _scored_children(card: Scorecard, row: ScoreRow) -> str:
         text += f"，{'、'.join(unscored)}暂未评分"
     whole = score_text(row.score) if row.score is not None else "—"
     return (
-        f"{text}；按评分框架，总分计入本项整体评分 {whole} 分"
-        "（部门整体自评得分，未经逐项指标核实）"
+        f"{text}；按评分框架，总分计入本项整体评分 {whole} 分（部门整体自评得分，未经逐项指标核实）"
     )
 
 
