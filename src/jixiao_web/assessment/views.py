@@ -29,6 +29,7 @@ from jixiao_web.assessment.models import (
 from jixiao_web.assessment.scoring import Rescored, rescore
 from jixiao_web.assessment.services import AssessmentError
 from jixiao_web.core.downloads import stored_download
+from jixiao_web.core.paging import page_of
 from jixiao_web.orgs.access import (
     Access,
     AssessAction,
@@ -87,8 +88,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "sheet__department", "sheet__dataset", "sheet__task"
     )
     framework_names = dict(services.department_frameworks())
+    page = page_of(request, rows)
     context = {
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
         "q": q,
         "state": wanted,
         "sort": order,
@@ -202,6 +205,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     )
+    # one page of sheets: their states and summaries (scored on a cache miss) only
+    page = page_of(request, sheets)
+    sheets = list(page.object_list)
     states = _states(sheets)
     summaries = services.sheet_summaries(sheets)
     rows = [
@@ -223,6 +229,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "task": task,
+        "page": page,
         "rows": rows,
         "may_issue": may_issue,
         "may_sample": may_issue or _bureau_of(access, task.region_id),

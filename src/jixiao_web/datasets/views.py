@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.dataset.build import DatasetError
 from jixiao.dataset.model import AUDIT_TABLE, TABLES, TABLES_BY_KEY, audit_fields
 from jixiao.dataset.schema import ColType, TableSpec
+from jixiao_web.core.paging import page_of
 from jixiao_web.datasets import services
 from jixiao_web.datasets.convert import row_place, to_engine
 from jixiao_web.datasets.models import ROW_MODELS, Dataset, DatasetRow, Upload
@@ -74,11 +75,13 @@ def home(request: HttpRequest) -> HttpResponse:
         datasets = datasets.order_by(*HOME_SORTS[sort][1])
     else:
         sort = ""
+    page = page_of(request, datasets)
     return render(
         request,
         "datasets/home.html",
         {
-            "datasets": datasets,
+            "datasets": page.object_list,
+            "page": page,
             "q": q,
             "year": year,
             "years": years,

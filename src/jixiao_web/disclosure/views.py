@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from jixiao_web.core.paging import page_of
 from jixiao_web.datasets.views import access_of
 from jixiao_web.disclosure import opendata, services
 from jixiao_web.disclosure.models import Publication, PublicationEvent
@@ -44,12 +45,18 @@ def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     if q:
         publications = publications.filter(department__name__icontains=q)
-    rows = list(publications)
-    chart = [{"name": p.department.name, "score": p.total, "year": p.year} for p in rows if p.total]
+    page = page_of(request, publications)
+    rows = list(page.object_list)
+    # the chart shows every listed department, the table one page of them
+    chart = [
+        {"name": name, "score": total, "year": year_}
+        for name, total, year_ in publications.values_list("department__name", "total", "year")
+        if total
+    ]
     return render(
         request,
         "disclosure/index.html",
-        {"rows": rows, "years": years, "year": year, "q": q, "chart": chart},
+        {"page": page, "rows": rows, "years": years, "year": year, "q": q, "chart": chart},
     )
 
 

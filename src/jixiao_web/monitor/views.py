@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.dataset.build import InputError
 from jixiao.lib.money import format_amount, format_number
+from jixiao_web.core.paging import page_of
 from jixiao_web.monitor import services
 from jixiao_web.monitor.models import DEVIATION_REASONS, LIKELIHOOD, Return, Round
 from jixiao_web.monitor.workflows import RETURN
@@ -70,13 +71,15 @@ def rounds(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "").strip()
     if period:
         found = found.filter(period=period)
-    listed = list(found[:200])
+    page = page_of(request, found)
+    listed = list(page.object_list)
     counts = services.round_counts(r.pk for r in listed)
     rows = []
     for r in listed:
         units, reported = counts.get(r.pk, (0, 0))
         rows.append({"round": r, "units": units, "reported": reported})
     context = {
+        "page": page,
         "rows": rows,
         "q": q,
         "period": period,

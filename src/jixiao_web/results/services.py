@@ -221,6 +221,21 @@ def states(items: Iterable[Rectification]) -> dict[int, str]:
     return {i.pk: found.get(i.pk, RECTIFICATION.initial) for i in items}
 
 
+def with_state(items: QuerySet[Rectification]) -> QuerySet[Rectification]:
+    """``items`` annotated with ``current_state`` (the workflow's state; an item without a
+    state row is in the initial one), so a list filters and pages by state in SQL."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    stored = WorkflowState.objects.filter(
+        workflow=RECTIFICATION.name,
+        content_type__app_label="results",
+        content_type__model="rectification",
+        object_id=OuterRef("pk"),
+    ).values("state")[:1]
+    return items.annotate(current_state=Coalesce(Subquery(stored), Value(RECTIFICATION.initial)))
+
+
 def _dept_admins(department_id: int) -> list[Any]:
     return list(
         get_user_model()

@@ -14,11 +14,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao_web.core.downloads import stored_download
+from jixiao_web.core.paging import page_of
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.access import (
     Access,
@@ -45,36 +47,47 @@ def _access(request: HttpRequest) -> Access:
 
 
 def _rows(items: list[Rectification], today: date) -> list[dict[str, Any]]:
-    current = services.states(items)
-    return [
-        {
-            "item": i,
-            "state": RECTIFICATION.label_of(current[i.pk]),
-            "code": current[i.pk],
-            "css": STATE_CLASSES[current[i.pk]],
-            "overdue": current[i.pk] != "done" and i.deadline is not None and i.deadline < today,
-        }
-        for i in items
-    ]
+    """Rows of one page; ``items`` carry ``current_state`` (``services.with_state``)."""
+    rows = []
+    for i in items:
+        code = i.current_state  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "item": i,
+                "state": RECTIFICATION.label_of(code),
+                "code": code,
+                "css": STATE_CLASSES.get(code, ""),
+                "overdue": code != "done" and i.deadline is not None and i.deadline < today,
+            }
+        )
+    return rows
 
 
-def _filtered(request: HttpRequest, items: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Search, filter by state and 责任单位, sort; every list has them."""
+def _filtered(
+    request: HttpRequest, items: Any
+) -> tuple[Page[Any], list[dict[str, Any]], dict[str, str]]:
+    """Search, filter by state and 责任单位, sort, then one page; every list has them.
+
+    Everything is done in SQL (the state too, from the workflow's state rows), so a
+    province's thousands of items cost one page of rows, not the whole list."""
+    today = date.today()
     q = request.GET.get("q", "").strip()
     if q:
         items = items.filter(subject__icontains=q)
     unit = request.GET.get("unit", "").strip()
     if unit:
         items = items.filter(unit__code=unit)
-    sort = request.GET.get("sort", "deadline")
-    items = items.order_by(*SORTS.get(sort, SORTS["deadline"]))
-    rows = _rows(list(items[:500]), date.today())
+    items = services.with_state(items)
     wanted = request.GET.get("state", "")
     if wanted == "overdue":
-        rows = [r for r in rows if r["overdue"]]
+        items = items.exclude(current_state="done").filter(deadline__lt=today)
     elif wanted:
-        rows = [r for r in rows if r["code"] == wanted]
-    return rows, {"q": q, "unit": unit, "sort": sort, "state": wanted}
+        items = items.filter(current_state=wanted)
+    sort = request.GET.get("sort", "deadline")
+    items = items.order_by(*SORTS.get(sort, SORTS["deadline"]))
+    page = page_of(request, items)
+    rows = _rows(list(page.object_list), today)
+    return page, rows, {"q": q, "unit": unit, "sort": sort, "state": wanted}
 
 
 @login_required
@@ -86,9 +99,10 @@ def home(request: HttpRequest) -> HttpResponse:
         for d in access.datasets().order_by("department__code", "-year")
         if may(work_roles(access, d.region_id, d.department_id), Work.VIEW_RESULTS)
     ]
-    rows, filters = _filtered(request, rectifications_of(access))
+    page, rows, filters = _filtered(request, rectifications_of(access))
     context = {
         "datasets": datasets,
+        "page": page,
         "rows": rows,
         "filters": filters,
         "states": RECTIFICATION.choices(),
@@ -108,7 +122,7 @@ def _dataset(request: HttpRequest, pk: int) -> tuple[Dataset, set[Role]]:
 def dataset_results(request: HttpRequest, pk: int) -> HttpResponse:
     dataset, roles = _dataset(request, pk)
     suggestions, application = services.suggestion(dataset)
-    rows, filters = _filtered(
+    page, rows, filters = _filtered(
         request, Rectification.objects.filter(dataset=dataset).select_related("unit", "responsible")
     )
     context = {
@@ -116,6 +130,7 @@ def dataset_results(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": suggestions,
         "findings": application.findings,
         "pending": len(application.rectifications),
+        "page": page,
         "rows": rows,
         "filters": filters,
         "states": RECTIFICATION.choices(),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.dataset.build import DatasetError, InputError, RawCell
+from jixiao_web.core.paging import page_of
 from jixiao_web.orgs.access import Access
 from jixiao_web.orgs.models import Division, Unit
 from jixiao_web.targets import excel, services
@@ -89,8 +90,12 @@ def home(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in STATE_LABELS:
         items = [(f, s) for f, s in items if s == state]
-    rows = [{"form": f, "state": s, "label": flow_for(f.kind).label_of(s)} for f, s in items]
+    page = page_of(request, items)
+    rows = [
+        {"form": f, "state": s, "label": flow_for(f.kind).label_of(s)} for f, s in page.object_list
+    ]
     context = {
+        "page": page,
         "rows": rows,
         "tabs": TABS,
         "tab": tab,
