@@ -150,3 +150,46 @@ def test_the_clerk_picks_stated_figures_by_their_chinese_label(tmp_path: Path) -
         ("staff.active", Decimal("590")),
     ]
     assert dataset.stated[0].loc.startswith(f"声明数!A{header + 1}")
+
+
+def _dropdown_labels(book: object) -> dict[str, str]:
+    """The 声明数 dropdown's entries, read back through its data validation's range."""
+    sheet = book["声明数"]  # type: ignore[index]
+    (validation,) = [
+        dv for dv in sheet.data_validations.dataValidation if "数据编号表" in (dv.formula1 or "")
+    ]
+    target, cells = validation.formula1.split("!")
+    first, last = cells.replace("$", "").split(":")
+    table = book[target.strip("'")]  # type: ignore[index]
+    rows = table.iter_rows(min_row=int(first[1:]), max_row=int(last[1:]), values_only=True)
+    return {label: figure for label, figure, *_ in rows}
+
+
+@pytest.mark.parametrize(
+    ("framework_id", "dataset"), [("gd-dept-2023", "example"), ("mof-dept-2013", "county")]
+)
+def test_the_dropdown_offers_every_figure_a_filled_dataset_produces(
+    framework_id: str, dataset: str, example: Built, county: Built
+) -> None:
+    """A blank template listed the 34 figures a blank dataset has: none of the income,
+    expenditure, “三公” lines (133 of a filled one). It now lists every figure any filled
+    dataset can produce — each code of each classification list — with Chinese labels, one
+    figure per label; only the lines of the department's own indicators and projects, which
+    no blank template can name, are not offered."""
+    book = load_workbook(BytesIO(template_bytes(framework_id)))
+    offered = _dropdown_labels(book)
+    assert len(set(offered.values())) == len(offered) > 10_000
+    assert all(not label.isascii() for label in offered)
+    from jixiao.figures import compute_figures
+
+    built = {"example": example, "county": county}[dataset]
+    own = ("indicator.", "project_indicator.", "project.")
+    produced = [f.id for f in compute_figures(built.dataset).values()]
+    wanted = [f for f in produced if not f.startswith(own)]
+    assert len(wanted) > 200
+    missing = set(wanted) - set(offered.values())
+    assert not missing, sorted(missing)[:10]
+    labels = {figure: label for label, figure in offered.items()}
+    assert labels["income.final.total"] == "决算收入合计"
+    assert labels["expenditure.function.final.206"] == "科学技术支出（206）决算数"
+    assert labels["three_public.final.公务接待费"] == "公务接待费决算数"

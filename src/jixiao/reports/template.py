@@ -20,7 +20,10 @@ The sheets and columns are the dataset's own, so the filled workbook reads back 
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from jixiao.dataset.model import Dataset, ScoreItem, SelfEvaluation
@@ -66,10 +69,167 @@ def department_frameworks() -> list[tuple[str, str]]:
 
 def figure_labels(dataset: Dataset) -> list[tuple[str, str]]:
     """(label, id) of every figure of ``dataset``, in the figures' order: what a clerk picks
-    on 声明数 (“决算支出合计”) instead of typing ``expenditure.final.total``."""
+    on 声明数 (“决算支出合计”) instead of typing ``expenditure.final.total``.
+
+    Labels are made unique (a clerk picks by label, the reader maps it back to one id): a
+    label two figures share names its column (年初预算/决算/上年决算) or, failing that, its id.
+    """
     from jixiao.figures import compute_figures
 
-    return [(figure.label, figure.id) for figure in compute_figures(dataset).values()]
+    return _unique([(f.label, f.id) for f in compute_figures(dataset).values()])
+
+
+#: A blank template's stand-ins for the rows only a department can name (its indicators,
+#: its projects): their own figures are left out of the catalogue, the totals over them kept.
+_PLACEHOLDER = "〇样例"
+
+
+def catalogue_dataset(scores: tuple[ScoreItem, ...] = ()) -> Dataset:
+    """A dataset with every table filled — every code of every classification list (收入,
+    支出功能分类 类/款/项, 支出性质, 经济分类 under each 支出性质, “三公”经费), every unit kind,
+    结转结余 fund, asset and headcount field — so that its figures are every figure a filled
+    dataset can produce: what a blank template's 声明数 dropdown offers.
+
+    ``scores`` are the framework's lines when the template is made for one (the score
+    figures follow them). The values are placeholders; only the figures' ids and labels are used.
+    """
+    from jixiao.dataset.codes import load_codes
+    from jixiao.dataset.model import (
+        CARRYOVER_FUNDS,
+        EXPENDITURE_NATURES,
+        UNIT_KINDS,
+        Assets,
+        CarryOver,
+        EconomicLine,
+        Goal,
+        Indicator,
+        MoneyLine,
+        Profile,
+        Project,
+        Unit,
+    )
+
+    one, two, three = Decimal(1), Decimal(2), Decimal(3)
+
+    def money(codes: str) -> tuple[MoneyLine, ...]:
+        return tuple(
+            MoneyLine(item=c.code, budget=two, adjusted=three, final=three, prior=one)
+            for c in load_codes(codes).codes
+        )
+
+    placeholder = _PLACEHOLDER
+    return Dataset(
+        profile=Profile(
+            department_name=placeholder,
+            year=2000,
+            stated_unit_count=1,
+            stated_admin_units=1,
+            stated_institution_units=1,
+            independent_accounting_units=1,
+            prior_unit_count=1,
+            headcount_total=1,
+            headcount_active=1,
+            headcount_retired=1,
+            headcount_retired_pension_fund=1,
+            headcount_survivors=1,
+            headcount_authorised=1,
+            trips_groups=1,
+            trips_persons=1,
+        ),
+        units=tuple(
+            Unit(code=f"{placeholder}{i}", name=f"{placeholder}{i}", kind=kind)
+            for i, kind in enumerate(UNIT_KINDS)
+        ),
+        goals=(Goal(code="1", content=placeholder),),
+        indicators=tuple(
+            Indicator(
+                owner="1",
+                level1=level1,
+                name=f"{placeholder}{level1}",
+                sign="≥",
+                target=one,
+                actual=one,
+                weight=one,
+            )
+            for level1 in ("产出指标", "效益指标", "满意度指标")
+        ),
+        income=money("income"),
+        expenditure_function=money("function"),
+        expenditure_nature=money("nature"),
+        expenditure_economic=tuple(
+            EconomicLine(nature=nature, item=c.code, budget=two, final=three, prior=one)
+            for nature in EXPENDITURE_NATURES
+            for c in load_codes("economic").codes
+        ),
+        three_public=money("three_public"),
+        carryover=tuple(
+            CarryOver(fund=fund, opening=two, closing=one, adjustments=Decimal(0))
+            for fund in CARRYOVER_FUNDS
+        ),
+        assets=Assets(
+            fixed_assets_value=three,
+            fixed_assets_in_use=two,
+            prior_fixed_assets_value=two,
+            building_area=one,
+            vehicles=1,
+            large_equipment=1,
+            new_assets_value=one,
+            procurement_budget=two,
+            procurement_actual=one,
+        ),
+        projects=(
+            Project(
+                code=placeholder,
+                name=placeholder,
+                special=True,
+                budget=two,
+                adjusted=three,
+                executed=two,
+                self_score=one,
+            ),
+        ),
+        project_indicators=(
+            Indicator(
+                owner=placeholder,
+                level1="产出指标",
+                name=placeholder,
+                sign="≥",
+                target=one,
+                actual=one,
+            ),
+        ),
+        scores=tuple(
+            dataclasses.replace(item, score=item.points) for item in scores if item.points
+        ),
+    )
+
+
+def catalogue_labels(scores: tuple[ScoreItem, ...] = ()) -> list[tuple[str, str]]:
+    """(label, id) of every figure a filled dataset can produce (:func:`catalogue_dataset`),
+    without those of one indicator, project or unit (named by the department)."""
+    return [
+        (label, figure)
+        for label, figure in figure_labels(catalogue_dataset(scores))
+        if _PLACEHOLDER not in label and _PLACEHOLDER not in figure
+    ]
+
+
+#: A figure id's column, to tell apart two figures with one label.
+_COLUMNS = {"budget": "年初预算", "adjusted": "调整后预算", "final": "决算", "prior": "上年决算"}
+
+
+def _unique(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    count = Counter(label for label, _ in pairs)
+    named = []
+    for label, figure in pairs:
+        if count[label] > 1:
+            column = next((_COLUMNS[p] for p in figure.split(".") if p in _COLUMNS), "")
+            label = f"{label}（{column}）" if column else f"{label}（{figure}）"
+        named.append((label, figure))
+    again = Counter(label for label, _ in named)
+    return [
+        (f"{label}（{figure}）" if again[label] > 1 else label, figure) for label, figure in named
+    ]
 
 
 def template_bytes(framework_id: str | None = None) -> bytes:
@@ -86,7 +246,8 @@ def template_bytes(framework_id: str | None = None) -> bytes:
     if framework_id:
         rows, standards, _ = _framework_rows(framework_id)
         dataset = Dataset(scores=rows, self_evaluation=SelfEvaluation(framework=framework_id))
-    book = load_workbook(io.BytesIO(workbook_bytes(dataset, figure_labels=figure_labels(dataset))))
+    labels = catalogue_labels(dataset.scores)
+    book = load_workbook(io.BytesIO(workbook_bytes(dataset, figure_labels=labels)))
     frameworks = department_frameworks()
     _framework_dropdown(book, frameworks)
     _readme(book, framework_id, standards, frameworks)
@@ -175,6 +336,8 @@ def _standard_notes(book: Any, standards: dict[str, str]) -> None:
 __all__ = [
     "OPTIONAL_NOTE",
     "OPTIONAL_SHEET",
+    "catalogue_dataset",
+    "catalogue_labels",
     "department_frameworks",
     "figure_labels",
     "template_bytes",
