@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jixiao.reports.model import Cell, Table
 from jixiao.reports.render.widths import READABLE_EMS, TABLE_EMS, column_widths
 
@@ -60,3 +63,66 @@ def test_a_header_over_empty_cells_keeps_two_characters_a_line() -> None:
     )
     widths = column_widths(Table("表3", "指标完成情况", header, (row,) * 8), readable=4.0)
     assert _ems(widths[4]) >= 2 + 1 and _ems(widths[5]) >= 2 + 1  # 是否 / 完成, 偏差 / 原因
+
+
+def _grow_asking_every_column(
+    widths: list[float], lengths: list[list[float]], room: float, table_ems: float
+) -> None:
+    """The growth loop as first written: each column asked about every row (the reference)."""
+    from jixiao.reports.render.widths import _lines
+
+    step = 1.0
+    heights = [
+        [_lines(n, w, table_ems) for n, w in zip(row, widths, strict=True)] for row in lengths
+    ]
+    while room >= step:
+        tallest = [max(row) for row in heights]
+        best, best_saving = -1, 0.0
+        for i, width in enumerate(widths):
+            saving = 0.0
+            for row, height, top in zip(lengths, heights, tallest, strict=True):
+                if height[i] < top:
+                    continue
+                others = max((h for k, h in enumerate(height) if k != i), default=1.0)
+                saving += top - max(others, _lines(row[i], width + step, table_ems))
+            if saving > best_saving + 1e-9:
+                best, best_saving = i, saving
+        if best < 0:
+            return
+        widths[best] += step
+        room -= step
+        for row, height in zip(lengths, heights, strict=True):
+            height[best] = _lines(row[best], widths[best], table_ems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 7).flatmap(
+        lambda columns: st.tuples(
+            st.lists(st.floats(4.0, 40.0), min_size=columns, max_size=columns),
+            st.lists(
+                st.lists(
+                    st.one_of(
+                        st.sampled_from([0.0, 1.0, 2.0, 4.8, 12.0, 60.0]), st.floats(0.0, 400.0)
+                    ),
+                    min_size=columns,
+                    max_size=columns,
+                ),
+                min_size=1,
+                max_size=12,
+            ),
+            st.sampled_from([TABLE_EMS, 58.0]),
+        )
+    )
+)
+def test_growing_by_each_rows_tallest_cell_gives_the_widths_asking_every_column_gave(
+    case: tuple[list[float], list[list[float]], float],
+) -> None:
+    from jixiao.reports.render.widths import _grow_where_lines_are_saved
+
+    widths, lengths, table_ems = case
+    room = 100 - sum(widths)
+    ours, reference = list(widths), list(widths)
+    _grow_where_lines_are_saved(ours, lengths, room, table_ems)
+    _grow_asking_every_column(reference, lengths, room, table_ems)
+    assert ours == reference

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 
 from jixiao.reports.model import Cell, Table
@@ -60,7 +60,9 @@ def _ascii_ems(length: int) -> float:
     return sum(repeat(0.6, length))
 
 
-@cache
+#: Bounded: a process rendering department after department (a province worker, a web
+#: worker) would otherwise keep every table it ever measured alive.
+@lru_cache(maxsize=256)
 def column_widths(
     table: Table,
     table_ems: float = TABLE_EMS,
@@ -156,15 +158,20 @@ def _grow_where_lines_are_saved(
         [_lines(n, w, table_ems) for n, w in zip(row, widths, strict=True)] for row in lengths
     ]
     while room >= step:
-        tallest = [max(row) for row in heights]
+        # Only a row's one tallest cell can make it shorter (with a tie, widening either
+        # saves nothing): each row adds to that column's saving, rows in order, so every
+        # column's sum is the same floats added in the same order as asking each column
+        # about every row (tests/reports/test_widths.py holds the two equal).
+        savings = [0.0] * len(widths)
+        for row, height in zip(lengths, heights, strict=True):
+            top = max(height)
+            if height.count(top) > 1:
+                continue  # a tie: no one column makes this row shorter
+            j = height.index(top)
+            others = max(height[:j] + height[j + 1 :]) if len(height) > 1 else 1.0
+            savings[j] += top - max(others, _lines(row[j], widths[j] + step, table_ems))
         best, best_saving = -1, 0.0
-        for i, width in enumerate(widths):
-            saving = 0.0
-            for row, height, top in zip(lengths, heights, tallest, strict=True):
-                if height[i] < top:
-                    continue  # another cell makes this row as tall: widening i saves nothing here
-                others = max((h for k, h in enumerate(height) if k != i), default=1.0)
-                saving += top - max(others, _lines(row[i], width + step, table_ems))
+        for i, saving in enumerate(savings):
             if saving > best_saving + 1e-9:
                 best, best_saving = i, saving
         if best < 0:
