@@ -515,3 +515,17 @@ def test_the_partly_scored_report_audits_clean(gap_county: Built, fmt: str, tmp_
     path.write_bytes(file.data)
     errors = [f.message for f in audit_file(path).findings if f.severity == Severity.ERROR]
     assert errors == []
+
+
+def test_a_description_of_work_done_is_said_before_the_score_not_after_it(
+    example: Built,
+) -> None:
+    """采购管理 lost 2.5 points; its text describes the procurement work done. It stays in
+    the body, before “分值…扣2.5分。”, never after it as its reason (issue 10's
+    “…开展了政府采购工作。扣 2.5 分。”)."""
+    paragraphs = [
+        b.text for s in example.model.sections for b in s.blocks if isinstance(b, Paragraph)
+    ]
+    line = next(p for p in paragraphs if p.startswith("5.采购管理。"))
+    assert line.endswith("开展了政府采购工作。分值10分，自评得分7.5分，扣2.5分。")
+    assert line.count("扣") == 1

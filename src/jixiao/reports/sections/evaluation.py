@@ -164,8 +164,13 @@ def item_blocks(ctx: Context, row: ScoreRow) -> list[Block]:
     for n, child in enumerate(_children(ctx.scorecard, row), start=1):
         runs = [*ctx.runs("item_heading", n=str(n), name=child.name)]
         runs[0] = Run(runs[0].text, bold=True) if len(runs) == 1 else runs[0]
-        runs += score_line(ctx, child)
         reason = _deduction_reason(ctx, child) if child.deduction else score_reason(ctx, child)
+        if child.deduction and not reason and score_reason(ctx, child):
+            # Work done, not a reason: said before the score, so “扣N分。” is not followed
+            # by it (the department's description stays in the body).
+            ctx.printed_reasons.add(child.code)
+            runs.append(Run(_sentence(score_reason(ctx, child))))
+        runs += score_line(ctx, child)
         if reason:
             ctx.printed_reasons.add(child.code)
             runs.append(Run(_sentence(reason)))
