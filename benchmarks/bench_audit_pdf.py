@@ -27,6 +27,11 @@ byte-compiled first (``compileall``), as an installed package is: this environme
 ``PYTHONDONTWRITEBYTECODE``, which would otherwise make every process compile typer, Rich,
 pydantic and jixiao again (and measure that).
 
+``--instructions`` also counts, once, the instructions each process executes (valgrind's
+callgrind, ``--trace-children``) for ``pdftotext -layout`` and ``jixiao audit`` on the 77-page
+PDF: a count that the machine's load does not change (CPU time does: on a loaded machine a
+Python process's CPU time grows more than a C program's). About three minutes.
+
 Goal (issues 14 and 15): ``jixiao audit`` ≤ 2× ``pdftotext`` on the same PDFs.
 """
 
@@ -214,6 +219,46 @@ def phases(pdf: Path, runs: int) -> dict[str, float]:
     return {name: round(statistics.median(values), 4) for name, values in samples.items()}
 
 
+def instructions(command: list[str], tmp: Path) -> dict[str, int]:
+    """Instructions executed by ``command`` and each process it starts: {command line: count}."""
+    folder = Path(tempfile.mkdtemp(dir=tmp))
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--trace-children=yes",
+            f"--callgrind-out-file={folder}/callgrind.%p",
+            *command,
+        ],
+        check=False,  # jixiao audit exits 1 when it finds errors (the seed report has some)
+        capture_output=True,
+    )
+    counts: dict[str, int] = {}
+    for out in sorted(folder.glob("callgrind.*")):
+        header = dict(
+            line.split(": ", 1)
+            for line in out.read_text("utf-8", errors="replace").splitlines()
+            if line.startswith(("cmd: ", "summary: "))
+        )
+        counts[header["cmd"].strip()] = int(header["summary"])
+    if not counts:
+        raise RuntimeError(f"valgrind counted nothing for {command}")
+    return counts
+
+
+def benchmark_instructions(pdftotext: str, jixiao: str, tmp: Path) -> dict[str, Any]:
+    pdf = tmp / "report.pdf"  # written by benchmark_pdf
+    baseline = instructions([pdftotext, "-layout", str(pdf), "-"], tmp)
+    audit = instructions([jixiao, "audit", str(pdf), "-f", "json"], tmp)
+    base = sum(baseline.values())
+    return {
+        "pdftotext -layout (baseline)": baseline,
+        "jixiao audit report.pdf -f json": audit,
+        "ratio_to_pdftotext": round(sum(audit.values()) / base, 2),
+        "ratio_by_process": {name: round(count / base, 2) for name, count in audit.items()},
+    }
+
+
 def benchmark_corpus(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str, Any]:
     folder = tmp / "corpus"
     folder.mkdir()
@@ -245,6 +290,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--corpus-runs", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true")
     args = parser.parse_args()
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
@@ -256,6 +302,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = benchmark_pdf(pdftotext, jixiao, args.runs, Path(tmp))
         corpus = benchmark_corpus(pdftotext, jixiao, args.corpus_runs, Path(tmp))
+        counted = (
+            benchmark_instructions(pdftotext, jixiao, Path(tmp)) if args.instructions else None
+        )
     document = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "uptime_at_start": uptime,
@@ -263,6 +312,7 @@ def main() -> None:
         "goal": "jixiao audit ≤ 2× pdftotext on the same PDFs",
         "pdf": pdf,
         "corpus": corpus,
+        "instructions": counted,
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -275,6 +325,10 @@ def main() -> None:
                 f" ({row['wall_ratio_to_pdftotext']:.2f}×)  CPU {row['cpu_median_s']:.3f} s"
                 f" ({row['cpu_ratio_to_pdftotext']:.2f}×)"
             )
+    if counted is not None:
+        print(f"instructions, 77-page PDF: {counted['ratio_to_pdftotext']:.2f}× pdftotext")
+        for name, ratio in counted["ratio_by_process"].items():
+            print(f"  {ratio:.2f}×  {name}")
 
 
 if __name__ == "__main__":
