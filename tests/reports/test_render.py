@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from report_fixtures import Built
@@ -246,12 +247,20 @@ def test_the_word_tables_fill_the_text_width_with_content_sized_columns(
     rendered: dict[str, Path],
 ) -> None:
     doc = Document(str(rendered["docx"]))
-    for table in doc.tables:
+    for table in doc.tables[:-1]:
         widths = [cell.width.mm for cell in table.rows[0].cells]
         assert abs(sum(widths) - (210 - 28 - 26)) < 1
-    scorecard = doc.tables[-1]  # 附表1
+    scorecard = doc.tables[-1]  # 附表1, on landscape pages (a section of its own)
     widths = [c.width.mm for c in scorecard.rows[0].cells]
+    assert abs(sum(widths) - (297 - 35 - 37)) < 1
     assert widths[-1] == max(widths)  # 评分说明, the longest texts, gets the most room
+    last = doc.sections[-1]
+    assert last.page_width > last.page_height and doc.sections[0].page_width < Mm(211)
+    assert not last.different_first_page_header_footer  # its first page is numbered too
+    # its heading names it: no second caption under it
+    assert not any(
+        p.text.startswith("附表1　") for p in doc.paragraphs if p.style.name == "Caption"
+    )
 
 
 # --------------------------------------------------------------------------- LibreOffice

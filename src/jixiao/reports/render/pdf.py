@@ -19,7 +19,13 @@ from typing import Any
 from jixiao.reports.charts import render_chart_svg
 from jixiao.reports.fonts import kai_path, sans_path, serif_path
 from jixiao.reports.model import Cell, Chart, Paragraph, ReportModel, Section, Table
-from jixiao.reports.render.widths import TABLE_EMS, column_widths, long_row
+from jixiao.reports.render.widths import (
+    LANDSCAPE_TABLE_EMS,
+    TABLE_EMS,
+    column_widths,
+    is_landscape,
+    long_row,
+)
 
 #: The shortest line a PDF table's text column is wrapped to (characters): the Word
 #: layout's 6 left 附表1's 评分说明 a fifth of the width and the table seven pages long.
@@ -65,21 +71,6 @@ def _cell(cell: Cell) -> dict[str, Any]:
     return {"text": cell.text, "numeric": cell.numeric, "indent": cell.indent, "bold": cell.bold}
 
 
-#: A landscape page's text width (225 mm) in characters of the tables' 10.5 pt (五号).
-LANDSCAPE_TABLE_EMS = 60.0
-#: A section of the appendix whose table has this many columns is set on landscape pages.
-LANDSCAPE_COLUMNS = 6
-
-
-def _landscape(section: Section) -> bool:
-    """附表1 评分表 (seven columns beside paragraphs of 评分说明) on landscape pages: on a
-    portrait page its numbers' columns left the 评分说明 eleven characters a line and the
-    table six pages long."""
-    return section.id.startswith("appendix") and any(
-        isinstance(b, Table) and len(b.header) >= LANDSCAPE_COLUMNS for b in section.blocks
-    )
-
-
 def _block(
     block: Paragraph | Table | Chart, title: str = "", table_ems: float = TABLE_EMS
 ) -> dict[str, Any]:
@@ -104,7 +95,7 @@ def _block(
 
 
 def _section(section: Section, landscape: bool = True) -> dict[str, Any]:
-    turned = landscape and _landscape(section)
+    turned = landscape and is_landscape(section)
     ems = LANDSCAPE_TABLE_EMS if turned else TABLE_EMS
     return {
         "id": section.id,

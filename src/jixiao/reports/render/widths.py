@@ -6,7 +6,7 @@ import re
 from functools import cache, lru_cache
 from itertools import repeat
 
-from jixiao.reports.model import Cell, Table
+from jixiao.reports.model import Cell, Section, Table
 
 #: A table spans about this many CJK characters at the table font size (156 mm, 10.5 pt).
 TABLE_EMS = 40.0
@@ -186,3 +186,18 @@ def long_row(row: tuple[Cell, ...]) -> bool:
     """Whether a table row may break across pages: it has a cell of over :data:`LONG_CELL`
     characters (a row of a few lines is kept whole; one of a page of text is not)."""
     return max((len(c.text) for c in row), default=0) > LONG_CELL
+
+
+#: A landscape A4 page's text width (225 mm) in characters of the tables' 10.5 pt (五号).
+LANDSCAPE_TABLE_EMS = 60.0
+#: A section of the appendix whose table has this many columns is set on landscape pages.
+LANDSCAPE_COLUMNS = 6
+
+
+def is_landscape(section: Section) -> bool:
+    """附表1 评分表 (seven columns beside paragraphs of 评分说明) on landscape pages, in the
+    PDF and in Word: on a portrait page its numbers' columns left the 评分说明 eleven
+    characters a line and the table six pages long."""
+    return section.id.startswith("appendix") and any(
+        isinstance(b, Table) and len(b.header) >= LANDSCAPE_COLUMNS for b in section.blocks
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import (
     WD_ALIGN_PARAGRAPH,
@@ -34,13 +34,21 @@ from jixiao.reports.charts import render_chart
 from jixiao.reports.fonts import WORD_FONTS
 from jixiao.reports.model import Chart, Paragraph, ReportModel, Run, Section, Table
 from jixiao.reports.render.pages import heading_pages
-from jixiao.reports.render.widths import column_widths, long_row
+from jixiao.reports.render.widths import (
+    LANDSCAPE_TABLE_EMS,
+    column_widths,
+    is_landscape,
+    long_row,
+)
 
 #: 字号 in points: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5.
 ERHAO, SANHAO, SIHAO, XIAOSI, WUHAO = Pt(22), Pt(16), Pt(14), Pt(12), Pt(10.5)
 LINE = Pt(28)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
+#: A landscape page (附表1): the binding edge stays the portrait page's left edge, now the top.
+LANDSCAPE_MARGINS_MM = {"top": 28, "bottom": 26, "left": 35, "right": 37}
+LANDSCAPE_TEXT_WIDTH_MM = 297 - LANDSCAPE_MARGINS_MM["left"] - LANDSCAPE_MARGINS_MM["right"]
 LATIN_FONT = "Times New Roman"
 
 
@@ -179,6 +187,7 @@ def _register_fallbacks(doc: Any) -> None:
 class _Writer:
     def __init__(self, model: ReportModel) -> None:
         self.model = model
+        self.landscape = False  # the pages of the section being written
         self.doc = Document()
         _setup_page(self.doc)
         _setup_styles(self.doc)
@@ -242,7 +251,10 @@ class _Writer:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _section(self, section: Section) -> None:
-        if section.id.startswith("appendix"):
+        turned = is_landscape(section)
+        if turned != self.landscape:
+            self._turn(turned)
+        elif section.id.startswith("appendix"):
             self._page_break()
         heading = self.doc.add_paragraph(section.title, style=f"Heading {min(section.level, 3)}")
         if section.in_toc:
@@ -251,9 +263,27 @@ class _Writer:
             if isinstance(block, Paragraph):
                 self._paragraph(block)
             elif isinstance(block, Table):
-                self._table(block)
+                self._table(block, section.title)
             elif isinstance(block, Chart):
                 self._chart(block)
+
+    def _turn(self, landscape: bool) -> None:
+        """A new Word section on landscape (附表1 评分表) or portrait pages, as in the PDF.
+
+        The footer (“— N —”) is the previous section's; the first page of the new section
+        shows it too (the cover's empty first-page footer is not repeated)."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        margins = LANDSCAPE_MARGINS_MM if landscape else MARGINS_MM
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+        section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+        self.landscape = landscape
 
     def _paragraph(self, paragraph: Paragraph) -> None:
         p = self.doc.add_paragraph()
@@ -267,9 +297,11 @@ class _Writer:
         if run.bold or bold:
             r.bold = True
 
-    def _table(self, table: Table) -> None:
-        caption = self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
-        caption.paragraph_format.keep_with_next = True  # a table's caption stays with it
+    def _table(self, table: Table, title: str = "") -> None:
+        # under a heading that already names it (附表1：…评分表) no second caption
+        if not (table.number in title and table.caption in title):
+            caption = self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
+            caption.paragraph_format.keep_with_next = True  # a table's caption stays with it
         if table.note:
             note = self.doc.add_paragraph(table.note)
             note.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -279,7 +311,10 @@ class _Writer:
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
-        widths = _widths(column_widths(table))
+        if self.landscape:
+            widths = _widths(column_widths(table, LANDSCAPE_TABLE_EMS), LANDSCAPE_TEXT_WIDTH_MM)
+        else:
+            widths = _widths(column_widths(table))
         for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
         grid._tbl.extend(_rows(table, [_twips(width) for width in widths]))
@@ -295,9 +330,9 @@ class _Writer:
         self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
 
 
-def _widths(percents: list[int]) -> list[Length]:
+def _widths(percents: list[int], text_width_mm: float = TEXT_WIDTH_MM) -> list[Length]:
     """Column widths as shares of the text width (Word reads each cell's ``w:tcW``)."""
-    return [Mm(TEXT_WIDTH_MM * p / sum(percents)) for p in percents]
+    return [Mm(text_width_mm * p / sum(percents)) for p in percents]
 
 
 def _twips(length: Length) -> str:
