@@ -14,7 +14,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from jixiao.audit.extract import EXTRACTORS, AuditInputError, Extracted, extract_bytes, extract_file
+from jixiao.audit.extract import (
+    EXTRACTORS,
+    FOLDER_PDF_READERS,
+    FOLDER_PDFS,
+    PDF_READERS,
+    AuditInputError,
+    Extracted,
+    PdfReader,
+    extract_bytes,
+    extract_file,
+)
 from jixiao.audit.findings import AuditResult
 from jixiao.lib.progress import Progress, tell_or_ignore
 
@@ -60,7 +70,9 @@ def audit_files(
     its own (and PDFium, the fallback, with Python's lock released), so the text layer of
     the next report — and, for the first, of this one while the rules are imported — is
     read while this thread audits. Only that thread touches PDFium (it is not
-    thread-safe), one file at a time.
+    thread-safe), one file at a time. A batch of :data:`~jixiao.audit.extract.FOLDER_PDFS`
+    PDFs or more reads its short PDFs with PDFium first
+    (:data:`~jixiao.audit.extract.FOLDER_PDF_READERS`: the same findings, less CPU).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -68,15 +80,19 @@ def audit_files(
     paths = list(paths)
     audits: list[FileAudit] = []
     tell("审核", 0, len(paths))
+    pdfs = sum(1 for path in paths if path.suffix.lower() == ".pdf")
+    readers = FOLDER_PDF_READERS if pdfs >= FOLDER_PDFS else PDF_READERS
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-read") as reader:
-        ahead = reader.submit(_read, paths[0]) if paths else None
+        ahead = reader.submit(_read, paths[0], readers) if paths else None
         from jixiao.audit.engine import audit_lines
         from jixiao.audit.rules import RULES  # noqa: F401  (imported while the first file is read)
 
         for index, path in enumerate(paths):
             assert ahead is not None
             lines, problem = ahead.result()
-            ahead = reader.submit(_read, paths[index + 1]) if index + 1 < len(paths) else None
+            ahead = (
+                reader.submit(_read, paths[index + 1], readers) if index + 1 < len(paths) else None
+            )
             if lines is None:
                 audits.append(FileAudit(path, None, problem))
             else:
@@ -85,10 +101,11 @@ def audit_files(
     return audits
 
 
-def _read(path: Path) -> tuple[list[str] | None, str]:
-    """The text lines of ``path``, or None and the Chinese reason it cannot be read."""
+def _read(path: Path, readers: Sequence[PdfReader]) -> tuple[list[str] | None, str]:
+    """The text lines of ``path`` (a PDF by the first of ``readers`` that can), or None and
+    the Chinese reason it cannot be read."""
     try:
-        return extract_file(path).lines, ""
+        return extract_file(path, readers).lines, ""
     except AuditInputError as error:
         return None, error.message
 

@@ -330,12 +330,18 @@ def _feed(pipe: IO[bytes], data: bytes) -> None:
 
 
 class PdfiumReader:
-    """PDFium (``pypdfium2``): about 2× poppler's CPU time on the benchmark PDF, in
-    process. Its lines follow the page's text lines as poppler's do. The reader when
-    poppler is not installed or fails; it also says when a file needs a password."""
+    """PDFium (``pypdfium2``), in process: on a long PDF about the CPU time of poppler's two
+    passes; on a short one far less, since it starts no process (importing it costs about
+    two poppler starts, once). Its lines follow the page's text lines as poppler's do, and it
+    does not break a line where punctuation is set half-width. The reader when poppler is
+    not installed or fails; it also says when a file needs a password. With ``max_pages``,
+    a longer file is left to the next reader (:data:`FOLDER_PDF_READERS`)."""
 
     identifier: ClassVar[str] = "pdfium"
     verbose_name: ClassVar[str] = "PDFium（pypdfium2）"
+
+    def __init__(self, max_pages: int | None = None) -> None:
+        self.max_pages = max_pages
 
     def pages(self, data: bytes, name: str) -> list[str] | None:
         import pypdfium2 as pdfium
@@ -346,6 +352,9 @@ class PdfiumReader:
         except pdfium.PdfiumError as error:
             if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
                 raise AuditInputError(name, _ENCRYPTED) from None
+            return None
+        if self.max_pages is not None and len(document) > self.max_pages:
+            document.close()
             return None
         try:
             pages = []
@@ -391,6 +400,23 @@ _ENCRYPTED = "PDF 已加密，无法读取文字；请提供未加密的文件"
 #: ``benchmarks/bench_audit_pdf.py``; each fallback is tested by really running it).
 PDF_READERS: tuple[PdfReader, ...] = (PopplerReader(), PdfiumReader(), PypdfReader())
 
+#: Pages up to which a PDF of a folder is read by PDFium first (speed: poppler runs twice
+#: per PDF, text and word boxes, and each run starts a process — about 7 ms of CPU before a
+#: page is read; PDFium, once imported, reads a 3-page report in a third of that and a
+#: 39-page one in about the same CPU as poppler's two runs: docs/performance.md).
+SHORT_PDF_PAGES = 30
+
+#: PDFs in one batch from which the folder's readers are used: importing PDFium costs about
+#: what two poppler runs of a short PDF save, three or four times over.
+FOLDER_PDFS = 5
+
+#: The readers for the PDFs of a folder of at least :data:`FOLDER_PDFS` PDFs (``jixiao audit
+#: FOLDER``, :func:`jixiao.audit.batch.audit_files`): PDFium for a short PDF, then the same
+#: order as one file. Poppler's and PDFium's lines
+#: give the same findings (tests/audit/test_audit_pdf_readers.py), so a report's findings do
+#: not depend on whether it is audited alone or in a folder (tests/audit/test_audit_folder_readers.py).
+FOLDER_PDF_READERS: tuple[PdfReader, ...] = (PdfiumReader(max_pages=SHORT_PDF_PAGES), *PDF_READERS)
+
 
 def pdf_pages(data: bytes, name: str, readers: Sequence[PdfReader] = PDF_READERS) -> list[str]:
     """Each page's text, by the first of ``readers`` that can read the file."""
@@ -408,8 +434,10 @@ class PdfExtractor:
     verbose_name: ClassVar[str] = "PDF（文字层）"
     suffixes: ClassVar[tuple[str, ...]] = (".pdf",)
 
-    def extract(self, data: bytes, name: str) -> Extracted:
-        pages = pdf_pages(data, name)
+    def extract(
+        self, data: bytes, name: str, readers: Sequence[PdfReader] = PDF_READERS
+    ) -> Extracted:
+        pages = pdf_pages(data, name, readers)
         text = "\n".join(pages)
         if not text.strip():
             raise AuditInputError(
@@ -434,18 +462,24 @@ def extractor_for(name: str, data: bytes) -> Extractor:
     return EXTRACTORS[0]
 
 
-def extract_bytes(data: bytes, name: str) -> Extracted:
-    """The text lines of a report given as bytes (``name`` picks the format)."""
+def extract_bytes(
+    data: bytes, name: str, pdf_readers: Sequence[PdfReader] = PDF_READERS
+) -> Extracted:
+    """The text lines of a report given as bytes (``name`` picks the format; a PDF is read
+    by the first of ``pdf_readers`` that can)."""
     if not data.strip():
         raise AuditInputError(name, "文件为空，没有可审核的文字")
     if len(data) > MAX_BYTES:
         raise AuditInputError(
             name, f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）"
         )
-    return extractor_for(name, data).extract(data, name)
+    extractor = extractor_for(name, data)
+    if isinstance(extractor, PdfExtractor):
+        return extractor.extract(data, name, pdf_readers)
+    return extractor.extract(data, name)
 
 
-def extract_file(path: Path) -> Extracted:
+def extract_file(path: Path, pdf_readers: Sequence[PdfReader] = PDF_READERS) -> Extracted:
     """The text lines of the report at ``path``; :class:`AuditInputError` if unreadable."""
     name = str(path)
     if not path.exists():
@@ -463,7 +497,7 @@ def extract_file(path: Path) -> Extracted:
         raise AuditInputError(name, f"无法读取文件：{error.strerror or error}") from None
     if len(data) > MAX_BYTES:
         raise AuditInputError(name, too_large)
-    return extract_bytes(data, name)
+    return extract_bytes(data, name, pdf_readers)
 
 
 #: Characters that make up most of any Chinese report (the commonest characters of written
