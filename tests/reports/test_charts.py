@@ -11,8 +11,8 @@ from PIL import Image, ImageStat
 from report_fixtures import Built
 
 from jixiao.reports.charts import (
+    _WAITING,
     CHART_KINDS,
-    _laid_out,
     _new_figure,
     _save,
     render_chart,
@@ -37,7 +37,7 @@ def test_every_chart_of_the_example_is_a_non_blank_png_without_missing_glyphs(
     assert len(example.model.charts) == 5
     for chart in example.model.charts:
         render_chart.cache_clear()
-        _laid_out.cache_clear()
+        _WAITING.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             png = render_chart(chart)
@@ -72,12 +72,31 @@ def test_a_chart_saved_in_both_formats_from_one_figure_is_what_a_fresh_figure_sa
     drawing the chart afresh for each format (what the renderers did before), in either order."""
     for index, chart in enumerate(example.model.charts):
         fresh = {fmt: _save(_new_figure(chart), fmt) for fmt in ("png", "svg")}
-        for cache in (render_chart, render_chart_svg, _laid_out):
+        for cache in (render_chart, render_chart_svg):
             cache.cache_clear()
-        if index % 2:  # the PDF first (its thread may get there first)
-            svg, png = render_chart_svg(chart), render_chart(chart)
-        else:
-            png, svg = render_chart(chart), render_chart_svg(chart)
-        assert _laid_out.cache_info().misses == 1, chart.id  # laid out once for both
+        _WAITING.clear()
+        first, second = (
+            (render_chart_svg, render_chart) if index % 2 else (render_chart, render_chart_svg)
+        )
+        first(chart)  # the PDF first for every other chart (its thread may get there first)
+        _figure, saved = _WAITING[chart]
+        assert len(saved) == 1, chart.id
+        second(chart)
+        assert chart not in _WAITING, chart.id  # saved in both: let go
+        png, svg = render_chart(chart), render_chart_svg(chart)
         assert png == fresh["png"], chart.id
         assert svg.encode("utf-8") == fresh["svg"], chart.id
+
+
+def test_charts_saved_in_one_format_only_wait_in_a_bounded_number(example: Built) -> None:
+    """A run without the PDF never asks for the SVG: its laid-out figures must not pile up."""
+    from dataclasses import replace
+
+    from jixiao.reports.charts import FIGURES_KEPT
+
+    _WAITING.clear()
+    chart = example.model.charts[0]
+    for n in range(FIGURES_KEPT + 3):
+        render_chart(replace(chart, id=f"{chart.id}-{n}"))
+    assert len(_WAITING) == FIGURES_KEPT
+    assert f"{chart.id}-{FIGURES_KEPT + 2}" in {c.id for c in _WAITING}  # the newest kept

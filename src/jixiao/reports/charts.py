@@ -8,6 +8,8 @@ chart, formatted by :func:`jixiao.lib.money.format_amount` from the exact Decima
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
@@ -137,7 +139,7 @@ def render_chart(chart: Chart) -> bytes:
     no process-wide ``rcParams`` change. Cached per process (the chart spec is frozen):
     the Word and HTML renderers of one report share the same images.
     """
-    return _save(_laid_out(chart), "png")
+    return _saved(chart, "png")
 
 
 @lru_cache(maxsize=64)
@@ -147,7 +149,7 @@ def render_chart_svg(chart: Chart) -> str:
     The letters are drawn as outlines (matplotlib's default ``svg.fonttype``), so the SVG
     needs no font; the PDF's text layer (what the audit reads) holds only the report's text.
     """
-    return _save(_laid_out(chart), "svg").decode("utf-8")
+    return _saved(chart, "svg").decode("utf-8")
 
 
 def _rc() -> dict[Any, Any]:
@@ -155,16 +157,35 @@ def _rc() -> dict[Any, Any]:
     return {**chart_rc(), "svg.hashsalt": "jixiao"}
 
 
-@lru_cache(maxsize=8)
-def _laid_out(chart: Chart) -> Any:
-    """``chart`` drawn and laid out once, for both its PNG (Word, HTML) and its SVG (PDF).
+#: Charts laid out and saved in one format, waiting for the other (oldest first), with the
+#: formats saved so far. A report's charts are saved as PNG (Word, HTML), then as SVG by the
+#: PDF: a figure is let go as soon as it has been saved in both, and at most
+#: :data:`FIGURES_KEPT` wait (a run without the PDF never asks for the SVG; a figure and its
+#: drawing buffer are a few MB, and a province worker renders department after department).
+_WAITING: OrderedDict[Chart, tuple[Any, set[str]]] = OrderedDict()
+_WAITING_LOCK = threading.Lock()
+FIGURES_KEPT = 5
+_FORMATS = frozenset({"png", "svg"})
+
+
+def _saved(chart: Chart, fmt: str) -> bytes:
+    """``chart`` in ``fmt``, from the figure laid out for its other format when there is one.
 
     Building the axes, the bars and the tight layout is about half of a chart's cost; each
-    format is then only saved. A few are kept: a report's charts are saved as PNG and then,
-    by the PDF, as SVG. Saving a second format gives the bytes a fresh figure gives
+    format is then only saved. Saving a second format gives the bytes a fresh figure gives
     (``tests/reports/test_charts.py``).
     """
-    return _new_figure(chart)
+    with _WAITING_LOCK:
+        entry = _WAITING.pop(chart, None)
+    figure, done = entry if entry is not None else (_new_figure(chart), set())
+    data = _save(figure, fmt)
+    done.add(fmt)
+    if not done >= _FORMATS:
+        with _WAITING_LOCK:
+            _WAITING[chart] = (figure, done)
+            while len(_WAITING) > FIGURES_KEPT:
+                _WAITING.popitem(last=False)
+    return data
 
 
 def _new_figure(chart: Chart) -> Any:
