@@ -283,3 +283,19 @@ def test_the_pdf_score_table_is_set_on_a_few_landscape_pages(rendered: dict[str,
     assert first.count("部门整体支出绩效自评指标评分表") == 1
     # 履职效能's 评分说明 is the analysis the body prints: not printed again in the table
     assert "全面贯彻党的二十大精神" not in "".join(re.sub(r"\s", "", pages[i]) for i in table)
+
+
+def test_a_short_pdf_table_is_not_split_across_pages(county: Built) -> None:
+    """The county's 表4 (six rows) was split with its 合计 row alone on the next page under
+    “表4 …（续）”: a short table is kept on one page."""
+    from jixiao.reports.render.pdf import render_pdf
+
+    data = render_pdf(county.model)
+    pages = (
+        subprocess.run(["pdftotext", "-", "-"], input=data, check=True, capture_output=True)
+        .stdout.decode()
+        .split("\f")
+    )
+    assert not any("收入预算与决算（续）" in page for page in pages)
+    (page,) = [p for p in pages if "2023年收入预算与决算" in p]
+    assert "其他收入" in page and "4,720.20" in page  # its last rows are on its page
