@@ -440,8 +440,10 @@ def _bookmark(paragraph: Any, name: str, number: int) -> None:
 
 
 def _chinese_language(doc: Any) -> None:
-    """zh-CN as the document's language (``w:lang`` of the defaults): Word proofs and breaks
-    lines as Chinese, and the document no longer reads as en-US."""
+    """zh-CN as the document's language: its Chinese text (``w:eastAsia`` of the defaults'
+    ``w:lang``) and the document's own property. Latin text (``w:val``: digits, 千分位 commas,
+    %) stays en-US, as Chinese Word writes it: marked zh-CN, LibreOffice breaks a line inside
+    “12,268.70” or “56.47%”."""
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -458,7 +460,7 @@ def _chinese_language(doc: Any) -> None:
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
     lang = OxmlElement(
-        "w:lang", {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN", qn("w:bidi"): "ar-SA"}
+        "w:lang", {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN", qn("w:bidi"): "ar-SA"}
     )
     rpr.append(lang)
     doc.core_properties.language = "zh-CN"
