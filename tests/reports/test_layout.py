@@ -10,7 +10,6 @@ compared with LibreOffice's own layout of the same file.
 from __future__ import annotations
 
 import itertools
-
 import re
 import shutil
 import subprocess
