@@ -10,7 +10,19 @@ alternately, on the same machine and data:
 ``USERS`` users (threads, each its own cookies) on loopback: 40 % log in as the bureau
 (``prov-bureau``), 40 % as department administrators (``dept-001`` …, each its own
 department), 20 % are visitors without login. Each user first finds its pages by following
-links (the detail pages of the lists), then for ``SECONDS`` reads them in turn. Pages are
+links (the detail pages of the lists), then for ``SECONDS`` reads them in turn. Two load
+models:
+
+- **users with think time** (the usual load-test model, the one judged against the goal):
+  each user waits a random ``--think`` interval (default 1–5 s, uniform, seeded per user)
+  between two pages, as a person reading the page does;
+- **stress** (``--stress``): the same users with no think time — every user sends its next
+  request as soon as the last one answered, so p95 measures the server's queue.
+
+The load generator is this process (one thread per user); the server runs in its own
+processes (waitress: one; gunicorn: ``WORKERS``), so they do not share a GIL. The
+generator's CPU time is recorded beside the wall time of each run (``client_cpu_share``),
+to show it is not what limits the rate. Pages are
 grouped (region dashboard, datasets, targets, monitoring returns, assessment tasks, 整改
 items, public pages) and each group reports requests, errors (anything but 200, and
 timeouts), p50/p95/p99. Goal: p95 < 300 ms, zero errors.
@@ -27,6 +39,7 @@ import argparse
 import http.cookiejar
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -278,8 +291,15 @@ def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, fl
     }
 
 
-def load(port: int, users: int, seconds: float, departments: int) -> dict[str, Any]:
-    """``users`` threads reading their pages for ``seconds``; results per page group."""
+def load(
+    port: int,
+    users: int,
+    seconds: float,
+    departments: int,
+    think: tuple[float, float] = (0.0, 0.0),
+) -> dict[str, Any]:
+    """``users`` threads reading their pages for ``seconds``, each waiting a random
+    ``think`` interval (seconds, uniform) between two pages; results per page group."""
     browsers: list[tuple[Browser, list[str]]] = []
     for persona in personas(users, departments):
         browser = Browser(port, "" if persona == "public" else persona)
@@ -292,6 +312,9 @@ def load(port: int, users: int, seconds: float, departments: int) -> dict[str, A
 
     def browse(index: int, browser: Browser, paths: list[str]) -> None:
         step = index  # users start at different pages
+        pause = random.Random(index)
+        if think[1]:
+            time.sleep(pause.uniform(0, think[1]))  # users arrive spread, not all at once
         while time.monotonic() < stop:
             path = paths[step % len(paths)]
             step += 1
@@ -307,20 +330,26 @@ def load(port: int, users: int, seconds: float, departments: int) -> dict[str, A
                 if status != 200:
                     errors[group] += 1
                     failures[f"{status} {path}"] += 1
+            if think[1]:
+                time.sleep(min(pause.uniform(*think), max(0.0, stop - time.monotonic())))
 
     threads = [threading.Thread(target=browse, args=(i, b, p)) for i, (b, p) in enumerate(browsers)]
     started = time.perf_counter()
+    cpu = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     everything = [t for values in latencies.values() for t in values]
     return {
         "all": summary(everything, sum(errors.values()), elapsed),
         "groups": {g: summary(latencies[g], errors[g], elapsed) for g in sorted(latencies)},
         "failures": dict(failures),
         "pages": sorted({p for _, paths in browsers for p in paths}),
+        "think_seconds": list(think),
+        "client_cpu_share": round(cpu / elapsed, 3) if elapsed else 0.0,
     }
 
 
@@ -432,6 +461,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--seconds", type=float, default=float(os.environ.get("JX_BENCH_SECONDS", "60"))
     )
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--think",
+        default=os.environ.get("JX_BENCH_THINK", "1,5"),
+        help="seconds a user waits between two pages: MIN,MAX (uniform); 0,0 for none",
+    )
+    parser.add_argument(
+        "--stress", action="store_true", help="also run the users without think time"
+    )
     parser.add_argument("--shapes", default="production,embedded")
     parser.add_argument("--departments", type=int, default=100, help="as loaded")
     parser.add_argument("--repeats", type=int, default=5, help="profile: requests per page")
@@ -444,19 +481,28 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(json.dumps(result, ensure_ascii=False))
         return result
     shapes = [s for s in args.shapes.split(",") if s]
+    low, high = (float(x) for x in args.think.split(","))
+    think = (low, high)
     runs: dict[str, list[dict[str, Any]]] = {s: [] for s in shapes}
+    stress: dict[str, list[dict[str, Any]]] = {s: [] for s in shapes}
     for _ in range(args.runs):
         for shape in shapes:
             with SHAPES[shape](args.data) as port:
-                result = load(port, args.users, args.seconds, args.departments)
-            result["uptime"] = province_db.uptime()
-            runs[shape].append(result)
-            print(shape, json.dumps(result["all"]), file=sys.stderr, flush=True)
+                result = load(port, args.users, args.seconds, args.departments, think)
+                result["uptime"] = province_db.uptime()
+                runs[shape].append(result)
+                print(shape, think, json.dumps(result["all"]), file=sys.stderr, flush=True)
+                if args.stress and high:
+                    result = load(port, args.users, args.seconds, args.departments)
+                    result["uptime"] = province_db.uptime()
+                    stress[shape].append(result)
+                    print(shape, "stress", json.dumps(result["all"]), file=sys.stderr, flush=True)
     report: dict[str, Any] = {
         "benchmark": "load",
         "users": args.users,
         "seconds": args.seconds,
         "runs": args.runs,
+        "think_seconds": list(think),
         "gunicorn_workers": WORKERS,
         "goal_p95_ms": GOAL_P95_MS,
         "cpus": os.cpu_count(),
@@ -469,10 +515,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "failures": last["failures"],
             "pages": last["pages"],
             "uptime": [r["uptime"] for r in results],
+            "client_cpu_share": last["client_cpu_share"],
             "goal_met": {
                 g: s["p95_ms"] < GOAL_P95_MS and s["errors"] == 0 for g, s in last["groups"].items()
             },
         }
+        if stress[shape]:
+            hard = stress[shape][-1]
+            report[shape]["stress"] = {
+                k: hard[k] for k in ("all", "groups", "failures", "uptime", "client_cpu_share")
+            }
     if {"production", "embedded"} <= set(runs):
         p, e = report["production"]["all"], report["embedded"]["all"]
         report["ratio_production_to_embedded"] = {
@@ -485,6 +537,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if len(profiles) == 2:
         report["ratio_postgres_to_sqlite"] = engine_ratios(profiles["sqlite"], profiles["postgres"])
     report["all_runs"] = runs
+    if any(stress.values()):
+        report["all_stress_runs"] = stress
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(
