@@ -203,7 +203,9 @@ class PopplerReader:
         if executable is None:
             return None
         # The word boxes come from a second poppler process run at the same time as the
-        # text's (speed: with a free core, reading takes the wall time of one run).
+        # text's (speed: with a free core, reading takes the wall time of one run). The boxes
+        # alone cannot give the text: poppler breaks lines and writes spaces by each word's
+        # baseline and font size, which -bbox does not print (docs/audit.md, "Why not one pass").
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1) as pool:
