@@ -324,17 +324,45 @@ def test_the_pdf_score_table_is_set_on_a_few_landscape_pages(rendered: dict[str,
     assert "全面贯彻党的二十大精神" not in "".join(re.sub(r"\s", "", pages[i]) for i in table)
 
 
-def test_a_short_pdf_table_is_not_split_across_pages(county: Built) -> None:
-    """The county's 表4 (six rows) was split with its 合计 row alone on the next page under
-    “表4 …（续）”: a short table is kept on one page."""
+def _pdf_pages(data: bytes, *args: str) -> list[str]:
+    out = subprocess.run(["pdftotext", *args, "-", "-"], input=data, check=True, capture_output=True)
+    return out.stdout.decode().split("\f")
+
+
+def test_a_pdf_table_fills_the_page_and_never_leaves_its_last_row_alone(county: Built) -> None:
+    """The county's 表4 (six rows), kept whole, moved to the next page and left 45% of page 8
+    blank; split, it had left its 合计 row alone under “表4 …（续）”. A table that does not
+    fit is split unless less than a quarter of a page is left, and its last two rows stay
+    together."""
     from jixiao.reports.render.pdf import render_pdf
 
     data = render_pdf(county.model)
-    pages = (
-        subprocess.run(["pdftotext", "-", "-"], input=data, check=True, capture_output=True)
-        .stdout.decode()
-        .split("\f")
-    )
-    assert not any("收入预算与决算（续）" in page for page in pages)
-    (page,) = [p for p in pages if "2023年收入预算与决算" in p]
-    assert "其他收入" in page and "4,720.20" in page  # its last rows are on its page
+    pages = _pdf_pages(data)
+    (begins,) = [i for i, page in enumerate(pages) if "2023年收入预算与决算\n" in page]
+    assert "（1）决算收入情况" in pages[begins]  # begun on page 8 under its text
+    (goes_on,) = [i for i, page in enumerate(pages) if "收入预算与决算（续）" in page]
+    assert goes_on == begins + 1
+    assert "其他收入" in pages[goes_on] and "4,720.20" in pages[goes_on]  # with the row before 合计
+    # no page of the body is more than ~30% empty (the lowest line of text against the text
+    # area: A4 portrait, 37 mm top and 35 mm bottom margins), but the last before 附表1
+    boxes = _pdf_pages(data, "-bbox")[0].split("<page ")[1:]
+    foot = 842 - 35 * 72 / 25.4
+    for number, page in enumerate(boxes, 1):
+        if number < 3 or 'width="595' not in page:
+            continue  # the cover, the 目录; portrait pages only
+        if number + 1 < len(boxes) and 'width="842' in boxes[number]:
+            break  # the page before 附表1's landscape pages ends its section
+        lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if float(y) < foot + 5)
+        assert (foot - lowest) / (foot - 37 * 72 / 25.4) < 0.3, number
+
+
+def test_the_pdf_contents_carry_no_invisible_characters(county: Built) -> None:
+    """Typst's own 目录 entry put a word joiner (U+2060) before each page number: copied from
+    the PDF, “一、部门基本情况……3” carried it."""
+    from jixiao.reports.render.pdf import render_pdf
+
+    contents = _pdf_pages(render_pdf(county.model), "-f", "2", "-l", "2")[0]
+    lines = [line for line in contents.splitlines() if "......" in line]
+    assert len(lines) > 10
+    assert all(re.fullmatch(r"\S.*[^.] \.{6,} \d+", line) for line in lines), lines
+    assert "\u2060" not in contents

@@ -12,7 +12,6 @@ The HTML template (``--template``) does not reach the PDF: it restyles the HTML 
 from __future__ import annotations
 
 import json
-import math
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,12 +21,10 @@ from jixiao.reports.fonts import kai_path, sans_path, serif_path
 from jixiao.reports.model import Cell, Chart, Paragraph, ReportModel, Section, Table
 from jixiao.reports.render.widths import (
     LANDSCAPE_TABLE_EMS,
-    PADDING_EMS,
     TABLE_EMS,
     column_widths,
     is_landscape,
     long_row,
-    text_ems,
 )
 
 #: The shortest line a PDF table's text column is wrapped to (characters): the Word
@@ -93,38 +90,9 @@ def _block(
             "captioned": not (block.number in title and block.caption in title),
             "header": list(block.header),
             "widths": widths,
-            # a short table is not split (a lone 合计 row under a “（续）” header)
-            "whole": _short(block, widths, table_ems),
             "rows": rows,
         }
     return {"type": "Chart", "id": block.id, "number": block.number, "caption": block.caption}
-
-
-#: A table of at most this many rows, and at most :data:`SHORT_TABLE_POINTS` tall, is kept
-#: on one page: split, it left its last row (合计) alone on the next under “（续）”.
-SHORT_TABLE_ROWS = 8
-#: About half the text height (225 mm = 638 pt; the estimate runs a little over the set
-#: table): a table kept whole moves at most this to the next page.
-SHORT_TABLE_POINTS = 340.0
-#: A table line's pitch (10.5 pt text, 3.5 pt leading) and a row's insets and rule.
-_TABLE_LINE_POINTS, _ROW_POINTS = 14.0, 6.5
-
-
-def _short(table: Table, widths: list[int], table_ems: float) -> bool:
-    """Whether ``table`` is short enough to keep on one page (estimated from its widths)."""
-    if len(table.rows) > SHORT_TABLE_ROWS:
-        return False
-    height = 0.0
-    for row in (tuple(Cell(h) for h in table.header), *table.rows):
-        lines = max(
-            math.ceil(
-                (text_ems(c.text) + c.indent) / max(1.0, w / 100 * table_ems - PADDING_EMS) - 1e-9
-            )
-            or 1
-            for c, w in zip(row, widths, strict=True)
-        )
-        height += lines * _TABLE_LINE_POINTS + _ROW_POINTS
-    return height <= SHORT_TABLE_POINTS
 
 
 def _section(section: Section, landscape: bool = True) -> dict[str, Any]:
