@@ -325,7 +325,9 @@ def test_the_pdf_score_table_is_set_on_a_few_landscape_pages(rendered: dict[str,
 
 
 def _pdf_pages(data: bytes, *args: str) -> list[str]:
-    out = subprocess.run(["pdftotext", *args, "-", "-"], input=data, check=True, capture_output=True)
+    out = subprocess.run(
+        ["pdftotext", *args, "-", "-"], input=data, check=True, capture_output=True
+    )
     return out.stdout.decode().split("\f")
 
 
