@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from report_fixtures import MINI, evaluate, load_dataset, report_model
 
-from jixiao.reports.model import Cell, Table
+from jixiao.reports.model import Cell, Section, Table
 from jixiao.reports.render.widths import READABLE_EMS, TABLE_EMS, column_widths
 
 ACHIEVEMENT = (
@@ -63,6 +66,36 @@ def test_a_header_over_empty_cells_keeps_two_characters_a_line() -> None:
     )
     widths = column_widths(Table("表3", "指标完成情况", header, (row,) * 8), readable=4.0)
     assert _ems(widths[4]) >= 2 + 1 and _ems(widths[5]) >= 2 + 1  # 是否 / 完成, 偏差 / 原因
+
+
+def test_the_pdf_gives_the_leftover_width_to_text_not_to_a_short_number_column() -> None:
+    """The example's 表5: “决算为年初预算的（%）” over numbers like 89.02 took 31% of the PDF
+    table's width (widened to set its header on one line, then a share of what was left by
+    its header's length) while 支出性质 had 26%."""
+    from jixiao.reports.render.pdf import document
+
+    def row(name: str, *numbers: str) -> tuple[Cell, ...]:
+        return (Cell(name), *(Cell(n, numeric=True) for n in numbers), Cell(""))
+
+    rows = (
+        row("基本支出", "39,855.33", "35,480.92", "89.02"),
+        row("其中：人员经费", "31,373.05", "29,615.67", "94.40"),
+        row("项目支出", "140,387.60", "578,025.85", "411.74"),
+        row("经营支出", "0.00", "2,376.96", ""),
+        row("合计", "180,242.93", "615,883.73", "341.70"),
+    )
+    header = ("支出性质", "年初预算", "决算", "决算为年初预算的（%）", "说明")
+    table = Table("表5", "支出预算与决算（按支出性质）", header, rows)
+    model = report_model(evaluate(load_dataset(MINI)))
+    section = Section("spending.final", "3.部门决算情况", 3, (table,))
+    (laid,) = document(replace(model, sections=(section,), body=()))["sections"][0]["blocks"]
+    kind, budget, final, ratio, _note = laid["widths"]
+    assert ratio <= 15  # “411.74” and a header of three lines (决算为年/初预算的/（%）)
+    assert kind >= 35 and kind > budget and kind > final
+    assert ratio < kind and ratio <= budget
+    assert sum(laid["widths"]) in (99, 100, 101)
+    # Word keeps its widths (its page numbers and the golden parts are computed from them)
+    assert column_widths(table)[3] > 25
 
 
 def _grow_asking_every_column(

@@ -30,6 +30,9 @@ from jixiao.reports.render.widths import (
 #: The shortest line a PDF table's text column is wrapped to (characters): the Word
 #: layout's 6 left 附表1's 评分说明 a fifth of the width and the table seven pages long.
 PDF_READABLE_EMS = 4.0
+#: A PDF table's header may wrap to this many lines before a column is widened for it
+#: (表5's “决算为年初预算的（%）” took 31% of the width to be set on one line).
+PDF_HEADER_LINES = 3
 
 
 @cache
@@ -79,7 +82,14 @@ def _block(
         return {"type": "Paragraph", "style": block.style, "runs": runs}
     if isinstance(block, Table):
         rows = [{"cells": [_cell(c) for c in row], "long": long_row(row)} for row in block.rows]
-        widths = column_widths(block, table_ems, readable=PDF_READABLE_EMS, indents=True)
+        widths = column_widths(
+            block,
+            table_ems,
+            readable=PDF_READABLE_EMS,
+            indents=True,
+            header_lines=PDF_HEADER_LINES,
+            spare_to_text=True,
+        )
         return {
             "type": "Table",
             "number": block.number,
