@@ -179,3 +179,15 @@ def test_the_home_list_and_the_public_list_show_their_counts(science: Dataset, l
     home = login("bureau-admin").get(reverse("datasets:home")).content.decode()
     assert re.search(r"共 \d+ 个</span></nav>", home)
     assert "下一页" not in home
+
+
+def test_a_page_of_the_bureaus_list_is_read_from_the_deadline_index(science: Dataset) -> None:
+    """The bureau's list sorted by deadline reads a page from (region, deadline, id), not
+    a sort of every item of the province (131 ms of SQL for 98,466 items without it)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan of a tiny table on PostgreSQL is a sequential scan")
+    from jixiao_web.results.views import SORTS
+
+    items = Rectification.objects.filter(region_id=science.region_id).order_by(*SORTS["deadline"])
+    plan = items[50:100].explain()
+    assert "rectification_region_due" in plan and "TEMP B-TREE" not in plan, plan
