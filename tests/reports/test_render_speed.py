@@ -56,3 +56,21 @@ def test_a_second_report_in_the_same_process_loads_no_font_or_template_again() -
     assert second["fonts"] == 1
     assert len(second["files"]) == 6  # report: docx, html, pdf, xlsx; review: html, xlsx
     assert first["files"] != second["files"]
+
+
+def test_releasing_render_caches_touches_typst_only_for_a_pdf() -> None:
+    """Long-lived renderers (the unit pool's workers, the web's task worker, the public PDF)
+    release Typst's cached layouts after each document; a process that wrote no PDF does
+    not load Typst (and its fonts) just to release nothing."""
+    script = (
+        "import sys\n"
+        "from jixiao.reports.api import release_render_caches\n"
+        "release_render_caches(['docx', 'html', 'xlsx'])\n"
+        "print('typst' in sys.modules)\n"
+        "release_render_caches(['pdf'])\n"
+        "print('typst' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert out == ["False", "True"]

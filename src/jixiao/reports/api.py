@@ -303,7 +303,23 @@ def unit_report_stem(dataset: Dataset, model: ReportModel) -> str:
 
 def _unit_files(dataset: Dataset, formats: Sequence[str]) -> list[Rendered]:
     model, _ = prepare_unit_report(dataset)
-    return render_report(model, formats, unit_report_stem(dataset, model))
+    files = render_report(model, formats, unit_report_stem(dataset, model))
+    release_render_caches(formats)
+    return files
+
+
+def release_render_caches(formats: Sequence[str]) -> None:
+    """Drop what the renderers of ``formats`` keep of the documents rendered before.
+
+    For processes that render one document after another (a pool's workers, the web's task
+    worker): Typst keeps the layouts of its last ten compilations, ~30 MB each for a
+    department's PDF, so such a process grew by ~300 MB (docs/performance.md, Province).
+    The next PDF is the same bytes, only not helped by the cache; ~30 ms.
+    """
+    if "pdf" in formats:
+        from jixiao.reports.render.pdf import forget_layouts
+
+        forget_layouts()
 
 
 def unit_report_files(

@@ -27,7 +27,7 @@ from jixiao.dataset.model import Dataset as EngineDataset
 from jixiao.evaluation import Evaluation as EngineEvaluation
 from jixiao.evaluation import evaluate
 from jixiao.io.textform import read_text_form, write_text_form
-from jixiao.reports.api import render_report, report_model, report_stem
+from jixiao.reports.api import release_render_caches, render_report, report_model, report_stem
 from jixiao_web.datasets.convert import to_engine
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.disclosure.models import Publication, PublicationEvent
@@ -247,6 +247,7 @@ def report_file(publication: Publication, fmt: str) -> tuple[str, bytes]:
             return f"{stem}.{fmt}", handle.read()
     model = report_model(evaluate(engine))
     (rendered,) = render_report(model, [fmt], stem)
+    release_render_caches([fmt])  # a web process: keep no layouts of this PDF
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(rendered.data))
     return rendered.filename, rendered.data

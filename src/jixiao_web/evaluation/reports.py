@@ -28,7 +28,12 @@ from django_tasks import task
 from jixiao.dataset.model import Dataset as EngineDataset
 from jixiao.evaluation import evaluate
 from jixiao.lib.progress import Progress
-from jixiao.reports.api import DEFAULT_FORMATS, REVIEW_FORMATS, report_files
+from jixiao.reports.api import (
+    DEFAULT_FORMATS,
+    REVIEW_FORMATS,
+    release_render_caches,
+    report_files,
+)
 from jixiao.reports.render import RENDERERS
 from jixiao_web.core import jobs
 from jixiao_web.datasets.models import Dataset
@@ -151,6 +156,8 @@ def generate_reports(job_id: int) -> str:
             parallel=False,
             progress=job_progress(job_id, ""),
         )
+        # the task worker renders job after job: don't hold the last ten PDFs' layouts
+        release_render_caches([*job.formats, *job.review_formats])
         report_count = len(job.formats)
         stored: list[str] = []
         with transaction.atomic():
