@@ -368,3 +368,25 @@ def test_the_pdf_contents_carry_no_invisible_characters(county: Built) -> None:
     assert len(lines) > 10
     assert all(re.fullmatch(r"\S.*[^.] \.{6,} \d+", line) for line in lines), lines
     assert "\u2060" not in contents
+
+
+@pytest.mark.parametrize("name", ["example", "county"])
+def test_the_pdf_layout_settles(name: str, request: pytest.FixtureRequest) -> None:
+    """Typst lays a document out again while a context's answer changes: a table deciding
+    from its own place whether to begin on the next page moved that place, and the
+    example's PDF came out of five attempts unsettled (“document did not converge”)."""
+    import json
+
+    import typst
+
+    from jixiao.reports.charts import render_chart_svg
+    from jixiao.reports.render import pdf
+
+    model = request.getfixturevalue(name).model
+    inputs = {"model": json.dumps(pdf.document(model), ensure_ascii=False)}
+    inputs |= {f"chart-{c.id}": render_chart_svg(c) for c in model.charts}
+    compiler = typst.Compiler(font_paths=pdf.load_fonts(), ignore_system_fonts=True)
+    _, warnings = compiler.compile_with_warnings(
+        input=pdf._template(), format="pdf", sys_inputs=inputs
+    )
+    assert [str(w) for w in warnings] == []

@@ -115,6 +115,13 @@ def _section(section: Section, landscape: bool = True) -> dict[str, Any]:
         "in_toc": section.in_toc,
         "landscape": turned,
         "blocks": [_block(b, section.title, ems) for b in section.blocks],
+        # whether a table follows a paragraph of text: only there may the template move it
+        # to the next page, deciding from where the paragraph ends (a place the move does
+        # not change; after a heading or a sub-head the move took them along, and from the
+        # table's own place the layout never settled: “document did not converge”)
+        "movable": [
+            isinstance(p, Paragraph) and p.style != "subhead" for p in (None, *section.blocks[:-1])
+        ],
     }
 
 
