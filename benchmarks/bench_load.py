@@ -15,7 +15,8 @@ models:
 
 - **users with think time** (the usual load-test model, the one judged against the goal):
   each user waits a random ``--think`` interval (default 1–5 s, uniform, seeded per user)
-  between two pages, as a person reading the page does;
+  between two pages, as a person reading the page does (and arrives after a random part
+  of one);
 - **stress** (``--stress``): the same users with no think time — every user sends its next
   request as soon as the last one answered, so p95 measures the server's queue.
 
@@ -313,8 +314,8 @@ def load(
     def browse(index: int, browser: Browser, paths: list[str]) -> None:
         step = index  # users start at different pages
         pause = random.Random(index)
-        if think[1]:
-            time.sleep(pause.uniform(0, think[1]))  # users arrive spread, not all at once
+        if think[1]:  # users arrive spread (over the first half of a short run), not at once
+            time.sleep(pause.uniform(0, min(think[1], seconds / 2)))
         while time.monotonic() < stop:
             path = paths[step % len(paths)]
             step += 1
