@@ -28,6 +28,25 @@ from jixiao.reports.render.word import WordRenderer
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _libreoffice_text(docx: bytes, tmp_path: Path, mode: str) -> str:
+    """The Word file as LibreOffice lays it out, read back by ``pdftotext mode``."""
+    path = tmp_path / "report.docx"
+    path.write_bytes(docx)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    return subprocess.run(
+        ["pdftotext", mode, str(tmp_path / "report.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def _toc_entries(path: Path) -> list[tuple[str, str, str]]:
     """(title, PAGEREF bookmark, shown page) of each 目录 line of a .docx."""
     doc = Document(str(path))
@@ -92,21 +111,7 @@ def test_libreoffice_keeps_every_number_of_the_text_on_one_line(
     numbers = {
         n for p in doc.paragraphs for n in re.findall(r"\d[\d,]*\.\d+", p.text) if len(n) >= 4
     }
-    docx = tmp_path / "example.docx"
-    docx.write_bytes(rendered["docx"].read_bytes())
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    lines = subprocess.run(
-        ["pdftotext", "-raw", str(tmp_path / "example.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
+    lines = _libreoffice_text(rendered["docx"].read_bytes(), tmp_path, "-raw").splitlines()
     broken = []
     for line, following in itertools.pairwise(lines):
         tail = re.search(r"[\d,.]+$", line.rstrip())
@@ -149,21 +154,7 @@ def test_the_word_page_numbers_are_where_libreoffice_puts_the_headings(
     county: Built, tmp_path: Path
 ) -> None:
     """The shown numbers are the computed layout; LibreOffice lays the file out itself."""
-    docx = tmp_path / "county.docx"
-    docx.write_bytes(WordRenderer().render(county.model))
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "county.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = _libreoffice_text(WordRenderer().render(county.model), tmp_path, "-layout")
     # LibreOffice computes the PAGEREF fields: its 目录 lists its own pages
     laid_out = {}
     for line in "\f".join(text.split("\f")[1:3]).splitlines():

@@ -11,18 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-
-#: the personas of ``test_permissions.py``, in its order
-PERSONAS = (
-    "bureau-admin",
-    "bureau-reviewer",
-    "dept-admin",
-    "division",
-    "unit-clerk",
-    "unit-clerk-2",
-    "evaluator",
-    "outsider",
-)
+from personas import PERSONAS
 
 MATRIX = """
 view      anon bureau-admin bureau-reviewer dept-admin division unit-clerk unit-clerk-2 evaluator outsider

@@ -11,20 +11,10 @@ import re
 from typing import Any
 
 import pytest
+from personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-#: the demo personas (``test_permissions.py``) and the outsider of ``conftest.py``
-PERSONAS = (
-    "bureau-admin",
-    "bureau-reviewer",
-    "dept-admin",
-    "division",
-    "unit-clerk",
-    "unit-clerk-2",
-    "evaluator",
-    "outsider",
-)
 
 #: the areas in the order of the year's chain, then the bureau's comparison
 CHAIN = ("绩效目标", "运行监控", "绩效评价", "结果应用")

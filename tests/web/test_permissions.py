@@ -14,18 +14,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-
-#: Every persona: the demo logins and a department administrator of another region.
-PERSONAS = (
-    "bureau-admin",
-    "bureau-reviewer",
-    "dept-admin",
-    "division",
-    "unit-clerk",
-    "unit-clerk-2",
-    "evaluator",
-    "outsider",
-)
+from personas import PERSONAS
 
 MATRIX = """
 view                         anon bureau-admin bureau-reviewer dept-admin division unit-clerk unit-clerk-2 evaluator outsider
