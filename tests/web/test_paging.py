@@ -191,3 +191,14 @@ def test_a_page_of_the_bureaus_list_is_read_from_the_deadline_index(science: Dat
     items = Rectification.objects.filter(region_id=science.region_id).order_by(*SORTS["deadline"])
     plan = items[50:100].explain()
     assert "rectification_region_due" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0"), (7, "7"), (999, "999"), (1000, "1,000"), (98466, "98,466"), (None, "")],
+)
+def test_counts_are_printed_with_thousands_separators(count: int | None, shown: str) -> None:
+    """The pager's 共 N 项 reads like the amounts on the same page (“共 98,466 项”)."""
+    from jixiao_web.core.templatetags.money import thousands
+
+    assert thousands(count) == shown

@@ -20,3 +20,9 @@ register = template.Library()
 def amount(value: Decimal | None) -> str:
     """``12000`` → ``"12,000.00"``; no value → ``""`` (an empty cell, not "None")."""
     return "" if value is None else format_amount(value)
+
+
+@register.filter
+def thousands(value: int | None) -> str:
+    """A count with 千分位, as the amounts beside it: ``98466`` → ``"98,466"``."""
+    return "" if value is None else f"{int(value):,}"
