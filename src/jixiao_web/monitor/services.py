@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -622,15 +622,9 @@ def round_counts(round_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     One statement for every round listed: the rounds page asked for each round's returns
     and their states (two per round: 206 statements for a province's 100 rounds).
     """
-    state = WorkflowState.objects.filter(
-        workflow=RETURN.name,
-        content_type__app_label="monitor",
-        content_type__model="return",
-        object_id=OuterRef("pk"),
-    ).values("state")[:1]
     rows = (
         Return.objects.filter(round_id__in=list(round_ids))
-        .annotate(state=Subquery(state))
+        .annotate(state=workflow.state_subquery(RETURN, Return))
         .values("round_id")
         .annotate(units=Count("pk"), reported=Count("pk", filter=Q(state__in=sorted(REPORTED))))
         .order_by()

@@ -224,16 +224,11 @@ def states(items: Iterable[Rectification]) -> dict[int, str]:
 def with_state(items: QuerySet[Rectification]) -> QuerySet[Rectification]:
     """``items`` annotated with ``current_state`` (the workflow's state; an item without a
     state row is in the initial one), so a list filters and pages by state in SQL."""
-    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models import Value
     from django.db.models.functions import Coalesce
 
-    stored = WorkflowState.objects.filter(
-        workflow=RECTIFICATION.name,
-        content_type__app_label="results",
-        content_type__model="rectification",
-        object_id=OuterRef("pk"),
-    ).values("state")[:1]
-    return items.annotate(current_state=Coalesce(Subquery(stored), Value(RECTIFICATION.initial)))
+    stored = workflow.state_subquery(RECTIFICATION, Rectification)
+    return items.annotate(current_state=Coalesce(stored, Value(RECTIFICATION.initial)))
 
 
 def _dept_admins(department_id: int) -> list[Any]:
