@@ -28,10 +28,11 @@ from jixiao.reports.render.word import WordRenderer
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _libreoffice_text(docx: bytes, tmp_path: Path, mode: str) -> str:
-    """The Word file as LibreOffice lays it out, read back by ``pdftotext mode``."""
-    path = tmp_path / "report.docx"
-    path.write_bytes(docx)
+def _libreoffice_text(data: bytes, tmp_path: Path, name: str, *options: str) -> str:
+    """The file ``name`` (a .docx or .xlsx holding ``data``, left in ``tmp_path``) as
+    LibreOffice prints it, read back by ``pdftotext options``."""
+    path = tmp_path / name
+    path.write_bytes(data)
     subprocess.run(
         ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
         check=True,
@@ -40,10 +41,11 @@ def _libreoffice_text(docx: bytes, tmp_path: Path, mode: str) -> str:
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     return subprocess.run(
-        ["pdftotext", mode, str(tmp_path / "report.pdf"), "-"],
+        ["pdftotext", *options, str(path.with_suffix(".pdf")), "-"],
         check=True,
         capture_output=True,
         text=True,
+        timeout=120,
     ).stdout
 
 
@@ -111,7 +113,9 @@ def test_libreoffice_keeps_every_number_of_the_text_on_one_line(
     numbers = {
         n for p in doc.paragraphs for n in re.findall(r"\d[\d,]*\.\d+", p.text) if len(n) >= 4
     }
-    lines = _libreoffice_text(rendered["docx"].read_bytes(), tmp_path, "-raw").splitlines()
+    lines = _libreoffice_text(
+        rendered["docx"].read_bytes(), tmp_path, "report.docx", "-raw"
+    ).splitlines()
     broken = []
     for line, following in itertools.pairwise(lines):
         tail = re.search(r"[\d,.]+$", line.rstrip())
@@ -154,7 +158,9 @@ def test_the_word_page_numbers_are_where_libreoffice_puts_the_headings(
     county: Built, tmp_path: Path
 ) -> None:
     """The shown numbers are the computed layout; LibreOffice lays the file out itself."""
-    text = _libreoffice_text(WordRenderer().render(county.model), tmp_path, "-layout")
+    text = _libreoffice_text(
+        WordRenderer().render(county.model), tmp_path, "report.docx", "-layout"
+    )
     # LibreOffice computes the PAGEREF fields: its 目录 lists its own pages
     laid_out = {}
     for line in "\f".join(text.split("\f")[1:3]).splitlines():
@@ -254,22 +260,8 @@ def test_every_wrapped_cell_of_the_workbook_prints_whole(
     neighbouring cells line by line), and 附表1 with paragraphs of 评分说明 prints landscape."""
     from openpyxl import load_workbook
 
+    printed = _libreoffice_text(rendered["xlsx"].read_bytes(), tmp_path, "report.xlsx")
     xlsx = tmp_path / "report.xlsx"
-    xlsx.write_bytes(rendered["xlsx"].read_bytes())
-    subprocess.run(
-        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    printed = subprocess.run(
-        ["pdftotext", str(tmp_path / "report.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
     printed = re.sub(r"[\s—]", "", printed)
     workbook = load_workbook(xlsx)
     ends = [

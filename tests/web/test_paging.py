@@ -26,16 +26,18 @@ from jixiao_web.workflow.models import WorkflowState
 pytestmark = pytest.mark.django_db
 
 
-def _add_items(dataset: Dataset, count: int, *, doing_every: int = 0) -> list[Rectification]:
-    """``count`` more 整改 items of ``dataset`` (due in the past); every ``doing_every``-th
-    one moved to 整改中 by its workflow state row."""
+def _add_items(
+    dataset: Dataset, count: int, *, doing_every: int = 0, prefix: str = "paging"
+) -> list[Rectification]:
+    """``count`` more 整改 items of ``dataset`` (due in the past, keys ``prefix-NNNN``);
+    every ``doing_every``-th one moved to 整改中 by its workflow state row."""
     past = date.today() - timedelta(days=10)
     items = Rectification.objects.bulk_create(
         Rectification(
             region_id=dataset.region_id,
             department_id=dataset.department_id,
             dataset=dataset,
-            key=f"paging-{n:04d}",
+            key=f"{prefix}-{n:04d}",
             kind="扣分项",
             subject=f"分页测试事项 {n:04d}",
             deadline=past,
@@ -56,7 +58,7 @@ def _add_items(dataset: Dataset, count: int, *, doing_every: int = 0) -> list[Re
             for n, item in enumerate(items)
             if n % doing_every == 0
         )
-    return list(Rectification.objects.filter(key__startswith="paging-").order_by("pk"))
+    return list(Rectification.objects.filter(key__startswith=f"{prefix}-").order_by("pk"))
 
 
 def _rows(page: str) -> list[str]:
@@ -133,18 +135,7 @@ def test_a_page_costs_the_same_statements_for_a_short_and_a_long_list(
 
     _add_items(science, 60, doing_every=3)
     short = statements()
-    _add_items_more = Rectification.objects.bulk_create(
-        Rectification(
-            region_id=science.region_id,
-            department_id=science.department_id,
-            dataset=science,
-            key=f"more-{n:04d}",
-            kind="扣分项",
-            subject=f"更多事项 {n}",
-        )
-        for n in range(400)
-    )
-    assert len(_add_items_more) == 400
+    assert len(_add_items(science, 400, prefix="more")) == 400
     assert statements() == short
 
 
