@@ -214,3 +214,86 @@ def test_two_items_saved_from_the_same_opened_sheet_bump_its_version_twice() -> 
     services.save_entry(first, "1.1.7", {"actual": "50"}, access=access, actor=clerk)
     services.save_entry(second, "2.1", {"score": "4"}, access=access, actor=clerk)
     assert _demo_sheet().version == first.version + 1 == second.version
+
+
+def _issue(bureau: Any, *datasets: Any) -> Any:
+    return issue_task(
+        access=Access.of(bureau),
+        actor=bureau,
+        region_id=datasets[0].region_id,
+        title="摘要随下发计算",
+        year=2023,
+        framework_id="mof-dept-2013",
+        deadline=timezone.localdate() + timedelta(days=30),
+        datasets=list(datasets),
+    )
+
+
+def test_an_issued_tasks_page_scores_no_sheet(
+    client: Any,
+    login: Any,
+    science: Any,
+    synthetic: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The summaries are scored when the task is issued (from the datasets the issuer
+    converted anyway): the first view of the task page reads no dataset row (a scoring
+    converts the dataset: 22 row tables) and shows the engine's totals, equal to a full
+    rescoring of each sheet."""
+    from django.core.cache import cache
+
+    from jixiao_web.assessment import scoring
+
+    cache.clear()
+    bureau = get_user_model().objects.get(username="bureau-admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = _issue(bureau, science, synthetic)
+    login("bureau-admin")
+    path = f"/assessment/tasks/{task.pk}/"
+    assert _row_reads(client, path) == 0
+    page = client.get(path).content.decode()
+    assert "计算中" not in page
+    for sheet in task.sheets.select_related("task", "dataset"):
+        scored = scoring.rescore(sheet)
+        assert scored.total is not None and f'<td class="num">{scored.total}</td>' in page
+        summary = services_summaries([sheet])[sheet.pk]
+        assert summary.ready and summary.computed == scored.total
+        assert (summary.entered, summary.grade) == (scored.entered_total, scored.card.grade_label)
+
+
+def services_summaries(sheets: list[Any]) -> Any:
+    from jixiao_web.assessment import services
+
+    return services.sheet_summaries(sheets)
+
+
+def test_a_saved_entry_is_scored_after_the_save_not_by_the_next_view(
+    client: Any, login: Any, science: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A save bumps the sheet's version; the task worker (here immediate, on commit)
+    scores the new version, so the next view of the task page reads no dataset row and
+    shows the new 自评得分."""
+    from django.core.cache import cache
+
+    from jixiao_web.assessment import services
+
+    cache.clear()
+    bureau = get_user_model().objects.get(username="bureau-admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = _issue(bureau, science)
+    sheet = task.sheets.select_related("task", "dataset").get()
+    clerk = get_user_model().objects.get(username="unit-clerk")
+    top = [line for line in services.rescore(sheet).lines if line.depth == 0]
+    with django_capture_on_commit_callbacks(execute=True):
+        for line in top:  # each top-level item one point under its 分值
+            score = str(line.points - 1)
+            services.save_entry(
+                sheet, line.code, {"score": score}, access=Access.of(clerk), actor=clerk
+            )
+    login("bureau-admin")
+    path = f"/assessment/tasks/{task.pk}/"
+    assert _row_reads(client, path) == 0
+    sheet.refresh_from_db()
+    expected = services.rescore(sheet).entered_total
+    assert expected == sum(line.points for line in top) - len(top)
+    assert f'<td class="num">{expected}</td>' in client.get(path).content.decode()

@@ -279,10 +279,45 @@ def sheet_dataset(
     return applied, places
 
 
+def summarize(
+    dataset: Dataset,
+    fw: Framework,
+    entries: Mapping[str, EntryValues],
+    *,
+    baseline: Scorecard | None = None,
+    conclusion: str = "",
+    problems: str = "",
+    measures: str = "",
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """What :func:`rescore` gives a task's page — the entered top-level total, the engine's
+    total and grade — without the lines (``baseline``: ``dataset``'s own card, if scored)."""
+    baseline = baseline if baseline is not None else score_dataset(dataset, fw)
+    names = {item.code: (item.name, item.points) for _, item in walk(baseline.items)}
+    applied = apply_entries(
+        dataset,
+        indicator_places(baseline),
+        names,
+        entries,
+        framework_id=fw.id,
+        conclusion=conclusion,
+        problems=problems,
+        measures=measures,
+    )
+    card = score_dataset(applied, fw)
+    tops = [entries[item.code].score if item.code in entries else None for item in card.items]
+    entered = None
+    if tops and all(v is not None for v in tops):
+        entered = sum((v for v in tops if v is not None), Decimal(0))
+    return entered, card.total, card.grade_label
+
+
 def initial_entries(dataset: Dataset, framework_id: str) -> dict[str, EntryValues]:
     """What a new sheet starts with: the dataset's own 完成值, 自评得分 and reasons."""
-    fw = framework(framework_id)
-    card = score_dataset(dataset, fw)
+    return starting_entries(dataset, score_dataset(dataset, framework(framework_id)))
+
+
+def starting_entries(dataset: Dataset, card: Scorecard) -> dict[str, EntryValues]:
+    """:func:`initial_entries` from ``dataset``'s card, already scored by the caller."""
     places = indicator_places(card)
     rows = {row.loc: row for row in dataset.indicators}
     stated = {row.code: row for row in dataset.scores}

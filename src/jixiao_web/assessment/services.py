@@ -45,9 +45,23 @@ from jixiao_web.assessment.scoring import (
     base_dataset,
     framework,
     indicator_places,
-    initial_entries,
     rescore,
+    starting_entries,
     walk,
+)
+from jixiao_web.assessment.summaries import (
+    SUMMARY_SECONDS,
+    Stored,
+    issue_summaries,
+    refresh_later,
+    starting_summary,
+    summary_key,
+)
+from jixiao_web.assessment.summaries import (  # the task page's, kept here for callers
+    SheetSummary as SheetSummary,
+)
+from jixiao_web.assessment.summaries import (
+    sheet_summaries as sheet_summaries,
 )
 from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.convert import to_engine
@@ -204,7 +218,9 @@ def issue_task(
     *before* the write transaction: on SQLite it holds the database's one write lock from
     its start, and other writers waiting past the busy timeout failed. Under the
     transaction every dataset's version is compared with the one scored; the datasets
-    that moved are scored again (a few times, then a Chinese 409).
+    that moved are scored again (a few times, then a Chinese 409). Each sheet's summary for
+    the task page is scored here too, from the dataset already converted
+    (``assessment/summaries.py``), and kept on commit: no page view scores a new sheet.
     """
     _forbid_region(access, AssessAction.ISSUE, region_id)
     problems = []
@@ -220,20 +236,18 @@ def issue_task(
         problems.append(f"截止日期 {deadline:%Y-%m-%d} 已过")
     if problems:
         raise AssessmentError(422, *problems)
-    starts: dict[int, tuple[int, dict[str, EntryValues]]] = {}
+    starts: dict[int, Start] = {}
     for _ in range(SAVE_ATTEMPTS):
         for dataset in datasets:
             if dataset.pk not in starts:
-                version = _version_of(dataset.pk)
-                engine, _ = to_engine(dataset)
-                starts[dataset.pk] = (version, initial_entries(engine, framework_id))
+                starts[dataset.pk] = _start(dataset, framework_id)
         with transaction.atomic():
             locked = dict(
                 Dataset.objects.select_for_update()
                 .filter(pk__in=[d.pk for d in datasets])
                 .values_list("pk", "version")
             )
-            moved = [pk for pk, (version, _) in starts.items() if locked.get(pk) != version]
+            moved = [pk for pk, start in starts.items() if locked.get(pk) != start.version]
             if not moved:
                 return _create_task(
                     actor, region_id, title, year, framework_id, deadline, datasets, note, starts
@@ -241,6 +255,25 @@ def issue_task(
         for pk in moved:
             del starts[pk]
     raise AssessmentError(409, "所选数据集正在被修改，请稍后再下发")
+
+
+@dataclass(frozen=True)
+class Start:
+    """A new sheet as scored before the write: the dataset's version, the starting
+    entries, and the summary the task page shows (``assessment/summaries.py``)."""
+
+    version: int
+    entries: dict[str, EntryValues]
+    summary: Stored
+
+
+def _start(dataset: Dataset, framework_id: str) -> Start:
+    """Convert and score the dataset once for both the entries and the summary."""
+    version = _version_of(dataset.pk)
+    engine, _ = to_engine(dataset)
+    card = score_dataset(engine, framework(framework_id))
+    entries = starting_entries(engine, card)
+    return Start(version, entries, starting_summary(engine, framework_id, entries, card))
 
 
 def _version_of(dataset_id: int) -> int:
@@ -259,10 +292,10 @@ def _create_task(
     deadline: date,
     datasets: Sequence[Dataset],
     note: str,
-    starts: Mapping[int, tuple[int, dict[str, EntryValues]]],
+    starts: Mapping[int, Start],
 ) -> AssessmentTask:
     """The task, its sheets with their starting entries, the notices (in the caller's
-    transaction, every dataset's version as scored)."""
+    transaction, every dataset's version as scored); the summaries kept on commit."""
     task = AssessmentTask.objects.create(
         region_id=region_id,
         title=title.strip(),
@@ -272,6 +305,7 @@ def _create_task(
         note=note.strip(),
         issued_by=actor,
     )
+    summaries = {}
     for dataset in datasets:
         sheet = ScoreSheet.objects.create(
             region_id=dataset.region_id,
@@ -281,7 +315,10 @@ def _create_task(
             unit=filling_unit(dataset),
             updated_by=actor,
         )
-        start = starts[dataset.pk][1]
+        start = starts[dataset.pk]
+        summaries[summary_key(framework_id, sheet.pk, sheet.version, dataset.pk, start.version)] = (
+            start.summary
+        )
         ScoreEntry.objects.bulk_create(
             # the exact-decimal fields store text but take and give Decimal (stubs see text)
             ScoreEntry(  # type: ignore[misc]
@@ -295,7 +332,7 @@ def _create_task(
                 reason=values.reason,
                 updated_by=actor,
             )
-            for code, values in start.items()
+            for code, values in start.entries.items()
         )
         workflow.notify(
             workflow.NoticeSpec(
@@ -309,6 +346,7 @@ def _create_task(
             about=sheet,
             sender=actor,
         )
+    issue_summaries(summaries)
     return task
 
 
@@ -525,6 +563,7 @@ def _touch(sheet: ScoreSheet, actor: Any) -> None:
     current.version += 1
     current.updated_by = actor
     current.save(update_fields=["version", "updated_by", "updated_at"])
+    refresh_later(sheet.pk)  # the task page's summary of the new version, by the worker
     sheet.version, sheet.updated_by, sheet.updated_at = (
         current.version,
         actor,
@@ -533,66 +572,6 @@ def _touch(sheet: ScoreSheet, actor: Any) -> None:
 
 
 # --------------------------------------------------------------------------- a task's sheets
-
-
-@dataclass(frozen=True)
-class SheetSummary:
-    """What a task's page shows of one sheet: 自评得分 entered, the engine's total, grade."""
-
-    entered: Decimal | None
-    computed: Decimal | None
-    grade: str
-
-
-#: How long a summary is kept; its key changes with every save, so this only bounds storage.
-SUMMARY_SECONDS = 7 * 24 * 3600
-
-
-def _summary_key(sheet: ScoreSheet) -> str:
-    """Everything the summary is computed from: the sheet's entries and texts (its
-    ``version``), the dataset's rows (its ``version``), the framework and the engine's
-    release (an engine changed in place without a new release needs the cache cleared)."""
-    from importlib.metadata import version
-
-    return (
-        f"assessment-summary:{version('jixiao')}:{sheet.task.framework}:"
-        f"{sheet.pk}.{sheet.version}:{sheet.dataset_id}.{sheet.dataset.version}"
-    )
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def sheet_summaries(sheets: Sequence[ScoreSheet]) -> dict[int, SheetSummary]:
-    """Each sheet's summary, scored by the engine once per version of what it is scored
-    from and then read from the shared cache (one query for all): the task's page listed
-    a province's 100 sheets by converting and scoring each dataset on every view."""
-    from django.core.cache import cache
-
-    from jixiao_web.core.once import cached_once
-
-    keys = {sheet.pk: _summary_key(sheet) for sheet in sheets}
-    found = cache.get_many(list(keys.values()))
-    summaries = {}
-    for sheet in sheets:
-        stored = found.get(keys[sheet.pk])
-        if stored is None:
-            # each missing summary stored as soon as it is scored, and scored once while
-            # others wait: every user opening a cold task page scored all its sheets
-            def compute(sheet: ScoreSheet = sheet) -> tuple[Any, bool]:
-                scored = rescore(sheet)
-                text = (_text(scored.entered_total), _text(scored.total), scored.card.grade_label)
-                return text, True
-
-            stored = cached_once(keys[sheet.pk], compute, SUMMARY_SECONDS)
-        entered, computed, grade = stored
-        summaries[sheet.pk] = SheetSummary(_decimal(entered), _decimal(computed), grade)
-    return summaries
 
 
 @transaction.atomic
@@ -621,6 +600,7 @@ def save_summary(
     current.version += 1
     current.updated_by = actor
     current.save()
+    refresh_later(current.pk)
     return current
 
 

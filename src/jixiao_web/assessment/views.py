@@ -205,7 +205,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     )
-    # one page of sheets: their states and summaries (scored on a cache miss) only
+    # one page of sheets: their states and summaries (scored on issue and on every change
+    # by the task worker, never here: a missing one shows 计算中)
     page = page_of(request, sheets)
     sheets = list(page.object_list)
     states = _states(sheets)
@@ -217,6 +218,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entered": summaries[sheet.pk].entered,
             "computed": summaries[sheet.pk].computed,
             "grade": summaries[sheet.pk].grade,
+            "ready": summaries[sheet.pk].ready,
             "experts": sheet.experts,
         }
         for sheet in sheets
