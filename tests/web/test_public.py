@@ -125,3 +125,77 @@ def test_an_unknown_action_is_refused_in_chinese(client: Any, login: Any, scienc
     url = reverse("disclosure:manage", args=[science.pk])
     page = client.post(url, {"action": "delete"}, follow=True).content.decode()
     assert "请选择“公开”或“撤回公开”" in page
+
+
+# --------------------------------------------------------------------------- many projects
+
+
+@pytest.fixture
+def many_projects(db: Any) -> Any:
+    """A published department of 3 units × 20 projects (60: more than a page of 50)."""
+    from dataclasses import replace
+
+    from django.contrib.auth import get_user_model
+
+    from jixiao.synthetic import synthetic_departments
+    from jixiao_web.datasets import services as datasets
+    from jixiao_web.disclosure.services import publish
+    from jixiao_web.evaluation.services import evaluate_dataset
+    from jixiao_web.orgs.models import Department, Region
+
+    region = Region.objects.get(code="440000")
+    engine = next(iter(synthetic_departments(1, 3, projects_per_unit=20)))
+    department = Department.objects.create(region=region, code="P-60", name="六十项目厅")
+    dataset = datasets.create_dataset(department, 2023)
+    engine = replace(engine, profile=replace(engine.profile, department_name=department.name))
+    datasets.store(dataset, engine, None, "公开分页")
+    evaluate_dataset(dataset, None)
+    publication = publish(dataset, get_user_model().objects.get(username="bureau-admin"), None)
+    return publication, engine
+
+
+def _project_headings(page: str, engine: Any) -> list[str]:
+    return [p.code for p in engine.projects if f'<span class="meta">{p.code}</span>' in page]
+
+
+def test_the_department_page_pages_its_projects_and_keeps_its_own_targets(
+    client: Any, many_projects: Any
+) -> None:
+    """50 projects a page, in the report's order; the department's 总目标 targets on every
+    page; the pager jumps to the projects; page 2 has the other 10."""
+    publication, engine = many_projects
+    path = reverse("disclosure:detail", args=[publication.pk])
+    first = client.get(path).content.decode()
+    second = client.get(path, {"page": 2}).content.decode()
+    codes = [p.code for p in engine.projects]
+    assert len(codes) == 60
+    assert _project_headings(first, engine) == codes[:50]
+    assert _project_headings(second, engine) == codes[50:]
+    assert "项目绩效目标（60 个项目）" in first and "共 60 个项目，第 1–50 个项目" in first
+    assert 'href="?page=2#projects" rel="next"' in first
+    goal = engine.indicators[0].name
+    assert goal in first and goal in second  # the department's own targets on each page
+    assert "targets.csv" in first  # every project stays in the open data and the report
+
+
+def test_the_department_page_finds_a_project_by_name_or_code(
+    client: Any, many_projects: Any
+) -> None:
+    publication, engine = many_projects
+    path = reverse("disclosure:detail", args=[publication.pk])
+    wanted = engine.projects[57]
+    by_name = client.get(path, {"q": wanted.name}).content.decode()
+    assert _project_headings(by_name, engine) == [wanted.code]
+    assert "显示全部项目" in by_name
+    by_code = client.get(path, {"q": wanted.code.lower()}).content.decode()
+    assert wanted.code in _project_headings(by_code, engine)
+    none = client.get(path, {"q": "没有这个项目"}).content.decode()
+    assert "没有名称或编码含“没有这个项目”的项目。" in none
+
+
+def test_the_open_data_keeps_every_project_of_a_paged_department(
+    client: Any, many_projects: Any
+) -> None:
+    _, engine = many_projects
+    csv = client.get(reverse("disclosure:data", args=["targets.csv"])).content.decode()
+    assert all(p.code in csv for p in engine.projects)
