@@ -1,4 +1,4 @@
-"""Chart images from the chart specs of the report model (matplotlib, Agg, PNG).
+"""Chart images from the chart specs of the report model (matplotlib SVG; PNG by Typst).
 
 One small drawing function per chart kind, in :data:`CHART_KINDS`. All charts share a
 palette, the shipped Chinese font, 万元 units on the axis and the values written on the
@@ -8,8 +8,6 @@ chart, formatted by :func:`jixiao.lib.money.format_amount` from the exact Decima
 from __future__ import annotations
 
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
@@ -133,13 +131,15 @@ def _tidy(ax: Any) -> None:
 
 @lru_cache(maxsize=64)
 def render_chart(chart: Chart) -> bytes:
-    """Draw ``chart`` and return PNG bytes (a fresh Figure, no pyplot global state).
+    """``chart`` as PNG bytes (Word, HTML): its SVG (:func:`render_chart_svg`) rasterised.
 
-    The font and the minus sign are set inside ``rc_context`` for this figure only:
-    no process-wide ``rcParams`` change. Cached per process (the chart spec is frozen):
-    the Word and HTML renderers of one report share the same images.
+    One drawing serves both formats: matplotlib lays the figure out and draws it once, as
+    SVG, and Typst (already loaded for the PDF) turns that SVG into pixels at :data:`DPI`.
+    Matplotlib's own PNG drew the figure a second time, text layout included — about a
+    third of a chart's cost (docs/performance.md, Province). Cached per process (the chart
+    spec is frozen): the Word and HTML renderers of one report share the same images.
     """
-    return _saved(chart, "png")
+    return rasterise(render_chart_svg(chart))
 
 
 @lru_cache(maxsize=64)
@@ -148,8 +148,11 @@ def render_chart_svg(chart: Chart) -> str:
 
     The letters are drawn as outlines (matplotlib's default ``svg.fonttype``), so the SVG
     needs no font; the PDF's text layer (what the audit reads) holds only the report's text.
+    A fresh Figure, no pyplot global state; the font and the minus sign are set inside
+    ``rc_context`` for this figure only: no process-wide ``rcParams`` change.
     """
-    return _saved(chart, "svg").decode("utf-8")
+    figure = _new_figure(chart)
+    return _save(figure, "svg").decode("utf-8")
 
 
 def _rc() -> dict[Any, Any]:
@@ -157,34 +160,28 @@ def _rc() -> dict[Any, Any]:
     return {**chart_rc(), "svg.hashsalt": "jixiao"}
 
 
-#: Charts laid out and saved in one format, waiting for the other (oldest first), with the
-#: formats saved so far. A report's charts are saved as PNG (Word, HTML), then as SVG by the
-#: PDF: a figure is let go as soon as it has been saved in both, and at most
-#: :data:`FIGURES_KEPT` wait (a run without the PDF never asks for the SVG; a figure and its
-#: drawing buffer are a few MB, and a province worker renders department after department).
-_WAITING: OrderedDict[Chart, tuple[Any, set[str]]] = OrderedDict()
-_WAITING_LOCK = threading.Lock()
-FIGURES_KEPT = 5
-_FORMATS = frozenset({"png", "svg"})
+#: A page exactly the chart's size holding the SVG and nothing else: Typst's PNG of it is
+#: the chart at :data:`DPI` (960 × 570 pixels, as matplotlib's own PNG was).
+_RASTER_PAGE = (
+    f"#set page(width: {SIZE[0]}in, height: {SIZE[1]}in, margin: 0pt, fill: white)\n"
+    '#image(bytes(sys.inputs.svg), format: "svg", width: 100%, height: 100%)\n'
+).encode("ascii")
 
 
-def _saved(chart: Chart, fmt: str) -> bytes:
-    """``chart`` in ``fmt``, from the figure laid out for its other format when there is one.
+def rasterise(svg: str) -> bytes:
+    """The PNG of a chart's ``svg`` at :data:`DPI`, drawn by Typst from the SVG's outlines.
 
-    Building the axes, the bars and the tight layout is about half of a chart's cost; each
-    format is then only saved. Saving a second format gives the bytes a fresh figure gives
-    (``tests/reports/test_charts.py``).
+    The SVG holds no text (letters are outlines), so no font is looked up; a compiler per
+    call, as for the PDF (a web worker may render in two threads), with the shipped fonts
+    so that no system font is ever scanned.
     """
-    with _WAITING_LOCK:
-        entry = _WAITING.pop(chart, None)
-    figure, done = entry if entry is not None else (_new_figure(chart), set())
-    data = _save(figure, fmt)
-    done.add(fmt)
-    if not done >= _FORMATS:
-        with _WAITING_LOCK:
-            _WAITING[chart] = (figure, done)
-            while len(_WAITING) > FIGURES_KEPT:
-                _WAITING.popitem(last=False)
+    import typst
+
+    from jixiao.reports.render.pdf import load_fonts
+
+    compiler = typst.Compiler(font_paths=load_fonts(), ignore_system_fonts=True)
+    data = compiler.compile(input=_RASTER_PAGE, format="png", ppi=DPI, sys_inputs={"svg": svg})
+    assert isinstance(data, bytes)  # one page, so one image
     return data
 
 
