@@ -23,14 +23,16 @@ import shutil
 import subprocess
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, ClassVar, Protocol
+from typing import IO, TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import Table as DocxTable
+
+_T = TypeVar("_T")
 
 #: Larger files are refused: a 300-page report is a few MB as .docx or .pdf.
 MAX_BYTES = 50 * 1024 * 1024
@@ -199,21 +201,10 @@ class PopplerReader:
     arguments: ClassVar[tuple[str, ...]] = ("-raw", "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-")
 
     def pages(self, data: bytes, name: str) -> list[str] | None:
-        executable = shutil.which("pdftotext")
-        if executable is None:
+        run = _take_read_ahead(data) or PopplerRun.start(data)
+        if run is None:
             return None
-        # The word boxes come from a second poppler process run at the same time as the
-        # text's (speed: with a free core, reading takes the wall time of one run). The boxes
-        # alone cannot give the text: poppler breaks lines and writes spaces by each word's
-        # baseline and font size, which -bbox does not print (docs/audit.md, "Why not one pass").
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            words = pool.submit(self._words, executable, data)
-            code, output = run_bounded(
-                [executable, *self.arguments], data, _MAX_TEXT_BYTES, POPPLER_TIMEOUT
-            )
-            boxes = words.result()
+        (code, output), boxes = run.result()
         if len(output) > _MAX_TEXT_BYTES:
             raise AuditInputError(name, f"文字过多（超过 {MAX_CHARS:,} 字）")
         if code != 0:
@@ -225,21 +216,111 @@ class PopplerReader:
             pages = [_rejoin(page, words) for page, words in zip(pages, boxes, strict=True)]
         return pages
 
-    def _words(self, executable: str, data: bytes) -> list[list[_Word]] | None:
-        """Each page's words with their boxes, in the same (drawing) order as the text."""
-        code, output = run_bounded(
-            [executable, "-bbox", *self.arguments], data, 4 * _MAX_TEXT_BYTES, POPPLER_TIMEOUT
+
+class PopplerRun:
+    """poppler's two processes on one PDF's bytes, running: the text (``-raw``) and the word
+    boxes (``-raw -bbox``), each started and read by a thread of its own, so that with a free
+    core reading takes the wall time of one run and the caller may do other work meanwhile.
+
+    The boxes alone cannot give the text: poppler breaks lines and writes spaces by each
+    word's baseline and font size, which ``-bbox`` does not print (docs/audit.md, "Why not
+    one pass").
+    """
+
+    def __init__(self, executable: str, data: bytes) -> None:
+        self.data = data
+        arguments = PopplerReader.arguments
+        self._text = _InThread(
+            run_bounded, [executable, *arguments], data, _MAX_TEXT_BYTES, POPPLER_TIMEOUT
         )
-        if code != 0 or len(output) > 4 * _MAX_TEXT_BYTES:
-            return None
-        text = output.decode("utf-8", errors="replace")
-        return [
-            [
-                _Word(float(x0), float(y0), float(x1), float(y1), html.unescape(word))
-                for x0, y0, x1, y1, word in _WORD_BOX.findall(page)
-            ]
-            for page in text.split("<page ")[1:]
+        self._words = _InThread(_words, executable, data)
+
+    @classmethod
+    def start(cls, data: bytes) -> PopplerRun | None:
+        """Both processes started on ``data``; None when poppler is not installed."""
+        executable = shutil.which("pdftotext")
+        return None if executable is None else cls(executable, data)
+
+    def result(self) -> tuple[tuple[int, bytes], list[list[_Word]] | None]:
+        """(the text run's exit code and output, each page's words or None), when both ended."""
+        return self._text.result(), self._words.result()
+
+
+class _InThread(Generic[_T]):
+    """``function(*arguments)`` run in a daemon thread: an unclaimed run never holds up the
+    interpreter's exit (its processes then end on their closed pipes)."""
+
+    def __init__(self, function: Callable[..., _T], *arguments: object) -> None:
+        self._value: _T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, arguments), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., _T], arguments: tuple[object, ...]) -> None:
+        try:
+            self._value = function(*arguments)
+        except BaseException as error:  # handed to the caller of result()
+            self._error = error
+
+    def result(self) -> _T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set when no error was raised
+
+
+def _words(executable: str, data: bytes) -> list[list[_Word]] | None:
+    """Each page's words with their boxes, in the same (drawing) order as the text."""
+    code, output = run_bounded(
+        [executable, "-bbox", *PopplerReader.arguments],
+        data,
+        4 * _MAX_TEXT_BYTES,
+        POPPLER_TIMEOUT,
+    )
+    if code != 0 or len(output) > 4 * _MAX_TEXT_BYTES:
+        return None
+    text = output.decode("utf-8", errors="replace")
+    return [
+        [
+            _Word(float(x0), float(y0), float(x1), float(y1), html.unescape(word))
+            for x0, y0, x1, y1, word in _WORD_BOX.findall(page)
         ]
+        for page in text.split("<page ")[1:]
+    ]
+
+
+#: The run :func:`read_ahead` started, until a reader takes it.
+_read_ahead: PopplerRun | None = None
+_read_ahead_lock = threading.Lock()
+
+
+def read_ahead(path: Path) -> None:
+    """Start poppler on the PDF at ``path`` now, for the :class:`PopplerReader` that reads the
+    same bytes later (``jixiao audit report.pdf``: the command's start-up — typer, Rich, the
+    rules — then overlaps the reading instead of preceding it). The reader takes the run only
+    if the bytes it is given are those read here; anything unusual (not a regular file, not
+    a PDF, too large, no poppler) starts nothing and leaves every check to the reader."""
+    global _read_ahead
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError:
+        return
+    if len(data) > MAX_BYTES or not data.startswith(b"%PDF"):
+        return
+    run = PopplerRun.start(data)
+    with _read_ahead_lock:
+        _read_ahead = run
+
+
+def _take_read_ahead(data: bytes) -> PopplerRun | None:
+    """The run :func:`read_ahead` started, if it read exactly ``data`` (once)."""
+    global _read_ahead
+    with _read_ahead_lock:
+        run, _read_ahead = _read_ahead, None
+    return run if run is not None and run.data == data else None
 
 
 @dataclass(frozen=True)

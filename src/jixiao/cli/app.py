@@ -34,6 +34,7 @@ from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from jixiao.cli import richhelp
+from jixiao.cli.coercion import plain_help_option
 from jixiao.lib.progress import Progress
 
 if TYPE_CHECKING:
@@ -125,6 +126,10 @@ class _Group(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def get_help_option(self, ctx: Any) -> Any:
+        # No pydantic for the help flag's absent value (start-up: jixiao.cli.coercion).
+        return plain_help_option(super().get_help_option(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         in_main = threading.current_thread() is threading.main_thread()

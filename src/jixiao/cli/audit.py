@@ -29,6 +29,7 @@ from jixiao.cli.app import (
     output_errors,
     print_json,
 )
+from jixiao.cli.coercion import PlainCommand
 from jixiao.cli.progress import QuietOpt, progress_bar
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def severity_styles() -> dict[Severity, str]:
     }
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def audit(
     report: ReportArg,
     output_format: FormatOpt = AuditFormat.text,

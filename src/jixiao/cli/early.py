@@ -1,0 +1,67 @@
+"""What the ``jixiao`` command starts before it imports anything else.
+
+``jixiao audit report.pdf`` spends its first ~0.15 s of CPU importing typer, Rich, pydantic
+and the audit's rules, and a long PDF's reading (poppler, two processes) takes as long
+again: started here, at the very start of the process, poppler reads the PDF on the other
+core while Python imports (issue 15 item 4; docs/performance.md, the audit section). The
+command line is looked at, not parsed: this is a guess that costs nothing when it is
+wrong (the reader takes the run only if it gets the same bytes: :func:`read_ahead`), and
+typer still parses the command line and checks everything as always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+#: The ``jixiao audit`` options that take a value (the audit command's; a test keeps them
+#: in step). Every other option is a flag.
+AUDIT_VALUE_OPTIONS = frozenset({"--format", "-f", "--output", "-o", "--dataset", "-d"})
+
+
+def read_ahead_for(argv: Sequence[str]) -> None:
+    """Start reading the PDF of ``jixiao audit <one .pdf>`` (``argv`` is :data:`sys.argv`)."""
+    if len(argv) < 3 or argv[1] != "audit" or not _is_jixiao(argv[0]):
+        return
+    report = audit_report(argv[2:])
+    if report is not None and report.lower().endswith(".pdf"):
+        from jixiao.audit.extract import read_ahead
+
+        read_ahead(Path(report))
+
+
+def _is_jixiao(program: str) -> bool:
+    """The console script ``jixiao`` or ``python -m jixiao`` (not a test runner that happens
+    to import the commands)."""
+    path = Path(program)
+    return path.name == "jixiao" or (path.name == "__main__.py" and path.parent.name == "jixiao")
+
+
+def audit_report(arguments: Sequence[str]) -> str | None:
+    """The one REPORT among ``jixiao audit``'s ``arguments``; None when there is not exactly
+    one, or help is asked for."""
+    positional: list[str] = []
+    expects_value = False
+    rest = iter(arguments)
+    for argument in rest:
+        if expects_value:
+            expects_value = False
+        elif argument == "--":
+            positional.extend(rest)
+        elif argument == "--help":
+            return None
+        elif argument.startswith("--"):
+            expects_value = "=" not in argument and argument in AUDIT_VALUE_OPTIONS
+        elif argument.startswith("-") and len(argument) > 1:
+            expects_value = _short_expects_value(argument)
+        else:
+            positional.append(argument)
+    return positional[0] if len(positional) == 1 else None
+
+
+def _short_expects_value(argument: str) -> bool:
+    """``-q``, ``-fjson``, ``-qf`` (then the value is the next argument): click's short options."""
+    for index, letter in enumerate(argument[1:], start=1):
+        if f"-{letter}" in AUDIT_VALUE_OPTIONS:
+            return index == len(argument) - 1
+    return False
