@@ -24,8 +24,8 @@ from jixiao.audit.extract import (
     PypdfReader,
     extract_bytes,
     pdf_pages,
-    run_bounded,
 )
+from jixiao.audit.poppler import run_bounded
 
 WRONG_SUM = "2023年“三公”经费支出合计160.66万元。其中：因公出国（境）费支出86.03万元，公务用车购置及运行维护费支出70.17万元，公务接待费支出4.64万元。"
 REAL = Path(__file__).resolve().parents[1] / "data" / "real"

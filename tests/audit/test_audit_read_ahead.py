@@ -17,7 +17,8 @@ from test_audit_folder_readers import _runs
 from test_audit_pdf_readers import WRONG_SUM, typeset
 
 from jixiao.audit import audit_lines
-from jixiao.audit.extract import PopplerReader, extract_file, read_ahead
+from jixiao.audit.extract import PopplerReader, extract_file
+from jixiao.audit.poppler import read_ahead
 from jixiao.cli import app
 from jixiao.cli.early import AUDIT_VALUE_OPTIONS, audit_report
 

@@ -15,34 +15,33 @@ A ``.pdf``'s text layer is read by the first of :data:`PDF_READERS` that can: po
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
 import re
-import shutil
-import subprocess
-import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from jixiao.audit.poppler import (
+    ARGUMENTS,
+    MAX_BYTES,
+    MAX_CHARS,
+    MAX_TEXT_BYTES,
+    PopplerRun,
+    take_read_ahead,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.table import Table as DocxTable
 
-_T = TypeVar("_T")
-
-#: Larger files are refused: a 300-page report is a few MB as .docx or .pdf.
-MAX_BYTES = 50 * 1024 * 1024
 #: A .docx is a zip: its XML parts (the text, styles, numbering) may unpack to at most this
 #: (a 300-page report's document.xml is 10–20 MB), and all its parts together to at most
 #: this — checked in the zip directory before anything is unpacked.
 MAX_UNPACKED_XML = 64 * 1024 * 1024
 MAX_UNPACKED = 2 * MAX_BYTES
-#: …and so is more text than this (about 3,000 pages).
-MAX_CHARS = 3_000_000
 #: Share of control characters above which "text" is binary junk.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -169,14 +168,6 @@ class PdfReader(Protocol):
     def pages(self, data: bytes, name: str) -> list[str] | None: ...
 
 
-#: How long poppler may take on one file before the next reader is tried (a 300-page
-#: report takes well under a second of CPU; the machine may be loaded).
-POPPLER_TIMEOUT = 60.0
-#: Bytes of UTF-8 text beyond which the text is certainly more than :data:`MAX_CHARS`
-#: characters (at most 4 bytes a character): poppler's output is read up to this and no further.
-_MAX_TEXT_BYTES = 4 * MAX_CHARS
-
-
 class PopplerReader:
     """poppler's ``pdftotext`` (poppler-utils, a system package), run as a process.
 
@@ -198,86 +189,30 @@ class PopplerReader:
 
     identifier: ClassVar[str] = "poppler"
     verbose_name: ClassVar[str] = "poppler（pdftotext）"
-    arguments: ClassVar[tuple[str, ...]] = ("-raw", "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-")
+    arguments: ClassVar[tuple[str, ...]] = ARGUMENTS
 
     def pages(self, data: bytes, name: str) -> list[str] | None:
-        run = _take_read_ahead(data) or PopplerRun.start(data)
+        run = take_read_ahead(data) or PopplerRun.start(data)
         if run is None:
             return None
-        (code, output), boxes = run.result()
-        if len(output) > _MAX_TEXT_BYTES:
+        (code, output), words = run.result()
+        if len(output) > MAX_TEXT_BYTES:
             raise AuditInputError(name, f"文字过多（超过 {MAX_CHARS:,} 字）")
         if code != 0:
             return None
         # pdftotext ends every page with a form feed, after the page's last line break.
         pages = output.decode("utf-8", errors="replace").split("\f")
         pages = [page.removesuffix("\n") for page in pages[:-1]]
+        boxes = _words(*words)
         if boxes is not None and len(boxes) == len(pages):
             pages = [_rejoin(page, words) for page, words in zip(pages, boxes, strict=True)]
         return pages
 
 
-class PopplerRun:
-    """poppler's two processes on one PDF's bytes, running: the text (``-raw``) and the word
-    boxes (``-raw -bbox``), each started and read by a thread of its own, so that with a free
-    core reading takes the wall time of one run and the caller may do other work meanwhile.
-
-    The boxes alone cannot give the text: poppler breaks lines and writes spaces by each
-    word's baseline and font size, which ``-bbox`` does not print (docs/audit.md, "Why not
-    one pass").
-    """
-
-    def __init__(self, executable: str, data: bytes) -> None:
-        self.data = data
-        arguments = PopplerReader.arguments
-        self._text = _InThread(
-            run_bounded, [executable, *arguments], data, _MAX_TEXT_BYTES, POPPLER_TIMEOUT
-        )
-        self._words = _InThread(_words, executable, data)
-
-    @classmethod
-    def start(cls, data: bytes) -> PopplerRun | None:
-        """Both processes started on ``data``; None when poppler is not installed."""
-        executable = shutil.which("pdftotext")
-        return None if executable is None else cls(executable, data)
-
-    def result(self) -> tuple[tuple[int, bytes], list[list[_Word]] | None]:
-        """(the text run's exit code and output, each page's words or None), when both ended."""
-        return self._text.result(), self._words.result()
-
-
-class _InThread(Generic[_T]):
-    """``function(*arguments)`` run in a daemon thread: an unclaimed run never holds up the
-    interpreter's exit (its processes then end on their closed pipes)."""
-
-    def __init__(self, function: Callable[..., _T], *arguments: object) -> None:
-        self._value: _T | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(function, arguments), daemon=True)
-        self._thread.start()
-
-    def _run(self, function: Callable[..., _T], arguments: tuple[object, ...]) -> None:
-        try:
-            self._value = function(*arguments)
-        except BaseException as error:  # handed to the caller of result()
-            self._error = error
-
-    def result(self) -> _T:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[return-value]  # set when no error was raised
-
-
-def _words(executable: str, data: bytes) -> list[list[_Word]] | None:
-    """Each page's words with their boxes, in the same (drawing) order as the text."""
-    code, output = run_bounded(
-        [executable, "-bbox", *PopplerReader.arguments],
-        data,
-        4 * _MAX_TEXT_BYTES,
-        POPPLER_TIMEOUT,
-    )
-    if code != 0 or len(output) > 4 * _MAX_TEXT_BYTES:
+def _words(code: int, output: bytes) -> list[list[_Word]] | None:
+    """Each page's words with their boxes (``-raw -bbox``), in the same (drawing) order as the
+    text; None when that run failed."""
+    if code != 0 or len(output) > 4 * MAX_TEXT_BYTES:
         return None
     text = output.decode("utf-8", errors="replace")
     return [
@@ -287,40 +222,6 @@ def _words(executable: str, data: bytes) -> list[list[_Word]] | None:
         ]
         for page in text.split("<page ")[1:]
     ]
-
-
-#: The run :func:`read_ahead` started, until a reader takes it.
-_read_ahead: PopplerRun | None = None
-_read_ahead_lock = threading.Lock()
-
-
-def read_ahead(path: Path) -> None:
-    """Start poppler on the PDF at ``path`` now, for the :class:`PopplerReader` that reads the
-    same bytes later (``jixiao audit report.pdf``: the command's start-up — typer, Rich, the
-    rules — then overlaps the reading instead of preceding it). The reader takes the run only
-    if the bytes it is given are those read here; anything unusual (not a regular file, not
-    a PDF, too large, no poppler) starts nothing and leaves every check to the reader."""
-    global _read_ahead
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError:
-        return
-    if len(data) > MAX_BYTES or not data.startswith(b"%PDF"):
-        return
-    run = PopplerRun.start(data)
-    with _read_ahead_lock:
-        _read_ahead = run
-
-
-def _take_read_ahead(data: bytes) -> PopplerRun | None:
-    """The run :func:`read_ahead` started, if it read exactly ``data`` (once)."""
-    global _read_ahead
-    with _read_ahead_lock:
-        run, _read_ahead = _read_ahead, None
-    return run if run is not None and run.data == data else None
 
 
 @dataclass(frozen=True)
@@ -374,42 +275,6 @@ def _same_line(before: _Word, after: _Word) -> bool:
     return (
         abs(after.y_max - before.y_max) < 0.2 * height and before.x_min < after.x_min < before.x_max
     )
-
-
-def run_bounded(command: list[str], data: bytes, limit: int, timeout: float) -> tuple[int, bytes]:
-    """Run ``command`` with ``data`` on its standard input: (exit code, at most ``limit`` + 1
-    bytes of its output). Killed after ``timeout`` seconds (the exit code is then negative)
-    or as soon as its output passes ``limit``."""
-    process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    assert process.stdin is not None and process.stdout is not None
-    # The input is written from a second thread while this one reads, so that neither pipe
-    # can fill up and stop both processes.
-    feeder = threading.Thread(target=_feed, args=(process.stdin, data), daemon=True)
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    feeder.start()
-    try:
-        output = process.stdout.read(limit + 1)
-        if len(output) > limit:
-            process.kill()
-    finally:
-        process.stdout.close()
-        code = process.wait()
-        timer.cancel()
-        feeder.join()
-    return code, output
-
-
-def _feed(pipe: IO[bytes], data: bytes) -> None:
-    try:
-        pipe.write(data)
-    except OSError:  # the process stopped reading (it failed, or was killed)
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            pipe.close()
 
 
 class PdfiumReader:

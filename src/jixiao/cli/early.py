@@ -1,18 +1,19 @@
 """What the ``jixiao`` command starts before it imports anything else.
 
-``jixiao audit report.pdf`` spends its first ~0.15 s of CPU importing typer, Rich, pydantic
-and the audit's rules, and a long PDF's reading (poppler, two processes) takes as long
-again: started here, at the very start of the process, poppler reads the PDF on the other
-core while Python imports (issue 15 item 4; docs/performance.md, the audit section). The
+``jixiao audit report.pdf`` spends its first ~0.1 s of CPU importing typer, Rich and the
+audit's rules, and a long PDF's reading (poppler, two processes) takes longer still:
+started here, at the very start of the process, poppler reads the PDF on the other core
+while Python imports (issue 15 item 4; docs/performance.md, the audit section). The
 command line is looked at, not parsed: this is a guess that costs nothing when it is
-wrong (the reader takes the run only if it gets the same bytes: :func:`read_ahead`), and
-typer still parses the command line and checks everything as always.
+wrong (the reader takes the run only if it gets the same bytes:
+:func:`jixiao.audit.poppler.read_ahead`), and typer still parses the command line and
+checks everything as always.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 
 #: The ``jixiao audit`` options that take a value (the audit command's; a test keeps them
 #: in step). Every other option is a flag.
@@ -25,16 +26,16 @@ def read_ahead_for(argv: Sequence[str]) -> None:
         return
     report = audit_report(argv[2:])
     if report is not None and report.lower().endswith(".pdf"):
-        from jixiao.audit.extract import read_ahead
+        from jixiao.audit.poppler import read_ahead
 
-        read_ahead(Path(report))
+        read_ahead(report)
 
 
 def _is_jixiao(program: str) -> bool:
     """The console script ``jixiao`` or ``python -m jixiao`` (not a test runner that happens
     to import the commands)."""
-    path = Path(program)
-    return path.name == "jixiao" or (path.name == "__main__.py" and path.parent.name == "jixiao")
+    head, name = os.path.split(program)
+    return name == "jixiao" or (name == "__main__.py" and os.path.basename(head) == "jixiao")
 
 
 def audit_report(arguments: Sequence[str]) -> str | None:
