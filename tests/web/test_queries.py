@@ -46,8 +46,9 @@ class Province:
     ret: Any  #: a return of the first department's round
 
 
-def _province(code: str, name: str, departments: int) -> Province:
-    """``departments`` departments × 3 units × 2 projects, loaded through the services."""
+def _province(code: str, name: str, departments: int, projects_per_unit: int = 2) -> Province:
+    """``departments`` departments × 3 units × ``projects_per_unit`` projects, loaded through
+    the services."""
     users = get_user_model().objects
     region = Region.objects.create(
         code=code, name=name, level=Region.Level.PROVINCE, bureau_name=f"{name}财政厅"
@@ -56,7 +57,9 @@ def _province(code: str, name: str, departments: int) -> Province:
     Membership.objects.create(user=bureau, role=Role.BUREAU_ADMIN, region=region)
     stored = []
     for number, engine in enumerate(
-        synthetic_departments(departments, 3, projects_per_unit=2, execution_period="2023-06")
+        synthetic_departments(
+            departments, 3, projects_per_unit=projects_per_unit, execution_period="2023-06"
+        )
     ):
         department = Department.objects.create(
             region=region, code=f"{code}-{number}", name=f"{name}{engine.profile.department_name}"
@@ -101,6 +104,8 @@ def _pages(p: Province) -> dict[str, str]:
         "dataset": f"/datasets/{p.dataset.pk}/",
         "rectifications": f"/results/{p.dataset.pk}/",
         "return": f"/monitor/return/{p.ret.pk}/",
+        # every return counted (drafts included): the report reads each one's projects
+        "round": f"/monitor/{p.ret.round_id}/?include=drafts",
         "rounds": "/monitor/",
         "results": "/results/",
         "public": "/public/",
@@ -122,13 +127,25 @@ def provinces() -> tuple[Province, Province]:
 
 
 @pytest.mark.parametrize(
-    "page", ["task", "dataset", "rectifications", "return", "rounds", "results", "public"]
+    "page", ["task", "dataset", "rectifications", "return", "round", "rounds", "results", "public"]
 )
 def test_a_page_takes_as_many_statements_for_6_departments_as_for_2(
     client: Any, provinces: tuple[Province, Province], page: str
 ) -> None:
     counts = [_count(client, p.bureau, _pages(p)[page]) for p in provinces]
     assert counts[0] == counts[1]
+
+
+def test_the_monitoring_pages_take_as_many_statements_for_20_projects_a_unit_as_for_2(
+    client: Any,
+) -> None:
+    """The round's report and a return's form read their projects and months as a whole
+    (the round page: two statements of plain values for all its returns), not per project."""
+    small = _province("960000", "合成小省", 1, projects_per_unit=2)
+    large = _province("950000", "合成大省", 1, projects_per_unit=20)
+    for page in ("round", "return"):
+        counts = [_count(client, p.bureau, _pages(p)[page]) for p in (small, large)]
+        assert counts[0] == counts[1], page
 
 
 # --------------------------------------------------------------------------- the 整改 page's cache

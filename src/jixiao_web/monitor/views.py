@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jixiao.dataset.build import InputError
@@ -168,7 +170,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     include = request.GET.get("include") == "drafts"
     result = services.report(round_, include_drafts=include)
     engine = result.report
-    names = {r.unit_code: r.unit.name for r in round_.returns.select_related("unit")}
+    # the returns and their states as the report read them: read once for every table
+    names = {r.unit_code: r.unit.name for r in result.returns}
     units = []
     for u in engine.units:
         label, css = _status(u)
@@ -207,9 +210,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for u in engine.interviews
     ]
-    returns = list(round_.returns.select_related("unit"))
-    states = services._states(returns)
-    late = {r.pk for r in services.late_returns(round_)}
+    returns, states = result.returns, result.return_states
+    late = {r.pk for r in services.late_among(round_, returns, states)}
     return_rows = [
         {
             "ret": r,
@@ -274,17 +276,37 @@ def round_notify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _return(request: HttpRequest, pk: int) -> tuple[Return, set[Role]]:
+    """The return with everything its page shows (``services.for_page``), if the user may
+    open it: someone of the bureau or the department any of the round's, a clerk its own."""
     access = _access(request)
-    ret = get_or_404(Return.objects.filter(round__in=rounds_of(access)), pk, "监控填报")
-    if not returns_of(access, ret.round).filter(pk=ret.pk).exists():
+    ret = get_or_404(
+        services.for_page_of(Return.objects.filter(round__in=rounds_of(access))), pk, "监控填报"
+    )
+    whole_round = work_roles(access, ret.region_id, ret.department_id)
+    if not whole_round and not returns_of(access, ret.round).filter(pk=ret.pk).exists():
         raise Http404("监控填报不存在")
     return ret, work_roles(access, ret.region_id, ret.department_id, ret.unit_id)
+
+
+def _options(choices: Any, selected: str, cache: dict[tuple[int, str], SafeString]) -> SafeString:
+    """A select's ``<option>``s with ``selected`` marked, made once per choice list and value:
+    a return of 34 projects has ~140 selects, and their options looped in the template were
+    most of the page's time."""
+    key = (id(choices), selected)
+    if key not in cache:
+        cache[key] = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if v == selected else "", label) for v, label in choices),
+        )
+    return cache[key]
 
 
 def _form_rows(ret: Return, data: Any = None) -> list[dict[str, Any]]:
     """Each project with its month inputs and indicators, values from ``data`` if posted."""
     month = ret.round.month
     rows = []
+    options: dict[tuple[int, str], SafeString] = {}
     for line in ret.projects.all():  # prefetched with months and indicators (for_page)
         stored = {a.month: a.cumulative for a in line.months.all()}
 
@@ -307,14 +329,20 @@ def _form_rows(ret: Return, data: Any = None) -> list[dict[str, Any]]:
                 ],
                 "expected": value(f"p{line.pk}-expected", line.expected),
                 "progress": value(f"p{line.pk}-progress", line.progress),
-                "deviation": value(f"p{line.pk}-deviation", line.deviation),
+                "deviation": _options(
+                    DEVIATION_REASONS, value(f"p{line.pk}-deviation", line.deviation), options
+                ),
                 "measures": value(f"p{line.pk}-measures", line.measures),
                 "indicators": [
                     {
                         "ind": i,
                         "current": value(f"i{i.pk}-current", i.current),
-                        "likelihood": value(f"i{i.pk}-likelihood", i.likelihood),
-                        "deviation": value(f"i{i.pk}-deviation", i.deviation),
+                        "likelihood": _options(
+                            LIKELIHOOD, value(f"i{i.pk}-likelihood", i.likelihood), options
+                        ),
+                        "deviation": _options(
+                            DEVIATION_REASONS, value(f"i{i.pk}-deviation", i.deviation), options
+                        ),
                         "measures": value(f"i{i.pk}-measures", i.measures),
                     }
                     for i in line.indicators.all()
@@ -347,7 +375,8 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return redirect("monitor:return", ret.pk)
-    ret = services.for_page(ret.pk)
+    if request.method == "POST":
+        ret = services.for_page(ret.pk)  # as saved (a GET has read it so already)
     wf_state = workflow.state_of(ret, RETURN)
     state = wf_state.state
     can_fill = may(roles, Work.FILL) and state in RETURN.editable
@@ -363,8 +392,6 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": RETURN.available(state, roles),
         "wf_version": wf_state.version,
         "errors": errors,
-        "likelihood": LIKELIHOOD,
-        "deviations": DEVIATION_REASONS,
         "history": workflow.history(ret),
         "notices": services.notices_sent(ret.round).filter(object_id=ret.pk),
         "findings": engine.findings,
