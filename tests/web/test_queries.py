@@ -314,3 +314,25 @@ def test_a_saved_entry_is_scored_after_the_save_not_by_the_next_view(
     expected = services.rescore(sheet).entered_total
     assert expected == sum(line.points for line in top) - len(top)
     assert f'<td class="num">{expected}</td>' in client.get(path).content.decode()
+
+
+def test_score_summaries_fills_every_missing_summary(
+    client: Any, login: Any, science: Any, synthetic: Any
+) -> None:
+    """After a cleared cache (or a new engine release) ``score_summaries`` scores them all
+    beforehand; a second run finds nothing to score, and the task page reads no row."""
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    bureau = get_user_model().objects.get(username="bureau-admin")
+    task = _issue(bureau, science, synthetic)
+    cache.clear()
+    out = StringIO()
+    call_command("score_summaries", "--task", str(task.pk), stdout=out)
+    assert out.getvalue().strip() == "自评表 2 份，新计算评分摘要 2 份，其余已有"
+    call_command("score_summaries", "--task", str(task.pk), stdout=out)
+    assert "新计算评分摘要 0 份" in out.getvalue()
+    login("bureau-admin")
+    assert _row_reads(client, f"/assessment/tasks/{task.pk}/") == 0
