@@ -12,9 +12,11 @@ How it is fast (docs/performance.md, Province):
   core). A department's report set is rendered serially inside its worker: forking a
   process for its PDF, as the single run does, only pays when a core would otherwise be
   idle.
-- **One process renders many departments**: a worker imports matplotlib, Typst and
-  python-docx once, registers the fonts once and loads the report templates once
-  (all cached per process), then renders department after department.
+- **One process renders many departments**: a worker registers the fonts once and loads
+  the report templates once (all cached per process), then renders department after
+  department. The modules they need (matplotlib, python-docx, openpyxl, the renderers) are
+  imported once, in the fork server the workers are forked from
+  (:data:`FORKSERVER_PRELOAD`), not once per worker.
 - **Memory stays flat**: after each department a worker makes Typst forget the PDF's
   layouts (:func:`jixiao.reports.render.pdf.forget_layouts`); typst-py keeps those of the
   last ten compilations, ~30 MB each, which took a worker to ~500 MB.
@@ -151,6 +153,28 @@ def department_job(
     )
 
 
+#: What every worker imports, imported once in the fork server that forks the workers
+#: (their pages are shared until written): each worker otherwise imported them itself,
+#: ~2.5 CPU-s a process (docs/performance.md, Province). Only imports: nothing here runs
+#: Typst (a process forked from one that has run it can hang) or opens a font.
+FORKSERVER_PRELOAD: tuple[str, ...] = (
+    "jixiao.cli.run",
+    "jixiao.evaluation",
+    "jixiao.io.formats",
+    "jixiao.io.textform",
+    "jixiao.reports.api",
+    "jixiao.reports.review",
+    "jixiao.reports.worklist",
+    "jixiao.reports.render.excel",
+    "jixiao.reports.render.html_page",
+    "jixiao.reports.render.pdf",
+    "jixiao.reports.render.word",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+)
+
+
 def _warm_up() -> None:
     """A worker's start: the heavy libraries imported and the fonts registered, once."""
     import jixiao.reports.render.html_page  # noqa: F401
@@ -203,6 +227,9 @@ def run_departments(
         # Workers from a fork server, never forked from this process: Typst (the PDF) runs
         # threads of its own, and a process forked from one that has run it can hang.
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        if context.get_start_method() == "forkserver":
+            # (a fork server already running, e.g. in a test process, keeps its own list)
+            context.set_forkserver_preload(list(FORKSERVER_PRELOAD))
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
             futures: dict[Future[DepartmentResult], int] = {
                 pool.submit(department_job, path, target, name, framework, formats): i
