@@ -133,10 +133,16 @@ class Document:
     tables: list[Table]
     line_count: int
 
+    #: :meth:`body`'s paragraphs, found once: every rule walks them, and the paragraphs and
+    #: their headings do not change once :func:`build_document` has made them.
+    _body: list[Paragraph] | None = field(default=None, init=False, repr=False, compare=False)
+
     def body(self) -> Iterator[Paragraph]:
         """Paragraphs that state figures: prose and table rows, not the table of contents
         nor sections that only quote (see :data:`QUOTING_TITLES`)."""
-        return (p for p in self.paragraphs if not p.toc and not p.quoting)
+        if self._body is None:
+            self._body = [p for p in self.paragraphs if not p.toc and not p.quoting]
+        return iter(self._body)
 
     def table(self, number: str) -> Table | None:
         return next((t for t in self.tables if t.number == number), None)

@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from jixiao.audit.poppler import (
     ARGUMENTS,
@@ -224,8 +224,9 @@ def _words(code: int, output: bytes) -> list[list[_Word]] | None:
     ]
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
+    """A word of ``-raw -bbox`` and its box (a tuple: a long PDF has thousands)."""
+
     x_min: float
     y_min: float
     x_max: float
