@@ -98,3 +98,26 @@ def test_a_chart_is_the_same_png_every_time(example: Built) -> None:
     render_chart.cache_clear()
     render_chart_svg.cache_clear()
     assert render_chart(chart) == first
+
+
+def test_a_chart_is_laid_out_once_and_drawn_once(
+    example: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``figure.tight_layout()`` left a placeholder layout engine on the figure, and saving a
+    figure with an engine draws it once more without output first: a second pass over
+    every text. The layout is the same; nothing is left on the figure to redo it."""
+    from matplotlib.figure import Figure
+
+    chart = example.model.charts[0]
+    assert _new_figure(chart).get_layout_engine() is None
+    draws: list[object] = []
+    original = Figure.draw
+
+    def counted(self: Figure, renderer: object) -> None:
+        draws.append(renderer)
+        original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    render_chart_svg.cache_clear()
+    render_chart_svg(chart)
+    assert len(draws) == 1
