@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -61,13 +62,20 @@ class SheetSummary:
 PENDING = SheetSummary(None, None, "", ready=False)
 
 
+@cache
+def _release() -> str:
+    """The engine's release, read once per process: ``importlib.metadata.version`` reads
+    the installed distribution's metadata (milliseconds), and the page keyed 50 sheets."""
+    from importlib.metadata import version
+
+    return version("jixiao")
+
+
 def summary_key(
     framework_id: str, sheet_id: int, sheet_version: int, dataset_id: int, dataset_version: int
 ) -> str:
-    from importlib.metadata import version
-
     return (
-        f"assessment-summary:{version('jixiao')}:{framework_id}:"
+        f"assessment-summary:{_release()}:{framework_id}:"
         f"{sheet_id}.{sheet_version}:{dataset_id}.{dataset_version}"
     )
 
