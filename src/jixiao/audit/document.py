@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from jixiao.audit.numbers import Quantity, chinese_numeral, find_quantities, normalize
 
@@ -27,6 +27,7 @@ _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 #: Sections that quote other statements (a findings list, the sources of each figure):
 #: their numbers are cited, not stated, so no rule reads them.
+_PARENTHESES = re.compile(r"[（()）]")
 QUOTING_TITLES = re.compile(r"检查结果|审核结果|问题清单|数据来源|审核意见")
 _TITLE_END = re.compile(r"[。：:，,；;]")
 _CAPTION = re.compile(r"^(附表|表|图)\s*\d+")
@@ -90,13 +91,19 @@ class Paragraph:
     @cached_property
     def depth(self) -> list[int]:
         """Parenthesis depth at each offset: numbers inside （…） are asides, not components."""
-        depths, level = [], 0
-        for char in self.text:
-            if char in "（(":
+        # Filled a run at a time between parentheses (the text is mostly outside them).
+        depths: list[int] = []
+        level = position = 0
+        for match in _PARENTHESES.finditer(self.text):
+            depths += [level] * (match.start() - position)
+            if match.group() in "（(":
                 level += 1
-            depths.append(level)
-            if char in "）)":
+                depths.append(level)
+            else:
+                depths.append(level)
                 level = max(0, level - 1)
+            position = match.end()
+        depths += [level] * (len(self.text) - position)
         return depths
 
     def in_parens(self, offset: int) -> bool:
@@ -435,13 +442,18 @@ def _table(block: list[Paragraph], caption: str) -> Table:
 
 def _split(text: str, breaks: str) -> list[Clause]:
     spans, start = [], 0
-    for offset, char in enumerate(text):
-        if char in breaks:
-            spans.append(Clause(start, offset + 1, text[start : offset + 1]))
-            start = offset + 1
+    for match in _any_of(breaks).finditer(text):
+        spans.append(Clause(start, match.end(), text[start : match.end()]))
+        start = match.end()
     if start < len(text):
         spans.append(Clause(start, len(text), text[start:]))
     return spans
+
+
+@cache
+def _any_of(characters: str) -> re.Pattern[str]:
+    """A pattern matching any one of ``characters``."""
+    return re.compile(f"[{re.escape(characters)}]")
 
 
 def _containing(spans: list[Clause], offset: int) -> Clause:
