@@ -27,6 +27,10 @@ byte-compiled first (``compileall``), as an installed package is: this environme
 ``PYTHONDONTWRITEBYTECODE``, which would otherwise make every process compile typer, Rich,
 pydantic and jixiao again (and measure that).
 
+``--before OTHER/src`` also runs ``jixiao audit`` (both workloads) with another checkout's
+sources first on the path (``PYTHONPATH``), interleaved with the rest, so a change is
+measured against the code before it in the same run (as ``bench_startup.py --before``).
+
 ``--instructions`` also counts, once, the instructions each process executes (valgrind's
 callgrind, ``--trace-children``) for ``pdftotext -layout`` and ``jixiao audit`` on the 77-page
 PDF: a count that the machine's load does not change (CPU time does: on a loaded machine a
@@ -112,11 +116,15 @@ def _measure(
     }
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, check=False, capture_output=True)
+def _run(command: list[str], source: str | None = None) -> None:
+    """Run ``command``; with ``source``, that folder first on the path (``--before``)."""
+    env = None if source is None else {**os.environ, "PYTHONPATH": source}
+    subprocess.run(command, check=False, capture_output=True, env=env)
 
 
-def benchmark_pdf(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str, Any]:
+def benchmark_pdf(
+    pdftotext: str, jixiao: str, runs: int, tmp: Path, before: str | None = None
+) -> dict[str, Any]:
     from jixiao.audit.extract import PDF_READERS
 
     pdf = tmp / "report.pdf"
@@ -133,6 +141,16 @@ def benchmark_pdf(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str
         "jixiao audit report.pdf -f json, process": (
             lambda: _run([jixiao, "audit", str(pdf), "-f", "json"]),
             False,
+        ),
+        **(
+            {
+                f"jixiao audit report.pdf -f json, process, before ({before})": (
+                    lambda: _run([jixiao, "audit", str(pdf), "-f", "json"], before),
+                    False,
+                )
+            }
+            if before
+            else {}
         ),
         "python -c pass, process (the interpreter's start)": (
             lambda: _run([sys.executable, "-c", "pass"]),
@@ -184,7 +202,7 @@ def timed(name, module, attribute):
     setattr(module, attribute, wrapper)
 import typer._coercion, typer.core, jixiao.audit.batch, jixiao.audit.engine
 audit_lines = jixiao.audit.engine.audit_lines
-timed("typer's parameter coercion (pydantic adapters)", typer.core, "build_runtime_param")
+timed("typer's parameter coercion (pydantic adapters; none since jixiao.cli.coercion)", typer.core, "build_runtime_param")
 timed("reading the PDF (poppler)", jixiao.audit.batch, "extract_file")
 timed("the audit engine (first run)", jixiao.audit.engine, "audit_lines")
 start = cpu()
@@ -259,7 +277,9 @@ def benchmark_instructions(pdftotext: str, jixiao: str, tmp: Path) -> dict[str, 
     }
 
 
-def benchmark_corpus(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[str, Any]:
+def benchmark_corpus(
+    pdftotext: str, jixiao: str, runs: int, tmp: Path, before: str | None = None
+) -> dict[str, Any]:
     folder = tmp / "corpus"
     folder.mkdir()
     pages = 0
@@ -278,6 +298,16 @@ def benchmark_corpus(pdftotext: str, jixiao: str, runs: int, tmp: Path) -> dict[
             lambda: _run([jixiao, "audit", str(folder), "-f", "json"]),
             False,
         ),
+        **(
+            {
+                f"jixiao audit <folder> -f json, one process, before ({before})": (
+                    lambda: _run([jixiao, "audit", str(folder), "-f", "json"], before),
+                    False,
+                )
+            }
+            if before
+            else {}
+        ),
     }
     return {
         "reports": len(pdfs),
@@ -291,17 +321,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--corpus-runs", type=int, default=3)
     parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--before", help="another checkout's src, run side by side")
     args = parser.parse_args()
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         raise SystemExit("pdftotext (poppler-utils) is needed for the baseline")
     jixiao = str(Path(sys.executable).parent / "jixiao")
-    for folder in (sysconfig.get_paths()["purelib"], str(ROOT / "src")):
-        compileall.compile_dir(folder, quiet=2)
+    for folder in (sysconfig.get_paths()["purelib"], str(ROOT / "src"), args.before):
+        if folder:
+            compileall.compile_dir(folder, quiet=2)
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
-        pdf = benchmark_pdf(pdftotext, jixiao, args.runs, Path(tmp))
-        corpus = benchmark_corpus(pdftotext, jixiao, args.corpus_runs, Path(tmp))
+        pdf = benchmark_pdf(pdftotext, jixiao, args.runs, Path(tmp), args.before)
+        corpus = benchmark_corpus(pdftotext, jixiao, args.corpus_runs, Path(tmp), args.before)
         counted = (
             benchmark_instructions(pdftotext, jixiao, Path(tmp)) if args.instructions else None
         )
@@ -309,6 +341,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "uptime_at_start": uptime,
         "runs": {"pdf": args.runs, "corpus": args.corpus_runs},
+        "before": args.before,
         "goal": "jixiao audit ≤ 2× pdftotext on the same PDFs",
         "pdf": pdf,
         "corpus": corpus,
