@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,9 +262,19 @@ def for_page(pk: int) -> Return:
 
 
 def for_page_of(returns: QuerySet[Return]) -> QuerySet[Return]:
-    """``returns`` with what :func:`for_page` reads (the views' permitted query set)."""
+    """``returns`` with what :func:`for_page` reads (the views' permitted query set).
+
+    The projects, months and indicators are ordered by their own columns: their models'
+    default ordering starts with their parent (``ret``, ``line``), which Django follows to
+    the parents' own orderings, so each prefetch joined project lines, returns and rounds
+    only to sort (a province's 306,000 indicator lines joined for one return's 102).
+    """
     return returns.select_related("round__dataset", "round__department", "unit").prefetch_related(
-        "projects__months", "projects__indicators"
+        Prefetch("projects", ProjectLine.objects.order_by("position", "pk")),
+        Prefetch("projects__months", MonthAmount.objects.order_by("line_id", "month")),
+        Prefetch(
+            "projects__indicators", IndicatorLine.objects.order_by("line_id", "position", "pk")
+        ),
     )
 
 
