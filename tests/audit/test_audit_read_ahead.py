@@ -6,8 +6,10 @@ of poppler runs, the same usage errors."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -55,7 +57,7 @@ def test_the_reader_takes_the_run_read_ahead_for_the_same_bytes(
     pdf: Path, counted_pdftotext: Path
 ) -> None:
     data = pdf.read_bytes()
-    read_ahead(pdf)
+    read_ahead(str(pdf))
     assert _runs_when_done(counted_pdftotext, 2)
     ahead = PopplerReader().pages(data, "r.pdf")
     assert _runs(counted_pdftotext) == 2  # taken, not run again
@@ -68,7 +70,7 @@ def test_a_run_read_ahead_for_other_bytes_is_not_taken(
 ) -> None:
     other = tmp_path / "other.pdf"
     other.write_bytes(typeset(["标题", "另一份报告。"]))
-    read_ahead(other)
+    read_ahead(str(other))
     pages = PopplerReader().pages(pdf.read_bytes(), "r.pdf")
     assert pages is not None and WRONG_SUM[:10] in pages[0]
     assert _runs_when_done(counted_pdftotext, 4)  # two read ahead (unused), two for the file
@@ -77,14 +79,22 @@ def test_a_run_read_ahead_for_other_bytes_is_not_taken(
 
 
 @pytest.mark.parametrize(
-    "path", ["missing.pdf", "not-a-pdf.pdf", "folder.pdf"], ids=["missing", "text", "folder"]
+    "path",
+    ["missing.pdf", "not-a-pdf.pdf", "folder.pdf", "pipe.pdf"],
+    ids=["missing", "text", "folder", "named-pipe"],
 )
 def test_nothing_is_read_ahead_for_what_is_not_a_pdf_file(
     path: str, tmp_path: Path, counted_pdftotext: Path
 ) -> None:
+    """Nothing is even opened but a regular file: a named pipe would block the command's
+    start until its writer came, then lose the data to the read-ahead."""
     (tmp_path / "not-a-pdf.pdf").write_text("标题\n正文。\n", "utf-8")
     (tmp_path / "folder.pdf").mkdir()
-    read_ahead(tmp_path / path)
+    os.mkfifo(tmp_path / "pipe.pdf")
+    done = threading.Thread(target=read_ahead, args=(str(tmp_path / path),), daemon=True)
+    done.start()
+    done.join(timeout=30)
+    assert not done.is_alive()
     assert _runs(counted_pdftotext) == 0
 
 

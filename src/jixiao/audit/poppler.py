@@ -137,9 +137,11 @@ def read_ahead(path: str) -> None:
     PDF, too large, no poppler) starts nothing and leaves every check to the reader."""
     global _read_ahead
     try:
+        # A regular file only, checked before opening: opening a named pipe would wait for
+        # its writer, and reading it would take the data the command is to read.
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_BYTES:
+            return
         with open(path, "rb") as stream:
-            if not os.path.isfile(path) or os.fstat(stream.fileno()).st_size > MAX_BYTES:
-                return
             data = stream.read(MAX_BYTES + 1)
     except OSError:
         return
