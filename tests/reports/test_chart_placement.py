@@ -2,8 +2,8 @@
 
 A chart (picture and caption, one unbreakable block) is set right after the paragraph that
 cites it. One that does not fit in the rest of the page goes to the top of the next page;
-when only paragraphs of text follow it up to the next table or the end of its section,
-that text fills the page before it (the example's page 33 was 41% empty above 图5). These
+when only paragraphs of text follow it up to the next table or chart or the end of its
+section, that text fills the page before it (the example's page 33 was 41% empty above 图5). These
 tests read the PDF as a reader's tools show it (poppler's word boxes): the chart pictures
 carry no text (their letters are outlines), so a page that begins with a chart begins, in
 the text layer, with its caption “图N”.
@@ -44,15 +44,17 @@ def _pages(data: bytes) -> list[Words]:
 
 
 def _text_follows(model: ReportModel) -> set[str]:
-    """The charts followed, up to the next table or the end of their section, by paragraphs
-    of text only (no sub-head, no other chart): the text that may fill the page before them."""
+    """The charts followed, up to the next table or chart or the end of their section, by
+    paragraphs of text only (no sub-head): the text that may fill the page before them."""
     numbers = set()
     for section in model.sections:
         for i, block in enumerate(section.blocks):
             if not isinstance(block, Chart):
                 continue
             rest = list(
-                itertools.takewhile(lambda b: not isinstance(b, Table), section.blocks[i + 1 :])
+                itertools.takewhile(
+                    lambda b: not isinstance(b, Table | Chart), section.blocks[i + 1 :]
+                )
             )
             if rest and all(isinstance(b, Paragraph) and b.style != "subhead" for b in rest):
                 numbers.add(block.number)
@@ -102,15 +104,16 @@ def test_text_after_a_chart_fills_the_page_before_it(
 
 
 def test_no_chart_passes_a_heading_or_leaves_a_page_mostly_empty_before_its_text() -> None:
-    """A synthetic department (gd-dept-2023): its 图5 too is followed by text that fills the
-    page before it (32% empty before), and every chart's caption comes before the heading
+    """A synthetic department (gd-dept-2023): the paragraph after 图1 (on 支出, citing 图2 and
+    图3) fills page 7 (29% empty before), 图1 and 图2 share page 8; the text after 图5 fills
+    the page before it (32% empty before); every chart's caption comes before the heading
     that follows the chart in the model."""
     from jixiao.synthetic import synthetic_departments
 
     model = built(synthetic_departments(1, 4, seed=11, framework="gd-dept-2023")[0]).model
     data = render_pdf(model)
     empty = _empty_before_charts(data, model)
-    assert "图5" in empty
+    assert "图1" in empty and "图5" in empty
     assert {number: share for number, share in empty.items() if share > 0.3} == {}
     pages = (
         subprocess.run(["pdftotext", "-", "-"], input=data, check=True, capture_output=True)
