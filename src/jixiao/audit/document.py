@@ -25,6 +25,9 @@ _HEADING_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"^[（(]\s*\d{1,2}\s*[)）]\s*")),
     (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 )
+#: The characters a heading marker can begin with, but the digits (``\d``: any Unicode
+#: decimal digit, which ``str.isdecimal`` tells).
+_HEADING_FIRST = frozenset("一二三四五六七八九十附（(①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 #: Sections that quote other statements (a findings list, the sources of each figure):
 #: their numbers are cited, not stated, so no rule reads them.
 _PARENTHESES = re.compile(r"[（()）]")
@@ -372,6 +375,9 @@ def _is_heading_only(para: Paragraph) -> bool:
 
 def parse_heading(text: str) -> Heading | None:
     """The heading a paragraph starts with ("（二）履职效能分析" → level 2), if any."""
+    first = text[:1]
+    if not (first in _HEADING_FIRST or first.isdecimal()):
+        return None  # speed: no marker can match (called for every line and every join)
     for level, pattern in _HEADING_MARKERS:
         match = pattern.match(text)
         if match:
