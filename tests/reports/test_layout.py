@@ -179,6 +179,22 @@ def test_the_word_page_numbers_are_where_libreoffice_puts_the_headings(
     assert differences[0] >= len(sections) * 3 // 4, differences
 
 
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_the_last_word_contents_entry_never_stands_alone_on_a_page(
+    example: Built, tmp_path: Path
+) -> None:
+    """The example's 22 entries overflowed LibreOffice's first 目录 page by one line: “附表1”
+    stood alone on the next page. The last two entries now go over together."""
+    text = _libreoffice_text(
+        WordRenderer().render(example.model), tmp_path, "report.docx", "-layout"
+    )
+    pages = text.split("\f")
+    last = re.sub(r"\s+", "", [s for s in example.model.sections if s.in_toc][-1].title)
+    page = next(i for i in range(1, 4) if last in re.sub(r"\s+", "", pages[i]))
+    entries = [line for line in pages[page].splitlines() if re.search(r"\.{3,}\s*\d+\s*$", line)]
+    assert len(entries) >= 2, entries
+
+
 # --------------------------------------------------------------------------- PDF
 
 

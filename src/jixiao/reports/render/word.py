@@ -228,18 +228,21 @@ class _Writer:
         heading = self.doc.add_paragraph("目　录", style="Title")
         heading.paragraph_format.space_after = Pt(12)
         pages = heading_pages(self.model)
-        for section in self.model.sections:
-            if section.in_toc:
-                p = self.doc.add_paragraph()
-                pf = p.paragraph_format
-                pf.first_line_indent = Pt(0)
-                pf.left_indent = Pt(16 * (section.level - 1))
-                pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                pf.tab_stops.add_tab_stop(
-                    Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-                )
-                p.add_run(section.title + "\t")
-                _page_ref(p, self._bookmark(section), pages.get(section.id, 1))
+        listed = [s for s in self.model.sections if s.in_toc]
+        for index, section in enumerate(listed):
+            p = self.doc.add_paragraph()
+            pf = p.paragraph_format
+            # The last two entries go to a page together, as a typesetter keeps a 目录: its
+            # last entry alone on a page (附表1 of the example in LibreOffice) reads as a
+            # stray line. The 目录's page count is unchanged (two lines move, not a page).
+            if index == len(listed) - 2:
+                pf.keep_with_next = True
+            pf.first_line_indent = Pt(0)
+            pf.left_indent = Pt(16 * (section.level - 1))
+            pf.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            pf.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            p.add_run(section.title + "\t")
+            _page_ref(p, self._bookmark(section), pages.get(section.id, 1))
         _update_fields_on_open(self.doc)
         self._page_break()
 
