@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
+from personas import PERSONAS as ALL_PERSONAS
 
 from jixiao.audit import audit_file
 from jixiao.audit.export import status as engine_status
@@ -345,15 +346,8 @@ def test_a_year_without_datasets_is_a_message(login: Any) -> None:
 
 # --------------------------------------------------------------------------- who may
 
-PERSONAS = (
-    "bureau-admin",
-    "bureau-reviewer",
-    "dept-admin",
-    "division",
-    "unit-clerk",
-    "evaluator",
-    "outsider",
-)
+# The shared personas less the second unit clerk: this matrix's columns are one per role.
+PERSONAS = tuple(p for p in ALL_PERSONAS if p != "unit-clerk-2")
 
 #: view → status per persona (anonymous first). "region batch": made by 财政 for the whole
 #: region; "department batch": made by the 科技厅's 财务处; "other batch": made by the
