@@ -203,11 +203,19 @@ if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["jixiao_web.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+#: Entries the shared cache keeps before Django culls a third of them (by key order, not by
+#: age). Django's default, 300, is less than a province uses: each department's 整改
+#: application (~0.7 MB, rebuilt from the engine in seconds) and each 自评表 version's
+#: summary is an entry — about 200 for 100 departments in one year, more with several years
+#: and regions — so a busy province would lose warm entries to a cull and recompute them.
+CACHE_MAX_ENTRIES = max(300, int(os.environ.get("JX_CACHE_MAX_ENTRIES", "5000")))
+
 CACHES = {
     # Shared by every process (web and worker), so the login throttle counts across them.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jixiao_cache",
+        "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
     }
 }
 

@@ -46,3 +46,22 @@ def test_defaults_need_no_variable(tmp_path: Path) -> None:
     key = tmp_path / "jixiao-data" / "secret_key"
     assert key.exists() and len(key.read_text()) > 40
     assert oct(key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_shared_cache_keeps_more_than_a_provinces_entries(db: None) -> None:
+    """Django's default of 300 entries would cull a busy province's warm pages (~200 a year)."""
+    from django.core.cache import cache
+
+    entries = {f"province-entry-{i}": i for i in range(600)}
+    cache.set_many(entries, 600)
+    assert cache.get_many(list(entries)) == entries  # none culled
+
+
+def test_cache_size_comes_from_the_environment(tmp_path: Path) -> None:
+    show = "from django.conf import settings; print(settings.CACHES['default']['OPTIONS'])"
+    default = _manage(["shell", "-c", show], {"JX_DATA_DIR": str(tmp_path)}, tmp_path)
+    assert default.returncode == 0, default.stderr
+    assert "'MAX_ENTRIES': 5000" in default.stdout
+    given = {"JX_DATA_DIR": str(tmp_path), "JX_CACHE_MAX_ENTRIES": "20000"}
+    larger = _manage(["shell", "-c", show], given, tmp_path)
+    assert "'MAX_ENTRIES': 20000" in larger.stdout, larger.stderr
