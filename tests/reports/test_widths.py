@@ -159,3 +159,86 @@ def test_growing_by_each_rows_tallest_cell_gives_the_widths_asking_every_column_
     _grow_where_lines_are_saved(ours, lengths, room, table_ems)
     _grow_asking_every_column(reference, lengths, room, table_ems)
     assert ours == reference
+
+
+def _grow_every_row_every_step(
+    widths: list[float],
+    lengths: list[list[float]],
+    room: float,
+    table_ems: float,
+    header_lines: int = 1,
+) -> None:
+    """The growth loop before it kept each row's saving: every row assessed on every step."""
+    from jixiao.reports.render.widths import _lines
+
+    step = 1.0
+    free = float(header_lines - 1)
+
+    def lines(r: int, n: float, w: float) -> float:
+        count = _lines(n, w, table_ems)
+        return max(1.0, count - free) if r == 0 and free else count
+
+    heights = [
+        [lines(r, n, w) for n, w in zip(row, widths, strict=True)] for r, row in enumerate(lengths)
+    ]
+    while room >= step:
+        savings = [0.0] * len(widths)
+        for r, (row, height) in enumerate(zip(lengths, heights, strict=True)):
+            top = max(height)
+            if height.count(top) > 1:
+                continue
+            j = height.index(top)
+            others = max(height[:j] + height[j + 1 :]) if len(height) > 1 else 1.0
+            savings[j] += top - max(others, lines(r, row[j], widths[j] + step))
+        best, best_saving = -1, 0.0
+        for i, saving in enumerate(savings):
+            if saving > best_saving + 1e-9:
+                best, best_saving = i, saving
+        if best < 0:
+            return
+        widths[best] += step
+        room -= step
+        for r, (row, height) in enumerate(zip(lengths, heights, strict=True)):
+            height[best] = lines(r, row[best], widths[best])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(1, 8).flatmap(
+        lambda columns: st.tuples(
+            # a column under about 4% holds half a character whatever its width (the
+            # floor in ``_lines``): a step that does not change its lines still counts
+            st.lists(
+                st.one_of(st.sampled_from([3.0, 3.5, 4.0, 5.0]), st.floats(3.0, 30.0)),
+                min_size=columns,
+                max_size=columns,
+            ),
+            st.lists(
+                st.lists(
+                    # few distinct lengths: ties between a row's cells, and rows alike
+                    st.one_of(
+                        st.sampled_from([0.0, 0.6, 1.0, 2.0, 4.8, 6.0, 12.0, 33.3, 60.0, 140.0]),
+                        st.floats(0.0, 400.0),
+                    ),
+                    min_size=columns,
+                    max_size=columns,
+                ),
+                min_size=1,
+                max_size=40,
+            ),
+            st.sampled_from([TABLE_EMS, 46.0, 60.0, 67.5]),
+            st.sampled_from([1, 3]),
+        )
+    )
+)
+def test_keeping_each_rows_saving_gives_the_widths_of_assessing_every_row_every_step(
+    case: tuple[list[float], list[list[float]], float, int],
+) -> None:
+    from jixiao.reports.render.widths import _grow_where_lines_are_saved
+
+    widths, lengths, table_ems, header_lines = case
+    room = max(0.0, 100 - sum(widths))
+    ours, reference = list(widths), list(widths)
+    _grow_where_lines_are_saved(ours, lengths, room, table_ems, header_lines)
+    _grow_every_row_every_step(reference, lengths, room, table_ems, header_lines)
+    assert ours == reference
