@@ -9,11 +9,13 @@ framework's own grade (``Scorecard.grade``).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from jixiao.domain.grades import GradeBand
-from jixiao.scoring.loader import load_framework
-from jixiao.scoring.model import Framework
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from jixiao.domain.grades import GradeBand
+    from jixiao.scoring.model import Framework
 
 #: The framework whose bands grade a total when no framework scored it.
 GRADING_FRAMEWORK = "mof-dept-2013"
@@ -21,6 +23,9 @@ GRADING_FRAMEWORK = "mof-dept-2013"
 
 def grading_framework(framework: Framework | None = None) -> Framework:
     """``framework``, or the shipped :data:`GRADING_FRAMEWORK`."""
+    # Imported here: ``jixiao audit`` reads :data:`GRADING_FRAMEWORK` without the loader.
+    from jixiao.scoring.loader import load_framework
+
     return framework if framework is not None else load_framework(GRADING_FRAMEWORK)
 
 

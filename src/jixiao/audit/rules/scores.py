@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from jixiao.audit.claims import Claim
 from jixiao.audit.document import Heading, Paragraph
@@ -12,11 +13,9 @@ from jixiao.audit.engine import Audit
 from jixiao.audit.numbers import SCORE
 from jixiao.audit.rules.base import E, W, plain, rule, score_slack, show
 from jixiao.audit.verify import Verdict, judge_amount
-from jixiao.domain.grades import same_grade
+from jixiao.domain.grades import GradeBand, grade_for, same_grade
 from jixiao.findings import Severity
-from jixiao.lib.money import (
-    normalize,
-)
+from jixiao.lib.money import normalize, parse_decimal
 
 # --------------------------------------------------------------------------- 分值、得分与扣分
 
@@ -424,7 +423,7 @@ def check_grades(audit: Audit) -> None:
     """ "自评为优秀等级" against the total score, by the national bands (a province may differ).
 
     The bands are those of :data:`jixiao.scoring.grading.GRADING_FRAMEWORK` (财预〔2020〕10号),
-    read from its YAML like every other grading; the spellings (优秀 = 优, 合格 = 中…) are
+    read from its YAML (:func:`national_bands`); the spellings (优秀 = 优, 合格 = 中…) are
     :mod:`jixiao.domain.grades`'s. The audit keeps no copy of either.
     """
     card = scorecard(audit)
@@ -435,11 +434,7 @@ def check_grades(audit: Audit) -> None:
             total = card.total or _score_beside(audit, para, match.start(), items)
             if total is None:
                 continue
-            # Imported here: the scoring engine (and its YAML framework) is loaded only
-            # for a report that states a grade beside a total (``jixiao audit`` start-up).
-            from jixiao.scoring.grading import grade_total
-
-            band = grade_total(total.q.value)
+            band = grade_for(national_bands(), total.q.value)
             if band is None:
                 continue
             audit.extra_checked += 1
@@ -460,9 +455,7 @@ def check_grades(audit: Audit) -> None:
 
 def _bands_text() -> str:
     """ "90 分及以上为优、80–90 分为良、60–80 分为中、60 分以下为差", from the bands' data."""
-    from jixiao.scoring.grading import grading_framework
-
-    bands = sorted(grading_framework().grade_bands, key=lambda b: b.minimum, reverse=True)
+    bands = sorted(national_bands(), key=lambda b: b.minimum, reverse=True)
     parts = []
     for upper, band in zip([None, *bands], bands, strict=False):
         low = plain(band.minimum)
@@ -473,3 +466,91 @@ def _bands_text() -> str:
         else:
             parts.append(f"{plain(upper.minimum)} 分以下为{band.grade}")
     return "、".join(parts)
+
+
+@cache
+def national_bands() -> tuple[GradeBand, ...]:
+    """The grade bands of :data:`jixiao.scoring.grading.GRADING_FRAMEWORK`, as
+    ``grading_framework().grade_bands`` gives them, read from the framework file's
+    ``grade_bands`` alone.
+
+    Loading the whole framework imports the scoring loader (the dataset model, the scoring
+    rules) and checks every indicator: ≈ 0.05 s of CPU after the text of a report has
+    arrived, for four bands (issue 15 item 4; docs/performance.md, the audit section).
+    Bands in any other shape than ``{grade, label?, min}`` entries are left to the loader,
+    with its checks and messages; a test keeps the two readings equal.
+    """
+    from importlib import resources
+
+    from jixiao.scoring.grading import GRADING_FRAMEWORK
+
+    # The framework package's file, as the loader reads it (libyaml when installed).
+    text = (resources.files("jixiao.scoring.frameworks") / f"{GRADING_FRAMEWORK}.yaml").read_text(
+        "utf-8"
+    )
+    bands = bands_in(text)
+    if bands is None:
+        from jixiao.scoring.grading import grading_framework
+
+        return grading_framework().grade_bands
+    return bands
+
+
+def bands_in(text: str) -> tuple[GradeBand, ...] | None:
+    """The grade bands of a framework file's ``text`` as the loader gives them (each band's
+    maximum the next one's minimum), or None when they are not plain entries."""
+    import yaml
+
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    entries = _grade_band_entries(root)
+    if entries is None:
+        return None
+    entries.sort(key=lambda entry: entry[2])
+    uppers = [minimum for _, _, minimum in entries[1:]] + [None]
+    return tuple(
+        GradeBand(grade, label, minimum, upper)
+        for (grade, label, minimum), upper in zip(entries, uppers, strict=True)
+    )
+
+
+def _grade_band_entries(root: object) -> list[tuple[str, str, Decimal]] | None:
+    """(grade, label, minimum) of each ``grade_bands`` entry; None for anything else than
+    plain entries with a grade and a minimum, distinct, the lowest 0 (the loader's checks
+    and messages then apply)."""
+    import yaml
+
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    node = next(
+        (
+            value
+            for key, value in root.value
+            if isinstance(key, yaml.ScalarNode) and key.value == "grade_bands"
+        ),
+        None,
+    )
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        return None
+    entries: list[tuple[str, str, Decimal]] = []
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            return None
+        fields: dict[str, str] = {}
+        for key, value in item.value:
+            if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+                return None
+            fields[key.value] = value.value
+        if not {"grade", "min"} <= set(fields) <= {"grade", "label", "min"} or not all(
+            map(str.strip, fields.values())
+        ):
+            return None
+        minimum = parse_decimal(fields.get("min", ""))
+        if minimum is None or minimum < 0:
+            return None
+        entries.append(
+            (fields["grade"].strip(), fields.get("label", fields["grade"]).strip(), minimum)
+        )
+    minimums = [minimum for _, _, minimum in entries]
+    if len(set(minimums)) != len(minimums) or min(minimums) != 0:
+        return None
+    return entries
