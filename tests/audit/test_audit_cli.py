@@ -147,3 +147,32 @@ def test_text_and_json_can_go_to_a_file(tmp_path: Path) -> None:
         result = runner.invoke(app, ["audit", str(SEED), "-f", fmt, "-o", str(out)])
         assert result.exit_code == 1
         assert "241.70" in out.read_text(encoding="utf-8")
+
+
+EXIT_PROBE = """
+import atexit, gc, io, sys
+from contextlib import redirect_stdout
+# Registered first, so run last of the exit functions: what the final collection meets.
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0, file=sys.stderr))
+from jixiao.cli import app
+try:
+    with redirect_stdout(io.StringIO()):
+        app(["audit", sys.argv[1], "-f", "json"])
+except SystemExit:
+    pass
+print("frozen before exit:", gc.get_freeze_count() > 0, file=sys.stderr)
+"""
+
+
+def test_the_process_skips_the_final_collection_but_collects_until_exit() -> None:
+    """``jixiao audit`` freezes the objects only at the interpreter's exit: its final
+    garbage collection has nothing to do (issue 15 item 4), and a process that runs the
+    command and goes on (a test run) keeps collecting."""
+    import subprocess
+    import sys
+
+    err = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, str(SEED)], capture_output=True, text=True, check=True
+    ).stderr
+    assert "frozen before exit: False" in err
+    assert "frozen at exit: True" in err

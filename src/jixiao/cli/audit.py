@@ -93,6 +93,7 @@ def audit(
     """
     from jixiao.audit.batch import audit_files, report_files
 
+    _no_collection_at_exit()
     if output_format is AuditFormat.xlsx and output is None:
         err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 审核汇总.xlsx[/red]")
         raise typer.Exit(EXIT_INPUT)
@@ -117,6 +118,21 @@ def audit(
         _refuse(str(report), audits[0].problem)
     _write(audits, folder, output_format, output)
     raise typer.Exit(exit_code(audits))
+
+
+@cache
+def _no_collection_at_exit() -> None:
+    """At the interpreter's exit, move every object to the permanent generation before its
+    final garbage collection, which would otherwise go through all of them — typer's,
+    Rich's, the rules' and the audit's — to find none to free (the process's memory is
+    given back whole): ≈ 12 ms of CPU after the output of ``jixiao audit report.pdf``, the
+    wall time of a run (issue 15 item 4). Registered with :mod:`atexit` (whose functions
+    run before that collection), so that a test process that runs the command keeps
+    collecting as usual until it ends; once per process."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
 
 
 def exit_code(audits: list[FileAudit]) -> int:
