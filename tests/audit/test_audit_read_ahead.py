@@ -190,3 +190,52 @@ def test_the_paths_are_paths(pdf: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(out.read_text("utf-8"))["summary"]["errors"] == 2
+
+
+COLLECTOR_PROBE = """
+import gc, io, json, sys
+from contextlib import redirect_stdout
+sys.argv = ["/usr/bin/jixiao", *sys.argv[1:]]  # the console script, as early.py looks for
+import jixiao.cli
+from jixiao.cli.app import app
+seen = {"importing": gc.isenabled()}
+import jixiao.audit.batch
+audit_files = jixiao.audit.batch.audit_files
+def spy(*args, **kwargs):
+    seen["auditing"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count() > 0
+    return audit_files(*args, **kwargs)
+jixiao.audit.batch.audit_files = spy
+try:
+    with redirect_stdout(io.StringIO()):
+        app(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(seen))
+"""
+
+
+def _collector(*arguments: str) -> dict[str, bool]:
+    out = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_PROBE, *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(json.loads(out.splitlines()[-1]))
+
+
+def test_no_collection_while_the_audit_imports_and_collection_while_it_audits(
+    pdf: Path,
+) -> None:
+    """``jixiao audit`` holds the garbage collector off while its modules are imported, then
+    freezes what they made and collects as usual while it audits (docs/performance.md)."""
+    assert _collector("audit", str(pdf), "-f", "json") == {
+        "importing": False,
+        "auditing": True,
+        "frozen": True,
+    }
+
+
+def test_other_commands_keep_the_collector() -> None:
+    assert _collector("score", "--help") == {"importing": True}

@@ -92,7 +92,9 @@ def audit(
     发现错误时退出码为 1，未发现错误为 0，文件无法读取为 2；给出文件夹时逐份审核并汇总成一张表。
     """
     from jixiao.audit.batch import audit_files, report_files
+    from jixiao.cli.early import imports_done
 
+    imports_done()
     _no_collection_at_exit()
     if output_format is AuditFormat.xlsx and output is None:
         err_console.print("[red]--format xlsx 需要用 -o 指定输出文件，如 -o 审核汇总.xlsx[/red]")
