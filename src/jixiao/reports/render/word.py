@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import (
     WD_ALIGN_PARAGRAPH,
@@ -189,10 +190,27 @@ class _Writer:
         self.model = model
         self.landscape = False  # the pages of the section being written
         self.doc = Document()
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         _setup_page(self.doc)
         _setup_styles(self.doc)
         _chinese_language(self.doc)
         _register_fallbacks(self.doc)
+
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id of the style ``name``, looked up once per document: python-docx looks it
+        up on every ``style=`` by reading every style of the document twice (a third of the
+        Word file's time outside its tables). The styles are set before anything is written."""
+        key = (name, kind)
+        if key not in self._style_ids:
+            part: Any = self.doc.part  # python-docx's part is untyped
+            self._style_ids[key] = part.get_style_id(name, kind)
+        return self._style_ids[key]
+
+    def _add_paragraph(self, text: str, style: str) -> Any:
+        """``doc.add_paragraph(text, style=style)``: the same elements, in the same order."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self._style_id(style)
+        return paragraph
 
     def write(self) -> Any:
         self._cover()
@@ -205,8 +223,8 @@ class _Writer:
         cover = self.model.cover
         for _ in range(3):
             self.doc.add_paragraph()
-        self.doc.add_paragraph(cover.department, style="Title")
-        self.doc.add_paragraph(cover.title, style="Title")
+        self._add_paragraph(cover.department, "Title")
+        self._add_paragraph(cover.title, "Title")
         for _ in range(4):
             self.doc.add_paragraph()
         for field in cover.fields:
@@ -225,7 +243,7 @@ class _Writer:
         :func:`~jixiao.reports.render.pages.heading_pages` computes for the Word layout, so no
         reader sees a 目录 without page numbers.
         """
-        heading = self.doc.add_paragraph("目　录", style="Title")
+        heading = self._add_paragraph("目　录", "Title")
         heading.paragraph_format.space_after = Pt(12)
         pages = heading_pages(self.model)
         listed = [s for s in self.model.sections if s.in_toc]
@@ -259,7 +277,7 @@ class _Writer:
             self._turn(turned)
         elif section.id.startswith("appendix"):
             self._page_break()
-        heading = self.doc.add_paragraph(section.title, style=f"Heading {min(section.level, 3)}")
+        heading = self._add_paragraph(section.title, f"Heading {min(section.level, 3)}")
         if section.in_toc:
             _bookmark(heading, self._bookmark(section), self.model.sections.index(section) + 1)
         for block in section.blocks:
@@ -303,7 +321,7 @@ class _Writer:
     def _table(self, table: Table, title: str = "") -> None:
         # under a heading that already names it (附表1：…评分表) no second caption
         if not (table.number in title and table.caption in title):
-            caption = self.doc.add_paragraph(f"{table.number}　{table.caption}", style="Caption")
+            caption = self._add_paragraph(f"{table.number}　{table.caption}", "Caption")
             caption.paragraph_format.keep_with_next = True  # a table's caption stays with it
         if table.note:
             note = self.doc.add_paragraph(table.note)
@@ -311,7 +329,7 @@ class _Writer:
             note.paragraph_format.keep_with_next = True
             _small(note)
         grid = self.doc.add_table(rows=0, cols=len(table.header))
-        grid.style = "Table Grid"
+        grid._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)  # grid.style =
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
         if self.landscape:
@@ -330,7 +348,7 @@ class _Writer:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         p.paragraph_format.keep_with_next = True  # the picture stays with its caption
         p.add_run().add_picture(io.BytesIO(render_chart(chart)), width=Cm(15))
-        self.doc.add_paragraph(f"{chart.number}　{chart.caption}", style="Caption")
+        self._add_paragraph(f"{chart.number}　{chart.caption}", "Caption")
 
 
 def _widths(percents: list[int], text_width_mm: float = TEXT_WIDTH_MM) -> list[Length]:
