@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import REVIEW, Cell, ReportModel, Run, Source
-from jixiao.reports.render.widths import column_widths
+from jixiao.reports.render.widths import column_widths, long_row
 
 
 @cache
@@ -37,7 +37,13 @@ def _environment(template_dir: Path | None = None) -> Environment:
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=False,
     )
-    env.globals.update(run_html=run_html, cell_html=cell_html, column_widths=column_widths)
+    env.globals.update(
+        run_html=run_html,
+        runs_html=runs_html,
+        cell_html=cell_html,
+        row_html=row_html,
+        column_widths=column_widths,
+    )
     return env
 
 
@@ -55,34 +61,70 @@ def anchor(figure_id: str) -> str:
     return "src-" + _NOT_IN_ID.sub("_", figure_id)
 
 
+# The pieces below are joined as strings, each value through ``escape`` as
+# ``Markup(...).format`` and the template's autoescape pass it (the same text): thousands
+# of cells and runs a department, a Jinja loop and a ``Markup.format`` each were most of
+# the page's time.
+
+
+def _run_str(run: Run, sources: dict[str, Source] | None) -> str:
+    html: str = escape(run.text)
+    if run.figure and sources is not None:
+        source = sources.get(run.figure)
+        title = f"{source.label}：{source.formula}" if source else run.figure
+        html = (
+            f'<a class="figure" href="#{escape(anchor(run.figure))}" '
+            f'data-figure="{escape(run.figure)}" title="{escape(title)}">{html}</a>'
+        )
+    elif run.figure:
+        html = f'<span data-figure="{escape(run.figure)}">{html}</span>'
+    elif run.score:
+        html = f'<span data-score="{escape(run.score)}">{html}</span>'
+    if run.bold:
+        return f"<strong>{html}</strong>"
+    return html
+
+
 def run_html(run: Run, sources: dict[str, Source] | None = None) -> Markup:
     """A run as HTML: figures and scores carry their id; bold runs are ``<strong>``.
 
     With ``sources`` (the review file), a figure is a link to its 数据来源 row.
     """
-    html = escape(run.text)
-    if run.figure and sources is not None:
-        source = sources.get(run.figure)
-        title = f"{source.label}：{source.formula}" if source else run.figure
-        html = Markup('<a class="figure" href="#{}" data-figure="{}" title="{}">{}</a>').format(
-            anchor(run.figure), run.figure, title, html
-        )
-    elif run.figure:
-        html = Markup('<span data-figure="{}">{}</span>').format(run.figure, html)
-    elif run.score:
-        html = Markup('<span data-score="{}">{}</span>').format(run.score, html)
-    if run.bold:
-        html = Markup("<strong>{}</strong>").format(html)
+    return Markup(_run_str(run, sources))
+
+
+def runs_html(runs: tuple[Run, ...], sources: dict[str, Source] | None = None) -> Markup:
+    """A paragraph's runs as HTML, one :func:`run_html` after another."""
+    return Markup("".join([_run_str(run, sources) for run in runs]))
+
+
+def _cell_str(cell: Cell, sources: dict[str, Source] | None) -> str:
+    html: str = (
+        _run_str(Run(cell.text, figure=cell.figure), sources) if cell.figure else escape(cell.text)
+    )
+    if cell.bold:
+        return f"<strong>{html}</strong>"
     return html
 
 
 def cell_html(cell: Cell, sources: dict[str, Source] | None = None) -> Markup:
-    html = escape(cell.text)
-    if cell.figure:
-        html = run_html(Run(cell.text, figure=cell.figure), sources)
-    if cell.bold:
-        html = Markup("<strong>{}</strong>").format(html)
-    return html
+    return Markup(_cell_str(cell, sources))
+
+
+def row_html(
+    row: tuple[Cell, ...], first: bool, sources: dict[str, Source] | None = None
+) -> Markup:
+    """A table's body row: ``<tr>`` (class ``first``, ``long`` for a row of a page of
+    text) and a ``<td>`` for each cell (its anchor, ``num``, ``indentN``, ``total``)."""
+    parts = [f'<tr class="{"first" if first else ""}{" long" if long_row(row) else ""}">']
+    for cell in row:
+        id_ = f' id="{escape(anchor(cell.anchor))}"' if cell.anchor else ""
+        kind = "num" if cell.numeric else ""
+        indent = f" indent{cell.indent}" if cell.indent else ""
+        total = " total" if cell.bold else ""
+        parts.append(f'<td{id_} class="{kind}{indent}{total}">{_cell_str(cell, sources)}</td>')
+    parts.append("</tr>")
+    return Markup("".join(parts))
 
 
 def render_html(model: ReportModel, extra_css: str = "", template_dir: Path | None = None) -> str:
