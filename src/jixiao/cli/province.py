@@ -14,7 +14,7 @@ How it is fast (docs/performance.md, Province):
   idle.
 - **One process renders many departments**: a worker registers the fonts once and loads
   the report templates once (all cached per process), then renders department after
-  department. The modules they need (matplotlib, python-docx, openpyxl, the renderers) are
+  department. The modules they need (typst, python-docx, openpyxl, the renderers) are
   imported once, in the fork server the workers are forked from
   (:data:`FORKSERVER_PRELOAD`), not once per worker.
 - **Memory stays flat**: after each department a worker makes Typst forget the PDF's
@@ -169,20 +169,15 @@ FORKSERVER_PRELOAD: tuple[str, ...] = (
     "jixiao.reports.render.html_page",
     "jixiao.reports.render.pdf",
     "jixiao.reports.render.word",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-    "matplotlib.backends.backend_svg",
 )
 
 
 def _warm_up() -> None:
     """A worker's start: the heavy libraries imported and the fonts registered, once."""
     import jixiao.reports.render.html_page  # noqa: F401
-    from jixiao.reports.fonts import register_matplotlib
     from jixiao.reports.render.pdf import load_fonts
 
-    register_matplotlib()
-    load_fonts()
+    load_fonts()  # the charts' fonts too: Typst draws them
 
 
 def run_departments(
