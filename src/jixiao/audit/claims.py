@@ -127,6 +127,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _COMPARED_YEAR = re.compile(r"(?:比|较|与|同比|相比)\s*(?:19|20)\d{2}\s*年度?")
 
 
+@functools.lru_cache(maxsize=4096)  # speed: claims of a sentence ask about the same texts
 def year_in(text: str) -> int | None:
     """The last year named in ``text`` (not one a comparison names), or None."""
     years = _YEAR.findall(_COMPARED_YEAR.sub("", text))
@@ -137,6 +138,7 @@ def year_in(text: str) -> int | None:
 ACCOUNTS = re.compile(r"一般公共预算|公共财政预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 
 
+@functools.lru_cache(maxsize=4096)  # speed: claims of a sentence ask about the same texts
 def phase_of(text: str) -> str:
     """The phase word nearest the end of ``text`` decides: 年初预算 → budget, 决算 → final, 上年 → prior.
 
