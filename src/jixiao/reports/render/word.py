@@ -314,7 +314,14 @@ class _Writer:
             self._run(p, run, bold=paragraph.style == "subhead")
 
     def _run(self, p: Any, run: Run, bold: bool = False) -> None:
-        r = p.add_run(run.text)
+        r = p.add_run()
+        if _TAB_OR_BREAK.search(run.text) is None:
+            # ``add_run(text)`` of a text without a tab or line break is one ``w:t``, which
+            # python-docx builds a character at a time; ``add_t`` is its last step.
+            if run.text:
+                r._r.add_t(run.text)
+        else:
+            r.text = run.text
         if run.bold or bold:
             r.bold = True
 
