@@ -3,7 +3,7 @@
 1. One department report — the bundled example (广东省科学技术厅 2023), Word + HTML +
    PDF + Excel with its 5 charts — from the loaded dataset: figures, checks, scoring,
    the report model, the charts and each renderer timed apart (budget: < 3 s). The first
-   run in a process pays the imports (matplotlib, WeasyPrint, python-docx); it is
+   run in a process pays the imports (Typst, WeasyPrint, python-docx); it is
    reported on its own, then ``REPEATS`` warm runs (charts are re-drawn each time).
 2. Per-unit reports for a synthetic 300-unit dataset (``synthetic.py``: 10 departments ×
    30 units), all four formats, rendered serially and then in parallel on every core:
@@ -14,7 +14,7 @@
    the same report's docx to PDF (``soffice --headless --convert-to pdf``, a fresh process with
    its own profile, warmed once), interleaved, CPU and wall time of each. The first report in
    the process is timed apart (imports, fonts, template); the files the later reports open
-   (fonts, templates, matplotlib's font list, counted by an audit hook) show that a process
+   (fonts, templates, the chart template, counted by an audit hook) show that a process
    loads them once.
 
 Results go to ``benchmarks/results/reports.json``; ``docs/performance.md`` quotes them.

@@ -21,7 +21,6 @@ HEAVY = (
     "python_calamine",
     "yaml",
     "jinja2",
-    "matplotlib",
     "weasyprint",
     "typst",
     "docx",
@@ -132,4 +131,4 @@ def test_web_start_up_and_first_request_skip_what_they_do_not_use(tmp_path: Path
     assert "django.apps" in started and "jixiao_web.datasets.models" in started
     assert not _loaded(started, ("ninja", "pydantic", "jinja2", "django.test"))
     assert "ninja" in served and "jixiao_web.api.api" in served  # the API is routed
-    assert not _loaded(served, ("openpyxl", "numpy", "PIL", "lxml", "polars", "matplotlib"))
+    assert not _loaded(served, ("openpyxl", "numpy", "PIL", "lxml", "polars"))

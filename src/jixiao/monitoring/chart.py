@@ -1,71 +1,52 @@
 """The chart of the 执行进度通报: cumulative 执行率 by month against 序时进度 and the warning line.
 
-Drawn with matplotlib and the shipped Chinese font (the reports' font helper), returned
-as PNG bytes; the CLI decides where to write it.
+Drawn by Typst with the report charts' template (``progress`` in
+``jixiao/reports/templates/chart.typ``) and the shipped Chinese font, returned as PNG bytes
+(960 × 570); the CLI decides where to write it. The values written at the points are
+formatted here from the Decimals; floats only place them.
 """
 
 from __future__ import annotations
 
-import io
+from decimal import Decimal
 from typing import Any
 
 from jixiao.lib.money import format_number
 from jixiao.monitoring.monitor import MonitoringReport
-from jixiao.reports.fonts import chart_rc
+from jixiao.reports.charts import draw
+
+#: The percentage axis: 0 to 100 (further, in steps of 20, when a rate or line passes 100).
+STEP = 20
+
+
+def chart_data(report: MonitoringReport, title: str = "") -> dict[str, Any]:
+    """What the template's ``progress`` function is given for ``report``."""
+    points = report.series
+    values = [v for p in points for v in (p.rate, p.pace, p.line) if v is not None]
+    top = max(Decimal(100), *values) if values else Decimal(100)
+    last = -(-int(top.to_integral_value(rounding="ROUND_CEILING")) // STEP) * STEP
+    return {
+        "kind": "progress",
+        "title": title or f"预算执行进度（截至 {report.period}）",
+        "ticks": [{"value": v, "label": str(v)} for v in range(0, last + 1, STEP)],
+        "months": [
+            {
+                "label": f"{p.month}月",
+                "rate": float(p.rate) if p.rate is not None else None,
+                "value": f"{format_number(p.rate, 1)}%" if p.rate is not None else "",
+                "pace": float(p.pace),
+                "line": float(p.line) if p.line is not None else None,
+            }
+            for p in points
+        ],
+        "legend": {
+            "rate": "累计执行率",
+            "pace": "序时进度",
+            "line": "预警线" if any(p.line is not None for p in points) else None,
+        },
+    }
 
 
 def execution_chart_png(report: MonitoringReport, title: str = "") -> bytes:
     """Department 执行率 (line with values), 序时进度 (dashed) and warning lines (markers)."""
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    months = [p.month for p in report.series]
-    # The shipped font for this figure only (rc_context): no process-wide rcParams change.
-    with matplotlib.rc_context(chart_rc()):
-        return _draw(plt, report, months, title)
-
-
-def _draw(plt: Any, report: MonitoringReport, months: list[int], title: str) -> bytes:
-    fig, ax = plt.subplots(figsize=(6.4, 3.8), dpi=150)
-    try:
-        rates = [float(p.rate) if p.rate is not None else float("nan") for p in report.series]
-        ax.plot(months, rates, marker="o", color="#2f5d8a", label="累计执行率")
-        for p in report.series:
-            if p.rate is not None:
-                ax.annotate(
-                    f"{format_number(p.rate, 1)}%",
-                    (p.month, float(p.rate)),
-                    textcoords="offset points",
-                    xytext=(0, -13),
-                    ha="center",
-                    fontsize=7,
-                )
-        ax.plot(
-            months,
-            [float(p.pace) for p in report.series],
-            linestyle="--",
-            color="#8c8c8c",
-            label="序时进度",
-        )
-        lines = [(p.month, float(p.line)) for p in report.series if p.line is not None]
-        if lines:
-            ax.scatter(
-                [m for m, _ in lines],
-                [v for _, v in lines],
-                marker="v",
-                color="#b8474b",
-                zorder=3,
-                label="预警线",
-            )
-        ax.set_xticks(months, [f"{m}月" for m in months])
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("%")
-        ax.set_title(title or f"预算执行进度（截至 {report.period}）")
-        ax.grid(axis="y", alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(fig)
+    return draw(chart_data(report, title), "png")

@@ -4,7 +4,7 @@ One small function per chart kind, in :data:`CHART_KINDS`, turns a chart into th
 drawing function in the template takes. All charts share a palette, the shipped Chinese
 font, 万元 units on the axis and the values written on the chart, formatted by
 :func:`jixiao.lib.money.format_amount` from the exact Decimals. Typst (already the PDF's
-engine) lays a chart out in a few milliseconds; matplotlib took ~0.1 CPU-s a chart, a third
+engine) lays a chart out in ~12 ms; matplotlib took ~75 ms a chart, a third
 of a department's report files (docs/performance.md, Province, Charts by Typst).
 """
 
@@ -34,7 +34,7 @@ PALETTE: tuple[str, ...] = (
 )
 DPI = 150
 SIZE = (6.4, 3.8)  #: inches; the page size in ``chart.typ``
-#: The most intervals an amounts' axis is cut into (as many as matplotlib's axes had).
+#: The most intervals an amounts' axis is cut into (as many as the matplotlib charts had).
 MAX_TICKS = 8
 #: Tick steps per power of ten.
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
@@ -166,8 +166,8 @@ def _compiler() -> Any:
     """This thread's Typst compiler, with the shipped fonts only (no system font scanned).
 
     One per thread: a compiler is not to be shared by two threads at once (the web renders
-    in threads), and making one per chart cost more than the chart (measured, Charts by
-    Typst in docs/performance.md).
+    in threads); kept, it is a little cheaper than one per chart (11.4-11.9 against
+    12.0-12.2 ms a chart, docs/performance.md, Province, Charts by Typst).
     """
     compiler = getattr(_local, "compiler", None)
     if compiler is None:
@@ -182,11 +182,19 @@ def _compiler() -> Any:
 
 def compile_chart(chart: Chart, fmt: str) -> bytes:
     """``chart`` drawn by ``chart.typ`` as one ``fmt`` file (svg, png at :data:`DPI`, pdf)."""
-    inputs = {"chart": json.dumps(chart_data(chart), ensure_ascii=False)}
+    return draw(chart_data(chart), fmt)
+
+
+def draw(data: dict[str, Any], fmt: str) -> bytes:
+    """The chart ``data`` (``kind`` names the template's function) as one ``fmt`` file.
+
+    Also the monitoring's 执行进度 chart (kind ``progress``): one template, one look.
+    """
+    inputs = {"chart": json.dumps(data, ensure_ascii=False)}
     options: dict[str, Any] = {"ppi": DPI} if fmt == "png" else {}
-    data = _compiler().compile(input=template(), format=fmt, sys_inputs=inputs, **options)
-    assert isinstance(data, bytes)  # one page, so one file
-    return data
+    data_ = _compiler().compile(input=template(), format=fmt, sys_inputs=inputs, **options)
+    assert isinstance(data_, bytes)  # one page, so one file
+    return data_
 
 
 @lru_cache(maxsize=64)

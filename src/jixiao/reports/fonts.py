@@ -11,10 +11,8 @@ alternative that Word/LibreOffice use when the official font is missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pylopdf_fonts_zh_cn
 
@@ -54,31 +52,3 @@ WORD_FONTS: dict[str, DocFont] = {
     "heading2": DocFont("楷体_GB2312", SERIF_FAMILY),
     "table": DocFont("仿宋_GB2312", SERIF_FAMILY),
 }
-
-
-@cache
-def register_matplotlib() -> str:
-    """Make the shipped sans font known to matplotlib (once per process); return its family.
-
-    Only the font manager's registry of font files is touched (a per-process cache):
-    no ``rcParams`` are changed. Drawing code uses the family through
-    :func:`chart_rc` inside ``matplotlib.rc_context``, or per text element.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-
-    font_manager.fontManager.addfont(str(sans_path()))
-    family = font_manager.FontProperties(fname=str(sans_path())).get_name()
-    return str(family)
-
-
-def chart_rc() -> dict[Any, Any]:
-    """The ``rcParams`` of a chart, for ``matplotlib.rc_context`` (never set globally)."""
-    return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [register_matplotlib()],
-        # The shipped font has no U+2212 MINUS SIGN glyph; use the ASCII hyphen-minus.
-        "axes.unicode_minus": False,
-    }
