@@ -192,13 +192,17 @@ def _grow_where_lines_are_saved(
     step = 1.0
     free = float(header_lines - 1)
 
-    def lines(r: int, n: float, w: float) -> float:
-        count = _lines(n, w, table_ems)
-        return max(1.0, count - free) if r == 0 and free else count
-
-    heights = [
-        [lines(r, n, w) for n, w in zip(row, widths, strict=True)] for r, row in enumerate(lengths)
-    ]
+    # ``lines`` inline below, ``max(a, b)`` as ``b if b > a else a`` (what ``max`` returns):
+    # the same floats, without two calls per cell. ``holds[k]``: what a line of column
+    # ``k`` holds; ``holds_after[k]``: the same a step wider.
+    holds = [max(0.5, w / 100 * table_ems - PADDING_EMS) for w in widths]
+    holds_after = [max(0.5, (w + step) / 100 * table_ems - PADDING_EMS) for w in widths]
+    heights = [[n / hold for n, hold in zip(row, holds, strict=True)] for row in lengths]
+    for r, height in enumerate(heights):
+        for k, h in enumerate(height):
+            height[k] = h if h > 1.0 else 1.0
+            if r == 0 and free:
+                height[k] = max(1.0, height[k] - free)
     columns = range(len(widths))
     # Heights only fall as columns widen: a row whose cells are all one line never saves
     # one, and a cell of one line never changes.
@@ -221,7 +225,11 @@ def _grow_where_lines_are_saved(
             return
         j = height.index(top)
         seconds[i] = others = max(height[:j] + height[j + 1 :]) if len(height) > 1 else 1.0
-        floors[i] = floor = max(others, lines(r, lengths[r][j], widths[j] + step))
+        after = lengths[r][j] / holds_after[j]
+        after = after if after > 1.0 else 1.0
+        if r == 0 and free:
+            after = max(1.0, after - free)
+        floors[i] = floor = after if after > others else others
         saving[j][i] = top - floor
         tallest[i] = j
 
@@ -240,10 +248,9 @@ def _grow_where_lines_are_saved(
         # Only the rows whose ``best`` cell is taller than a line get shorter cells; of
         # those, a row's saving changes only if its tallest cell is in ``best``, or the
         # cell was one of a tie at the top, or as tall as the row's floor (its next
-        # tallest cell may be this one). ``lines`` inline, ``max(a, b)`` as ``b if b > a
-        # else a`` (what ``max`` returns): the same floats, without a call per row.
+        # tallest cell may be this one).
         now = max(0.5, widths[best] / 100 * table_ems - PADDING_EMS)
-        then = max(0.5, (widths[best] + step) / 100 * table_ems - PADDING_EMS)
+        holds_after[best] = then = max(0.5, (widths[best] + step) / 100 * table_ems - PADDING_EMS)
         saved = saving[best]
         still = []
         for i in tall[best]:
