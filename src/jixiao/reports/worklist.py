@@ -335,6 +335,7 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
     _sheet_setup(ws, header_row, _WIDTHS)
 
     rec = wb.create_sheet("结果应用")
+    suggested: dict[bool, Any] = {}
     for column, text in enumerate(_SUGGESTION_HEADER, start=1):
         cell = rec.cell(row=1, column=column, value=text)
         cell.font, cell.border = head_font, border
@@ -351,9 +352,14 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
         )
         for column, shown in enumerate(suggestion, start=1):
             cell = rec.cell(row=r, column=column, value=shown)
+            number = isinstance(shown, Decimal)  # as on 整改清单: one of two styles
+            if number in suggested:
+                cell._style = copy(suggested[number])
+                continue
             cell.font, cell.border, cell.alignment = body_font, border, wrap
-            if isinstance(shown, Decimal):
+            if number:
                 cell.number_format = "0.00"
+            suggested[number] = copy(cell._style)
     _sheet_setup(rec, 1, (10, 8, 36, 8, 8, 16, 30, 26))
 
     guide = wb.create_sheet("填写说明")
