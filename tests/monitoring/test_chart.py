@@ -19,8 +19,8 @@ def _report(*points: SeriesPoint) -> MonitoringReport:
     return MonitoringReport(
         period="2023-04",
         rule_set="测试",
-        pace=points[-1].pace,
-        line=points[-1].line,
+        pace=points[-1].pace if points else D(0),
+        line=points[-1].line if points else None,
         total_budget=D(100),
         total_cumulative=D(30),
         units=(),
@@ -68,3 +68,10 @@ def test_without_warning_lines_the_legend_has_no_triangle_and_past_100_the_axis_
     assert "预算执行进度（截至2023-04）" in text  # the default title
     assert "预警线" not in text
     assert "104.5%" in text and "120" in text
+
+
+def test_a_period_before_any_months_data_draws_the_axes_alone() -> None:
+    """``jixiao monitor`` on a dataset without 执行进度 lines: no month, still a chart, no error."""
+    png = execution_chart_png(_report(), "无执行数据")
+    assert Image.open(io.BytesIO(png)).size == (960, 570)
+    assert "无执行数据" in _text(draw(chart_data(_report(), "无执行数据"), "pdf"))
