@@ -299,3 +299,25 @@ def test_a_framework_total_of_zero_is_named_not_read_as_100(ds: Path) -> None:
     assert code == 2, output
     assert "框架总分 total_points 不能为 0" in output
     assert "100 分" not in output
+
+
+def test_piped_output_keeps_each_finding_on_one_line(example_xlsx: Path) -> None:
+    """Into a pipe (a log, ``| grep``) Rich would squeeze the findings table to 80 columns
+    and wrap its 说明 mid-sentence; a real process with its output piped, no COLUMNS, prints
+    each finding's row whole."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao", "check", str(example_xlsx)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    row = [line for line in done.stdout.splitlines() if "units.institution_count_mismatch" in line]
+    assert len(row) == 1
+    assert "声明数.事业单位数（声明）" in row[0]
+    assert "报告声明事业单位数 10 个 ≠ “预算单位”表按单位性质统计的 9 个" in row[0]

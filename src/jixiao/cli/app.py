@@ -17,6 +17,7 @@ there is one Chinese line naming the path and the reason, and exit 2.
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import sys
@@ -63,13 +64,32 @@ SHOWN_PROBLEMS = 200
 
 
 def stdout() -> Console:
-    """A console on the current standard output, sized from ``COLUMNS`` or the terminal now."""
-    return Console(highlight=False)
+    """A console on the current standard output, sized from ``COLUMNS`` or the terminal now.
+
+    Into a file or a pipe, a printed line is not wrapped: Rich would cut it at 80 columns,
+    mid-word (“指标“1.1.4 ⏎建设新型研发机构…”), and a log read or searched later would hold
+    a finding on two lines. :func:`_for_files` says how."""
+    return _for_files(Console(highlight=False))
 
 
 def stderr() -> Console:
     """A console on the current standard error."""
-    return Console(stderr=True, highlight=False)
+    return _for_files(Console(stderr=True, highlight=False))
+
+
+#: The width of a table printed into a file or a pipe without ``COLUMNS`` (Rich's own
+#: default, 80, squeezes the findings table's 位置/代码/说明 to a few characters a line).
+FILE_WIDTH = 160
+
+
+def _for_files(console: Console) -> Console:
+    """``console`` unchanged on a terminal; into a file or a pipe, lines unwrapped and tables
+    :data:`FILE_WIDTH` wide unless ``COLUMNS`` says otherwise."""
+    if not console.is_terminal:
+        console.soft_wrap = True
+        if not os.environ.get("COLUMNS"):
+            console.width = FILE_WIDTH
+    return console
 
 
 class _Stream:
