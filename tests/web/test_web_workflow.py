@@ -206,3 +206,46 @@ def test_a_notice_never_leads_off_the_site(science: Any, login: Any) -> None:
     [notice] = services.notify(spec, about=science)
     response = login("unit-clerk").get(f"/inbox/{notice.pk}/")
     assert response.status_code == 302 and response["Location"] == "/inbox/"
+
+
+@pytest.mark.parametrize(
+    ("kind", "read", "acknowledged", "requires_ack", "tab"),
+    [
+        # (what came, read?, acknowledged?, must be acknowledged?, the tab whose badge counts it)
+        (Notice.Kind.TASK, False, False, False, "pending"),
+        (Notice.Kind.TASK, True, False, False, "pending"),  # a task counts until it is closed
+        (Notice.Kind.RETURNED, False, False, False, "returned"),
+        (Notice.Kind.NOTICE, False, False, False, "notices"),
+        (Notice.Kind.NOTICE, True, False, True, "notices"),  # read, 确认收到 still owed
+        (Notice.Kind.OVERDUE, False, False, False, "notices"),
+        (Notice.Kind.DONE, False, False, False, "done"),  # 已批复, unread: was in no badge
+        (Notice.Kind.DONE, True, False, False, None),
+        (Notice.Kind.NOTICE, True, True, True, None),
+    ],
+)
+def test_the_headers_number_is_the_sum_of_the_inbox_badges(
+    science: Any,
+    login: Any,
+    kind: str,
+    read: bool,
+    acknowledged: bool,
+    requires_ack: bool,
+    tab: str | None,
+) -> None:
+    from django.utils import timezone
+
+    Notice.objects.all().delete()  # the demo's own tasks (监控填报, 整改) are not this test's
+    clerk = _user("unit-clerk")
+    [notice] = services.notify(
+        NoticeSpec([clerk], kind, "一条消息", requires_ack=requires_ack), about=science
+    )
+    now = timezone.now()
+    Notice.objects.filter(pk=notice.pk).update(
+        read_at=now if read else None, acknowledged_at=now if acknowledged else None
+    )
+    counts = services.inbox(clerk).counts
+    badges = {key: n for key, n in counts.items() if n and key != "overdue"}
+    assert badges == ({tab: 1} if tab else {})
+    assert services.unread_count(clerk) == sum(badges.values())
+    page = login("unit-clerk").get("/inbox/?show=done").content.decode()
+    assert ('待办 <span class="badge">1</span>' in page) == (tab is not None)

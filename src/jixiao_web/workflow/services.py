@@ -323,7 +323,7 @@ def inbox(user: Any) -> Inbox:
         pending=open_tasks,
         overdue=open_tasks.filter(due__lt=today),
         returned=own.filter(kind=Notice.Kind.RETURNED).filter(
-            Q(read_at__isnull=True) | Q(created_at__gte=timezone.now() - timedelta(days=30))
+            _WANTS_ATTENTION | Q(created_at__gte=timezone.now() - timedelta(days=30))
         ),
         notices=own.filter(kind__in=[Notice.Kind.NOTICE, Notice.Kind.OVERDUE]),
         done=own.filter(Q(kind=Notice.Kind.DONE) | Q(closed_at__isnull=False)),
@@ -331,20 +331,27 @@ def inbox(user: Any) -> Inbox:
     box.counts = {
         "pending": box.pending.count(),
         "overdue": box.overdue.count(),
-        "returned": box.returned.filter(read_at__isnull=True).count(),
-        "notices": box.notices.filter(
-            Q(read_at__isnull=True) | Q(requires_ack=True, acknowledged_at__isnull=True)
-        ).count(),
+        "returned": box.returned.filter(_WANTS_ATTENTION).count(),
+        "notices": box.notices.filter(_WANTS_ATTENTION).count(),
+        "done": own.filter(kind=Notice.Kind.DONE).filter(_WANTS_ATTENTION).count(),
     }
     return box
 
 
+#: A message (not a task) that still wants the user's eye: unread, or a 通报 read but not
+#: yet acknowledged. The header's number and the inbox tabs' badges both count by it, so
+#: the header's number is always the sum of the badges a user can click (an unread 已批复
+#: was once counted in the header with no tab showing it).
+_WANTS_ATTENTION = Q(read_at__isnull=True) | Q(requires_ack=True, acknowledged_at__isnull=True)
+
+
 def unread_count(user: Any) -> int:
-    """The number the header shows: open tasks plus unread notices."""
+    """The number the header shows: open tasks plus the messages that want attention —
+    the sum of the 待处理, 被退回, 通知 and 已办结 badges of the inbox."""
     own = mine(user)
     return (
         own.filter(kind=Notice.Kind.TASK, closed_at__isnull=True).count()
-        + own.exclude(kind=Notice.Kind.TASK).filter(read_at__isnull=True).count()
+        + own.exclude(kind=Notice.Kind.TASK).filter(_WANTS_ATTENTION).count()
     )
 
 
