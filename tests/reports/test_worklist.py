@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from datetime import date, datetime
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from report_fixtures import Built
 
 from jixiao.evaluation import evaluate
@@ -150,3 +155,55 @@ def test_an_unmet_project_target_is_a_row_with_its_owner_and_measure(county: Bui
     assert "完成值 420人次" in str(row["问题"]) and "汛期停训一个月" in str(row["问题"])
     assert row["整改措施"] == "冬春农闲补训。"
     assert project.name in str(row["责任单位"])
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_every_sheet_of_the_work_list_prints_its_text_whole(example: Built, tmp_path: Path) -> None:
+    """A responsible unit printing the list read the first line of each 问题 and 整改措施 and
+    nothing more (LibreOffice and WPS keep a row without a height one line tall), and the
+    填写说明 ran off the right edge of a portrait page. Printed through LibreOffice, the end
+    of every text cell of every sheet is on the page, in print no smaller than 9 pt."""
+    file = worklist_file(evaluate(example.dataset), report=example.model)
+    path = tmp_path / "worklist.xlsx"
+    path.write_bytes(file.data)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path.with_suffix(".pdf")), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    # every word inside its page (a line of the 填写说明 ran from x = -9 to 610 on a 595 page)
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes)[1])  # type: ignore[index]
+    words = re.findall(
+        r'<word xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)"[^>]*>([^<]*)<', boxes
+    )
+    assert [w for x0, x1, w in words if float(x0) < 0 or float(x1) > page_width] == []
+    printed = "".join(w for _, _, w in words)
+    workbook = load_workbook(path)
+    ends = [
+        (ws.title, cell.coordinate, re.sub(r"\s", "", cell.value)[-4:])
+        for ws in workbook.worksheets
+        for row in ws.iter_rows(min_row=2)
+        for cell in row
+        if isinstance(cell.value, str) and len(cell.value) > 20
+    ]
+    assert {title for title, _, _ in ends} == {"整改清单", "结果应用", "填写说明"}
+    assert [end for end in ends if end[2] not in printed] == []
+    for ws in workbook.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        landscape = ws.page_setup.orientation == "landscape"
+        page_units = 135 if landscape else 92  # as the report's workbook (render/excel.py)
+        widths = [
+            ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)
+        ]
+        body = ws.cell(row=ws.max_row, column=1)  # a body cell
+        assert body.font.size * min(1, page_units / sum(widths)) >= 9, ws.title

@@ -234,8 +234,13 @@ _HEADER = (
     "佐证材料",
     "出处",
 )
-#: column widths (characters) on a landscape A4 page
-_WIDTHS = (6, 12, 48, 36, 16, 10, 12, 9, 20, 18)
+#: column widths (Excel units) of a landscape A4 page: about 135 print at full size
+#: (:data:`jixiao.reports.render.excel.LANDSCAPE_UNITS`), these at 91%, 9.6 pt; a 问题类型
+#: (“扣分项（自评）”), a date and a 状态 each on one line
+_WIDTHS = (6, 16, 36, 26, 12, 8, 12, 8, 10, 14)
+#: the 填写说明 column: 35 characters a line (Excel's units are 7 px; LibreOffice's, without
+#: Calibri's metrics, are DejaVu's 9, and 72 of them still fit a portrait A4 page)
+GUIDE_UNITS = 72.0
 _SUGGESTION_HEADER = ("层级", "编码", "名称", "得分", "等级", "预算安排建议", "得分来源", "性质")
 
 _GUIDE = (
@@ -252,19 +257,9 @@ _GUIDE = (
 )
 
 
-def _sheet_setup(ws: object, header_row: int, widths: tuple[int, ...]) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width  # type: ignore[attr-defined]
-    ws.print_title_rows = f"{header_row}:{header_row}"  # type: ignore[attr-defined]
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)  # type: ignore[attr-defined]
-    setup = ws.page_setup  # type: ignore[attr-defined]
-    setup.paperSize, setup.orientation = "9", "landscape"
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
-    ws.print_options.horizontalCentered = True  # type: ignore[attr-defined]
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # type: ignore[attr-defined]
+def _texts(values: tuple[object, ...]) -> list[str]:
+    """Each cell's text as printed (a date as yyyy-mm-dd), to count its wrapped lines."""
+    return ["" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values]
 
 
 def worklist_xlsx(worklist: WorkList) -> bytes:
@@ -273,10 +268,15 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from jixiao.reports.render.excel import page_setup, print_setup, row_height
+
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(vertical="top", wrap_text=True)
-    head_font, body_font = Font(name="黑体", size=11, bold=True), Font(name="仿宋_GB2312", size=11)
+    head_font, body_font = (
+        Font(name="黑体", size=10.5, bold=True),
+        Font(name="仿宋_GB2312", size=10.5),
+    )
 
     wb = Workbook()
     ws = wb.active
@@ -292,6 +292,7 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
         cell = ws.cell(row=header_row, column=column, value=text)
         cell.font, cell.border = head_font, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = [float(w) for w in _WIDTHS]
     row = header_row
     # Each body cell gets one of two styles: the first cell of each sets it and the rest
     # copy its style ids (openpyxl hashes a style object field by field on every
@@ -311,6 +312,10 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
             item.evidence,
             item.source,
         )
+        # a row as tall as its longest text's lines: LibreOffice and WPS show one line else
+        height = row_height(_texts(values), widths)
+        if height is not None:
+            ws.row_dimensions[row].height = height
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             dated = isinstance(value, date)
@@ -332,10 +337,11 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
     )
     ws.add_data_validation(choices)
     choices.add(f"{status_column}{header_row + 1}:{status_column}{max(row, header_row + 200)}")
-    _sheet_setup(ws, header_row, _WIDTHS)
+    print_setup(ws, widths, header_row, landscape=True)
 
     rec = wb.create_sheet("结果应用")
     suggested: dict[bool, Any] = {}
+    rec_widths = [10.0, 8.0, 36.0, 8.0, 8.0, 16.0, 30.0, 26.0]
     for column, text in enumerate(_SUGGESTION_HEADER, start=1):
         cell = rec.cell(row=1, column=column, value=text)
         cell.font, cell.border = head_font, border
@@ -350,6 +356,9 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
             s.basis,
             "参考（仅有自评，未经财政复核）" if s.reference else "依据财政复核等级",
         )
+        height = row_height(_texts(suggestion), rec_widths)
+        if height is not None:
+            rec.row_dimensions[r].height = height
         for column, shown in enumerate(suggestion, start=1):
             cell = rec.cell(row=r, column=column, value=shown)
             number = isinstance(shown, Decimal)  # as on 整改清单: one of two styles
@@ -360,13 +369,20 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
             if number:
                 cell.number_format = "0.00"
             suggested[number] = copy(cell._style)
-    _sheet_setup(rec, 1, (10, 8, 36, 8, 8, 16, 30, 26))
+    print_setup(rec, rec_widths, 1, landscape=True)
 
     guide = wb.create_sheet("填写说明")
-    guide.column_dimensions["A"].width = 100
+    # One column narrower than a portrait page, even counted in the wider units of a
+    # LibreOffice without Calibri's metrics: it does not fit a one-column sheet to the page.
+    guide_width = [GUIDE_UNITS]
+    guide.column_dimensions["A"].width = guide_width[0]
     for r, text in enumerate(_GUIDE, start=1):
         cell = guide.cell(row=r, column=1, value=text)
         cell.font, cell.alignment = body_font, wrap
+        height = row_height([text], guide_width)
+        if height is not None:
+            guide.row_dimensions[r].height = height
+    page_setup(guide, landscape=False)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -106,7 +106,7 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
         cell = ws.cell(row=row, column=column, value=text)
         cell.font, cell.border, cell.alignment = HEADER_FONT, BORDER, HEADER_ALIGN
     widths = _column_units(table, landscape)
-    ws.row_dimensions[row].height = _height([*table.header], widths)
+    ws.row_dimensions[row].height = row_height([*table.header], widths)
     # A body cell's style is one of a few (bold or not, its number format, its indent):
     # the first cell of each sets it the long way and the rest copy its style ids, because
     # openpyxl finds a style's id by hashing the style object, field by field, on every
@@ -114,7 +114,7 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
     styles: dict[tuple[bool, str | None, int], StyleArray] = {}
     for cells in table.rows:
         row += 1
-        height = _height([c.text for c in cells if not c.numeric], widths, cells)
+        height = row_height([c.text for c in cells if not c.numeric], widths, cells)
         if height is not None:
             ws.row_dimensions[row].height = height
         for column, source in enumerate(cells, start=1):
@@ -141,7 +141,7 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
             else:
                 cell.alignment = TEXT_ALIGN
             styles[key] = copy(cell._style)
-    _print_setup(ws, widths, header_row, landscape)
+    print_setup(ws, widths, header_row, landscape)
     return row
 
 
@@ -167,7 +167,7 @@ def _column_units(table: Table, landscape: bool) -> list[float]:
     return [max(4.0, units * percent / 100) for percent in column_widths(table, units / CJK_UNITS)]
 
 
-def _height(
+def row_height(
     texts: list[str], widths: list[float], cells: tuple[Cell, ...] | None = None
 ) -> float | None:
     """The height (pt) of a row that shows every line of its wrapped text; None for one line.
@@ -192,11 +192,17 @@ def _height(
     return lines * LINE_POINTS + ROW_PADDING_POINTS
 
 
-def _print_setup(ws: Worksheet, widths: list[float], header_row: int, landscape: bool) -> None:
+def print_setup(ws: Worksheet, widths: list[float], header_row: int, landscape: bool) -> None:
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.print_title_rows = f"{header_row}:{header_row}"  # the header row on every page
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    page_setup(ws, landscape)
+
+
+def page_setup(ws: Worksheet, landscape: bool) -> None:
+    """A4 in ``landscape`` or portrait, the columns fitted to the page width (at most
+    ``LANDSCAPE_UNITS`` or ``PORTRAIT_UNITS`` of them print at full size), page numbers."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
