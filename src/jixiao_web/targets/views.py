@@ -149,6 +149,8 @@ def new_project(request: HttpRequest) -> HttpResponse:
             errors.append(InputError("主管处室", "请选择主管处室"))
         if year is None or not 2000 <= year <= 2100:
             errors.append(InputError("预算年度", "预算年度应为四位年份，如 2024"))
+        if errors:  # every empty field at once, not in a second round after these
+            errors += services.missing_project_fields(values["code"], values["name"])
         if not errors:
             assert unit is not None and year is not None
             try:
