@@ -32,3 +32,27 @@ def test_an_empty_new_project_form_names_every_missing_field_at_once(login: Any)
     assert set(_errors(page)) == {"实施单位", "主管处室", "预算年度", "项目编码", "项目名称"}
     # The required 主管处室 is starred like the other required fields.
     assert re.search(r'<label for="f-division">主管处室<span class="req">\*</span>', page)
+
+
+def test_a_returned_form_shows_the_return_opinion_where_the_inbox_leads(login: Any) -> None:
+    from jixiao_web.targets.models import TargetForm
+
+    form = TargetForm.objects.get(code="2024-JC-001")  # the demo's 草稿, 主管处室 基础研究处
+    detail = reverse("targets:detail", args=[form.pk])
+    clerk = login("unit-clerk")
+    page = clerk.get(detail).content.decode()
+    assert "送审说明（选填）" in page and "审核意见" not in page.split('id="decide"')[1][:400]
+    assert (
+        clerk.post(reverse("targets:decide", args=[form.pk]), {"action": "submit"}).status_code
+        == 302
+    )
+    opinion = "满意度指标值偏低，请调整到90%以上"
+    division = login("division")
+    assert "审核意见（退回时必填）" in division.get(detail).content.decode()
+    division.post(
+        reverse("targets:decide", args=[form.pk]), {"action": "division_return", "opinion": opinion}
+    )
+    page = login("unit-clerk").get(detail).content.decode()
+    # Before: only in the 审核记录 table at the foot of the page, under the whole form.
+    assert opinion in page.split("<h2>绩效指标</h2>")[0]
+    assert "退回意见</strong>（基础研究处 经办人" in page

@@ -495,6 +495,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "review_steps": [s for s in steps if s.action in REVIEW_ACTIONS],
         "can_edit": services.editable(access, form),
+        "opinion": workflow.last_opinion(form) if state.state == "returned" else None,
         "events": [
             {"e": e, "from": flow.label_of(e.from_state), "to": flow.label_of(e.to_state)}
             for e in workflow.history(form)
