@@ -180,6 +180,19 @@ def test_the_word_page_numbers_are_where_libreoffice_puts_the_headings(
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_a_word_table_header_keeps_its_unit_in_brackets_on_one_line(
+    county: Built, tmp_path: Path
+) -> None:
+    """“完成率（%）” and “占总收入（%）” printed “（” alone on a line and “%）” on the next in
+    LibreOffice (the column held 2.4 characters a line; “（%）” is 2.8 wide): no word of the
+    laid-out file is an opening bracket alone."""
+    boxes = _libreoffice_text(WordRenderer().render(county.model), tmp_path, "report.docx", "-bbox")
+    words = re.findall(r"<word [^>]*>([^<]*)</word>", boxes)
+    assert "收入" in words and any(w.endswith("（%）") or w == "（%）" for w in words)
+    assert [w for w in words if w in ("（", "(")] == []
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
 def test_the_last_word_contents_entry_never_stands_alone_on_a_page(
     example: Built, tmp_path: Path
 ) -> None:

@@ -17,6 +17,11 @@ PADDING_EMS = 1.2
 #: A header is wrapped to lines of at least this many characters (“偏差原因” in two lines
 #: of two, never four lines of one), even over a column whose cells are empty or “—”.
 HEADER_EMS = 2.0
+#: … and its unit in brackets (“（%）”, “（万元）”) on a line of its own, never “（” alone on
+#: one line and “%）” on the next (Word in LibreOffice showed 表3's “完成率（%）” in four
+#: lines so). A “%” is counted as the serif fonts print it (0.83), not as 0.6, and the unit
+#: keeps the 0.2 character a width rounded to a whole per cent may take off.
+_HEADER_UNIT = re.compile(r"[（(][^（）()]{1,4}[）)]$")
 #: A row with a cell longer than this (characters) may break across pages (表2's 取得成效):
 #: kept whole, it would leave most of a page empty. Shorter rows are kept whole, in the
 #: PDF and in Word (``w:cantSplit``).
@@ -124,7 +129,7 @@ def column_widths(
         tokens = [_token_ems(t) for c in cells for t in _TOKEN.findall(c) if len(t) <= 14]
         tokens += [n for n in own if n <= 3]  # short words (万元, 良好) stay whole
         # the header keeps two characters a line (a hard floor: never one per line)
-        header = min(_ems(table.header[i]), HEADER_EMS)
+        header = max(min(_ems(table.header[i]), HEADER_EMS), _unit_ems(table.header[i]))
         hard.append(_percent(max(*tokens, header, 0.0), table_ems))
         # A text column keeps room for a readable line: a short title stays on one line,
         # a longer one wraps after READABLE_EMS characters, not after one or two.
@@ -143,6 +148,12 @@ def column_widths(
         ]
     scale = 100 / sum(widths)
     return [max(4, round(w * scale)) for w in widths]
+
+
+def _unit_ems(header: str) -> float:
+    """The printed width of a header's unit in brackets (0 without one)."""
+    unit = _HEADER_UNIT.search(header)
+    return _ems(unit.group()) + 0.25 * unit.group().count("%") + 0.2 if unit else 0.0
 
 
 def _cell_ems(text: str) -> float:
