@@ -297,3 +297,35 @@ def test_libreoffice_lays_the_word_file_out_on_a4_with_its_chinese_text(
     text = _squash("".join(page.extract_text() for page in reader.pages))
     assert "示例科技厅" in text and "部门整体支出绩效自评报告" in text
     assert "决算收入合计" in text
+
+
+def test_the_html_cover_sets_each_label_on_one_line_apart_from_the_contents(
+    rendered_review: dict[str, Path],
+) -> None:
+    """The review file's cover showed “报/告：” and “评分框/架：” over two lines each (the
+    long report title beside them squeezed the labels), and on screen its last field ran
+    straight into “目　录”, and the 目录 into the first heading."""
+    problem = _chromium_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        page.goto(rendered_review["html"].as_uri())
+        box = "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; }"
+        # a label's lines: the boxes of its text (a flex item's own box is as tall as its row)
+        lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+        labels = [dt.evaluate(lines) for dt in page.query_selector_all(".cover-fields dt")]
+        line = page.eval_on_selector(
+            ".cover-fields dt", "e => parseFloat(getComputedStyle(e).lineHeight)"
+        )
+        cover = page.eval_on_selector(".cover-fields", box)
+        toc = page.eval_on_selector(".toc-title", box)
+        last = page.eval_on_selector(".toc li:last-child", box)
+        first = page.eval_on_selector("main h2", box)
+        browser.close()
+    assert len(labels) >= 2 and set(labels) == {1}, labels
+    # a blank line and more between the cover's fields, the 目录 and the first heading
+    assert toc[0] - cover[1] > 1.5 * line and first[0] - last[1] > 1.5 * line, (cover, toc, first)
