@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from jixiao.audit.batch import REPORT_SUFFIXES
@@ -214,7 +215,7 @@ def batch_export(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("汇总表尚未生成")
     return stored_download(
         found.workbook,
-        f"批量审核汇总_{found.pk}_{found.requested_at:%Y%m%d}.xlsx",
+        f"批量审核汇总_{found.pk}_{timezone.localdate(found.requested_at):%Y%m%d}.xlsx",
         XLSX,
         "汇总表尚未生成",
     )

@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from jixiao.dataset.build import InputError
@@ -509,10 +510,11 @@ def reviewed_grade(dataset: Dataset) -> ReviewedGrade | None:
             if review.reviewer
             else ""
         )
+        day = timezone.localdate(review.reviewed_at)  # the Beijing date, not the stored UTC
         return ReviewedGrade(
             review.score,
             review.grade,
-            f"财政复核：{review.score} 分，{review.grade}（{who}，{review.reviewed_at:%Y-%m-%d}）",
+            f"财政复核：{review.score} 分，{review.grade}（{who}，{day:%Y-%m-%d}）",
         )
     return _approved_sheet_grade(dataset)
 
