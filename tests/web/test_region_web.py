@@ -133,6 +133,15 @@ def test_year_over_year_view_is_one_department(login: Any, science: Any) -> None
 
 
 @pytest.mark.django_db
+def test_year_over_year_view_links_back_to_all_departments(login: Any, science: Any) -> None:
+    response = login("bureau-admin").get(
+        reverse("region:dashboard"), {"department": science.department_id, "sort": "year"}
+    )
+    crumbs = response.content.decode().split('class="crumbs"', 1)[1].split("</p>", 1)[0]
+    assert f'<a href="{reverse("region:dashboard")}">部门评价对比</a>' in crumbs
+
+
+@pytest.mark.django_db
 def test_drill_down_links_to_the_evaluation_page(login: Any, science: Any) -> None:
     html = login("dept-admin").get(reverse("region:dashboard")).content.decode()
     assert reverse("evaluation:detail", args=[science.pk]) in html
