@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from typing import Any
 
@@ -130,6 +131,31 @@ def test_errors_answer_in_chinese(
     response = _get(client, url, token)
     assert response.status_code == status
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("/api/datasets/abc", "路径参数 dataset_id：应为整数"),
+        ("/api/datasets/0", "路径参数 dataset_id：不得小于 1"),
+        ("/api/datasets/99999999999", "路径参数 dataset_id：不得大于 2147483647"),
+        ("/api/public/publications?year=abc", "查询参数 year：应为整数"),
+        ("/api/public/publications?year=1800", "查询参数 year：不得小于 1949"),
+        ("/api/datasets/1/findings?limit=0", "查询参数 limit：不得小于 1"),
+        ("/api/datasets/1/findings?severity=" + "x" * 20, "查询参数 severity：最多 16 个字符"),
+    ],
+)
+def test_a_bad_parameter_is_named_and_explained_in_chinese(
+    client: Any, url: str, says: str
+) -> None:
+    """The 422's ``detail`` and each error's ``msg`` are Chinese, not pydantic's English."""
+    token = None if url.startswith("/api/public") else _token("dept-admin")
+    response = _get(client, url, token)
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["detail"] == f"请求参数有误：{says}"
+    for error in answer["errors"]:
+        assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", error["msg"]), error
 
 
 def test_the_unit_clerk_is_refused_findings_in_chinese(client: Any, science: Any) -> None:

@@ -138,17 +138,55 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 404, message if message and message != "Not Found" else "不存在")
 
 
+#: Where a parameter is read (the first part of pydantic's ``loc``), in words.
+SOURCES = {"path": "路径参数", "query": "查询参数", "header": "请求头", "body": "请求体"}
+
+#: pydantic's error type → the Chinese message (``{…}`` from the error's ``ctx``).
+MESSAGES = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "不得小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不得大于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_type": "应为文字",
+    "literal_error": "应为 {expected} 之一",
+    "enum": "应为 {expected} 之一",
+}
+
+
+def _chinese(error: dict[str, Any]) -> str:
+    """One pydantic error in Chinese (never pydantic's English ``msg``)."""
+    template = MESSAGES.get(str(error.get("type", "")), "取值无效")
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return "取值无效"
+
+
+def _place(loc: list[str]) -> str:
+    """``["query", "year"]`` → ``查询参数 year``."""
+    if not loc:
+        return "请求"
+    source, *rest = loc
+    return " ".join([SOURCES.get(source, source), ".".join(rest)]).strip()
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [
+    errors: list[dict[str, Any]] = [
         {
             "loc": [str(part) for part in e.get("loc", ())],
-            "msg": str(e.get("msg", "")),
+            "msg": _chinese(e),
             "type": str(e.get("type", "")),
         }
         for e in exc.errors
     ]
-    places = "；".join(".".join(map(str, e["loc"])) + "：" + str(e["msg"]) for e in errors)
+    places = "；".join(f"{_place(e['loc'])}：{e['msg']}" for e in errors)
     return api.create_response(
         request, {"detail": f"请求参数有误：{places}", "errors": errors}, status=422
     )
