@@ -142,7 +142,10 @@ def test_errors_answer_in_chinese(
         ("/api/public/publications?year=abc", "查询参数 year：应为整数"),
         ("/api/public/publications?year=1800", "查询参数 year：不得小于 1949"),
         ("/api/datasets/1/findings?limit=0", "查询参数 limit：不得小于 1"),
-        ("/api/datasets/1/findings?severity=" + "x" * 20, "查询参数 severity：最多 16 个字符"),
+        (
+            "/api/datasets/1/findings?severity=x",
+            "查询参数 severity：应为 error、warning、rounding、info 之一",
+        ),
     ],
 )
 def test_a_bad_parameter_is_named_and_explained_in_chinese(
@@ -156,6 +159,19 @@ def test_a_bad_parameter_is_named_and_explained_in_chinese(
     assert answer["detail"] == f"请求参数有误：{says}"
     for error in answer["errors"]:
         assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", error["msg"]), error
+
+
+def test_an_unknown_severity_is_refused_not_an_empty_list(client: Any, science: Any) -> None:
+    """``severity=errors`` (a typo) must not answer ``[]`` as if there were no errors."""
+    token = _token("dept-admin")
+    base = f"/api/datasets/{science.pk}/findings"
+    errors = _get(client, f"{base}?severity=error", token).json()
+    assert errors and {f["severity"] for f in errors} == {"error"}
+    response = _get(client, f"{base}?severity=errors", token)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "请求参数有误：查询参数 severity：应为 error、warning、rounding、info 之一"
+    )
 
 
 def test_the_unit_clerk_is_refused_findings_in_chinese(client: Any, science: Any) -> None:

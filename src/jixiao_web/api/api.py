@@ -15,8 +15,9 @@ Chinese as is (:class:`ChineseJSONRenderer`).
 
 from __future__ import annotations
 
+import re
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -162,8 +163,11 @@ MESSAGES = {
 def _chinese(error: dict[str, Any]) -> str:
     """One pydantic error in Chinese (never pydantic's English ``msg``)."""
     template = MESSAGES.get(str(error.get("type", "")), "取值无效")
+    ctx = dict(error.get("ctx", {}))
+    if "expected" in ctx:  # pydantic's "'error', 'warning' or 'info'"
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx["expected"])))
     try:
-        return template.format(**error.get("ctx", {}))
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return "取值无效"
 
@@ -352,7 +356,8 @@ def dataset_findings(
     request: HttpRequest,
     dataset_id: Annotated[int, param.Path(ge=1, le=MAX_ID)],
     severity: Annotated[
-        str | None, param.Query(max_length=16, description="error/warning/info/rounding")
+        Literal["error", "warning", "rounding", "info"] | None,
+        param.Query(description="级别：error 错误、warning 警告、rounding 截尾、info 提示"),
     ] = None,
     limit: Annotated[int, param.Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, param.Query(ge=0, le=MAX_ID)] = 0,
