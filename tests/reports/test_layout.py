@@ -21,7 +21,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from report_fixtures import Built
 
-from jixiao.reports.model import Section
+from jixiao.reports.model import Cell, Section
 from jixiao.reports.render.pages import heading_pages
 from jixiao.reports.render.word import WordRenderer
 
@@ -190,6 +190,46 @@ def test_a_word_table_header_keeps_its_unit_in_brackets_on_one_line(
     words = re.findall(r"<word [^>]*>([^<]*)</word>", boxes)
     assert "收入" in words and any(w.endswith("（%）") or w == "（%）" for w in words)
     assert [w for w in words if w in ("（", "(")] == []
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_a_word_tables_total_row_never_stands_alone_on_a_page(tmp_path: Path) -> None:
+    """A department of 30 units: 表4's and 表6's 合计 row went over to the next page alone,
+    under the repeated header, apart from the rows it adds up. In LibreOffice's layout each
+    table's last row is on the page of the row before it."""
+    from report_fixtures import built
+
+    from jixiao.reports.model import Table
+    from jixiao.synthetic import synthetic_departments
+
+    model = built(synthetic_departments(1, 30, projects_per_unit=2)[0]).model
+    pages = _libreoffice_text(
+        WordRenderer().render(model), tmp_path, "report.docx", "-layout"
+    ).split("\f")
+
+    def page_of(cells: tuple[Cell, ...]) -> int:
+        """The page of the line that starts with the row's first cell and holds its first number."""
+        start = re.sub(r"\s", "", cells[0].text)[:2]
+        number = next(c.text for c in cells if c.numeric and c.text not in ("", "—"))
+        found = [
+            i
+            for i, page in enumerate(pages)
+            for line in page.splitlines()
+            if re.sub(r"\s", "", line).startswith(start)
+            and re.search(rf"(?<![\d,.]){re.escape(number)}(?![\d.])", line)
+        ]
+        assert found, (cells[0].text, number)
+        return found[0]
+
+    tables = [
+        b
+        for section in model.sections
+        for b in section.blocks
+        if isinstance(b, Table) and len(b.rows) >= 3 and b.rows[-1][0].text == "合计"
+    ]
+    assert len(tables) >= 4
+    apart = [t.number for t in tables if page_of(t.rows[-1]) != page_of(t.rows[-2])]
+    assert apart == []
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

@@ -98,8 +98,11 @@ def _table(pager: _Pager, table: Table) -> None:
     caption = LINE_POINTS * (2 if table.note else 1)
     pager.add(caption, keep=header + (rows[0] if rows else 0))
     pager.add(header)
-    for row, height in zip(table.rows, rows, strict=True):
-        if not long_row(row) and pager.used + height > PAGE_POINTS + 0.5:
+    last = len(rows) - 1
+    for index, (row, height) in enumerate(zip(table.rows, rows, strict=True)):
+        # the row before the last keeps with it (the 合计 never stands alone on a page)
+        need = height + (rows[last] if index == last - 1 and not long_row(table.rows[last]) else 0)
+        if not long_row(row) and pager.used + need > PAGE_POINTS + 0.5:
             # a row kept whole (w:cantSplit) moves to the next page, under the header
             pager.new_page()
             pager.add(header)

@@ -388,7 +388,9 @@ def _rows(table: Table, widths: list[str]) -> list[Any]:
     for index, row in enumerate(table.rows):
         # a row is not split across pages, unless it holds a page of text (表2's 取得成效)
         parts.append("<w:tr>" if long_row(row) else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        keep = index == 0  # the caption, header and first row start a page together
+        # the caption, header and first row start a page together, and the last row (合计)
+        # never stands alone under a repeated header: the row before it keeps with it
+        keep = index in (0, len(table.rows) - 2)
         for value, width in zip(row, widths, strict=True):
             align = "right" if value.numeric else "left"
             parts.append(_cell_xml(value.text, width, value.bold, align, keep, value.indent))
