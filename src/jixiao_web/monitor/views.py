@@ -373,6 +373,8 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as error:
             errors, data, status = [InputError("", str(error))], request.POST, error.status
         else:
+            if request.POST.get("action") == "submit":  # 报送 saves what is typed first
+                return _decide(request, ret, roles, "submit", None)
             messages.success(request, "已保存")
             return redirect("monitor:return", ret.pk)
     if request.method == "POST":
@@ -408,7 +410,12 @@ def return_decide(request: HttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None
-    action = request.POST.get("action", "")
+    return _decide(request, ret, roles, request.POST.get("action", ""), version)
+
+
+def _decide(
+    request: HttpRequest, ret: Return, roles: set[Role], action: str, version: int | None
+) -> HttpResponse:
     try:
         event = services.decide(
             ret, action, request.user, roles, request.POST.get("opinion", ""), version

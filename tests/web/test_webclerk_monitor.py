@@ -1,0 +1,80 @@
+"""运行监控 as the late unit's clerk fills its return: 报送 keeps what was typed.
+
+Found in the browser: the clerk of 163001 typed 全年预计执行数 and a 当前完成值 and pressed
+报送 without pressing 保存 first; the return went to the reviewers as 已报送 with both empty
+(报送 was a separate form that carried only the 审核意见).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from jixiao_web.monitor.models import Return, Round
+from jixiao_web.monitor.workflows import RETURN
+from jixiao_web.workflow import services as workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def _late_return(science: Any) -> Return:
+    round_ = Round.objects.get(department_id=science.department_id, period="2023-06")
+    return Return.objects.get(round=round_, unit_code="163001")
+
+
+def _typed(ret: Return, **changes: str) -> dict[str, str]:
+    """The return form as the browser sends it: every field of the page, as shown."""
+    data = {"version": str(ret.version)}
+    for line in ret.projects.all():
+        months = {a.month: a.cumulative for a in line.months.all()}
+        for m in range(1, ret.round.month + 1):
+            data[f"p{line.pk}-m{m}"] = str(months.get(m, ""))
+        data[f"p{line.pk}-progress"] = str(line.progress or "")
+        data[f"p{line.pk}-deviation"] = line.deviation
+    data.update(changes)
+    return data
+
+
+def test_submitting_saves_what_the_clerk_typed_first(science: Any, login: Any) -> None:
+    ret = _late_return(science)
+    line = ret.projects.get(code="HC-01")
+    indicator = line.indicators.first()
+    url = reverse("monitor:return", args=[ret.pk])
+    client = login("unit-clerk")
+    page = client.get(url).content.decode()
+    fill_form = re.search(r'<form method="post">(.*?)</form>', page, re.S)
+    assert fill_form and 'name="action" value="submit"' in fill_form.group(1)  # one form
+    response = client.post(
+        url,
+        _typed(
+            ret,
+            **{
+                f"p{line.pk}-expected": "4800",
+                f"i{indicator.pk}-current": "60",
+                "opinion": "6月执行数已核对",
+                "action": "submit",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    indicator.refresh_from_db()
+    assert (line.expected, indicator.current) == (Decimal(4800), Decimal(60))
+    assert workflow.state_of(ret, RETURN).state == "submitted"
+    assert workflow.history(ret).last().opinion == "6月执行数已核对"
+
+
+def test_a_refused_figure_submits_nothing(science: Any, login: Any) -> None:
+    ret = _late_return(science)
+    line = ret.projects.get(code="HC-01")
+    url = reverse("monitor:return", args=[ret.pk])
+    response = login("unit-clerk").post(
+        url, _typed(ret, **{f"p{line.pk}-expected": "12万", "action": "submit"})
+    )
+    assert response.status_code == 422
+    assert "全年预计执行数: “12万”不是有效数值" in response.content.decode()
+    assert workflow.state_of(ret, RETURN).state == "draft"
