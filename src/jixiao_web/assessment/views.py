@@ -281,6 +281,9 @@ def _sheet_context(request: HttpRequest, sheet: ScoreSheet, scored: Rescored) ->
         {"line": line, "entry": entries.get(line.code), "evidence": evidence.get(line.code, [])}
         for line in scored.lines
     ]
+    actions = services.available(sheet, access)
+    # 提交 is a button of the 评价结论 form when the user fills: it saves what is typed first.
+    submit = next((t for t in actions if t.action == "submit"), None) if can_fill else None
     return {
         "sheet": sheet,
         "task": sheet.task,
@@ -288,7 +291,9 @@ def _sheet_context(request: HttpRequest, sheet: ScoreSheet, scored: Rescored) ->
         "rows": rows,
         "state": current,
         "state_label": STATE_LABELS[current.state],
-        "actions": services.available(sheet, access),
+        "actions": actions,
+        "submit": submit,
+        "decisions": [t for t in actions if t is not submit],
         "can_fill": can_fill,
         "can_report": assess_allows(access, AssessAction.REPORT, sheet),
         "history": [
@@ -362,6 +367,12 @@ def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
     data = {k: request.POST.get(k, "") for k in ("conclusion", "problems", "measures", "version")}
     try:
         services.save_summary(sheet, data, access=access, actor=request.user)
+        if request.POST.get("action") == "submit":  # 提交 saves what is typed first
+            event = services.decide(sheet, "submit", access=access, actor=request.user)
+            messages.success(
+                request, f"已保存评价结论、存在问题和改进措施，并已{event.action_label}"
+            )
+            return redirect("assessment:sheet", sheet.pk)
     except AssessmentError as error:
         return _refused(request, error, reverse("assessment:sheet", args=[sheet.pk]))
     messages.success(request, "已保存评价结论、存在问题和改进措施")
