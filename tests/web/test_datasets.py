@@ -177,7 +177,9 @@ def test_clerk_adds_rows_only_for_its_unit(login: Any, science: Any) -> None:
     assert row.unit == "163001" and row.unit_code == "163001"
     other_unit = ROW_MODELS["units"].objects.filter(dataset=science).order_by("position")[1].code
     refused = client.post(url, {**data, "unit": other_unit})
-    assert refused.status_code == 403
+    assert refused.status_code == 422  # the form again, the message beside 单位编码
+    assert "只能填报本单位（163001）的数据" in refused.content.decode()
+    assert not ROW_MODELS["income"].objects.filter(dataset=science, unit=other_unit).exists()
     # The other clerk does not see the row at all.
     client2 = login("unit-clerk-2")
     table = client2.get(reverse("datasets:table", args=[science.pk, "income"])).content.decode()

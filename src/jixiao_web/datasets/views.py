@@ -276,7 +276,9 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
                 version=int(version) if version and version.isdigit() else None,
             )
         except services.NotAllowed as error:
-            raise PermissionDenied(str(error)) from None
+            # The row names another unit (处室): said beside that field, the typing kept.
+            errors = [_refused_field(access, dataset, spec, typed, str(error))]
+            values = typed
         except services.Invalid as error:
             errors = error.errors
             values = typed
@@ -331,6 +333,22 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
         template = "datasets/_row_form.html"
     status = 409 if conflict is not None else (422 if errors else 200)
     return render(request, template, context, status=status)
+
+
+def _refused_field(
+    access: Access, dataset: Dataset, spec: TableSpec, typed: dict[str, Any], message: str
+) -> services.FieldError:
+    """The field that made a row another unit's (or another 处室's), with what to write."""
+    codes = sorted(access.unit_codes(dataset) or [])
+    if codes:  # a clerk
+        column = {"units": "code", "project_indicators": "owner"}.get(spec.key, "unit")
+        if spec.key == "execution" and not typed.get("unit"):
+            column = "project"
+        message = f"只能填报本单位（{'、'.join(codes)}）的数据"
+    else:  # a 业务处室: the project's 主管处室
+        column = "owner" if spec.key == "project_indicators" else "division"
+    keys = {c.key for c in spec.columns}
+    return services.FieldError(column if column in keys else "", "", message)
 
 
 @login_required

@@ -1,0 +1,50 @@
+"""The dataset's tables as a unit's clerk and a 业务处室 fill them: a row of someone else's.
+
+Found in the browser: the clerk typed another unit's 单位编码 on 新增一行 and pressed 保存;
+the form (sent by htmx) got a 403 page that htmx does not show, so nothing happened at all.
+Now the form comes back (422, what htmx swaps) with the message beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from jixiao_web.datasets.models import ROW_MODELS
+
+pytestmark = pytest.mark.django_db
+
+
+def _field(page: str, key: str) -> str:
+    found = re.search(rf'<div class="field[^"]*">\s*<label for="f-{key}">.*?</div>', page, re.S)
+    assert found, key
+    return found.group(0)
+
+
+def test_a_clerks_row_of_another_unit_is_refused_beside_the_field(login: Any, science: Any) -> None:
+    other = ROW_MODELS["units"].objects.filter(dataset=science).order_by("position")[1].code
+    url = reverse("datasets:row_new", args=[science.pk, "income"])
+    data = {"unit": other, "item": "财政拨款收入", "budget": "1,234.5", "note": "核对后填写"}
+    response = login("unit-clerk").post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    page = response.content.decode()
+    unit = _field(page, "unit")
+    assert 'class="field invalid"' in unit and "只能填报本单位（163001）的数据" in unit
+    assert 'value="1,234.5"' in _field(page, "budget")  # the typing is kept
+    assert "核对后填写" in _field(page, "note")
+    assert not ROW_MODELS["income"].objects.filter(dataset=science, unit=other).exists()
+
+
+def test_a_divisions_project_of_another_division_is_refused_beside_the_field(
+    login: Any, science: Any
+) -> None:
+    url = reverse("datasets:row_new", args=[science.pk, "projects"])
+    data = {"code": "WC-01", "name": "测试项目", "unit": "163001", "division": "办公室"}
+    response = login("division").post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    division = _field(response.content.decode(), "division")
+    assert 'class="field invalid"' in division and "本处室" in division
+    assert not ROW_MODELS["projects"].objects.filter(dataset=science, code="WC-01").exists()
