@@ -26,6 +26,7 @@ from jixiao.reports.render.pages import heading_pages
 from jixiao.reports.render.word import WordRenderer
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _libreoffice_text(data: bytes, tmp_path: Path, name: str, *options: str) -> str:
@@ -348,6 +349,59 @@ def test_every_wrapped_cell_of_the_workbook_prints_whole(
         c.row for row in scores.iter_rows(min_row=3) for c in row if len(str(c.value or "")) > 100
     ]
     assert long_rows and all((scores.row_dimensions[r].height or 0) > 40 for r in long_rows)
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_no_wrapped_line_of_the_review_workbook_runs_into_the_next_row(tmp_path: Path) -> None:
+    """A department's 审核表1 (its dataset read from YAML, so each 位置 names the file and
+    line): the third line of each “项目…超支” finding (“万元”) was cut by the next row's
+    border — rows were 13.5 pt a line, LibreOffice sets 10.5 pt text 15.2 pt apart.
+    Printed, every row's words end above the next row's first line."""
+    import dataclasses
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from report_fixtures import built
+
+    from jixiao.reports.model import Table
+    from jixiao.reports.render.excel import write_table
+    from jixiao.synthetic import synthetic_departments
+
+    review = built(synthetic_departments(1, 30, projects_per_unit=2)[0]).review
+    findings = next(t for t in review.tables if t.number == "审核表1")
+    where = findings.header.index("位置")
+    table = dataclasses.replace(
+        findings,
+        rows=tuple(
+            tuple(
+                dataclasses.replace(c, text=f"项目（/tmp/synthetic.yaml:{7924 + n}）")
+                if k == where
+                else c
+                for k, c in enumerate(row)
+            )
+            for n, row in enumerate(findings.rows)
+        ),
+    )
+    assert isinstance(table, Table)
+    workbook = Workbook()
+    write_table(workbook.active, table)
+    data = BytesIO()
+    workbook.save(data)
+    boxes = _libreoffice_text(data.getvalue(), tmp_path, "review.xlsx", "-bbox")
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<'
+    overlaps, rows = [], 0
+    for page in boxes.split("<page ")[1:]:
+        words = [(float(x), float(y0), float(y1), w) for x, y0, y1, w in re.findall(pattern, page)]
+        levels = sorted({y0 for _, y0, _, w in words if w in ("错误", "警告", "提示")})
+        rows += len(levels)
+        for top, below in itertools.pairwise(levels):
+            # the row's Chinese words (Latin ones, 序号 and 编号, sit higher in their font;
+            # a word mixing both a little higher than the row's 级别)
+            ends = [y1 for _, y0, y1, w in words if top - 3 <= y0 < below - 3 and CJK.search(w)]
+            if max(ends) > below:
+                overlaps.append((top, max(ends), below))
+    assert rows > 30
+    assert overlaps == []
 
 
 def _page_sizes(path: Path) -> list[tuple[float, float]]:

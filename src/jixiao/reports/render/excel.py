@@ -53,9 +53,12 @@ PORTRAIT_UNITS, LANDSCAPE_UNITS, LANDSCAPE_FROM = 92, 135, 8
 #: … and landscape from this many columns on when a text cell is longer than ``LONG_TEXT``.
 LONG_TEXT_COLUMNS, LONG_TEXT = 6, 120
 #: Excel width units of one CJK character of the 10.5 pt table font, and of a cell's
-#: padding; the height of one wrapped line of that font (pt) and a row's top and bottom.
+#: padding; the height of one wrapped line of that font (pt) and a row's top and bottom —
+#: 15.2 pt as LibreOffice sets it in the fallback fonts (the Word layout's
+#: ``pages.TABLE_LINE_POINTS``): at 13.5, a department's 审核表1 lost the last line of each
+#: three-line finding under the next row.
 CJK_UNITS, CELL_PADDING_UNITS = 2.0, 1.5
-LINE_POINTS, ROW_PADDING_POINTS = 13.5, 3.0
+LINE_POINTS, ROW_PADDING_POINTS = 15.2, 3.0
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
