@@ -329,3 +329,14 @@ def test_the_html_cover_sets_each_label_on_one_line_apart_from_the_contents(
     assert len(labels) >= 2 and set(labels) == {1}, labels
     # a blank line and more between the cover's fields, the 目录 and the first heading
     assert toc[0] - cover[1] > 1.5 * line and first[0] - last[1] > 1.5 * line, (cover, toc, first)
+
+
+def test_the_html_names_a_table_once_under_a_heading_that_names_it(
+    rendered: dict[str, Path],
+) -> None:
+    """附表1 showed “附表1：部门整体支出绩效自评指标评分表” as its heading and again as the
+    table's caption right below; Word and the PDF print the heading alone."""
+    html = rendered["html"].read_text("utf-8")
+    assert "附表1：部门整体支出绩效自评指标评分表</h2>" in html
+    assert "<figcaption>附表1　" not in html
+    assert "<figcaption>表3　" in html  # a table under another heading keeps its caption
