@@ -78,3 +78,22 @@ def test_a_refused_figure_submits_nothing(science: Any, login: Any) -> None:
     assert response.status_code == 422
     assert "全年预计执行数: “12万”不是有效数值" in response.content.decode()
     assert workflow.state_of(ret, RETURN).state == "draft"
+
+
+def test_the_rounds_list_leads_a_clerk_to_its_own_return(science: Any, login: Any) -> None:
+    """运行监控 in the menu: the round's link answered 403 (您的角色不能查看监控通报) to a clerk,
+    whose own return was reachable only from the inbox; the department's counts and its
+    已过期限 stood beside a unit that had reported."""
+    round_ = Round.objects.get(department_id=science.department_id, period="2023-06")
+    reported = Return.objects.get(round=round_, unit_code="163002")  # reported in the demo
+    page = login("unit-clerk-2").get(reverse("monitor:rounds")).content.decode()
+    assert reverse("monitor:return", args=[reported.pk]) in page
+    assert reverse("monitor:round", args=[round_.pk]) not in page
+    row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)  # type: ignore[union-attr]
+    assert "已报送" in row and "已过期限" not in row and reported.unit.name in row
+    late = _late_return(science)
+    page = login("unit-clerk").get(reverse("monitor:rounds")).content.decode()
+    assert reverse("monitor:return", args=[late.pk]) in page and "已过期限" in page
+    # Who may see the round still goes to it, with the counts.
+    page = login("division").get(reverse("monitor:rounds")).content.decode()
+    assert reverse("monitor:round", args=[round_.pk]) in page

@@ -26,7 +26,7 @@ from jixiao.lib.money import format_amount, format_number
 from jixiao_web.core.paging import page_of
 from jixiao_web.monitor import services
 from jixiao_web.monitor.models import DEVIATION_REASONS, LIKELIHOOD, Return, Round
-from jixiao_web.monitor.workflows import RETURN
+from jixiao_web.monitor.workflows import REPORTED, RETURN
 from jixiao_web.orgs.access import (
     Access,
     Work,
@@ -79,10 +79,18 @@ def rounds(request: HttpRequest) -> HttpResponse:
     rows = []
     for r in listed:
         units, reported = counts.get(r.pk, (0, 0))
-        rows.append({"round": r, "units": units, "reported": reported})
+        row: dict[str, Any] = {"round": r, "units": units, "reported": reported, "own": []}
+        if not may(work_roles(access, r.region_id, r.department_id), Work.VIEW_ROUND):
+            # A clerk: the round's 通报 is not its to see; its own unit's return is.
+            for ret in returns_of(access, r):
+                state = workflow.state_of(ret, RETURN).state
+                late = r.deadline < date.today() and state not in REPORTED
+                row["own"].append({"ret": ret, "state": RETURN.label_of(state), "late": late})
+        rows.append(row)
     context = {
         "page": page,
         "rows": rows,
+        "own_only": bool(rows) and all(row["own"] for row in rows),
         "q": q,
         "period": period,
         "can_issue": bool(_bureau_regions(access)),
