@@ -190,6 +190,13 @@ def test_the_openapi_document_lists_every_refusal(client: Any) -> None:
             assert expected <= codes, (path, codes)
 
 
+def test_the_api_docs_lead_back_to_the_system(client: Any) -> None:
+    """/api/docs (Swagger UI, no site header) links back to the site and the token page."""
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    for link in ("](/)", "](/account/api-tokens/)", "](/public/)"):
+        assert link in description, description
+
+
 def test_public_endpoints_need_no_token(client: Any, science: Any) -> None:
     listing = client.get("/api/public/publications").json()
     assert [(p["department"], p["year"], p["total_score"]) for p in listing] == [

@@ -113,7 +113,8 @@ api = ChineseNinjaAPI(
     version="1",
     description=(
         "公开数据（/api/public/，无需登录）与授权数据（/api/datasets/，需 API 令牌，"
-        '范围与网页相同）。所有错误均返回 {"detail": "中文说明"}。'
+        '范围与网页相同）。所有错误均返回 {"detail": "中文说明"}。\n\n'
+        "[返回系统](/) · [API 令牌](/account/api-tokens/) · [信息公开](/public/)"
     ),
     urls_namespace="api",
 )
