@@ -34,3 +34,21 @@ def test_the_assign_form_keeps_each_field_in_its_column(new_page: Any) -> None:
         assert cell["right"] <= cell["cellRight"] + 0.5, cell
     heights = {round(c["height"]) for c in cells}
     assert max(heights) - min(heights) <= 4, [(c["id"], c["height"]) for c in cells]
+
+
+def test_the_token_purpose_box_shows_its_whole_example(new_page: Any) -> None:
+    """API 令牌: the purpose box cut its example to “用途，如：一体化平台对:”."""
+    page = new_page()
+    log_in(page, "dept-admin")
+    page.goto("/account/api-tokens/")
+    box = page.locator("input[name=name]")
+    fits = box.evaluate(
+        """input => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return [context.measureText(input.placeholder).width, room];
+    }"""
+    )
+    assert fits[0] <= fits[1], fits
