@@ -340,3 +340,33 @@ def test_the_html_names_a_table_once_under_a_heading_that_names_it(
     assert "附表1：部门整体支出绩效自评指标评分表</h2>" in html
     assert "<figcaption>附表1　" not in html
     assert "<figcaption>表3　" in html  # a table under another heading keeps its caption
+
+
+def test_the_review_files_copy_of_the_report_sets_its_headings_as_the_report_does(
+    rendered: dict[str, Path], rendered_review: dict[str, Path]
+) -> None:
+    """In the review file's 报告正文 each heading is one level down (h3 for “一、”): “一、”
+    was set in 楷体 like a “（一）”, “（一）” in bold like a “1.”, and “2.主要职能” as an
+    unstyled h5 — small, not indented, with a blank line above and below."""
+    problem = _chromium_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    titles = ("一、部门基本情况", "（一）机构设置及主要职能", "2.主要职能")
+    look = """titles => titles.map(t => {
+        const h = [...document.querySelectorAll(SCOPE)].find(e => e.textContent.trim() === t);
+        if (!h) return null;
+        const s = getComputedStyle(h);
+        return [s.fontFamily, s.fontSize, s.fontWeight, s.textIndent, s.marginTop, s.marginBottom];
+    })"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(rendered["html"].as_uri())
+        report = page.evaluate(look.replace("SCOPE", "'main h2, main h3, main h4'"), titles)
+        page.goto(rendered_review["html"].as_uri())
+        review = page.evaluate(look.replace("SCOPE", "'#body h3, #body h4, #body h5'"), titles)
+        browser.close()
+    assert None not in report and None not in review, (report, review)
+    assert review == report
