@@ -56,3 +56,18 @@ def test_a_returned_form_shows_the_return_opinion_where_the_inbox_leads(login: A
     # Before: only in the 审核记录 table at the foot of the page, under the whole form.
     assert opinion in page.split("<h2>绩效指标</h2>")[0]
     assert "退回意见</strong>（基础研究处 经办人" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "tabs"),
+    [
+        ("unit-clerk", ["全部", "我填报的"]),  # before: also 待审核 and 已审核, always empty
+        ("division", ["全部", "待审核", "已审核", "我填报的"]),
+        ("dept-admin", ["全部", "待审核", "已审核", "我填报的"]),
+        ("bureau-reviewer", ["全部", "待审核", "已审核"]),  # before: also 我填报的
+    ],
+)
+def test_the_work_lists_are_those_of_the_role(login: Any, persona: str, tabs: list[str]) -> None:
+    page = login(persona).get(reverse("targets:home")).content.decode()
+    nav = re.search(r'<nav class="tabs"[^>]*>(.*?)</nav>', page, re.S)
+    assert nav and re.findall(r">([^<>]+)</a>", nav.group(1)) == tabs

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.dataset.build import DatasetError, InputError, RawCell
 from jixiao_web.core.paging import page_of
 from jixiao_web.orgs.access import Access
-from jixiao_web.orgs.models import Division, Unit
+from jixiao_web.orgs.models import Division, Role, Unit
 from jixiao_web.targets import excel, services
-from jixiao_web.targets.flow import FLOWS, REVIEW_ACTIONS, flow_for
+from jixiao_web.targets.flow import FILLERS, FLOWS, REVIEW_ACTIONS, flow_for
 from jixiao_web.targets.models import TargetForm
 from jixiao_web.targets.review import Flags, library, review
 from jixiao_web.targets.schema import LEVEL2, IndicatorRow, TaskRow, columns
@@ -32,6 +32,11 @@ from jixiao_web.workflow import services as workflow
 from jixiao_web.workflow.services import WorkflowError
 
 TABS = {"all": "全部", "pending": "待审核", "reviewed": "已审核", "mine": "我填报的"}
+#: The roles that review (待审核, 已审核) and those that fill (我填报的) some form.
+REVIEWERS = frozenset(
+    r for f in FLOWS for t in f.transitions if t.action in REVIEW_ACTIONS for r in t.roles
+)
+FILLING = frozenset(r for roles in FILLERS.values() for r in roles)
 STATE_LABELS = dict(FLOWS[0].choices())
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "rows": rows,
-        "tabs": TABS,
+        "tabs": _tabs(access),
         "tab": tab,
         "years": years,
         "year": year,
@@ -113,6 +118,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "budget_year": _budget_year(access),
     }
     return render(request, "targets/home.html", context)
+
+
+def _tabs(access: Access) -> dict[str, str]:
+    """The lists a user works from: a clerk reviews nothing, the bureau fills nothing."""
+    roles = {Role(m.role) for m in access.memberships}
+    hidden = set() if roles & REVIEWERS else {"pending", "reviewed"}
+    hidden |= set() if roles & FILLING else {"mine"}
+    return {k: v for k, v in TABS.items() if k not in hidden}
 
 
 def _budget_year(access: Access) -> int:
