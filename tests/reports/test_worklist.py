@@ -207,3 +207,21 @@ def test_every_sheet_of_the_work_list_prints_its_text_whole(example: Built, tmp_
         ]
         body = ws.cell(row=ws.max_row, column=1)  # a body cell
         assert body.font.size * min(1, page_units / sum(widths)) >= 9, ws.title
+
+
+def test_a_budget_suggestions_code_and_header_stay_on_one_line(county: Built) -> None:
+    """结果应用 printed a project's 编码 “P101009002” over two lines (“P1010090” / “02”) in
+    a column of 8 units; every 编码 fits its column on one line, and the header row is set
+    as 整改清单's (centred, wrapped)."""
+    from jixiao.reports.render.excel import CELL_PADDING_UNITS, CJK_UNITS
+    from jixiao.reports.render.widths import text_ems
+
+    file = worklist_file(evaluate(county.dataset), report=county.model)
+    sheet = load_workbook(BytesIO(file.data))["结果应用"]
+    header = [c.value for c in sheet[1]]
+    column = get_column_letter(header.index("编码") + 1)
+    width = sheet.column_dimensions[column].width
+    codes = [c.value for c in sheet[column][1:] if c.value]
+    assert len(codes) >= 3, codes  # the county's projects
+    assert all(text_ems(str(code)) * CJK_UNITS + CELL_PADDING_UNITS <= width for code in codes)
+    assert all(c.alignment.horizontal == "center" and c.alignment.wrap_text for c in sheet[1])

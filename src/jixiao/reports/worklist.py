@@ -21,6 +21,7 @@ a reviewed grade (财政复核等级); from a self-evaluation alone each is mark
 from __future__ import annotations
 
 import io
+import math
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -268,7 +269,14 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from jixiao.reports.render.excel import page_setup, print_setup, row_height
+    from jixiao.reports.render.excel import (
+        CELL_PADDING_UNITS,
+        CJK_UNITS,
+        page_setup,
+        print_setup,
+        row_height,
+    )
+    from jixiao.reports.render.widths import text_ems
 
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -341,10 +349,15 @@ def worklist_xlsx(worklist: WorkList) -> bytes:
 
     rec = wb.create_sheet("结果应用")
     suggested: dict[bool, Any] = {}
-    rec_widths = [10.0, 8.0, 36.0, 8.0, 8.0, 16.0, 30.0, 26.0]
+    # a project's 编码 (“P101009002”) on one line, up to 20 characters; the rest of a
+    # landscape page of 135 units (printed at 100%) to the texts
+    longest = max((text_ems(s.code) for s in worklist.suggestions), default=0.0)
+    code = min(max(10.0, math.ceil(longest * CJK_UNITS + CELL_PADDING_UNITS)), 26.0)
+    rec_widths = [10.0, code, 44.0 - code, 8.0, 6.0, 16.0, 25.0, 26.0]
     for column, text in enumerate(_SUGGESTION_HEADER, start=1):
         cell = rec.cell(row=1, column=column, value=text)
         cell.font, cell.border = head_font, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, s in enumerate(worklist.suggestions, start=2):
         suggestion: tuple[object, ...] = (
             s.level,
