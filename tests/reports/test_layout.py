@@ -404,6 +404,29 @@ def test_no_wrapped_line_of_the_review_workbook_runs_into_the_next_row(tmp_path:
     assert overlaps == []
 
 
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_the_workbooks_score_table_sets_each_level_in(county: Built, tmp_path: Path) -> None:
+    """附表1's 指标 names were written with an indent but no left alignment, which Excel
+    and LibreOffice ignore: “目标设定” and “绩效目标合理性” stood flush under “投入”.
+    Printed, each level is set in further than the one above it."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from jixiao.reports.render.excel import write_table
+
+    scores = next(t for t in county.model.tables if t.number.startswith("附表"))
+    workbook = Workbook()
+    write_table(workbook.active, scores)
+    data = BytesIO()
+    workbook.save(data)
+    boxes = _libreoffice_text(data.getvalue(), tmp_path, "scores.xlsx", "-bbox")
+    left = {w: float(x) for x, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)<', boxes)}
+    assert left["投入"] + 3 < left["目标设定"] < left["绩效目标合理性"] - 3, left
+    body = [c for row in workbook.active.iter_rows(min_row=3) for c in row if c.alignment.indent]
+    assert body and all(c.alignment.horizontal == "left" for c in body)
+
+
 def _page_sizes(path: Path) -> list[tuple[float, float]]:
     out = subprocess.run(
         ["pdfinfo", "-f", "1", "-l", "999", str(path)], check=True, capture_output=True, text=True

@@ -140,7 +140,10 @@ def write_table(ws: Worksheet, table: Table, landscape: bool | None = None) -> i
             elif source.numeric:  # “—” in a column of numbers stands where they stand
                 cell.alignment = NUMBER_ALIGN
             elif source.indent:
-                cell.alignment = Alignment(vertical="top", wrap_text=True, indent=source.indent)
+                # an indent counts only beside a horizontal alignment (Excel, LibreOffice)
+                cell.alignment = Alignment(
+                    horizontal="left", vertical="top", wrap_text=True, indent=source.indent
+                )
             else:
                 cell.alignment = TEXT_ALIGN
             styles[key] = copy(cell._style)
