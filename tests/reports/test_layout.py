@@ -519,3 +519,21 @@ def test_the_pdf_layout_settles(name: str, request: pytest.FixtureRequest) -> No
         input=pdf._template(), format="pdf", sys_inputs=inputs
     )
     assert [str(w) for w in warnings] == []
+
+
+def test_no_workbook_row_is_taller_than_excel_allows() -> None:
+    """A department of 60 projects: the review file's 数据来源 rows of 项目年初预算数合计
+    (a formula naming every project) were written 1,310 pt tall; Excel's rows stop at 409."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from report_fixtures import built
+
+    from jixiao.reports.render.excel import ExcelRenderer
+    from jixiao.synthetic import synthetic_departments
+
+    review = built(synthetic_departments(1, 30, projects_per_unit=2)[0]).review
+    workbook = load_workbook(BytesIO(ExcelRenderer().render(review)))
+    heights = [d.height for ws in workbook for d in ws.row_dimensions.values() if d.height]
+    assert heights and max(heights) <= 409
+    assert any(h == 409 for h in heights)  # the formulas over every project

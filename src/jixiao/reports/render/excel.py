@@ -12,7 +12,7 @@ Row heights are written, not left to the program that opens the file: LibreOffic
 WPS) keep the default one-line height of a row that carries none, so a wrapped 评分说明
 showed its first line and cut the rest. Each row is as tall as its tallest cell's lines,
 counted from the column's width the way the Word and HTML layouts count them
-(:mod:`jixiao.reports.render.widths`).
+(:mod:`jixiao.reports.render.widths`), up to Excel's 409 pt.
 
 Rows are written with a counter, never by asking openpyxl for ``max_row`` (which scans
 every written cell, and made an 8,000-row table take 36 s instead of 2 s).
@@ -58,6 +58,10 @@ LONG_TEXT_COLUMNS, LONG_TEXT = 6, 120
 #: ``pages.TABLE_LINE_POINTS``): at 13.5, a department's 审核表1 lost the last line of each
 #: three-line finding under the next row.
 CJK_UNITS, CELL_PADDING_UNITS = 2.0, 1.5
+#: Excel's tallest row (pt). A 数据来源 formula over a department's 60 projects (1,300
+#: characters) asked for 1,310 pt: more than a printed page, and more than Excel allows.
+#: Such a row shows its first lines; the cell holds it all, and the HTML review file shows it.
+MAX_ROW_POINTS = 409.0
 LINE_POINTS, ROW_PADDING_POINTS = 15.2, 3.0
 
 
@@ -195,7 +199,7 @@ def row_height(
         lines = max(lines, count)
     if lines == 1:
         return None
-    return lines * LINE_POINTS + ROW_PADDING_POINTS
+    return min(lines * LINE_POINTS + ROW_PADDING_POINTS, MAX_ROW_POINTS)
 
 
 def print_setup(ws: Worksheet, widths: list[float], header_row: int, landscape: bool) -> None:
