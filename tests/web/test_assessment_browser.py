@@ -145,3 +145,40 @@ def test_a_self_evaluation_with_evidence_a_review_and_a_sample_with_a_deviation(
     bureau.locator(f"#{row_id} td.dev-neg").wait_for()
     assert bureau.locator(f"#{row_id} td.dev-neg").inner_text() == f"-{own}"
     _keep(bureau, "assessment-sample.png", full_page=True)
+
+
+#: Per column of a leaf row at 1280 px: text lines of the 上传 button, whether the 完成值's
+#: unit stands on its input's line, the 指标 and 评分标准 cells' widths, and the table's
+#: overflow (its scroll width past its box).
+LAYOUT = """(row) => {
+  const lines = (node) => { const r = document.createRange(); r.selectNodeContents(node);
+    return new Set([...r.getClientRects()].map(c => Math.round(c.top))).size; };
+  const input = row.querySelector('td.actual input').getBoundingClientRect();
+  const unit = document.createRange();
+  unit.selectNodeContents(row.querySelector('td.actual'));
+  const rects = [...unit.getClientRects()];
+  const last = rects[rects.length - 1];
+  const box = row.closest('.scroll');
+  return {
+    button: lines(row.querySelector('form.upload button')),
+    unit_on_line: last.top < input.bottom && last.bottom > input.top,
+    name: row.querySelector('td.name').getBoundingClientRect().width,
+    standard: row.querySelector('td.std').getBoundingClientRect().width,
+    overflow: box.scrollWidth - box.clientWidth,
+  };
+}"""
+
+
+def test_a_scorecard_row_is_readable_on_a_laptop(server: str, chromium: Any) -> None:
+    """Found in the browser at 1280 px: 上传 broke into 上/传, the 完成值's unit (项) fell under
+    its input, and 指标 and 评分标准 ran one or two characters a line."""
+    from jixiao_web.assessment.models import ScoreSheet
+
+    sheet = ScoreSheet.objects.get(task__title="2023年度部门整体支出绩效自评")
+    clerk = _page_as(chromium, server, "unit-clerk")
+    clerk.set_viewport_size({"width": 1280, "height": 860})
+    clerk.goto(f"{server}/assessment/sheets/{sheet.pk}/")
+    found = clerk.locator("#item-1-1-4").evaluate(LAYOUT)
+    assert found["button"] == 1 and found["unit_on_line"], found
+    assert found["name"] >= 7 * 16 and found["standard"] >= 8 * 16, found
+    assert found["overflow"] <= 0, found  # the 佐证材料 column stays in view
