@@ -98,6 +98,20 @@ def test_publish_and_unpublish_are_recorded_and_decide_what_is_visible(
     ]
 
 
+def test_the_record_names_each_role_in_chinese(client: Any, login: Any, science: Any) -> None:
+    """公开记录's 角色: the demo's own publication left it empty, a person's showed the
+    stored code (``dept_admin``)."""
+    import re
+
+    login("dept-admin")
+    manage = reverse("disclosure:manage", args=[science.pk])
+    assert client.post(manage, {"action": "publish"}).status_code == 302
+    page = client.get(manage).content.decode()
+    records = page.split("公开记录", 1)[1]
+    roles = re.findall(r"<td>([^<]*)</td><td>\d+</td></tr>", records)
+    assert roles == ["部门财务处（资管处）", "财政绩效管理处"], roles
+
+
 def test_a_publication_is_a_snapshot_until_published_again(
     client: Any, login: Any, science: Any
 ) -> None:

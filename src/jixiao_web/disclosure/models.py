@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from jixiao_web.datasets.models import Dataset
-from jixiao_web.orgs.models import Department, Region
+from jixiao_web.orgs.models import Department, Region, Role
 
 
 class Publication(models.Model):
@@ -75,3 +75,8 @@ class PublicationEvent(models.Model):
     class Meta:
         verbose_name = "公开记录"
         ordering = ["-at", "-pk"]
+
+    @property
+    def role_label(self) -> str:
+        """The role in words (财政绩效管理处), not its stored code."""
+        return str(Role(self.role).label) if self.role in Role.values else self.role

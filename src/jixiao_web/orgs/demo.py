@@ -122,9 +122,11 @@ def _publish_demo(dataset: Dataset) -> None:
     """The example department's year is published (once: a re-publish is a person's decision)."""
     from jixiao_web.disclosure.models import Publication
     from jixiao_web.disclosure.services import publish
+    from jixiao_web.orgs.access import Access
 
     if not Publication.objects.filter(dataset=dataset).exists():
-        publish(dataset, get_user_model().objects.get(username="bureau-admin"), None)
+        user = get_user_model().objects.get(username="bureau-admin")
+        publish(dataset, user, Access.of(user))  # recorded with the user's role
 
 
 def _evaluate_demo(region: Region) -> None:
