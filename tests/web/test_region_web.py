@@ -414,3 +414,23 @@ def test_excel_has_the_total_rows_in_bold(client: Any, totals_region: Any) -> No
     assert Decimal(str(total["支出执行率（%）"].value)) == Decimal("82.5")
     assert total["总分"].value == 80 and total["等级"].value == "优 1，中 1"
     assert total["错误"].value == 3
+
+
+@pytest.mark.django_db
+def test_a_year_with_no_evaluation_totals_no_error_count(client: Any, totals_region: Any) -> None:
+    """汇总 of a year none of whose datasets is evaluated: 错误/警告 “—” like its rows, not 0."""
+    from jixiao_web.datasets.models import Dataset
+    from jixiao_web.orgs.models import Department
+
+    department = Department.objects.get(name="甲局")
+    Dataset.objects.create(region=department.region, department=department, year=2025)
+    client.force_login(totals_region)
+    response = client.get(reverse("region:dashboard"), {"year": "2025"})
+    [row] = _total_cells(response.content.decode())
+    assert row[0] == "汇总（2025 年，1 个部门）"
+    assert row[-3:-1] == ["—", "—"], row
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("region:export"), {"year": "2025"}).content)
+    )
+    total = dict(zip([c.value for c in sheet.active[1]], sheet.active[3], strict=True))
+    assert (total["错误"].value, total["警告"].value) == (None, None)

@@ -239,8 +239,8 @@ class TotalRow:
     values: Mapping[str, Decimal | None]  #: column key → 汇总 (``None``: no row has it)
     #: column key → how many rows entered it (a row lacking a part is left out of a ratio)
     counted: Mapping[str, int]
-    errors: int
-    warnings: int
+    errors: int | None  #: None when no dataset of the year is evaluated (nothing counted)
+    warnings: int | None
     average_score: Decimal | None  #: mean of the complete scores (a score is not summed)
     grades: Mapping[str, int]  #: 优/良/中/差 → count, in that order, only those present
 
@@ -306,15 +306,16 @@ def totals(rows: list[RegionRow]) -> list[TotalRow]:
             elif key in WEIGHTED:
                 values[key], counted[key] = _weighted(of_year, WEIGHTED[key])
         scores = [r.total for r in of_year if r.complete and r.total is not None]
+        evaluated = sum(1 for r in of_year if r.evaluation_id is not None)
         result.append(
             TotalRow(
                 year=year,
                 departments=len(of_year),
-                evaluated=sum(1 for r in of_year if r.evaluation_id is not None),
+                evaluated=evaluated,
                 values=values,
                 counted=counted,
-                errors=sum(r.errors or 0 for r in of_year),
-                warnings=sum(r.warnings or 0 for r in of_year),
+                errors=sum(r.errors or 0 for r in of_year) if evaluated else None,
+                warnings=sum(r.warnings or 0 for r in of_year) if evaluated else None,
                 average_score=sum(scores, ZERO) / len(scores) if scores else None,
                 grades={g: n for g in GRADES if (n := sum(1 for r in of_year if r.grade == g))},
             )
