@@ -52,3 +52,17 @@ def test_the_token_purpose_box_shows_its_whole_example(new_page: Any) -> None:
     }"""
     )
     assert fits[0] <= fits[1], fits
+
+
+def test_the_region_chart_labels_the_scores_as_the_table_prints_them(new_page: Any) -> None:
+    """部门对比: the bar of 合成示范厅 read “90.2” above a table that says 90.20."""
+    page = new_page()
+    log_in(page, "bureau-admin")
+    page.goto("/region/")
+    page.wait_for_selector("[data-chart=region-score] svg text")
+    labels = page.eval_on_selector_all(
+        "[data-chart=region-score] svg text", "texts => texts.map(t => t.textContent)"
+    )
+    table = page.locator("#region-table tbody tr td:nth-child(3)").all_inner_texts()
+    scores = [t.strip() for t in table if t.strip()[:1].isdigit()]
+    assert scores and all(s in labels for s in scores), (scores, labels)
