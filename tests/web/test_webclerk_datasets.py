@@ -48,3 +48,13 @@ def test_a_divisions_project_of_another_division_is_refused_beside_the_field(
     division = _field(response.content.decode(), "division")
     assert 'class="field invalid"' in division and "本处室" in division
     assert not ROW_MODELS["projects"].objects.filter(dataset=science, code="WC-01").exists()
+
+
+def test_the_unit_field_tells_a_clerk_what_a_blank_means(login: Any, science: Any) -> None:
+    """A clerk read “空白为部门（合并）数” under 单位编码: its blank is saved as its own unit's
+    row (a clerk never writes the department's 合并数)."""
+    url = reverse("datasets:row_new", args=[science.pk, "income"])
+    clerk = _field(login("unit-clerk").get(url).content.decode(), "unit")
+    assert "本单位编码 163001；空白即本单位" in clerk and "合并" not in clerk
+    admin = _field(login("dept-admin").get(url).content.decode(), "unit")
+    assert "空白为部门（合并）数" in admin

@@ -300,12 +300,18 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
         else:
             general.append(e)
     fields = []
+    own = sorted(access.unit_codes(dataset) or [])
     for column in spec.columns:
         if column.audit:
             continue  # on the 声明数 page (statements), not among what a clerk fills
+        help_ = column.help
+        if own and column.key == "unit" and column.header == "单位编码":
+            # A clerk's blank is its own unit's row (above), never the department's 合并数.
+            help_ = f"本单位编码 {'、'.join(own)}；空白即本单位"
         fields.append(
             {
                 "column": column,
+                "help": help_,
                 "value": values.get(column.key, ""),
                 "errors": by_column.get(column.key, []),
                 "changed": conflict is not None and column.key in conflict.changed,
