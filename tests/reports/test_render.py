@@ -370,3 +370,34 @@ def test_the_review_files_copy_of_the_report_sets_its_headings_as_the_report_doe
         browser.close()
     assert None not in report and None not in review, (report, review)
     assert review == report
+
+
+def test_the_html_score_table_takes_a_landscape_width_on_screen(rendered: dict[str, Path]) -> None:
+    """附表1 sat in the 156 mm of the text, its 评分说明 ten characters a line and rows of
+    thirty lines; Word and the PDF print it landscape. On a screen it is 225 mm wide,
+    centred on the text, and its 评分说明 column the widest."""
+    problem = _chromium_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(rendered["html"].as_uri())
+        box = "e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }"
+        text = page.eval_on_selector("main p", box)
+        tables = page.eval_on_selector_all(
+            "figure.table table",
+            "ts => ts.map(t => [t.getBoundingClientRect().width,"
+            " [...t.querySelectorAll('thead th')].map(th => th.textContent),"
+            " [...t.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().width)])",
+        )
+        browser.close()
+    mm = 96 / 25.4
+    scores = next(t for t in tables if "评分说明" in t[1])
+    others = [t for t in tables if "评分说明" not in t[1]]
+    assert abs(scores[0] - 225 * mm) < 3, scores[0]
+    assert all(abs(t[0] - text[2]) < 3 for t in others)  # the other tables: the text's width
+    widths = dict(zip(scores[1], scores[2], strict=True))
+    assert max(widths, key=widths.__getitem__) == "评分说明"

@@ -22,7 +22,12 @@ from markupsafe import Markup, escape
 
 from jixiao.reports.charts import render_chart
 from jixiao.reports.model import REVIEW, Cell, ReportModel, Run, Source
-from jixiao.reports.render.widths import column_widths, long_row
+from jixiao.reports.render.widths import (
+    LANDSCAPE_TABLE_EMS,
+    column_widths,
+    is_landscape,
+    long_row,
+)
 
 
 @cache
@@ -43,6 +48,8 @@ def _environment(template_dir: Path | None = None) -> Environment:
         cell_html=cell_html,
         row_html=row_html,
         column_widths=column_widths,
+        is_landscape=is_landscape,
+        landscape_ems=LANDSCAPE_TABLE_EMS,
     )
     return env
 
