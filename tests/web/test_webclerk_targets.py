@@ -49,9 +49,11 @@ def test_a_returned_form_shows_the_return_opinion_where_the_inbox_leads(login: A
     opinion = "满意度指标值偏低，请调整到90%以上"
     division = login("division")
     assert "审核意见（退回时必填）" in division.get(detail).content.decode()
-    division.post(
+    returned = division.post(
         reverse("targets:decide", args=[form.pk]), {"action": "division_return", "opinion": opinion}
     )
+    # The 处室 (which may also fill its projects) stays on what it reviewed, not its 填写 page.
+    assert returned.status_code == 302 and returned.url == detail
     page = login("unit-clerk").get(detail).content.decode()
     # Before: only in the 审核记录 table at the foot of the page, under the whole form.
     assert opinion in page.split("<h2>绩效指标</h2>")[0]

@@ -550,7 +550,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("targets:detail", form.pk)
     messages.success(request, f"已{event.action_label}。")
-    if event.to_state in flow_for(form.kind).editable:
+    # 调整 opens the form for its filler; a reviewer who 退回 stays on what it reviewed.
+    if event.to_state in flow_for(form.kind).editable and event.action not in REVIEW_ACTIONS:
         return (
             redirect("targets:edit", form.pk)
             if services.fillers_roles(access, form)
