@@ -401,3 +401,37 @@ def test_the_html_score_table_takes_a_landscape_width_on_screen(rendered: dict[s
     assert all(abs(t[0] - text[2]) < 3 for t in others)  # the other tables: the text's width
     widths = dict(zip(scores[1], scores[2], strict=True))
     assert max(widths, key=widths.__getitem__) == "评分说明"
+
+
+def test_the_review_files_wide_tables_take_a_landscape_width_on_screen(
+    rendered_review: dict[str, Path],
+) -> None:
+    """评分核对 (seven columns beside the department's paragraphs) and 数据来源 (formulas)
+    sat in the 156 mm of the text, 计算过程 twelve characters a line; its workbook prints
+    them landscape. On a screen they are 225 mm wide; the findings (five columns) and the
+    review file's copy of the report keep the text's width (but 附表1)."""
+    problem = _chromium_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(rendered_review["html"].as_uri())
+        width = "e => e.getBoundingClientRect().width"
+        text = page.eval_on_selector("main p", width)
+        own = page.eval_on_selector_all(
+            "main > section:not(#body) figure.table",
+            "fs => fs.map(f => [f.querySelector('figcaption').textContent,"
+            " f.querySelector('table').getBoundingClientRect().width])",
+        )
+        body = page.eval_on_selector_all(
+            "#body figure.table table", "ts => ts.map(t => t.getBoundingClientRect().width)"
+        )
+        browser.close()
+    mm = 96 / 25.4
+    wide = {caption for caption, w in own if abs(w - 225 * mm) < 3}
+    assert {c for c, _ in own if "评分核对" in c or "数据来源" in c} <= wide, own
+    assert not any("数据检查发现的问题" in c for c in wide), own
+    assert sum(abs(w - text) < 3 for w in body) == len(body) - 1  # 附表1 alone is wide

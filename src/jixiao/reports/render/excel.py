@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.lib.money import parse_decimal
 from jixiao.reports.model import Cell, ReportModel, Table
-from jixiao.reports.render.widths import column_widths, text_ems
+from jixiao.reports.render.widths import column_widths, text_ems, wide_table
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -49,9 +49,8 @@ NUMBER_ALIGN = Alignment(horizontal="right", vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: The width of a printed A4 page in Excel column units (about characters of 10.5 pt);
 #: portrait for narrow tables, landscape from this many columns on.
-PORTRAIT_UNITS, LANDSCAPE_UNITS, LANDSCAPE_FROM = 92, 135, 8
-#: … and landscape from this many columns on when a text cell is longer than ``LONG_TEXT``.
-LONG_TEXT_COLUMNS, LONG_TEXT = 6, 120
+#: (landscape: :func:`~jixiao.reports.render.widths.wide_table`)
+PORTRAIT_UNITS, LANDSCAPE_UNITS = 92, 135
 #: Excel width units of one CJK character of the 10.5 pt table font, and of a cell's
 #: padding; the height of one wrapped line of that font (pt) and a row's top and bottom —
 #: 15.2 pt as LibreOffice sets it in the fallback fonts (the Word layout's
@@ -162,12 +161,7 @@ def _landscape(table: Table) -> bool:
     (paragraphs of 200 characters) in a portrait column of 14 characters made rows of half
     a page, and pages half empty below them.
     """
-    columns = len(table.header)
-    if columns >= LANDSCAPE_FROM:
-        return True
-    return columns >= LONG_TEXT_COLUMNS and any(
-        not cell.numeric and len(cell.text) > LONG_TEXT for row in table.rows for cell in row
-    )
+    return wide_table(table)
 
 
 def _column_units(table: Table, landscape: bool) -> list[float]:

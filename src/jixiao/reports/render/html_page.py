@@ -27,6 +27,7 @@ from jixiao.reports.render.widths import (
     column_widths,
     is_landscape,
     long_row,
+    wide_table,
 )
 
 
@@ -49,6 +50,7 @@ def _environment(template_dir: Path | None = None) -> Environment:
         row_html=row_html,
         column_widths=column_widths,
         is_landscape=is_landscape,
+        wide_table=wide_table,
         landscape_ems=LANDSCAPE_TABLE_EMS,
     )
     return env

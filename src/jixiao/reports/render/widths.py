@@ -314,6 +314,24 @@ LANDSCAPE_TABLE_EMS = 60.0
 LANDSCAPE_COLUMNS = 6
 
 
+#: A table of this many columns is wide (a workbook prints it landscape) …
+WIDE_FROM = 8
+#: … and one of this many beside a text cell longer than ``LONG_TEXT`` characters.
+LONG_TEXT_COLUMNS, LONG_TEXT = 6, 120
+
+
+def wide_table(table: Table) -> bool:
+    """A table a workbook prints landscape and the review file's HTML sets wider than the
+    text: many columns, or many beside paragraphs of text (评分核对's 计算过程, 数据来源's
+    formulas)."""
+    columns = len(table.header)
+    if columns >= WIDE_FROM:
+        return True
+    return columns >= LONG_TEXT_COLUMNS and any(
+        not cell.numeric and len(cell.text) > LONG_TEXT for row in table.rows for cell in row
+    )
+
+
 def is_landscape(section: Section) -> bool:
     """附表1 评分表 (seven columns beside paragraphs of 评分说明) on landscape pages, in the
     PDF and in Word: on a portrait page its numbers' columns left the 评分说明 eleven
