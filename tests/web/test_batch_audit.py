@@ -523,3 +523,16 @@ def test_batch_scopes_are_decided_in_access(persona: str, labels: list[str]) -> 
     assert batch_scope(access, "").label == labels[0]
     with pytest.raises(PermissionDenied, match="您不能在该范围内批量审核报告"):
         batch_scope(access, "r999999")
+
+
+@pytest.mark.django_db
+def test_a_report_without_figures_is_not_called_clean_in_the_table(
+    login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """主要问题 said “未发现问题” of a file with no figure in it: nothing was checked."""
+    client = login("bureau-admin")
+    text = SimpleUploadedFile("说明.txt", "本单位认真贯彻落实各项工作部署。".encode(), "text/plain")
+    batch = _batch(_upload(client, [text], django_capture_on_commit_callbacks))
+    page = client.get(reverse("audit:batch", args=[batch.pk])).content.decode()
+    row = page.split("说明.txt", 1)[1].split("</tr>", 1)[0]
+    assert "没有识别到数字陈述" in row, row

@@ -135,3 +135,12 @@ def test_the_text_is_escaped(login: Any, science: Any) -> None:
     ).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_text_without_figures_is_not_called_clean(login: Any, science: Any) -> None:
+    """A file with no amount, share or score in it was “没有发现问题”, as if checked and right."""
+    text = "本单位认真贯彻落实各项工作部署，取得良好成效。".encode()
+    page = _post(login("dept-admin"), science, "说明.txt", text, crosscheck=False).content.decode()
+    assert "识别数字陈述 0 处" in page
+    assert "没有发现问题" not in page
+    assert "没有识别到数字陈述" in page
