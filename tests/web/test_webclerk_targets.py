@@ -73,3 +73,26 @@ def test_the_work_lists_are_those_of_the_role(login: Any, persona: str, tabs: li
     page = login(persona).get(reverse("targets:home")).content.decode()
     nav = re.search(r'<nav class="tabs"[^>]*>(.*?)</nav>', page, re.S)
     assert nav and re.findall(r">([^<>]+)</a>", nav.group(1)) == tabs
+
+
+def test_preview_and_submit_saves_what_is_typed_first(login: Any) -> None:
+    """“预览与送审” beside 保存 was a link: a clerk who filled the form and clicked it lost
+    everything typed since the last 保存."""
+    from test_targets import INDICATORS, PROJECT, _post_fields, project_form
+
+    from jixiao_web.targets import services
+
+    form = project_form("WC-02")
+    client = login("unit-clerk")
+    edit = reverse("targets:edit", args=[form.pk])
+    page = client.get(edit).content.decode()
+    assert page.count('name="preview"') == 2  # both are submit buttons of the form
+    assert 'form="target-form" name="preview"' in page  # the one above the form too
+    fields = {**_post_fields(form, PROJECT, INDICATORS), "preview": "1"}
+    response = client.post(edit, fields)
+    assert response.status_code == 302 and response.url == reverse("targets:detail", args=[form.pk])
+    form.refresh_from_db()
+    assert services.content_of(form).header.goal == PROJECT["goal"]
+    bad = {**fields, "h-budget": "12万"}
+    refused = client.post(edit, bad)
+    assert refused.status_code == 422 and "“12万”不是有效金额" in refused.content.decode()

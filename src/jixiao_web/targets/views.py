@@ -410,7 +410,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         elif request.POST.get("add") == "task":
             raw["tasks"].append({"year": str(form.year), "name": "", "content": "", "amount": ""})
         content, errors = _parse_raw(form, raw)
-        if "save" in request.POST:
+        # 预览与送审 leaves the page: what is typed is saved first, as by 保存.
+        if "save" in request.POST or "preview" in request.POST:
             if not errors:
                 try:
                     services.save(
@@ -427,6 +428,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     raise PermissionDenied(str(error)) from None
                 else:
                     messages.success(request, "已保存。")
+                    if "preview" in request.POST:
+                        return redirect("targets:detail", form.pk)
                     return redirect("targets:edit", form.pk)
             else:
                 status = 422
