@@ -258,12 +258,19 @@ def test_the_suggestion_follows_the_reviewed_grade(
 
 
 @pytest.mark.parametrize(
-    ("text", "message"), [("一百", "不是有效数值"), ("101", "应在 0–100 之间")]
+    ("text", "message"),
+    [("一百", "不是有效数值"), ("101", "应在 0–100 之间"), ("  ", "请填写复核得分")],
 )
 def test_a_review_score_is_checked(science: Dataset, text: str, message: str) -> None:
     with pytest.raises(services.Invalid, match=message):
         services.review_grade(science, text, "", _user("bureau-reviewer"))
     assert not GradeReview.objects.filter(dataset=science).exists()
+
+
+def test_a_review_score_is_read_as_people_type_it(science: Dataset) -> None:
+    """A full-width score from a Chinese input method (８８．５) is the number 88.5."""
+    review = services.review_grade(science, "８８．５", "", _user("bureau-reviewer"))
+    assert review.score == Decimal("88.5")
 
 
 def test_only_the_reviewer_enters_the_review(science: Dataset, login: Any) -> None:

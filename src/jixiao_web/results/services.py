@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth import get_user_model
@@ -35,6 +35,7 @@ from simple_history.utils import bulk_create_with_history
 
 from jixiao.dataset.build import InputError
 from jixiao.dataset.model import Rectification as EngineRectification
+from jixiao.lib.money import parse_decimal
 from jixiao_web.core.filetypes import file_types
 from jixiao_web.datasets.models import Dataset
 from jixiao_web.orgs.models import Role, Unit
@@ -446,11 +447,12 @@ def review_grade(dataset: Dataset, score_text: str, opinion: str, actor: Any) ->
     from jixiao.scoring.grading import grade_total
 
     text = score_text.strip()
-    try:
-        score = Decimal(text)
-    except InvalidOperation:
-        raise Invalid([InputError("复核得分", f"“{text[:20]}”不是有效数值")]) from None
-    if not score.is_finite() or not (Decimal(0) <= score <= Decimal(100)):
+    if not text:
+        raise Invalid([InputError("复核得分", "请填写复核得分")])
+    score = parse_decimal(text)  # as people type it: ８８．５, 88.50
+    if score is None:
+        raise Invalid([InputError("复核得分", f"“{text[:20]}”不是有效数值")])
+    if not (Decimal(0) <= score <= Decimal(100)):
         raise Invalid([InputError("复核得分", "应在 0–100 之间")])
     evaluation = evaluation_of(dataset)
     band = grade_total(score, evaluation.framework.framework)
