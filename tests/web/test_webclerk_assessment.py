@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jixiao_web.assessment import flow
@@ -58,3 +59,18 @@ def test_saving_alone_does_not_submit(login: Any) -> None:
     sheet.refresh_from_db()
     assert sheet.conclusion == "草稿"
     assert workflow.state_of(sheet, flow.SELF_EVALUATION).state == "filling"
+
+
+def test_after_an_upload_the_sheet_opens_at_the_item(login: Any) -> None:
+    """The redirect after 上传 went to #item-1.1.5 while the row's id is item-1-1-5: the
+    clerk was put back at the top of a 40-row sheet after each file."""
+    sheet = ScoreSheet.objects.get(task__title="2023年度部门整体支出绩效自评")
+    client = login("unit-clerk")
+    pdf = SimpleUploadedFile("名单.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post(
+        reverse("assessment:evidence_upload", args=[sheet.pk, "1.1.5"]), {"file": pdf}
+    )
+    assert response.status_code == 302
+    path, anchor = response.url.split("#")
+    page = client.get(path).content.decode()
+    assert anchor == "item-1-1-5" and f'id="{anchor}"' in page

@@ -213,6 +213,11 @@ class SampledItem(models.Model):
             return None
         return self.review_score - self.self_score
 
+    @property
+    def anchor(self) -> str:
+        """The item's row id on its sheet (``1.1.7`` → ``1-1-7``)."""
+        return str(self.code).replace(".", "-")
+
 
 class KeyEvaluation(models.Model):
     """重点评价: a third party (机构/专家) assigned to score one scorecard itself."""

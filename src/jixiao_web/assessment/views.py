@@ -345,7 +345,7 @@ def entry_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 AssessmentError(409, "该指标已被他人修改，请刷新页面后再填写"),
                 reverse("assessment:sheet", args=[sheet.pk]),
             )
-        return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{code}")
+        return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{_anchor(code)}")
     sheet.refresh_from_db()
     context = _sheet_context(request, sheet, rescore(sheet))
     context.update(
@@ -400,6 +400,11 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment:sheet", sheet.pk)
 
 
+def _anchor(code: str) -> str:
+    """An item's row id on the sheet and the 重点评价 page (``1.1.7`` → ``1-1-7``)."""
+    return code.replace(".", "-")
+
+
 # --------------------------------------------------------------------------- evidence
 
 
@@ -414,10 +419,10 @@ def evidence_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except AssessmentError as error:
         return _refused(
-            request, error, f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{code}"
+            request, error, f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{_anchor(code)}"
         )
     messages.success(request, f"已上传第 {code} 项的佐证材料“{saved.original_name}”")
-    return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{code}")
+    return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{_anchor(code)}")
 
 
 def _evidence(access: Access, pk: int) -> Evidence:
@@ -452,7 +457,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except AssessmentError as error:
         return _refused(request, error, reverse("assessment:sheet", args=[sheet.pk]))
     messages.success(request, f"已删除佐证材料“{evidence.original_name}”")
-    return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{code}")
+    return redirect(f"{reverse('assessment:sheet', args=[sheet.pk])}#item-{_anchor(code)}")
 
 
 # --------------------------------------------------------------------------- report
@@ -690,4 +695,4 @@ def key_score(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         services.expert_score(evaluation, code, request.POST, access=access, actor=request.user)
     except AssessmentError as error:
         return _refused(request, error, reverse("assessment:key", args=[evaluation.pk]))
-    return redirect(f"{reverse('assessment:key', args=[evaluation.pk])}#item-{code}")
+    return redirect(f"{reverse('assessment:key', args=[evaluation.pk])}#item-{_anchor(code)}")
