@@ -58,3 +58,16 @@ def test_the_unit_field_tells_a_clerk_what_a_blank_means(login: Any, science: An
     assert "本单位编码 163001；空白即本单位" in clerk and "合并" not in clerk
     admin = _field(login("dept-admin").get(url).content.decode(), "unit")
     assert "空白为部门（合并）数" in admin
+
+
+def test_a_clerk_is_not_offered_a_second_unit(login: Any, science: Any) -> None:
+    """预算单位 offered a clerk 新增一行: its unit is there already and another unit's row is
+    not its to add (the form could only refuse it)."""
+    clerk = login("unit-clerk")
+    new_unit = reverse("datasets:row_new", args=[science.pk, "units"])
+    units = clerk.get(reverse("datasets:table", args=[science.pk, "units"])).content.decode()
+    assert new_unit not in units and "163001" in units
+    income = clerk.get(reverse("datasets:table", args=[science.pk, "income"])).content.decode()
+    assert reverse("datasets:row_new", args=[science.pk, "income"]) in income
+    admin = login("dept-admin").get(reverse("datasets:table", args=[science.pk, "units"]))
+    assert new_unit in admin.content.decode()

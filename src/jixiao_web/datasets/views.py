@@ -213,7 +213,12 @@ def table_view(request: HttpRequest, pk: int, table: str) -> HttpResponse:
             "sort": sort,
             "query": urlencode(base),
             "sort_query": urlencode({**base, "sort": sort} if sort else base),
-            "can_add": editable and not (spec.form and records),
+            # A form has one row; a clerk's 预算单位 is its own unit's one row, too.
+            "can_add": editable
+            and not (
+                (spec.form or (spec.key == "units" and access.unit_codes(dataset) is not None))
+                and records
+            ),
             "allowed": access.allowed(dataset),
         },
     )
