@@ -281,6 +281,19 @@ def test_only_the_reviewer_enters_the_review(science: Dataset, login: Any) -> No
     assert "财政复核：91 分，优" in page and "优先保障" in page
 
 
+def test_a_refused_review_keeps_what_the_reviewer_typed(science: Dataset, login: Any) -> None:
+    """A score that cannot be read sent the reviewer back to an empty form: the opinion
+    typed beside it was lost. Now the page answers 422 with both kept and the reason."""
+    url = reverse("results:action", args=[science.pk, "review"])
+    opinion = "预算编制扣分依据充分，维持自评结论；绩效管理扣分偏少。"
+    response = login("bureau-reviewer").post(url, {"score": "八十八", "opinion": opinion})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert opinion in page and 'value="八十八"' in page
+    assert "“八十八”不是有效数值" in page
+    assert not GradeReview.objects.filter(dataset=science).exists()
+
+
 # --------------------------------------------------------------------------- carry and feedback
 
 

@@ -121,6 +121,17 @@ def _dataset(request: HttpRequest, pk: int) -> tuple[Dataset, set[Role]]:
 @login_required
 def dataset_results(request: HttpRequest, pk: int) -> HttpResponse:
     dataset, roles = _dataset(request, pk)
+    return _results_page(request, dataset, roles)
+
+
+def _results_page(
+    request: HttpRequest,
+    dataset: Dataset,
+    roles: set[Role],
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The dataset's results page; ``typed``: a refused 财政复核's score and opinion, kept."""
     suggestions, application = services.suggestion(dataset)
     page, rows, filters = _filtered(
         request, Rectification.objects.filter(dataset=dataset).select_related("unit", "responsible")
@@ -136,9 +147,10 @@ def dataset_results(request: HttpRequest, pk: int) -> HttpResponse:
         "states": RECTIFICATION.choices(),
         "units": Unit.objects.filter(department_id=dataset.department_id),
         "review": GradeReview.objects.filter(dataset=dataset).first(),
+        "typed": typed,
         "can": {w.value: may(roles, w) for w in Work},
     }
-    return render(request, "results/dataset.html", context)
+    return render(request, "results/dataset.html", context, status=status)
 
 
 @login_required
@@ -173,6 +185,9 @@ def dataset_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.Invalid as error:
         for e in error.errors:
             messages.error(request, str(e))
+        if action == "review":  # the form again, with what was typed in it
+            typed = {k: request.POST.get(k, "") for k in ("score", "opinion")}
+            return _results_page(request, dataset, roles, typed, status=422)
     return redirect("results:dataset", dataset.pk)
 
 
