@@ -97,3 +97,19 @@ def test_the_rounds_list_leads_a_clerk_to_its_own_return(science: Any, login: An
     # Who may see the round still goes to it, with the counts.
     page = login("division").get(reverse("monitor:rounds")).content.decode()
     assert reverse("monitor:round", args=[round_.pk]) in page
+
+
+def test_a_returned_return_shows_the_opinion_above_the_form(science: Any, login: Any) -> None:
+    """A clerk opening its 退回 return read the 审核意见 only in the 审核记录 at the page's foot,
+    under every project it was to correct."""
+    round_ = Round.objects.get(department_id=science.department_id, period="2023-06")
+    ret = Return.objects.get(round=round_, unit_code="163002")  # 已报送 in the demo
+    opinion = "HC-02 执行偏差原因未填写，请补充后重新报送"
+    response = login("dept-admin").post(
+        reverse("monitor:decide", args=[ret.pk]), {"action": "return", "opinion": opinion}
+    )
+    assert response.status_code == 302
+    page = login("unit-clerk-2").get(reverse("monitor:return", args=[ret.pk])).content.decode()
+    assert page.count(opinion) == 2  # above the form and in the 审核记录
+    assert "退回意见</strong>" in page
+    assert page.index(opinion) < page.index('class="project"')

@@ -403,6 +403,8 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "wf_version": wf_state.version,
         "errors": errors,
         "history": workflow.history(ret),
+        # What a returned return must answer, above the form it is answered in.
+        "last_opinion": workflow.last_opinion(ret) if state == "returned" else None,
         "notices": services.notices_sent(ret.round).filter(object_id=ret.pk),
         "findings": engine.findings,
         "months": list(range(1, ret.round.month + 1)),
