@@ -71,3 +71,18 @@ def test_a_clerk_is_not_offered_a_second_unit(login: Any, science: Any) -> None:
     assert reverse("datasets:row_new", args=[science.pk, "income"]) in income
     admin = login("dept-admin").get(reverse("datasets:table", args=[science.pk, "units"]))
     assert new_unit in admin.content.decode()
+
+
+def test_a_divisions_new_project_is_its_own_when_left_blank(login: Any, science: Any) -> None:
+    """A 处室 adding a project had to type its own name exactly in 主管处室 (blank: refused as
+    another 处室's); now the form says so and a blank is its own, as a clerk's 单位编码."""
+    url = reverse("datasets:row_new", args=[science.pk, "projects"])
+    client = login("division")
+    assert "本处室：基础研究处；空白即本处室" in _field(
+        client.get(url).content.decode(), "division"
+    )
+    data = {"code": "WC-03", "name": "测试项目", "unit": "163001", "division": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    row = ROW_MODELS["projects"].objects.get(dataset=science, code="WC-03")
+    assert row.division == "基础研究处"

@@ -32,6 +32,7 @@ from jixiao_web.datasets.convert import row_place, to_engine
 from jixiao_web.datasets.models import ROW_MODELS, Dataset, DatasetRow, Upload
 from jixiao_web.datasets.ownership import owning_division
 from jixiao_web.orgs.access import Access, Action, unit_keyed
+from jixiao_web.orgs.models import Role
 
 PAGE_SIZE = 50
 UPLOAD_SUFFIXES = {".xlsx": ".xlsx", ".yaml": ".yaml", ".yml": ".yaml"}
@@ -269,6 +270,9 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
             codes = sorted(access.unit_codes(dataset) or [])
             if row is None and codes and not typed["unit"]:
                 typed["unit"] = codes[0]
+        own_division = _own_division(access, dataset)
+        if row is None and spec.key == "projects" and own_division and not typed["division"]:
+            typed["division"] = own_division  # a 处室's new project is its own, as a clerk's row
         version = request.POST.get("version")
         try:
             saved = services.save_row(
@@ -313,6 +317,9 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
         if own and column.key == "unit" and column.header == "单位编码":
             # A clerk's blank is its own unit's row (above), never the department's 合并数.
             help_ = f"本单位编码 {'、'.join(own)}；空白即本单位"
+        division = _own_division(access, dataset)
+        if division and spec.key == "projects" and column.key == "division" and row is None:
+            help_ = f"本处室：{division}；空白即本处室"
         fields.append(
             {
                 "column": column,
@@ -344,6 +351,16 @@ def row_edit(request: HttpRequest, pk: int, table: str, row_id: int | None = Non
         template = "datasets/_row_form.html"
     status = 409 if conflict is not None else (422 if errors else 200)
     return render(request, template, context, status=status)
+
+
+def _own_division(access: Access, dataset: Dataset) -> str:
+    """The 处室 a 业务处室 user writes projects for (``""``: not a 处室, or more than one)."""
+    names = {
+        m.division.name
+        for m in access.roles_for(dataset)
+        if m.role == Role.DIVISION and m.division is not None
+    }
+    return names.pop() if len(names) == 1 else ""
 
 
 def _refused_field(
