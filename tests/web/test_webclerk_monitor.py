@@ -76,7 +76,8 @@ def test_a_refused_figure_submits_nothing(science: Any, login: Any) -> None:
         url, _typed(ret, **{f"p{line.pk}-expected": "12万", "action": "submit"})
     )
     assert response.status_code == 422
-    assert "全年预计执行数: “12万”不是有效数值" in response.content.decode()
+    # In a Chinese sentence: the place, a full-width colon, the message (was “: ”).
+    assert "项目 HC-01 全年预计执行数：“12万”不是有效数值" in response.content.decode()
     assert workflow.state_of(ret, RETURN).state == "draft"
 
 
