@@ -140,7 +140,7 @@ def test_run_with_a_framework_gives_one_total_in_its_whole_output_folder(
     department = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "部门整体"]
     if card["complete"]:
         assert [str(r[3]) for r in department] == [card["total"]]
-        assert department[0][6] == f"评分框架 {framework} 计算得分"
+        assert department[0][6] == f"按《{card['framework_name']}》计算得分"
     else:  # a partial total is a lower bound: no grade, no budget recommendation from it
         assert department == []
     html = next(out.glob("*.html")).read_text("utf-8")

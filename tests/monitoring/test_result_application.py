@@ -113,7 +113,9 @@ def test_the_seed_unmet_listed_companies_target_is_on_the_list(example_yaml: Pat
         "良",
         "保障",
     )
-    assert department.basis == "评分框架 gd-dept-2023 计算得分"
+    assert (
+        department.basis == "按《广东省部门整体支出绩效自评指标评分表（2023 年度，重构）》计算得分"
+    )
     # The report says 优秀 at 89.56; the national bands say 良 — shown, not hidden.
     assert any(f.code == "results.grade_differs" for f in result.findings)
 

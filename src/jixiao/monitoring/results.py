@@ -115,8 +115,8 @@ def department_score(evaluation: Evaluation) -> tuple[Decimal | None, str, str]:
     card = evaluation.scorecard
     if card is not None:
         if card.total is None or not card.complete:
-            return None, "", f"评分框架 {card.framework} 评分不完整"
-        return card.total, card.grade, f"评分框架 {card.framework} 计算得分"
+            return None, "", f"按《{card.framework_name}》评分不完整"
+        return card.total, card.grade, f"按《{card.framework_name}》计算得分"
     dataset = evaluation.dataset
     top = [s.score for s in dataset.scores if "." not in s.code and s.score is not None]
     if top:

@@ -193,7 +193,8 @@ def row_height(
         lines = max(lines, count)
     if lines == 1:
         return None
-    return min(lines * LINE_POINTS + ROW_PADDING_POINTS, MAX_ROW_POINTS)
+    # rounded: 3 × 15.2 + 3 is 48.599999999999994 in binary floating point, written as such
+    return round(min(lines * LINE_POINTS + ROW_PADDING_POINTS, MAX_ROW_POINTS), 2)
 
 
 def print_setup(ws: Worksheet, widths: list[float], header_row: int, landscape: bool) -> None:
