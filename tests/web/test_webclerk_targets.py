@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from jixiao_web.targets.models import TargetForm
+
 pytestmark = pytest.mark.django_db
 
 
@@ -96,3 +98,31 @@ def test_preview_and_submit_saves_what_is_typed_first(login: Any) -> None:
     bad = {**fields, "h-budget": "12万"}
     refused = client.post(edit, bad)
     assert refused.status_code == 422 and "“12万”不是有效金额" in refused.content.decode()
+
+
+def test_an_incomplete_form_says_what_is_missing_in_chinese(login: Any) -> None:
+    """送审 of an empty form listed “基本信息·项目属性: “项目属性”必填…” with an English colon."""
+    client = login("unit-clerk")
+    created = client.post(
+        reverse("targets:new"),
+        {"year": "2024", "code": "WC-04", "name": "空表", "unit": _clerk_unit_pk(client)}
+        | {"division": _division_pk()},
+    )
+    form = TargetForm.objects.get(code="WC-04")
+    assert created.status_code == 302
+    response = login("unit-clerk").post(
+        reverse("targets:decide", args=[form.pk]), {"action": "submit"}, follow=True
+    )
+    page = response.content.decode()
+    assert "不能送审：基本信息·项目属性：“项目属性”必填，不能为空" in page
+
+
+def _clerk_unit_pk(client: Any) -> str:
+    page = client.get(reverse("targets:new")).content.decode()
+    return re.search(r'<select id="f-unit" name="unit"><option value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def _division_pk() -> str:
+    from jixiao_web.orgs.models import Division
+
+    return str(Division.objects.get(name="基础研究处").pk)

@@ -545,7 +545,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             version=_int(request.POST.get("version", "")),
         )
     except services.Invalid as error:
-        messages.error(request, "不能送审：" + "；".join(str(e) for e in error.errors))
+        said = (f"{e.location}：{e.message}" if e.location else e.message for e in error.errors)
+        messages.error(request, "不能送审：" + "；".join(said))
         return redirect("targets:detail", form.pk)
     except WorkflowError as error:
         if error.status == 403:
