@@ -19,14 +19,16 @@ function drawCharts() {
     var chart = window.echarts.init(node, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      // Labels and tooltip print 分值 and 得分 as the scorecard table does (50.00, 34.30), not
+      // as the numbers the bars are drawn from (50, 34.3).
+      tooltip: { trigger: "axis", formatter: function (items) { var d = data[items[0].dataIndex]; return window.echarts.format.encodeHTML(d.name + "：分值 " + d.points + " 分，得分 " + d.score + " 分"); } },
       legend: { data: ["分值", "得分"] },
       grid: { left: 40, right: 20, bottom: 60, top: 40 },
       xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: data.length > 5 ? 30 : 0 } },
       yAxis: { type: "value", name: "分" },
       series: [
         { name: "分值", type: "bar", data: data.map(function (d) { return Number(d.points); }), itemStyle: { color: "#cbd5e1" } },
-        { name: "得分", type: "bar", data: data.map(function (d) { return Number(d.score); }), itemStyle: { color: "#1d4ed8" }, label: { show: true, position: "top" } }
+        { name: "得分", type: "bar", data: data.map(function (d) { return Number(d.score); }), itemStyle: { color: "#1d4ed8" }, label: { show: true, position: "top", formatter: function (item) { return data[item.dataIndex].score; } } }
       ]
     });
     node.setAttribute("data-drawn", "1");
