@@ -212,6 +212,25 @@ def evaluate(
     return Evaluation(dataset, figures, tuple(findings), scorecard, printed, choice)
 
 
+def finding_title(code: str) -> str:
+    """The Chinese title of a finding code an evaluation can give (the checks', the scoring
+    engine's and this module's kinds); "" for a code no area declares."""
+    import jixiao.checks.rules
+    import jixiao.scoring.engine  # noqa: F401  (both register their kinds on import)
+    from jixiao.findings import KINDS
+
+    declared = KINDS.get(code)
+    return declared.title if declared is not None else ""
+
+
+def finding_codes_titled(text: str) -> list[str]:
+    """The finding codes whose Chinese title contains ``text`` (a search by 类别)."""
+    finding_title("")  # registers every kind
+    from jixiao.findings import KINDS
+
+    return [code for code, declared in KINDS.items() if text and text in declared.title]
+
+
 __all__ = [
     "STAGES",
     "Evaluation",
@@ -222,4 +241,6 @@ __all__ = [
     "UnknownFramework",
     "choose_framework",
     "evaluate",
+    "finding_codes_titled",
+    "finding_title",
 ]

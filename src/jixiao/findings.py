@@ -203,3 +203,10 @@ def kind(code: str, severity: Severity, template: str, title: str = "") -> Findi
     declared = FindingKind(code, severity, template, title)
     KINDS[code] = declared
     return declared
+
+
+def composed(code: str, severity: Severity, title: str) -> FindingKind:
+    """Declare a kind whose check composes each message case by case (with
+    ``jixiao.checks.registry.finding``): its code, severity and Chinese title are registered
+    as every other kind's, so lists can name it; the template is the whole message."""
+    return kind(code, severity, "{message}", title)

@@ -135,6 +135,7 @@ table=indicators                      +indicator.actual_missing      -stated.mis
 table=scorecard                       +scoring.reference_differs     -indicator.not_met
 q=上市科技型                          +indicator.not_met             -stated.mismatch
 q=绩效指标!A8                         +indicator.not_met             -units.institution_count_mismatch
+q=所称满分项                          +score.full_marks_mismatch     -indicator.not_met
 """
 
 
@@ -206,3 +207,18 @@ def test_the_home_list_filters_sorts_and_searches(login: Any, query: str, listed
     table = page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
     names = re.findall(r'<a href="/datasets/\d+/">([^<]+)</a>', table)
     assert names == listed.split(",")
+
+
+def test_the_findings_kind_is_named_in_chinese_with_its_code_on_hover(
+    login: Any, science: Any
+) -> None:
+    """类别 showed codes (score.full_marks_mismatch, project.over_budget) to a 财务处 officer."""
+    import re
+
+    client = login("dept-admin")
+    page = client.get(reverse("evaluation:detail", args=[science.pk])).content.decode()
+    listed = page.split('id="finding-list"')[1].split("</table>")[0]
+    kinds = re.findall(r'<td title="([a-z_.]+)">([^<]*)</td>', listed)
+    assert kinds
+    assert ("score.full_marks_mismatch", "所称满分项实有扣分") in kinds
+    assert all(re.search(r"[\u4e00-\u9fff]", title) for _, title in kinds), kinds

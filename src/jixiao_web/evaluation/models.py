@@ -131,6 +131,13 @@ class StoredFinding(models.Model):
     def severity_label(self) -> str:
         return SEVERITY_LABELS[Severity(self.severity)]
 
+    @property
+    def kind_title(self) -> str:
+        """The finding's kind in Chinese (扣分与说明不符…), its code when none is declared."""
+        from jixiao.evaluation import finding_title
+
+        return finding_title(self.code) or self.code
+
 
 class ScoreItem(models.Model):
     """One line of the scorecard the report prints (附表1)."""

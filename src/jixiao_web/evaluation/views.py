@@ -157,8 +157,13 @@ def _filtered(
         chosen["table"] = ""
     if chosen["q"]:
         q = chosen["q"]
+        from jixiao.evaluation import finding_codes_titled
+
         findings = findings.filter(
-            Q(message__icontains=q) | Q(code__icontains=q) | Q(place__icontains=q)
+            Q(message__icontains=q)
+            | Q(code__icontains=q)
+            | Q(code__in=finding_codes_titled(q))
+            | Q(place__icontains=q)
         )
     if chosen["sort"] not in FINDING_SORTS:
         chosen["sort"] = "severity"

@@ -13,7 +13,26 @@ from decimal import Decimal
 from jixiao.checks.registry import ERROR, INFO, WARNING, CheckSettings, check, finding, plain, where
 from jixiao.dataset.model import Dataset, ScoreItem, field_sheet, split_names
 from jixiao.figures import FigureSet
-from jixiao.findings import Finding
+from jixiao.findings import Finding, composed
+
+# The codes of this module's findings, each message composed case by case; declared so that
+# every finding code has its Chinese title (the web's 类别 column, docs).
+for _code, _severity, _title in (
+    ("score.children_incomplete", INFO, "下级指标未列全"),
+    ("score.children_mismatch", ERROR, "下级指标合计不符"),
+    ("score.code_malformed", ERROR, "指标编码不是层级编码"),
+    ("score.parent_missing", WARNING, "上级指标不在评分表中"),
+    ("score.negative", ERROR, "自评得分为负数"),
+    ("score.above_points", ERROR, "自评得分超过分值"),
+    ("score.deduction_mismatch", ERROR, "说明所写扣分与得分不符"),
+    ("score.total_mismatch", ERROR, "自评总分与评分表合计不符"),
+    ("score.stated_lists_conflict", ERROR, "满分项与扣分项重复"),
+    ("score.full_marks_mismatch", ERROR, "所称满分项实有扣分"),
+    ("score.deducted_mismatch", ERROR, "所称扣分项实得满分"),
+    ("score.stated_name_unknown", INFO, "所列指标不在评分表中"),
+    ("score.deduction_not_listed", WARNING, "扣分项未在结论中提及"),
+):
+    composed(_code, _severity, _title)
 
 SHEET = "自评评分"
 FIELDS: dict[str, str] = {"points": "分值", "score": "自评得分"}
