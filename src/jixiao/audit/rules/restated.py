@@ -22,7 +22,7 @@ _RESTATE_LABEL = re.compile(r"^[\u4e00-\u9fff（）()“”]{3,24}$")
 @rule("restated", "同一数据前后不一致")
 def check_restatements(audit: Audit) -> None:
     """The same figure (same label, phase and unit) stated with two different values."""
-    seen: dict[tuple[str, str, str, str], Claim] = {}
+    seen: dict[tuple[str, str, str, str, str], Claim] = {}
     reported: set[int] = set()
     for claim in audit.claims.claims:
         if (
@@ -32,8 +32,10 @@ def check_restatements(audit: Audit) -> None:
             or not _RESTATE_LABEL.match(claim.label)
         ):
             continue
+        subject = _subject(claim) if _MEASURE_ONLY.match(claim.label) else ""
         key = (
             claim.label,
+            subject,
             claim.phase,
             claim.kind,
             claim.q.unit.lstrip("万亿") if claim.kind == COUNT else claim.kind,
@@ -50,6 +52,7 @@ def check_restatements(audit: Audit) -> None:
             continue  # 商品和服务支出 of 基本支出 and of 项目支出 are two facts
         audit.mark(first, claim)
         reported.add(claim.id)
+        whose = f"“{subject}”的" if subject else ""
         # An exact amount (万元 to the fen) stated twice differently is a contradiction; a
         # count ("研发人员 135 万人") may be from another date, so it only needs a look.
         exact = claim.kind == MONEY and min(claim.q.places, first.q.places) >= 2
@@ -58,9 +61,54 @@ def check_restatements(audit: Audit) -> None:
             E if exact else W,
             claim,
             first.q.value / claim.q.scale,
-            f"同一数据前后不一致：第 {first.line} 行写“{first.label}”为 {show(first)}，此处为 {show(claim)}",
+            f"同一数据前后不一致：第 {first.line} 行写{whose}“{first.label}”为 {show(first)}，此处为 {show(claim)}",
         )
     _check_restated_facts(audit, reported)
+
+
+#: A measure that names no subject of its own ("完成率", "执行率", "满意度", "完成值"): whose
+#: it is, the row or numbered item it stands in says.
+_MEASURE_ONLY = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:率|值|度|比例|比重)$")
+#: A scorecard row as a PDF's text layer runs its cells together: "3.1.2 指标1 0.5 0.41 …"
+#: (code, name, points; a name wrapped in its cell comes back joined to the points:
+#: "1.1.7 新增上市科技型企业数2.08 1.16 …"), maybe after the page's repeated header or the
+#: row before it.
+_CODED_ROW = re.compile(
+    r"\d{1,2}(?:\.\d{1,2}){1,3}\s+"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z（）()“”《》·\-][\u4e00-\u9fffA-Za-z0-9（）()“”《》·\-]{0,29})"
+    r"(?=\s*\d+(?:\.\d+)?\s)"
+)
+#: A table cell that is a name ("指标1", "服务对象满意度"), not a number, a target or a sentence.
+_NAME_CELL = re.compile(r"^(?=.*[\u4e00-\u9fff])[\u4e00-\u9fffA-Za-z0-9（）()“”《》·\-]{1,30}$")
+
+
+def _subject(claim: Claim) -> str:
+    """What a measure that names no subject is of: the name of its table row (the last name
+    cell before its own: "指标1" of "3.1.2 | 指标1 | 0.5 | … | 完成率81%"), of its scorecard
+    row run together by a PDF ("3.1.2 指标1 0.5 …") or of the numbered item it is in
+    ("（2）指标1：…完成率81%"); "" when it has none or its label already names it."""
+    para = claim.para
+    name = ""
+    if para.cells is not None:
+        name = next((c for c in reversed(_cells_before(claim)) if _NAME_CELL.match(c)), "")
+    elif rows := list(_CODED_ROW.finditer(para.text, 0, claim.q.start)):
+        name = rows[-1].group("name")
+    elif para.trail and para.trail[-1].level >= 3:
+        name = next(iter(para.trail[-1].title.split()), "")
+    return "" if name in claim.label else name
+
+
+def _cells_before(claim: Claim) -> tuple[str, ...]:
+    """The cells of a table row before the one the claim is in (none if it is not found)."""
+    cells, text, position = claim.para.cells or (), claim.para.text, 0
+    for index, cell in enumerate(cells):
+        at = text.find(cell, position) if cell else position
+        if at < 0:
+            break
+        if at <= claim.q.start < at + len(cell):
+            return cells[:index]
+        position = at + len(cell)
+    return ()
 
 
 # --------------------------------------------------------------------------- the same fact, worded twice
