@@ -500,12 +500,13 @@ def _inputs(
         )
         if value is None or value == []:
             if name in impl.required:
-                missing.append(f"{_where(source.binding)}无数据（规则参数 {name}）")
+                # what the user can fill in, not the rule's parameter name (scores, weights)
+                missing.append(f"{_where(source.binding)}无数据")
             values[name] = None
             continue
         typed = impl.any_inputs or name in impl.list_inputs + impl.text_inputs
         if not typed and not isinstance(value, Decimal | ManualScore | bool | list):
-            missing.append(f"{name}（{_where(source.binding)} 的值“{value}”不是数字）")
+            missing.append(f"{_where(source.binding)}的值“{value}”不是数字")
             continue
         values[name] = value
     missing += [
