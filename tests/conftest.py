@@ -1,9 +1,12 @@
-"""Shared fixtures: paths to the bundled example and to test data."""
+"""Shared fixtures: paths to the bundled example and to test data; the one Chromium."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +28,41 @@ def example_yaml() -> Path:
 @pytest.fixture(scope="session")
 def example_xlsx() -> Path:
     return EXAMPLES / "gdstc-2023.xlsx"
+
+
+#: Debian's Chromium, driven by Playwright (from PyPI; no ``playwright install``).
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def shared_chromium() -> Iterator[Any]:
+    """The test process's one Chromium: Playwright's sync API runs an event loop in the test
+    thread, so a second ``sync_playwright()`` in the same process fails while the first is
+    open (“Playwright Sync API inside the asyncio loop”) — the report tests' own browser did,
+    after a web browser test in the same worker. Callers check first that Chromium can
+    start, and skip saying why when it cannot."""
+    if CHROMIUM is None:
+        pytest.skip("environment-dependent: needs /usr/bin/chromium (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()

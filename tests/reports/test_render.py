@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -216,6 +219,18 @@ def _chromium_problem() -> str | None:
     return None
 
 
+@contextmanager
+def _page(request: pytest.FixtureRequest, **options: Any) -> Iterator[Any]:
+    """A fresh page of the test session's one Chromium (``shared_chromium``, tests/conftest.py):
+    a second Playwright in the same process fails when the web tests' is running."""
+    browser = request.getfixturevalue("shared_chromium")
+    context = browser.new_context(**options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def test_a_browser_that_cannot_start_is_a_skip_not_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,6 +316,7 @@ def test_libreoffice_lays_the_word_file_out_on_a4_with_its_chinese_text(
 
 def test_the_html_cover_sets_each_label_on_one_line_apart_from_the_contents(
     rendered_review: dict[str, Path],
+    request: pytest.FixtureRequest,
 ) -> None:
     """The review file's cover showed “报/告：” and “评分框/架：” over two lines each (the
     long report title beside them squeezed the labels), and on screen its last field ran
@@ -308,11 +324,7 @@ def test_the_html_cover_sets_each_label_on_one_line_apart_from_the_contents(
     problem = _chromium_problem()
     if problem is not None:
         pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    with _page(request, viewport={"width": 1000, "height": 1400}) as page:
         page.goto(rendered_review["html"].as_uri())
         box = "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.height]; }"
         # a label's lines: the boxes of its text (a flex item's own box is as tall as its row)
@@ -325,7 +337,6 @@ def test_the_html_cover_sets_each_label_on_one_line_apart_from_the_contents(
         toc = page.eval_on_selector(".toc-title", box)
         last = page.eval_on_selector(".toc li:last-child", box)
         first = page.eval_on_selector("main h2", box)
-        browser.close()
     assert len(labels) >= 2 and set(labels) == {1}, labels
     # a blank line and more between the cover's fields, the 目录 and the first heading
     assert toc[0] - cover[1] > 1.5 * line and first[0] - last[1] > 1.5 * line, (cover, toc, first)
@@ -343,7 +354,9 @@ def test_the_html_names_a_table_once_under_a_heading_that_names_it(
 
 
 def test_the_review_files_copy_of_the_report_sets_its_headings_as_the_report_does(
-    rendered: dict[str, Path], rendered_review: dict[str, Path]
+    rendered: dict[str, Path],
+    rendered_review: dict[str, Path],
+    request: pytest.FixtureRequest,
 ) -> None:
     """In the review file's 报告正文 each heading is one level down (h3 for “一、”): “一、”
     was set in 楷体 like a “（一）”, “（一）” in bold like a “1.”, and “2.主要职能” as an
@@ -351,8 +364,6 @@ def test_the_review_files_copy_of_the_report_sets_its_headings_as_the_report_doe
     problem = _chromium_problem()
     if problem is not None:
         pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
     titles = ("一、部门基本情况", "（一）机构设置及主要职能", "2.主要职能")
     look = """titles => titles.map(t => {
         const h = [...document.querySelectorAll(SCOPE)].find(e => e.textContent.trim() === t);
@@ -360,30 +371,25 @@ def test_the_review_files_copy_of_the_report_sets_its_headings_as_the_report_doe
         const s = getComputedStyle(h);
         return [s.fontFamily, s.fontSize, s.fontWeight, s.textIndent, s.marginTop, s.marginBottom];
     })"""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
+    with _page(request) as page:
         page.goto(rendered["html"].as_uri())
         report = page.evaluate(look.replace("SCOPE", "'main h2, main h3, main h4'"), titles)
         page.goto(rendered_review["html"].as_uri())
         review = page.evaluate(look.replace("SCOPE", "'#body h3, #body h4, #body h5'"), titles)
-        browser.close()
     assert None not in report and None not in review, (report, review)
     assert review == report
 
 
-def test_the_html_score_table_takes_a_landscape_width_on_screen(rendered: dict[str, Path]) -> None:
+def test_the_html_score_table_takes_a_landscape_width_on_screen(
+    rendered: dict[str, Path], request: pytest.FixtureRequest
+) -> None:
     """附表1 sat in the 156 mm of the text, its 评分说明 ten characters a line and rows of
     thirty lines; Word and the PDF print it landscape. On a screen it is 225 mm wide,
     centred on the text, and its 评分说明 column the widest."""
     problem = _chromium_problem()
     if problem is not None:
         pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with _page(request, viewport={"width": 1280, "height": 1000}) as page:
         page.goto(rendered["html"].as_uri())
         box = "e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }"
         text = page.eval_on_selector("main p", box)
@@ -393,7 +399,6 @@ def test_the_html_score_table_takes_a_landscape_width_on_screen(rendered: dict[s
             " [...t.querySelectorAll('thead th')].map(th => th.textContent),"
             " [...t.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().width)])",
         )
-        browser.close()
     mm = 96 / 25.4
     scores = next(t for t in tables if "评分说明" in t[1])
     others = [t for t in tables if "评分说明" not in t[1]]
@@ -405,6 +410,7 @@ def test_the_html_score_table_takes_a_landscape_width_on_screen(rendered: dict[s
 
 def test_the_review_files_wide_tables_take_a_landscape_width_on_screen(
     rendered_review: dict[str, Path],
+    request: pytest.FixtureRequest,
 ) -> None:
     """评分核对 (seven columns beside the department's paragraphs) and 数据来源 (formulas)
     sat in the 156 mm of the text, 计算过程 twelve characters a line; its workbook prints
@@ -413,11 +419,7 @@ def test_the_review_files_wide_tables_take_a_landscape_width_on_screen(
     problem = _chromium_problem()
     if problem is not None:
         pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with _page(request, viewport={"width": 1280, "height": 1000}) as page:
         page.goto(rendered_review["html"].as_uri())
         width = "e => e.getBoundingClientRect().width"
         text = page.eval_on_selector("main p", width)
@@ -429,7 +431,6 @@ def test_the_review_files_wide_tables_take_a_landscape_width_on_screen(
         body = page.eval_on_selector_all(
             "#body figure.table table", "ts => ts.map(t => t.getBoundingClientRect().width)"
         )
-        browser.close()
     mm = 96 / 25.4
     wide = {caption for caption, w in own if abs(w - 225 * mm) < 3}
     assert {c for c, _ in own if "评分核对" in c or "数据来源" in c} <= wide, own

@@ -121,18 +121,13 @@ def chromium_problem() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium(request: pytest.FixtureRequest) -> Any:
+    """The session's one Chromium (``shared_chromium`` in tests/conftest.py, which the
+    report tests share), once it is known to start."""
     problem = chromium_problem()
     if problem:
         pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return request.getfixturevalue("shared_chromium")
 
 
 @pytest.fixture
