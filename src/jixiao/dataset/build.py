@@ -32,6 +32,12 @@ class InputError:
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
 
+    @property
+    def sentence(self) -> str:
+        """The problem as a Chinese sentence for a page: its place, a full-width colon, the
+        message (``__str__`` keeps the ASCII colon of the command line's lists)."""
+        return f"{self.location}：{self.message}" if self.location else self.message
+
 
 #: Problems kept with their place and message; past this many only the count is kept, so
 #: that a workbook with a million bad cells is reported at once and in bounded memory

@@ -44,11 +44,6 @@ from jixiao_web.workflow.services import WorkflowError
 STATE_CLASSES = {"draft": "", "submitted": "ok", "returned": "bad", "accepted": "ok"}
 
 
-def _said(error: InputError) -> str:
-    """A problem as a sentence: its place, a Chinese colon, the message."""
-    return f"{error.location}：{error.message}" if error.location else error.message
-
-
 def _access(request: HttpRequest) -> Access:
     return request.access  # type: ignore[attr-defined, no-any-return]
 
@@ -279,7 +274,7 @@ def round_notify(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.Invalid as error:
         for e in error.errors:
-            messages.error(request, _said(e))
+            messages.error(request, e.sentence)
     else:
         messages.success(request, f"已向 {len(targets)} 个单位发送通知（{sent} 人）")
     return redirect(reverse("monitor:round", args=[round_.pk]) + "#notices")
@@ -437,7 +432,7 @@ def _decide(
         )
     except services.Invalid as error:
         for e in error.errors:
-            messages.error(request, _said(e))
+            messages.error(request, e.sentence)
         return redirect("monitor:return", ret.pk)
     except WorkflowError as error:
         if error.status == 403:
@@ -464,7 +459,7 @@ def return_import(request: HttpRequest, pk: int) -> HttpResponse:
         count = services.import_workbook(ret, upload.read(), "执行数工作簿", request.user)
     except services.Invalid as error:
         for e in error.errors[:50]:
-            messages.error(request, _said(e))
+            messages.error(request, e.sentence)
         messages.error(request, "工作簿有问题，未导入任何数据")
     else:
         messages.success(request, f"已导入 {count} 个月度累计执行数")

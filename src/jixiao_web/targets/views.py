@@ -545,8 +545,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             version=_int(request.POST.get("version", "")),
         )
     except services.Invalid as error:
-        said = (f"{e.location}：{e.message}" if e.location else e.message for e in error.errors)
-        messages.error(request, "不能送审：" + "；".join(said))
+        messages.error(request, "不能送审：" + "；".join(e.sentence for e in error.errors))
         return redirect("targets:detail", form.pk)
     except WorkflowError as error:
         if error.status == 403:
