@@ -29,7 +29,7 @@ from enum import StrEnum
 from jixiao.checks import CheckSettings, run_checks
 from jixiao.dataset.model import Dataset
 from jixiao.figures import FigureSet, compute_figures
-from jixiao.findings import Finding, Location, Severity, kind
+from jixiao.findings import Finding, FindingKind, Location, Severity, kind
 from jixiao.lib.progress import Progress, tell_or_ignore
 from jixiao.reports.model import Scorecard as ReportScorecard
 from jixiao.reports.scores import scorecard_from_dataset, scorecard_from_engine
@@ -212,23 +212,26 @@ def evaluate(
     return Evaluation(dataset, figures, tuple(findings), scorecard, printed, choice)
 
 
-def finding_title(code: str) -> str:
-    """The Chinese title of a finding code an evaluation can give (the checks', the scoring
-    engine's and this module's kinds); "" for a code no area declares."""
+def _kinds() -> dict[str, FindingKind]:
+    """Every finding kind an evaluation can give: the checks', the scoring engine's and this
+    module's (the first two register theirs when imported)."""
     import jixiao.checks.rules
-    import jixiao.scoring.engine  # noqa: F401  (both register their kinds on import)
+    import jixiao.scoring.engine  # noqa: F401
     from jixiao.findings import KINDS
 
-    declared = KINDS.get(code)
+    return KINDS
+
+
+def finding_title(code: str) -> str:
+    """The Chinese title of a finding code an evaluation can give; "" for a code no area
+    declares."""
+    declared = _kinds().get(code)
     return declared.title if declared is not None else ""
 
 
 def finding_codes_titled(text: str) -> list[str]:
     """The finding codes whose Chinese title contains ``text`` (a search by 类别)."""
-    finding_title("")  # registers every kind
-    from jixiao.findings import KINDS
-
-    return [code for code, declared in KINDS.items() if text and text in declared.title]
+    return [code for code, declared in _kinds().items() if text and text in declared.title]
 
 
 __all__ = [
