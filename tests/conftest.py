@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from chromium_browser import ARGS, CHROMIUM
 
 # One console width for every test process: Rich fixes a console's width when it is
 # created, from COLUMNS or the terminal, so without this the CLI's tables wrap
@@ -30,22 +31,6 @@ def example_xlsx() -> Path:
     return EXAMPLES / "gdstc-2023.xlsx"
 
 
-#: Debian's Chromium, driven by Playwright (from PyPI; no ``playwright install``).
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="session")
 def shared_chromium() -> Iterator[Any]:
     """The test process's one Chromium: Playwright's sync API runs an event loop in the test
@@ -59,7 +44,7 @@ def shared_chromium() -> Iterator[Any]:
 
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             yield browser
         finally:

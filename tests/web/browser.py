@@ -27,25 +27,14 @@ from typing import Any
 
 import pytest
 
+from chromium_browser import ARGS, CHROMIUM
+
 # Playwright's sync API runs an event loop in the test thread; the other web tests in this
 # process then touch the database from it (microsoft/playwright-pytest#29).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPOSITORY / "docs" / "web"
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 #: How long the server may take to migrate and load the demo on a busy 2-core machine.
 START_TIMEOUT = 300
 
